@@ -1,0 +1,126 @@
+// The one place that reads the environment: a zod schema for every variable, read once, failing fast by key.
+import { z } from 'zod';
+
+/** The sandbox's seeded partner (src/sandbox/seed.json): used as defaults when CLOUD=sandbox. */
+export const SANDBOX_PARTNER_TENANT_ID = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
+export const SANDBOX_APPROVERS = ['5a0e0001-0000-4000-8000-000000000002', '5a0e0001-0000-4000-8000-000000000003'];
+
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+const emptyToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+const httpsUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((value) => /^https:\/\//i.test(value), 'must start with https:// (the Azure SDK sends tokens over HTTPS only)')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const rawSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+  HOST: optional(z.string()),
+  BOT_ID: optional(z.string()),
+  BOT_PASSWORD: optional(z.string()),
+  BOT_TENANT_ID: optional(guid),
+  BOT_TYPE: z.preprocess(emptyToUndefined, z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMsi']).default('SingleTenant')),
+  CLOUD: optional(z.enum(['sandbox', 'azure'])),
+  PARTNER_TENANT_ID: optional(guid),
+  APPROVERS: optional(z.string()),
+  ARM_ENDPOINT: optional(httpsUrl),
+  GRAPH_ENDPOINT: optional(httpsUrl),
+  PARTNER_CENTER_ENDPOINT: optional(httpsUrl),
+  AZURE_CLIENT_ID: optional(z.string()),
+  AZURE_CLIENT_SECRET: optional(z.string()),
+  AZURE_TENANT_ID: optional(guid),
+  STORE: z.preprocess(emptyToUndefined, z.string().regex(/^sqlite:.+/, 'must look like sqlite:<path>').default('sqlite:./data/csp-access-bot.db')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+});
+
+export type CloudEndpoints = {
+  readonly arm: string;
+  readonly graph: string;
+  readonly partnerCenter: string;
+};
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host?: string;
+  readonly bot: {
+    readonly appId?: string;
+    readonly appPassword?: string;
+    readonly tenantId?: string;
+    readonly appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMsi';
+  };
+  readonly cloud: 'sandbox' | 'azure';
+  /** undefined: start the built-in sandbox in-process and point every gateway at it. */
+  readonly endpoints?: CloudEndpoints;
+  readonly partnerTenantId: string;
+  readonly approvers: readonly string[];
+  readonly azureCredential?: { readonly clientId: string; readonly clientSecret: string; readonly tenantId: string };
+  readonly storePath: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly { key: string; message: string }[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.key} ${p.message}`).join('; ')}`);
+  }
+}
+
+const PUBLIC_CLOUD: CloudEndpoints = {
+  arm: 'https://management.azure.com',
+  graph: 'https://graph.microsoft.com',
+  partnerCenter: 'https://api.partnercenter.microsoft.com',
+};
+
+/** Reads and validates the environment once; throws ConfigError naming every bad key. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  const parsed = rawSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ key: String(issue.path[0]), message: issue.message })));
+  }
+  const raw = parsed.data;
+  const problems: { key: string; message: string }[] = [];
+  const hasAzureCredential = Boolean(raw.AZURE_CLIENT_ID && raw.AZURE_CLIENT_SECRET);
+  const cloud = raw.CLOUD ?? (hasAzureCredential ? 'azure' : 'sandbox');
+
+  const approvers = (raw.APPROVERS ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  for (const id of approvers) {
+    if (!guid.safeParse(id).success) problems.push({ key: 'APPROVERS', message: `"${id}" is not an Entra object id (GUID)` });
+  }
+
+  const given = [raw.ARM_ENDPOINT, raw.GRAPH_ENDPOINT, raw.PARTNER_CENTER_ENDPOINT];
+  let endpoints: CloudEndpoints | undefined;
+  if (given.some((value) => value !== undefined) || cloud === 'azure') {
+    endpoints = {
+      arm: raw.ARM_ENDPOINT ?? PUBLIC_CLOUD.arm,
+      graph: raw.GRAPH_ENDPOINT ?? PUBLIC_CLOUD.graph,
+      partnerCenter: raw.PARTNER_CENTER_ENDPOINT ?? PUBLIC_CLOUD.partnerCenter,
+    };
+  }
+
+  if (cloud === 'azure') {
+    if (!raw.BOT_ID) problems.push({ key: 'BOT_ID', message: 'is required with CLOUD=azure (an empty BOT_ID turns off inbound authentication)' });
+    if (raw.BOT_TYPE !== 'UserAssignedMsi' && !raw.BOT_PASSWORD) problems.push({ key: 'BOT_PASSWORD', message: `is required with CLOUD=azure and BOT_TYPE=${raw.BOT_TYPE}` });
+    if (raw.BOT_TYPE === 'SingleTenant' && !raw.BOT_TENANT_ID) problems.push({ key: 'BOT_TENANT_ID', message: 'is required with BOT_TYPE=SingleTenant' });
+    if (!raw.PARTNER_TENANT_ID) problems.push({ key: 'PARTNER_TENANT_ID', message: 'is required with CLOUD=azure' });
+    if (approvers.length === 0) problems.push({ key: 'APPROVERS', message: 'is required with CLOUD=azure (who may approve)' });
+    if (!hasAzureCredential) problems.push({ key: 'AZURE_CLIENT_ID', message: 'and AZURE_CLIENT_SECRET are required with CLOUD=azure' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    bot: { appId: raw.BOT_ID, appPassword: raw.BOT_PASSWORD, tenantId: raw.BOT_TENANT_ID, appType: raw.BOT_TYPE },
+    cloud,
+    endpoints,
+    partnerTenantId: raw.PARTNER_TENANT_ID ?? SANDBOX_PARTNER_TENANT_ID,
+    approvers: approvers.length > 0 ? approvers : SANDBOX_APPROVERS,
+    azureCredential:
+      raw.AZURE_CLIENT_ID && raw.AZURE_CLIENT_SECRET
+        ? { clientId: raw.AZURE_CLIENT_ID, clientSecret: raw.AZURE_CLIENT_SECRET, tenantId: raw.AZURE_TENANT_ID ?? raw.PARTNER_TENANT_ID ?? '' }
+        : undefined,
+    storePath: raw.STORE.slice('sqlite:'.length),
+    logLevel: raw.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,68 @@
+// The access request: what a sales agent asked for, resolved to Azure ids, and where it stands.
+import type { PrincipalId, RequestId, SubscriptionId, TenantId } from './ids';
+
+export type Locale = 'en' | 'fr';
+
+export const REQUEST_STATES = [
+  'draft',
+  'awaiting_relationship',
+  'pending_approval',
+  'approved',
+  'provisioning',
+  'active',
+  'expired',
+  'revoked',
+  'cancelled',
+  'rejected',
+  'failed',
+  'timed_out',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export const FINAL_STATES: ReadonlySet<RequestState> = new Set(['expired', 'revoked', 'cancelled', 'rejected', 'failed', 'timed_out']);
+
+export interface PartnerUser {
+  /** Entra object id in the partner tenant. */
+  readonly id: PrincipalId;
+  readonly name: string;
+}
+
+export interface Vote {
+  readonly by: PartnerUser;
+  readonly at: string;
+  readonly comment?: string;
+}
+
+export interface AccessRequest {
+  readonly id: RequestId;
+  /** Bumped by every stored change; the store compares and sets on it. */
+  readonly version: number;
+  readonly state: RequestState;
+  readonly action: 'grant';
+  readonly requester: PartnerUser;
+  readonly locale: Locale;
+  readonly customer: { readonly tenantId: TenantId; readonly name: string };
+  readonly subscription: { readonly id: SubscriptionId; readonly name: string };
+  /** ARM scope: /subscriptions/{id} (or a resource group below it). */
+  readonly scope: string;
+  readonly principal: {
+    readonly id: PrincipalId;
+    readonly displayName: string;
+    readonly userPrincipalName: string;
+    readonly principalType: 'User' | 'Group' | 'ServicePrincipal';
+  };
+  readonly role: { readonly definitionId: string; readonly name: string };
+  readonly justification?: string;
+  readonly requiredApprovals: number;
+  readonly approvals: readonly Vote[];
+  readonly rejection?: Vote;
+  readonly cancelledBy?: PartnerUser;
+  /** The ARM role assignment name: UUID v5 of the request id, so a retried PUT is idempotent. */
+  readonly assignmentName: string;
+  readonly outcome?:
+    | { readonly kind: 'created'; readonly assignmentId: string }
+    | { readonly kind: 'already_existed'; readonly assignmentId?: string }
+    | { readonly kind: 'failed'; readonly code: string; readonly reason: string };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

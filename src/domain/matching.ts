@@ -1,0 +1,83 @@
+// Fuzzy matching of what people type against directory names: case, accents and small typos tolerated, ranked.
+
+/** Lower case, accents stripped, punctuation to spaces, single spaces. */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[’'`]/g, "'")
+    .replace(/[^a-z0-9@.'#_-]+/g, ' ')
+    .trim();
+}
+
+function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** Edits allowed for a word of this length: none for short words, one or two for longer ones. */
+const typoBudget = (length: number): number => (length <= 3 ? 0 : length <= 6 ? 1 : 2);
+
+/**
+ * How well `query` names something called `name` (0 = not at all, 1 = exactly).
+ * Exact 1; all query words are whole words of the name 0.9; word prefixes 0.75; within typo budget 0.6.
+ */
+export function matchScore(query: string, name: string): number {
+  const q = normalize(query);
+  const n = normalize(name);
+  if (q === '' || n === '') return 0;
+  if (q === n) return 1;
+  const nameWords = n.split(' ');
+  const queryWords = q.split(' ');
+  const wordScore = (word: string): number => {
+    if (nameWords.includes(word)) return 0.9;
+    if (nameWords.some((w) => w.startsWith(word) && word.length >= 2)) return 0.75;
+    if (nameWords.some((w) => levenshtein(w, word) <= typoBudget(Math.max(w.length, word.length)))) return 0.6;
+    return 0;
+  };
+  const scores = queryWords.map(wordScore);
+  if (scores.some((s) => s === 0)) {
+    return levenshtein(q, n) <= typoBudget(Math.max(q.length, n.length)) ? 0.6 : 0;
+  }
+  return Math.min(...scores);
+}
+
+export interface Ranked<T> {
+  readonly item: T;
+  readonly score: number;
+}
+
+/** Candidates that match at all, best first; each item is scored on the best of its names. */
+export function rank<T>(query: string, items: readonly T[], namesOf: (item: T) => readonly (string | undefined)[]): Ranked<T>[] {
+  return items
+    .map((item) => ({ item, score: Math.max(0, ...namesOf(item).map((name) => (name ? matchScore(query, name) : 0))) }))
+    .filter((ranked) => ranked.score > 0)
+    .sort((a, b) => b.score - a.score);
+}
+
+export type Pick<T> =
+  | { readonly kind: 'one'; readonly item: T }
+  | { readonly kind: 'many'; readonly candidates: readonly T[] }
+  | { readonly kind: 'none' };
+
+/**
+ * Exactly one strong candidate wins; several of the same strength are a question for the user, never a guess.
+ * An exact match beats any number of partial ones (so "Contoso" picks Contoso over Contoso Pharma).
+ */
+export function pickOne<T>(ranked: readonly Ranked<T>[]): Pick<T> {
+  const [best, second] = ranked;
+  if (!best) return { kind: 'none' };
+  if (!second || best.score - second.score >= 0.1) return { kind: 'one', item: best.item };
+  return { kind: 'many', candidates: ranked.filter((r) => best.score - r.score < 0.1).map((r) => r.item) };
+}

@@ -1,0 +1,80 @@
+// The request state machine: one pure function decides every change of state, and who may cause it.
+import type { AccessRequest, PartnerUser, RequestState } from './access-request';
+
+export type RequestEvent =
+  | { readonly type: 'confirm' }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'approve'; readonly comment?: string }
+  | { readonly type: 'reject'; readonly comment?: string }
+  | { readonly type: 'start_provisioning' }
+  | { readonly type: 'provisioned'; readonly outcome: NonNullable<AccessRequest['outcome']> }
+  | { readonly type: 'time_out' };
+
+/** Who acts: a partner user (with what the server knows of them) or the bot itself. */
+export type Actor =
+  | { readonly kind: 'user'; readonly user: PartnerUser; readonly isApprover: boolean }
+  | { readonly kind: 'system' };
+
+export type RefusalReason =
+  | 'not_requester'
+  | 'not_approver'
+  | 'self_approval'
+  | 'already_voted'
+  | 'not_allowed_in_state'
+  | 'system_only';
+
+export type TransitionResult =
+  | { readonly ok: true; readonly request: AccessRequest }
+  | { readonly ok: false; readonly reason: RefusalReason; readonly state: RequestState };
+
+const refuse = (request: AccessRequest, reason: RefusalReason): TransitionResult => ({ ok: false, reason, state: request.state });
+
+/** Applies `event` by `actor` at `now`; returns the next request (version bumped) or why it is refused. */
+export function transition(request: AccessRequest, event: RequestEvent, actor: Actor, now: Date): TransitionResult {
+  const at = now.toISOString();
+  const next = (changes: Partial<AccessRequest>): TransitionResult => ({
+    ok: true,
+    request: { ...request, ...changes, version: request.version + 1, updatedAt: at },
+  });
+  const isRequester = actor.kind === 'user' && actor.user.id === request.requester.id;
+
+  switch (event.type) {
+    case 'confirm':
+      if (actor.kind !== 'user' || !isRequester) return refuse(request, 'not_requester');
+      if (request.state !== 'draft') return refuse(request, 'not_allowed_in_state');
+      return next({ state: 'pending_approval' });
+
+    case 'cancel':
+      if (actor.kind !== 'user' || !isRequester) return refuse(request, 'not_requester');
+      if (!['draft', 'awaiting_relationship', 'pending_approval'].includes(request.state)) return refuse(request, 'not_allowed_in_state');
+      return next({ state: 'cancelled', cancelledBy: actor.user });
+
+    case 'approve':
+    case 'reject': {
+      if (actor.kind !== 'user') return refuse(request, 'not_approver');
+      if (request.state !== 'pending_approval') return refuse(request, 'not_allowed_in_state');
+      if (!actor.isApprover) return refuse(request, 'not_approver');
+      if (isRequester) return refuse(request, 'self_approval');
+      if (request.approvals.some((vote) => vote.by.id === actor.user.id)) return refuse(request, 'already_voted');
+      const vote = { by: actor.user, at, ...(event.comment ? { comment: event.comment } : {}) };
+      if (event.type === 'reject') return next({ state: 'rejected', rejection: vote });
+      const approvals = [...request.approvals, vote];
+      return next({ approvals, state: approvals.length >= request.requiredApprovals ? 'approved' : 'pending_approval' });
+    }
+
+    case 'start_provisioning':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'approved' && request.state !== 'provisioning') return refuse(request, 'not_allowed_in_state');
+      return next({ state: 'provisioning' });
+
+    case 'provisioned':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'provisioning') return refuse(request, 'not_allowed_in_state');
+      return next({ state: event.outcome.kind === 'failed' ? 'failed' : 'active', outcome: event.outcome });
+
+    case 'time_out':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'pending_approval' && request.state !== 'draft') return refuse(request, 'not_allowed_in_state');
+      return next({ state: 'timed_out' });
+  }
+}
