@@ -1,0 +1,158 @@
+// Microsoft Graph v1.0 users subset: list with $filter (startswith / eq, joined by or), $search, $select, $top, $count.
+import { errorFor, headerValue, json, type SandboxRequest, type SandboxResponse } from './http-kit';
+import type { SandboxState } from './state';
+import type { SeedUser } from './seed';
+
+type UserProperty = 'id' | 'displayName' | 'givenName' | 'surname' | 'userPrincipalName' | 'mail' | 'userType' | 'jobTitle';
+const PROPERTIES: readonly UserProperty[] = ['id', 'displayName', 'givenName', 'surname', 'userPrincipalName', 'mail', 'userType', 'jobTitle'];
+const STARTSWITH_PROPS: readonly UserProperty[] = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'];
+const CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#users';
+const graphError = (status: number, code: string, message: string) => errorFor('Graph', status, code, message);
+
+type Predicate = (u: SeedUser) => boolean;
+const lower = (v: string | null): string => (v ?? '').toLowerCase();
+const asProperty = (name: string): UserProperty | undefined => PROPERTIES.find((p) => p.toLowerCase() === name.toLowerCase());
+
+/** Splits on a keyword (" or ", " and ") outside single-quoted OData string literals. */
+function splitOutsideQuotes(text: string, keyword: RegExp): string[] {
+  const parts: string[] = [];
+  let inQuote = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === "'") inQuote = !inQuote;
+    if (!inQuote) {
+      const m = keyword.exec(text.slice(i));
+      if (m && m.index === 0) {
+        parts.push(text.slice(start, i));
+        i += m[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+const LITERAL = "'((?:[^']|'')*)'";
+const unquote = (literal: string): string => literal.replace(/''/g, "'");
+
+/** Parses the $filter forms we support; undefined when the clause is not understood. */
+function parseFilter(filter: string): Predicate | undefined {
+  const clauses = splitOutsideQuotes(filter, /^\s+or\s+/i).map((clause): Predicate | undefined => {
+    const starts = new RegExp(`^startswith\\(\\s*(\\w+)\\s*,\\s*${LITERAL}\\s*\\)$`, 'i').exec(clause);
+    if (starts?.[1] !== undefined && starts[2] !== undefined) {
+      const prop = asProperty(starts[1]);
+      const value = unquote(starts[2]).toLowerCase();
+      if (!prop || !STARTSWITH_PROPS.includes(prop)) return undefined;
+      return (u) => lower(u[prop]).startsWith(value);
+    }
+    const eq = new RegExp(`^(\\w+)\\s+eq\\s+${LITERAL}$`, 'i').exec(clause);
+    if (eq?.[1] !== undefined && eq[2] !== undefined) {
+      const prop = asProperty(eq[1]);
+      const value = unquote(eq[2]).toLowerCase();
+      if (!prop) return undefined;
+      return (u) => lower(u[prop]) === value;
+    }
+    return undefined;
+  });
+  if (clauses.some((c) => c === undefined)) return undefined;
+  const predicates = clauses.filter((c): c is Predicate => c !== undefined);
+  return (u) => predicates.some((p) => p(u));
+}
+
+/** $search="displayName:ali" [OR|AND "mail:x"]: word-prefix match, as Graph's tokenized search does. */
+function parseSearch(search: string): Predicate | undefined {
+  const terms = [...search.matchAll(/"(\w+):([^"]*)"|\s+(OR|AND)\s+/g)];
+  if (terms.length === 0) return undefined;
+  let result: Predicate | undefined;
+  let join: 'OR' | 'AND' = 'OR';
+  for (const t of terms) {
+    if (t[3]) {
+      join = t[3] === 'AND' ? 'AND' : 'OR';
+      continue;
+    }
+    const prop = asProperty(t[1] ?? '');
+    if (!prop) return undefined;
+    const value = (t[2] ?? '').toLowerCase();
+    const term: Predicate = (u) => lower(u[prop]).split(/[\s\-_.@]+/).some((word) => word.startsWith(value)) || lower(u[prop]).startsWith(value);
+    const previous = result;
+    result = previous === undefined ? term : join === 'AND' ? (u) => previous(u) && term(u) : (u) => previous(u) || term(u);
+  }
+  return result;
+}
+
+/** The default property set of GET /users (ex01), or just the $select-ed properties. */
+function project(u: SeedUser, select: UserProperty[] | undefined): Record<string, unknown> {
+  if (select) return Object.fromEntries(select.map((p) => [p, u[p]]));
+  return {
+    businessPhones: [],
+    displayName: u.displayName,
+    givenName: u.givenName,
+    jobTitle: u.jobTitle,
+    mail: u.mail,
+    mobilePhone: null,
+    officeLocation: null,
+    preferredLanguage: null,
+    surname: u.surname,
+    userPrincipalName: u.userPrincipalName,
+    id: u.id,
+  };
+}
+
+function parseSelect(req: SandboxRequest): UserProperty[] | undefined | 'invalid' {
+  const select = req.query.get('$select');
+  if (select === null) return undefined;
+  const props = select.split(',').map((s) => asProperty(s.trim()));
+  return props.some((p) => p === undefined) ? 'invalid' : props.filter((p): p is UserProperty => p !== undefined);
+}
+
+function listUsers(state: SandboxState, req: SandboxRequest): SandboxResponse {
+  let users = state.usersOf(req.token.tenantId);
+  const filter = req.query.get('$filter');
+  if (filter !== null) {
+    const predicate = parseFilter(filter);
+    if (!predicate) return graphError(400, 'BadRequest', `Invalid filter clause: ${filter}`);
+    users = users.filter(predicate);
+  }
+  const search = req.query.get('$search');
+  if (search !== null) {
+    if (headerValue(req.headers, 'consistencylevel')?.toLowerCase() !== 'eventual') {
+      return graphError(400, 'Request_UnsupportedQuery', "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+    }
+    const predicate = parseSearch(search);
+    if (!predicate) return graphError(400, 'Request_UnsupportedQuery', `Syntax error: invalid $search query: ${search}`);
+    users = users.filter(predicate);
+  }
+  const select = parseSelect(req);
+  if (select === 'invalid') return graphError(400, 'Request_BadRequest', "Could not find a property named in $select on type 'microsoft.graph.user'.");
+  if (req.query.get('$orderby')?.trim().toLowerCase() === 'displayname') {
+    users = [...users].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+  const top = Number(req.query.get('$top') ?? '100');
+  if (!Number.isInteger(top) || top < 1 || top > 999) return graphError(400, 'Request_BadRequest', `Invalid page size specified: '${req.query.get('$top') ?? ''}'. Must be between 1 and 999 inclusive.`);
+  const skip = Number(req.query.get('$skiptoken') ?? '0') || 0;
+  const page = users.slice(skip, skip + top);
+  const body: Record<string, unknown> = { '@odata.context': select ? `${CONTEXT}(${select.join(',')})` : CONTEXT };
+  if (req.query.get('$count') === 'true') body['@odata.count'] = users.length;
+  if (skip + top < users.length) {
+    const next = new URLSearchParams(req.query);
+    next.set('$skiptoken', String(skip + top));
+    body['@odata.nextLink'] = `${req.baseUrl}/v1.0/users?${next.toString()}`;
+  }
+  body.value = page.map((u) => project(u, select));
+  return json(200, body);
+}
+
+/** Handles /v1.0/… paths; undefined when no route matches. */
+export function graphRoute(state: SandboxState, req: SandboxRequest): SandboxResponse | undefined {
+  const [, users, key, ...rest] = req.segments;
+  if (req.method !== 'GET' || users?.toLowerCase() !== 'users' || rest.length > 0) return undefined;
+  if (key === undefined) return listUsers(state, req);
+  const idOrUpn = decodeURIComponent(key).toLowerCase();
+  const user = state.usersOf(req.token.tenantId).find((u) => u.id.toLowerCase() === idOrUpn || u.userPrincipalName.toLowerCase() === idOrUpn);
+  if (!user) return graphError(404, 'Request_ResourceNotFound', `Resource '${decodeURIComponent(key)}' does not exist or one of its queried reference-property objects are not present.`);
+  const select = parseSelect(req);
+  if (select === 'invalid') return graphError(400, 'Request_BadRequest', "Could not find a property named in $select on type 'microsoft.graph.user'.");
+  const context = select ? `${CONTEXT}(${select.join(',')})/$entity` : `${CONTEXT}/$entity`;
+  return json(200, { '@odata.context': context, ...project(user, select) });
+}

@@ -1,0 +1,6 @@
+// Public surface of the sandbox cloud.
+export { startSandbox, type RunningSandbox, type StartSandboxOptions } from './server';
+export { loadDefaultSeed, parseSeed, type SandboxSeed, type SandboxSeedInput } from './seed';
+export { SandboxState, type StoredRoleAssignment } from './state';
+export type { FaultInjector, FaultSpec } from './faults';
+export type { RecordedRequest } from './http-kit';

@@ -1,0 +1,113 @@
+// The sandbox's fictional partner, customers, directories and Azure RBAC data: schema, validation and the default seed.
+import { z } from 'zod';
+import defaultSeedJson from './seed.json';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const guid = z.string().regex(GUID, 'must be a GUID');
+
+const userSchema = z.object({
+  id: guid,
+  tenantId: guid,
+  displayName: z.string().min(1),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  userPrincipalName: z.string().min(3),
+  mail: z.string().nullable(),
+  userType: z.enum(['Member', 'Guest']),
+  jobTitle: z.string().nullable().default(null),
+});
+
+const azureSubscriptionSchema = z.object({
+  subscriptionId: guid,
+  displayName: z.string().min(1),
+  state: z.enum(['Enabled', 'Warned', 'PastDue', 'Disabled', 'Deleted']).default('Enabled'),
+  resourceGroups: z.array(z.string().min(1)).default([]),
+});
+
+const customerSchema = z.object({
+  id: guid,
+  companyName: z.string().min(1),
+  domain: z.string().min(1),
+  relationshipToPartner: z.string().default('reseller'),
+  allowDelegatedAccess: z.boolean(),
+  /** The Partner Center subscription of the customer's Azure plan; its azureEntitlements are the Azure subscriptions. */
+  azurePlan: z.object({ id: guid, friendlyName: z.string().default('Azure plan') }),
+  /** Other (non-Azure) Partner Center subscriptions, so that callers must pick the Azure plan out. */
+  otherSubscriptions: z
+    .array(z.object({ id: guid, offerId: z.string(), offerName: z.string(), productType: z.string() }))
+    .default([]),
+  azureSubscriptions: z.array(azureSubscriptionSchema),
+});
+
+const permissionSchema = z.object({
+  actions: z.array(z.string()),
+  notActions: z.array(z.string()).default([]),
+  dataActions: z.array(z.string()).default([]),
+  notDataActions: z.array(z.string()).default([]),
+});
+
+const roleDefinitionSchema = z.object({
+  name: guid,
+  roleName: z.string().min(1),
+  roleType: z.enum(['BuiltInRole', 'CustomRole']),
+  description: z.string(),
+  /** "/" for built-in roles (every subscription); subscription scopes for custom roles. */
+  assignableScopes: z.array(z.string()).min(1),
+  permissions: z.array(permissionSchema),
+});
+
+const roleAssignmentSchema = z.object({
+  name: guid,
+  scope: z.string().startsWith('/subscriptions/'),
+  roleDefinitionName: guid,
+  principalId: guid,
+  principalType: z.enum(['User', 'Group', 'ServicePrincipal']),
+  createdOn: z.string(),
+  createdBy: guid.nullable().default(null),
+  description: z.string().nullable().default(null),
+});
+
+export const sandboxSeedSchema = z
+  .object({
+    partner: z.object({ name: z.string(), tenantId: guid, partnerId: guid, domain: z.string() }),
+    customers: z.array(customerSchema),
+    users: z.array(userSchema),
+    roleDefinitions: z.array(roleDefinitionSchema),
+    roleAssignments: z.array(roleAssignmentSchema).default([]),
+  })
+  .superRefine((seed, ctx) => {
+    const tenants = new Set([seed.partner.tenantId, ...seed.customers.map((c) => c.id)].map((t) => t.toLowerCase()));
+    seed.users.forEach((u, i) => {
+      if (!tenants.has(u.tenantId.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['users', i, 'tenantId'], message: 'unknown tenant' });
+      }
+    });
+    const roles = new Set(seed.roleDefinitions.map((r) => r.name.toLowerCase()));
+    const users = new Set(seed.users.map((u) => u.id.toLowerCase()));
+    seed.roleAssignments.forEach((a, i) => {
+      if (!roles.has(a.roleDefinitionName.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['roleAssignments', i, 'roleDefinitionName'], message: 'unknown role' });
+      }
+      if (!users.has(a.principalId.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['roleAssignments', i, 'principalId'], message: 'unknown user' });
+      }
+    });
+  });
+
+/** A validated seed (defaults applied). */
+export type SandboxSeed = z.output<typeof sandboxSeedSchema>;
+/** What a seed file may contain (defaults not yet applied). */
+export type SandboxSeedInput = z.input<typeof sandboxSeedSchema>;
+export type SeedCustomer = SandboxSeed['customers'][number];
+export type SeedUser = SandboxSeed['users'][number];
+export type SeedRoleDefinition = SandboxSeed['roleDefinitions'][number];
+
+/** Validates seed JSON; throws a ZodError naming every bad path. */
+export function parseSeed(json: unknown): SandboxSeed {
+  return sandboxSeedSchema.parse(json);
+}
+
+/** The default seed (src/sandbox/seed.json): partner "Litware CSP" and its customers Contoso, Contoso Pharma, Fabrikam, Northwind Traders. */
+export function loadDefaultSeed(): SandboxSeed {
+  return parseSeed(structuredClone(defaultSeedJson));
+}

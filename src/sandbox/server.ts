@@ -1,0 +1,181 @@
+// The sandbox cloud: one local HTTPS server speaking the Partner Center, Graph and ARM subsets the gateways use.
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { generate } from 'selfsigned';
+import {
+  checkToken, errorFor, familyOf, json, readBearer, recordHeaders,
+  type RecordedRequest, type SandboxRequest, type SandboxResponse, type ServiceFamily,
+} from './http-kit';
+import { createFaultInjector, faultSchema, type FaultInjector } from './faults';
+import { loadDefaultSeed, type SandboxSeed } from './seed';
+import { SandboxState } from './state';
+import { partnerCenterRoute } from './partner-center-routes';
+import { graphRoute } from './graph-routes';
+import { armRoute } from './arm-routes';
+
+export interface StartSandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  seed?: SandboxSeed;
+  /** Added to every answer, to feel like a real cloud. */
+  latencyMs?: number;
+}
+
+export interface RunningSandbox {
+  /** https://127.0.0.1:PORT, no trailing slash. */
+  readonly url: string;
+  /** The server's certificate (self-signed, SAN 127.0.0.1, ::1 and localhost): trust it with tls `ca` or NODE_EXTRA_CA_CERTS. */
+  readonly caCertPem: string;
+  readonly state: SandboxState;
+  readonly faults: FaultInjector;
+  /** Every request to the three APIs (not /_sandbox), in arrival order. */
+  readonly requests: RecordedRequest[];
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function createCertificate(host: string): Promise<{ key: string; cert: string }> {
+  const notBeforeDate = new Date(Date.now() - 60_000);
+  const notAfterDate = new Date(notBeforeDate.getTime() + 365 * 24 * 3600 * 1000);
+  const altNames: { type: 2 | 7; value?: string; ip?: string }[] = [
+    { type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' },
+  ];
+  if (!['localhost', '127.0.0.1', '::1', '0.0.0.0'].includes(host)) altNames.push(/^[\d.]+$/.test(host) ? { type: 7, ip: host } : { type: 2, value: host });
+  const pems = await generate([{ name: 'commonName', value: 'CSP Access Bot sandbox cloud' }], {
+    keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notBeforeDate, notAfterDate,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, answer: SandboxResponse): void {
+  const headers: Record<string, string> = { 'x-ms-request-id': randomUUID(), ...answer.headers };
+  if (answer.body === undefined) {
+    res.writeHead(answer.status, headers).end();
+    return;
+  }
+  const text = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+}
+
+function controlRoute(state: SandboxState, faults: FaultInjector, method: string, segments: readonly string[], body: unknown): SandboxResponse {
+  const [, what, id] = segments;
+  if (method === 'GET' && what === 'state') return json(200, { ...state.snapshot(), faults: faults.pending });
+  if (what === 'faults' && method === 'POST') {
+    const parsed = faultSchema.safeParse(body);
+    if (!parsed.success) return json(400, { error: { code: 'InvalidFault', message: parsed.error.message } });
+    faults.add(parsed.data);
+    return json(201, { faults: faults.pending });
+  }
+  if (what === 'faults' && method === 'DELETE') {
+    faults.clear();
+    return { status: 204 };
+  }
+  if (what === 'customers' && id !== undefined && method === 'PATCH') {
+    const allow = typeof body === 'object' && body !== null && 'allowDelegatedAccess' in body ? body.allowDelegatedAccess : undefined;
+    if (typeof allow !== 'boolean') return json(400, { error: { code: 'InvalidBody', message: 'Expected {"allowDelegatedAccess": boolean}.' } });
+    return state.setDelegatedAccess(decodeURIComponent(id), allow) ? json(200, state.customer(decodeURIComponent(id))) : json(404, { error: { code: 'NotFound', message: 'Unknown customer.' } });
+  }
+  return json(404, { error: { code: 'NotFound', message: 'Sandbox control routes: GET /_sandbox/state, POST|DELETE /_sandbox/faults, PATCH /_sandbox/customers/{id}.' } });
+}
+
+function notRouted(family: Exclude<ServiceFamily, 'Sandbox'>, method: string, path: string): SandboxResponse {
+  if (family === 'Graph') return errorFor('Graph', 400, 'BadRequest', `Resource not found for the segment '${path.split('/').pop() ?? ''}'.`);
+  if (family === 'PartnerCenter') return errorFor('PartnerCenter', 404, '404', `No route for ${method} ${path}.`);
+  return errorFor('ARM', 404, 'NotFound', `The sandbox does not serve ${method} ${path}.`);
+}
+
+/** Starts the sandbox cloud with a fresh certificate and a fresh copy of the seed. */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const state = new SandboxState(options.seed ?? loadDefaultSeed());
+  const faults = createFaultInjector();
+  const requests: RecordedRequest[] = [];
+  const { key, cert } = await createCertificate(host);
+
+  async function handle(req: IncomingMessage): Promise<SandboxResponse> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s);
+    const path = rawPath.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+    const segments = path.split('/').filter((s) => s.length > 0);
+    const query = new URLSearchParams(rawQuery);
+    const text = await readBody(req);
+    let body: unknown = text.length > 0 ? text : undefined;
+    let bodyIsJson = text.length === 0;
+    try {
+      if (text.length > 0) { body = JSON.parse(text); bodyIsJson = true; }
+    } catch { /* kept as text */ }
+    const family = familyOf(path);
+    if (family === 'Sandbox') return controlRoute(state, faults, method, segments, body);
+    const record: RecordedRequest = { method, path, query: Object.fromEntries(query), headers: recordHeaders(req.headers), body };
+    requests.push(record);
+    const answer = await answerFor(family, method, path, segments, query, body, bodyIsJson, req);
+    record.status = answer.status;
+    return answer;
+  }
+
+  async function answerFor(family: ServiceFamily | undefined, method: string, path: string, segments: string[], query: URLSearchParams,
+    body: unknown, bodyIsJson: boolean, req: IncomingMessage): Promise<SandboxResponse> {
+    if (family === undefined || family === 'Sandbox') return errorFor('ARM', 404, 'NotFound', `No service serves ${path}.`);
+    const token = readBearer(req.headers.authorization);
+    const refused = checkToken(family, token, Math.floor(Date.now() / 1000));
+    if (refused || !token) return refused ?? errorFor(family, 401, 'AuthenticationFailed', 'No token.');
+    const fault = faults.take(method, path);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.status !== undefined) {
+      const headers = fault.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(fault.retryAfterSeconds) };
+      return errorFor(family, fault.status, fault.code, fault.message ?? `Injected fault: ${fault.code}.`, headers);
+    }
+    if (!bodyIsJson) return errorFor(family, 400, family === 'ARM' ? 'InvalidRequestContent' : 'BadRequest', 'The request body is not valid JSON.');
+    const request: SandboxRequest = { method, path, segments, query, headers: req.headers, body, token, baseUrl: `https://${req.headers.host ?? `${host}`}` };
+    const route = family === 'PartnerCenter' ? partnerCenterRoute : family === 'Graph' ? graphRoute : armRoute;
+    return route(state, request) ?? notRouted(family, method, path);
+  }
+
+  const server = https.createServer({ key, cert }, (req, res) => {
+    handle(req)
+      .then(async (answer) => {
+        if (options.latencyMs) await sleep(options.latencyMs);
+        send(res, answer);
+      })
+      .catch((error: unknown) => {
+        send(res, errorFor('ARM', 500, 'InternalServerError', error instanceof Error ? error.message : String(error)));
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `https://${urlHost}:${port}`,
+    caCertPem: cert,
+    state,
+    faults,
+    requests,
+    stop: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    }),
+  };
+}

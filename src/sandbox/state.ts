@@ -1,0 +1,107 @@
+// The sandbox cloud's live state: customers, directories, subscriptions, role definitions and role assignments.
+import type { SandboxSeed, SeedCustomer, SeedRoleDefinition, SeedUser } from './seed';
+
+export interface StoredRoleAssignment {
+  /** Lower-case GUID. */
+  name: string;
+  /** Normalised scope: /subscriptions/{id} or /subscriptions/{id}/resourceGroups/{rg}. */
+  scope: string;
+  /** Lower-case role definition GUID. */
+  roleDefinitionName: string;
+  principalId: string;
+  principalType: string;
+  description: string | null;
+  createdOn: string;
+  updatedOn: string;
+  createdBy: string | null;
+  updatedBy: string | null;
+}
+
+export interface SubscriptionLocation {
+  customer: SeedCustomer;
+  subscription: SeedCustomer['azureSubscriptions'][number];
+}
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Mutable, inspectable state; everything a request changes stays until the server stops. */
+export class SandboxState {
+  readonly partner: SandboxSeed['partner'];
+  readonly customers: SeedCustomer[];
+  readonly users: SeedUser[];
+  readonly roleDefinitions: SeedRoleDefinition[];
+  readonly roleAssignments: StoredRoleAssignment[];
+
+  constructor(seed: SandboxSeed) {
+    const copy = structuredClone(seed);
+    this.partner = copy.partner;
+    this.customers = copy.customers;
+    this.users = copy.users;
+    this.roleDefinitions = copy.roleDefinitions;
+    this.roleAssignments = copy.roleAssignments.map((a) => ({
+      name: a.name.toLowerCase(),
+      scope: a.scope,
+      roleDefinitionName: a.roleDefinitionName.toLowerCase(),
+      principalId: a.principalId.toLowerCase(),
+      principalType: a.principalType,
+      description: a.description,
+      createdOn: a.createdOn,
+      updatedOn: a.createdOn,
+      createdBy: a.createdBy,
+      updatedBy: a.createdBy,
+    }));
+  }
+
+  customer(id: string): SeedCustomer | undefined {
+    return this.customers.find((c) => same(c.id, id));
+  }
+
+  /** Grants or withdraws the partner's delegated access (what a customer accepting a relationship request does). */
+  setDelegatedAccess(customerId: string, allowDelegatedAccess: boolean): boolean {
+    const customer = this.customer(customerId);
+    if (!customer) return false;
+    customer.allowDelegatedAccess = allowDelegatedAccess;
+    return true;
+  }
+
+  findSubscription(subscriptionId: string): SubscriptionLocation | undefined {
+    for (const customer of this.customers) {
+      const subscription = customer.azureSubscriptions.find((s) => same(s.subscriptionId, subscriptionId));
+      if (subscription) return { customer, subscription };
+    }
+    return undefined;
+  }
+
+  /** Users of one tenant, or of every tenant when `tenantId` is undefined. */
+  usersOf(tenantId: string | undefined): SeedUser[] {
+    return tenantId === undefined ? this.users : this.users.filter((u) => same(u.tenantId, tenantId));
+  }
+
+  /** Role definitions assignable at a scope under `subscriptionId` (built-ins everywhere, custom roles where listed). */
+  roleDefinitionsFor(subscriptionId: string): SeedRoleDefinition[] {
+    const subscriptionScope = `/subscriptions/${subscriptionId}`.toLowerCase();
+    return this.roleDefinitions.filter((r) =>
+      r.assignableScopes.some((s) => s === '/' || subscriptionScope.startsWith(s.toLowerCase())),
+    );
+  }
+
+  findAssignment(scope: string, name: string): StoredRoleAssignment | undefined {
+    return this.roleAssignments.find((a) => same(a.scope, scope) && same(a.name, name));
+  }
+
+  removeAssignment(assignment: StoredRoleAssignment): void {
+    const index = this.roleAssignments.indexOf(assignment);
+    if (index >= 0) this.roleAssignments.splice(index, 1);
+  }
+
+  /** A plain snapshot, as served by GET /_sandbox/state. */
+  snapshot(): Record<string, unknown> {
+    return {
+      partner: this.partner,
+      customers: this.customers,
+      users: this.users,
+      roleDefinitions: this.roleDefinitions,
+      roleAssignments: this.roleAssignments,
+    };
+  }
+}
