@@ -37,7 +37,11 @@ export interface SandboxResponse {
 
 export interface RecordedRequest {
   readonly method: string;
+  /** The request target exactly as sent (path and query, still percent-encoded). */
+  readonly url: string;
+  /** Path with duplicate slashes collapsed (a leading "//" from the Azure SDK becomes "/"). */
   readonly path: string;
+  /** Decoded query parameters (last value wins). */
   readonly query: Record<string, string>;
   /** Lower-case header names; `authorization` is reduced to its scheme (e.g. "Bearer"). */
   readonly headers: Record<string, string>;

@@ -126,7 +126,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     } catch { /* kept as text */ }
     const family = familyOf(path);
     if (family === 'Sandbox') return controlRoute(state, faults, method, segments, body);
-    const record: RecordedRequest = { method, path, query: Object.fromEntries(query), headers: recordHeaders(req.headers), body };
+    const record: RecordedRequest = { method, url: req.url ?? '/', path, query: Object.fromEntries(query), headers: recordHeaders(req.headers), body };
     requests.push(record);
     const answer = await answerFor(family, method, path, segments, query, body, bodyIsJson, req);
     record.status = answer.status;

@@ -1,0 +1,162 @@
+// Azure RBAC through @azure/arm-authorization: role definitions and role assignments in customer subscriptions.
+import { AuthorizationManagementClient, type RoleAssignment as SdkRoleAssignment } from '@azure/arm-authorization';
+import { isRestError, type PipelineRetryOptions } from '@azure/core-rest-pipeline';
+import type { TokenCredential } from '@azure/identity';
+import { principalId, type SubscriptionId, type TenantId } from '../domain/ids';
+import {
+  CloudUnavailableError, type ArmFailureCode, type AzureRbacGateway, type CreateAssignmentResult, type NewRoleAssignment,
+  type RoleAssignment, type RoleDefinition,
+} from '../services/ports';
+import { forTenant } from './credentials';
+import { tlsWithExtraCa, trimBaseUrl } from './rest-pipeline';
+
+export const DEFAULT_ARM_AUDIENCE = 'https://management.azure.com';
+/** The SDK's constructor wants a subscription id; every call we make is by scope, so none is used. */
+const UNUSED_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000';
+
+export interface ArmRbacGatewayOptions {
+  /** https://management.azure.com, or a sandbox base URL. */
+  endpoint: string;
+  credential: TokenCredential;
+  /** Token audience; default https://management.azure.com (kept when the endpoint is a sandbox). */
+  armAudience?: string;
+  tlsCa?: string;
+  retryOptions?: PipelineRetryOptions;
+}
+
+const KNOWN_CODES: Record<string, ArmFailureCode> = {
+  authorizationfailed: 'AuthorizationFailed',
+  linkedauthorizationfailed: 'AuthorizationFailed',
+  principalnotfound: 'PrincipalNotFound',
+  roleassignmentupdatenotpermitted: 'RoleAssignmentUpdateNotPermitted',
+  roleassignmentlimitexceeded: 'RoleAssignmentLimitExceeded',
+  roledefinitiondoesnotexist: 'RoleDefinitionDoesNotExist',
+  subscriptionnotfound: 'SubscriptionNotFound',
+  resourcegroupnotfound: 'NotFound',
+  resourcenotfound: 'NotFound',
+  roleassignmentnotfound: 'NotFound',
+};
+
+/** "…The ID of the existing role assignment is 716c4d159bc8476da3c16ccb70082517." → the GUID with dashes. */
+export function existingAssignmentIdFrom(message: string): string | undefined {
+  const match = /existing role assignment is\s+'?([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(message);
+  const hex = match?.[1]?.replace(/-/g, '').toLowerCase();
+  return hex === undefined ? undefined : `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Network failures and 5xx (after the pipeline's retries) are outages; everything else is an answer. */
+function isOutage(error: unknown): boolean {
+  if (!isRestError(error)) return true;
+  return error.statusCode === undefined || error.statusCode >= 500;
+}
+
+function toAssignment(a: SdkRoleAssignment): RoleAssignment {
+  return {
+    id: a.id ?? '',
+    name: a.name ?? '',
+    scope: a.scope ?? '',
+    roleDefinitionId: a.roleDefinitionId ?? '',
+    principalId: principalId(a.principalId ?? ''),
+    ...(a.principalType ? { principalType: a.principalType } : {}),
+    ...(a.createdBy ? { createdBy: a.createdBy } : {}),
+    ...(a.createdOn ? { createdOn: a.createdOn } : {}),
+  };
+}
+
+export class ArmRbacGateway implements AzureRbacGateway {
+  private readonly clients = new Map<string, AuthorizationManagementClient>();
+
+  constructor(private readonly options: ArmRbacGatewayOptions) {}
+
+  /** One client per customer tenant, whose credential always asks for a token in that tenant. */
+  private client(tenant: TenantId): AuthorizationManagementClient {
+    const key = tenant.toLowerCase();
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new AuthorizationManagementClient(forTenant(this.options.credential, tenant), UNUSED_SUBSCRIPTION_ID, {
+        endpoint: trimBaseUrl(this.options.endpoint),
+        credentialScopes: [`${trimBaseUrl(this.options.armAudience ?? DEFAULT_ARM_AUDIENCE)}/.default`],
+        tlsOptions: tlsWithExtraCa(this.options.tlsCa),
+        retryOptions: this.options.retryOptions,
+        userAgentOptions: { userAgentPrefix: 'csp-access-bot' },
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Rethrows: outages as CloudUnavailableError, ARM answers as the SDK's RestError (check with isRestError). */
+  private rethrow(error: unknown, what: string): never {
+    if (isOutage(error)) {
+      throw new CloudUnavailableError('ARM', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    throw error;
+  }
+
+  async listRoleDefinitions(customerTenant: TenantId, subscription: SubscriptionId): Promise<RoleDefinition[]> {
+    const result: RoleDefinition[] = [];
+    try {
+      for await (const d of this.client(customerTenant).roleDefinitions.list(`/subscriptions/${subscription}`)) {
+        if (!d.id || !d.name || !d.roleName) continue;
+        result.push({ id: d.id, name: d.name, roleName: d.roleName, description: d.description ?? '', roleType: d.roleType ?? 'BuiltInRole' });
+      }
+    } catch (error: unknown) {
+      this.rethrow(error, 'Listing role definitions');
+    }
+    return result;
+  }
+
+  async createRoleAssignment(customerTenant: TenantId, assignment: NewRoleAssignment): Promise<CreateAssignmentResult> {
+    try {
+      const created = await this.client(customerTenant).roleAssignments.create(assignment.scope, assignment.name, {
+        roleDefinitionId: assignment.roleDefinitionId,
+        principalId: assignment.principalId,
+        principalType: assignment.principalType,
+        ...(assignment.description === undefined ? {} : { description: assignment.description }),
+      });
+      return { ok: true, alreadyExisted: false, assignment: toAssignment(created) };
+    } catch (error: unknown) {
+      if (isOutage(error) || !isRestError(error)) this.rethrow(error, 'Creating the role assignment');
+      const code = (error.code ?? '').toLowerCase();
+      if (error.statusCode === 409 && code === 'roleassignmentexists') {
+        const existingAssignmentId = existingAssignmentIdFrom(error.message);
+        return { ok: true, alreadyExisted: true, ...(existingAssignmentId ? { existingAssignmentId } : {}) };
+      }
+      const mapped: ArmFailureCode = KNOWN_CODES[code] ?? (error.statusCode === 429 ? 'Throttled' : error.statusCode === 404 ? 'NotFound' : 'Other');
+      return { ok: false, code: mapped, statusCode: error.statusCode, message: error.message };
+    }
+  }
+
+  async getRoleAssignment(customerTenant: TenantId, scope: string, name: string): Promise<RoleAssignment | undefined> {
+    try {
+      return toAssignment(await this.client(customerTenant).roleAssignments.get(scope, name));
+    } catch (error: unknown) {
+      if (isRestError(error) && error.statusCode === 404 && (error.code ?? '').toLowerCase() === 'roleassignmentnotfound') return undefined;
+      return this.rethrow(error, 'Reading the role assignment');
+    }
+  }
+
+  async listRoleAssignments(customerTenant: TenantId, scope: string): Promise<RoleAssignment[]> {
+    const result: RoleAssignment[] = [];
+    try {
+      for await (const a of this.client(customerTenant).roleAssignments.listForScope(scope)) result.push(toAssignment(a));
+    } catch (error: unknown) {
+      this.rethrow(error, 'Listing role assignments');
+    }
+    return result;
+  }
+
+  async deleteRoleAssignment(customerTenant: TenantId, scope: string, name: string): Promise<boolean> {
+    let status: number | undefined;
+    try {
+      await this.client(customerTenant).roleAssignments.delete(scope, name, {
+        onResponse: (raw) => {
+          status = raw.status;
+        },
+      });
+    } catch (error: unknown) {
+      this.rethrow(error, 'Deleting the role assignment');
+    }
+    return status === 200;
+  }
+}
