@@ -1,0 +1,197 @@
+// ArmRbacGateway (the real @azure/arm-authorization client) against the sandbox: requests, ARM rules, retries.
+import { isRestError } from '@azure/core-rest-pipeline';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { ArmRbacGateway, existingAssignmentIdFrom } from '../../src/gateways/arm-rbac-gateway';
+import { createSandboxCredential } from '../../src/gateways/credentials';
+import { principalId, subscriptionId, tenantId } from '../../src/domain/ids';
+import { CloudUnavailableError, type NewRoleAssignment } from '../../src/services/ports';
+import { rawCall } from '../sandbox/raw-client';
+import { armExampleBody, armExampleRequestBody, keyPaths, missingKeys } from './microsoft-fixtures';
+
+const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
+const FABRIKAM = tenantId('c0000003-0000-4000-8000-000000000003');
+const NORTHWIND = tenantId('c0000004-0000-4000-8000-000000000004');
+const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
+const ALICE = principalId('c0000001-0000-4000-8000-0000000000a1');
+const BOB = principalId('c0000001-0000-4000-8000-0000000000b1');
+const CONTRIBUTOR = `${PROD}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`;
+const READER = `${PROD}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`;
+const EXAMPLES = 'arm-authorization-2022-04-01/examples';
+
+let sandbox: RunningSandbox;
+let gateway: ArmRbacGateway;
+let counter = 0;
+/** A fresh assignment GUID per call, so tests do not depend on each other. */
+const newName = () => `0a0a0a0a-0000-4000-8000-${String((counter += 1)).padStart(12, '0')}`;
+const grant = (overrides: Partial<NewRoleAssignment> = {}): NewRoleAssignment => ({
+  scope: PROD, name: newName(), roleDefinitionId: CONTRIBUTOR, principalId: ALICE, principalType: 'User', ...overrides,
+});
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  gateway = new ArmRbacGateway({
+    endpoint: sandbox.url,
+    credential: createSandboxCredential(),
+    tlsCa: sandbox.caCertPem,
+    retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+  });
+});
+afterAll(async () => {
+  await sandbox.stop();
+});
+beforeEach(() => {
+  sandbox.faults.clear();
+  sandbox.state.roleAssignments.splice(2); // keep the two seeded assignments only
+});
+
+describe('ArmRbacGateway', () => {
+  test('when an assignment is created, then ARM receives the published PUT shape and the assignment is listed afterwards', async () => {
+    const request = grant();
+    const result = await gateway.createRoleAssignment(CONTOSO, request);
+
+    expect(result).toMatchObject({ ok: true, alreadyExisted: false, assignment: { name: request.name, scope: PROD, principalId: ALICE, principalType: 'User' } });
+    const put = sandbox.requests.filter((r) => r.method === 'PUT').at(-1);
+    expect(put?.path).toBe(`${PROD}/providers/Microsoft.Authorization/roleAssignments/${request.name}`);
+    expect(put?.query['api-version']).toBe('2022-04-01');
+    expect(put?.headers.authorization).toBe('Bearer');
+    expect(keyPaths(put?.body)).toEqual(keyPaths(armExampleRequestBody(`${EXAMPLES}/RoleAssignments_CreateForSubscription.json`)));
+    expect(put?.body).toEqual({ properties: { roleDefinitionId: CONTRIBUTOR, principalId: ALICE, principalType: 'User' } });
+    const listed = await gateway.listRoleAssignments(CONTOSO, PROD);
+    expect(listed.map((a) => a.name)).toContain(request.name);
+    expect(sandbox.state.roleAssignments.some((a) => a.name === request.name)).toBe(true);
+  });
+
+  test('when the same PUT is sent again under the same name, then it succeeds as an idempotent update', async () => {
+    const request = grant();
+    await gateway.createRoleAssignment(CONTOSO, request);
+    const again = await gateway.createRoleAssignment(CONTOSO, request);
+    expect(again).toMatchObject({ ok: true, alreadyExisted: false, assignment: { name: request.name } });
+  });
+
+  test('when the principal already has the role at the scope under another name, then the result is alreadyExisted with the existing id', async () => {
+    const first = grant();
+    await gateway.createRoleAssignment(CONTOSO, first);
+    const second = await gateway.createRoleAssignment(CONTOSO, grant());
+    expect(second).toEqual({ ok: true, alreadyExisted: true, existingAssignmentId: first.name });
+  });
+
+  test('when the same name is reused for another role, then ARM refuses with RoleAssignmentUpdateNotPermitted', async () => {
+    const first = grant();
+    await gateway.createRoleAssignment(CONTOSO, first);
+    const changed = await gateway.createRoleAssignment(CONTOSO, { ...first, roleDefinitionId: READER });
+    expect(changed).toMatchObject({ ok: false, code: 'RoleAssignmentUpdateNotPermitted', statusCode: 409 });
+  });
+
+  test('when the customer gave no delegated access (Northwind), then the result is AuthorizationFailed with ARM message', async () => {
+    const scope = '/subscriptions/c0000004-5b50-4000-8000-000000000001';
+    const result = await gateway.createRoleAssignment(NORTHWIND, grant({
+      scope, principalId: principalId('c0000004-0000-4000-8000-0000000000f1'),
+      roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+    }));
+    expect(result).toMatchObject({ ok: false, code: 'AuthorizationFailed', statusCode: 403 });
+    expect(result.ok ? '' : result.message).toMatch(/does not have authorization to perform action 'Microsoft\.Authorization\/roleAssignments\/write' over scope/);
+  });
+
+  test('when the principal is not in the customer tenant, then the result is PrincipalNotFound', async () => {
+    const result = await gateway.createRoleAssignment(CONTOSO, grant({ principalId: principalId('c0000003-0000-4000-8000-0000000000a1') }));
+    expect(result).toMatchObject({ ok: false, code: 'PrincipalNotFound', statusCode: 400 });
+  });
+
+  test('when the role definition does not exist, then the result is RoleDefinitionDoesNotExist', async () => {
+    const result = await gateway.createRoleAssignment(CONTOSO, grant({ roleDefinitionId: `${PROD}/providers/Microsoft.Authorization/roleDefinitions/11111111-1111-4111-8111-111111111111` }));
+    expect(result).toMatchObject({ ok: false, code: 'RoleDefinitionDoesNotExist' });
+  });
+
+  test('when the subscription is unknown, then the result is SubscriptionNotFound', async () => {
+    const scope = '/subscriptions/99999999-5b50-4000-8000-000000000001';
+    const result = await gateway.createRoleAssignment(CONTOSO, grant({ scope, roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7` }));
+    expect(result).toMatchObject({ ok: false, code: 'SubscriptionNotFound', statusCode: 404 });
+  });
+
+  test('when ARM throttles with 429 and Retry-After, then the SDK pipeline waits, retries and the assignment is created', async () => {
+    sandbox.faults.add({ method: 'PUT', pathIncludes: '/roleAssignments/', status: 429, code: 'TooManyRequests', retryAfterSeconds: 1 });
+    const request = grant();
+    const started = Date.now();
+    const result = await gateway.createRoleAssignment(CONTOSO, request);
+
+    expect(result).toMatchObject({ ok: true, alreadyExisted: false });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const puts = sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.name));
+    expect(puts.map((r) => r.status)).toEqual([429, 201]);
+  });
+
+  test('when ARM keeps failing with 503, then the gateway throws CloudUnavailableError after the retries', async () => {
+    sandbox.faults.add({ pathIncludes: '/roleAssignments', status: 503, code: 'ServiceUnavailable', times: 10 });
+    await expect(gateway.createRoleAssignment(CONTOSO, grant())).rejects.toBeInstanceOf(CloudUnavailableError);
+  });
+
+  test('when an assignment is read, deleted and deleted again, then get finds it, delete says true then false, get says undefined', async () => {
+    const request = grant();
+    await gateway.createRoleAssignment(CONTOSO, request);
+
+    const found = await gateway.getRoleAssignment(CONTOSO, PROD, request.name);
+    const deleted = await gateway.deleteRoleAssignment(CONTOSO, PROD, request.name);
+    const deletedAgain = await gateway.deleteRoleAssignment(CONTOSO, PROD, request.name);
+    const gone = await gateway.getRoleAssignment(CONTOSO, PROD, request.name);
+
+    expect(found).toMatchObject({ name: request.name, roleDefinitionId: CONTRIBUTOR, principalId: ALICE });
+    expect(found?.createdOn).toBeInstanceOf(Date);
+    expect([deleted, deletedAgain, gone]).toEqual([true, false, undefined]);
+  });
+
+  test('when listing at a resource group, then the inherited subscription assignment (Bob, Reader) is included', async () => {
+    const rg = `${PROD}/resourceGroups/rg-web`;
+    const request = grant({ scope: rg });
+    await gateway.createRoleAssignment(CONTOSO, request);
+
+    const listed = await gateway.listRoleAssignments(CONTOSO, rg);
+
+    expect(listed.map((a) => a.scope)).toEqual(expect.arrayContaining([rg, PROD]));
+    expect(listed.find((a) => a.principalId === BOB)?.roleDefinitionId).toBe(READER);
+    expect(listed.some((a) => a.scope.endsWith('/rg-data'))).toBe(false);
+  });
+
+  test('when listing role definitions, then built-ins carry their real GUIDs and the custom role shows only in its tenant', async () => {
+    const contoso = await gateway.listRoleDefinitions(CONTOSO, subscriptionId('c0000001-5b50-4000-8000-000000000001'));
+    const fabrikam = await gateway.listRoleDefinitions(FABRIKAM, subscriptionId('c0000003-5b50-4000-8000-000000000001'));
+
+    expect(contoso.find((d) => d.roleName === 'Owner')).toMatchObject({ name: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', roleType: 'BuiltInRole' });
+    expect(contoso.find((d) => d.roleName === 'Contributor')?.id).toBe(CONTRIBUTOR);
+    expect(contoso.find((d) => d.roleName === 'Contoso Support Operator')?.roleType).toBe('CustomRole');
+    expect(fabrikam.map((d) => d.roleName)).toEqual(['Owner', 'Contributor', 'Reader', 'User Access Administrator', 'Role Based Access Control Administrator']);
+    expect(sandbox.requests.at(-1)?.query['api-version']).toBe('2022-04-01');
+  });
+
+  test('when the sandbox answers role assignment and definition calls, then its bodies have the keys of the published examples', async () => {
+    const { name } = grant();
+    const created = await rawCall(sandbox, 'PUT', `${PROD}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, {
+      tenantId: CONTOSO, body: { properties: { roleDefinitionId: CONTRIBUTOR, principalId: ALICE, principalType: 'User' } },
+    });
+    const got = await rawCall(sandbox, 'GET', `${PROD}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, { tenantId: CONTOSO });
+    const list = await rawCall(sandbox, 'GET', `${PROD}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`, { tenantId: CONTOSO });
+    const definition = await rawCall(sandbox, 'GET', `${PROD}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7?api-version=2022-04-01`, { tenantId: CONTOSO });
+    const deleted = await rawCall(sandbox, 'DELETE', `${PROD}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, { tenantId: CONTOSO });
+    const deletedAgain = await rawCall(sandbox, 'DELETE', `${PROD}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, { tenantId: CONTOSO });
+
+    expect(created.status).toBe(201);
+    expect(missingKeys(armExampleBody(`${EXAMPLES}/RoleAssignments_CreateForSubscription.json`, '201'), created.body)).toEqual([]);
+    expect(missingKeys(armExampleBody('arm-authorization-2022-04-01/examples-typespec-layout/RoleAssignments_Get.json', '200'), got.body)).toEqual([]);
+    expect(missingKeys(armExampleBody(`${EXAMPLES}/RoleAssignments_ListForScope.json`, '200'), list.body)).toEqual([]);
+    expect(missingKeys(armExampleBody(`${EXAMPLES}/GetRoleDefinitionByName.json`, '200'), definition.body)).toEqual([]);
+    expect(missingKeys(armExampleBody(`${EXAMPLES}/RoleAssignments_Delete.json`, '200'), deleted.body)).toEqual([]);
+    expect([deleted.status, deletedAgain.status, deletedAgain.body]).toEqual([200, 204, undefined]);
+  });
+
+  test('when ARM rejects a read for lack of access, then the gateway rethrows the RestError for the caller to inspect', async () => {
+    const scope = '/subscriptions/c0000004-5b50-4000-8000-000000000001';
+    const error: unknown = await gateway.listRoleAssignments(NORTHWIND, scope).catch((e: unknown) => e);
+    expect(isRestError(error)).toBe(true);
+    expect(isRestError(error) ? [error.statusCode, error.code] : []).toEqual([403, 'AuthorizationFailed']);
+  });
+
+  test("when ARM's 409 message carries the existing id without dashes, then it is read back as a GUID", () => {
+    expect(existingAssignmentIdFrom('The role assignment already exists. The ID of the existing role assignment is 716c4d159bc8476da3c16ccb70082517.'))
+      .toBe('716c4d15-9bc8-476d-a3c1-6ccb70082517');
+    expect(existingAssignmentIdFrom('The role assignment already exists.')).toBeUndefined();
+  });
+});
