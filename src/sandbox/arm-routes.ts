@@ -56,7 +56,7 @@ function subscriptionBody(location: SubscriptionLocation) {
     displayName: s.displayName,
     state: s.state,
     subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'CSP_2015-05-01', spendingLimit: 'Off' },
-    tags: {},
+    tags: s.tags,
   };
 }
 

@@ -22,6 +22,7 @@ const azureSubscriptionSchema = z.object({
   displayName: z.string().min(1),
   state: z.enum(['Enabled', 'Warned', 'PastDue', 'Disabled', 'Deleted']).default('Enabled'),
   resourceGroups: z.array(z.string().min(1)).default([]),
+  tags: z.record(z.string()).default({}),
 });
 
 const customerSchema = z.object({

@@ -1,0 +1,60 @@
+// The seed file's contract (the ids other code depends on), seed validation, the CLI's arguments and the fixture copies.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadDefaultSeed, parseSeed } from '../../src/sandbox';
+import { parseArgs } from '../../src/sandbox/cli';
+import { SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways/credentials';
+import { FIXTURES_DIR, SHARED_FIXTURES_DIR } from '../gateways/microsoft-fixtures';
+
+describe('sandbox seed', () => {
+  test('when the default seed loads, then it has the agreed partner, customers, subscriptions and partner users', () => {
+    const seed = loadDefaultSeed();
+
+    expect(seed.partner).toMatchObject({ name: 'Litware CSP', tenantId: '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34' });
+    expect(SANDBOX_PARTNER_TENANT_ID).toBe(seed.partner.tenantId);
+    expect(seed.customers.map((c) => [c.companyName, c.id, c.allowDelegatedAccess])).toEqual([
+      ['Contoso', 'c0000001-0000-4000-8000-000000000001', true],
+      ['Contoso Pharma', 'c0000002-0000-4000-8000-000000000002', true],
+      ['Fabrikam', 'c0000003-0000-4000-8000-000000000003', true],
+      ['Northwind Traders', 'c0000004-0000-4000-8000-000000000004', false],
+    ]);
+    expect(seed.customers.flatMap((c) => c.azureSubscriptions.map((s) => `${s.displayName}=${s.subscriptionId}`))).toEqual([
+      'Contoso Production=c0000001-5b50-4000-8000-000000000001', 'Contoso Dev=c0000001-5b50-4000-8000-000000000002',
+      'Pharma Research=c0000002-5b50-4000-8000-000000000001', 'Fabrikam Production=c0000003-5b50-4000-8000-000000000001',
+      'Northwind Main=c0000004-5b50-4000-8000-000000000001',
+    ]);
+    expect(seed.users.filter((u) => u.tenantId === seed.partner.tenantId).map((u) => u.id)).toEqual(
+      [1, 2, 3, 4, 5].map((n) => `5a0e0001-0000-4000-8000-00000000000${n}`),
+    );
+    expect(seed.roleDefinitions.filter((r) => r.roleType === 'BuiltInRole').map((r) => r.name)).toEqual([
+      '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'b24988ac-6180-42a0-ab88-20f7382dd24c', 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+    ]);
+  });
+
+  test('when a seed names an unknown principal in an assignment, then validation fails naming the path', () => {
+    const seed = loadDefaultSeed();
+    const broken = { ...seed, roleAssignments: [{ ...seed.roleAssignments[0], principalId: '00000000-0000-4000-8000-000000000000' }] };
+    expect(() => parseSeed(broken)).toThrow(/roleAssignments.*principalId|unknown user/s);
+  });
+});
+
+describe('sandbox CLI', () => {
+  test('when given --port and --cert-out, then they are parsed; unknown flags are refused', () => {
+    expect(parseArgs(['--port', '8443', '--cert-out', 'ca.pem'])).toEqual({ port: 8443, host: '127.0.0.1', certOut: 'ca.pem', latencyMs: 0 });
+    expect(() => parseArgs(['--colour', 'blue'])).toThrow('Unknown option --colour');
+    expect(() => parseArgs(['--port', '70000'])).toThrow('--port');
+  });
+});
+
+describe('fixture copies', () => {
+  const sharedPresent = existsSync(SHARED_FIXTURES_DIR);
+  (sharedPresent ? test : test.skip)('when shared/fixtures is next to the repository, then the copies in test/fixtures are identical', () => {
+    const copies = ['partner-center', 'graph-users', 'arm-authorization-2022-04-01/examples', 'arm-authorization-2022-04-01/examples-typespec-layout', 'arm-subscriptions-2022-12-01/examples']
+      .flatMap((dir) => readdirSync(path.join(FIXTURES_DIR, dir)).map((f) => path.join(dir, f)));
+    for (const file of copies) {
+      expect(`${file}:${readFileSync(path.join(FIXTURES_DIR, file), 'utf8')}`).toBe(`${file}:${readFileSync(path.join(SHARED_FIXTURES_DIR, file), 'utf8')}`);
+    }
+    expect(copies.length).toBeGreaterThanOrEqual(16);
+  });
+});
