@@ -7,6 +7,7 @@
 // `node scripts/dev.mjs` itself and stops it at the end. Needs Debian's chromium (or CHROMIUM_PATH):
 //   apt-get update && apt-get install -y --no-install-recommends chromium fonts-liberation
 // Prints one verdict line (PASS/FAIL) and exits 0/1.
+/* global fetch */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
