@@ -76,6 +76,7 @@ function start(name, command, commandArgs, options) {
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;
+    if (signal === 'SIGINT') return stopAll(0); // Ctrl+C reaches the children too, sometimes before it reaches us
     const lastLog = options.logFile && fs.existsSync(options.logFile) ? fs.readFileSync(options.logFile, 'utf8').trim().split('\n').slice(-4).join('\n') : '';
     fail(`${name} exited (${signal ?? `code ${code}`}); stopping everything.${lastLog ? `\n[dev] Last lines of ${path.relative(root, options.logFile)}:\n${lastLog}` : ''}`);
   });
