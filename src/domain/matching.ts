@@ -66,6 +66,9 @@ export function rank<T>(query: string, items: readonly T[], namesOf: (item: T) =
     .sort((a, b) => b.score - a.score);
 }
 
+/** A lead this large (one score step: exact 1 over whole-word 0.9) makes the best candidate the answer. */
+const CLEAR_LEAD = 0.099;
+
 export type Pick<T> =
   | { readonly kind: 'one'; readonly item: T }
   | { readonly kind: 'many'; readonly candidates: readonly T[] }
@@ -78,6 +81,6 @@ export type Pick<T> =
 export function pickOne<T>(ranked: readonly Ranked<T>[]): Pick<T> {
   const [best, second] = ranked;
   if (!best) return { kind: 'none' };
-  if (!second || best.score - second.score >= 0.1) return { kind: 'one', item: best.item };
-  return { kind: 'many', candidates: ranked.filter((r) => best.score - r.score < 0.1).map((r) => r.item) };
+  if (!second || best.score - second.score > CLEAR_LEAD) return { kind: 'one', item: best.item };
+  return { kind: 'many', candidates: ranked.filter((r) => best.score - r.score <= CLEAR_LEAD).map((r) => r.item) };
 }

@@ -70,11 +70,14 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, answer: SandboxResponse): void {
   const headers: Record<string, string> = { 'x-ms-request-id': randomUUID(), ...answer.headers };
   if (answer.body === undefined) {
-    res.writeHead(answer.status, headers).end();
+    res.writeHead(answer.status, headers);
+    res.end();
     return;
   }
   const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+  // Two calls, not a chain: restify (in the same process as the bot) replaces writeHead with one returning nothing.
+  res.writeHead(answer.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
 }
 
 function controlRoute(state: SandboxState, faults: FaultInjector, method: string, segments: readonly string[], body: unknown): SandboxResponse {

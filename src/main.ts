@@ -1,0 +1,133 @@
+// Composition root: config → store → gateways → services → Teams app → HTTP server. Nothing is built at import.
+import type { TokenCredential } from '@azure/identity';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { ConfigError, loadConfig, type AppConfig } from './config';
+import { createAzureCredential, createSandboxCredential } from './gateways/credentials';
+import { createGateways } from './gateways';
+import { createLogger, type Logger } from './logger';
+import { startSandbox, type RunningSandbox } from './sandbox';
+import { ApprovalService } from './services/approval';
+import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
+import { IntakeService } from './services/intake';
+import { ProvisioningService } from './services/provisioning';
+import { openSqliteStore } from './store/sqlite-store';
+import type { RequestStore } from './store/request-store';
+import { createBot } from './teams/bot';
+import { startHttpServer } from './teams/server';
+import { TeamsNotifier } from './teams/teams-notifier';
+
+export interface StartOptions {
+  /** Extra CA to trust for the cloud endpoints (tests pass their sandbox's certificate). */
+  readonly tlsCa?: string;
+  readonly clock?: Clock;
+  readonly newId?: IdGenerator;
+  readonly logger?: Logger;
+  readonly credential?: TokenCredential;
+}
+
+export interface RunningBot {
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  readonly store: RequestStore;
+  readonly provisioning: ProvisioningService;
+  /** The in-process sandbox, when the bot started one. */
+  readonly sandbox?: RunningSandbox;
+  stop(): Promise<void>;
+}
+
+export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+
+  const sandbox = config.endpoints ? undefined : await startSandbox({ port: 0 });
+  const endpoints = config.endpoints ?? { arm: sandbox?.url ?? '', graph: sandbox?.url ?? '', partnerCenter: sandbox?.url ?? '' };
+  const credential =
+    options.credential ??
+    (config.cloud === 'azure' && config.azureCredential ? createAzureCredential(config.azureCredential) : createSandboxCredential({ defaultTenantId: config.partnerTenantId }));
+  const gateways = createGateways({
+    armEndpoint: endpoints.arm,
+    graphEndpoint: endpoints.graph,
+    partnerCenterEndpoint: endpoints.partnerCenter,
+    credential,
+    partnerTenantId: config.partnerTenantId,
+    ...(options.tlsCa ?? sandbox?.caCertPem ? { tlsCa: options.tlsCa ?? sandbox?.caCertPem } : {}),
+  });
+
+  const store = openSqliteStore(config.storePath);
+  // An empty app id turns inbound authentication off: config allows that only with CLOUD=sandbox.
+  const botAuth = config.bot.appId
+    ? {
+        MicrosoftAppId: config.bot.appId,
+        MicrosoftAppPassword: config.bot.appPassword ?? '',
+        MicrosoftAppType: config.bot.appType,
+        MicrosoftAppTenantId: config.bot.tenantId ?? '',
+      }
+    : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
+  const adapter = new TeamsAdapter(botAuth, new ConfigurationServiceClientCredentialFactory(botAuth));
+  const approvers = new Set(config.approvers);
+  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approvers, logger });
+  const provisioning = new ProvisioningService({
+    store,
+    clock,
+    notifier,
+    rbac: gateways.rbac,
+    onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
+  });
+  const approval = new ApprovalService({ store, clock, notifier, approvers, onApproved: (request) => void provisioning.start(request.id) });
+  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds });
+  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, approval, notifier, store, logger, now: () => clock.now() });
+  const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger });
+  void provisioning.resume();
+
+  return {
+    url: server.url,
+    port: server.port,
+    store,
+    provisioning,
+    ...(sandbox ? { sandbox } : {}),
+    async stop() {
+      await server.close();
+      await provisioning.idle();
+      store.close();
+      await sandbox?.stop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error('CSP Access Bot cannot start; fix these settings:');
+      for (const problem of error.problems) console.error(`  ${problem.key}: ${problem.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const bot = await startBot(config, { logger });
+  logger.info({ port: bot.port, cloud: config.cloud, sandbox: bot.sandbox?.url }, `CSP Access Bot listening on http://localhost:${bot.port}/api/messages`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    bot.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('CSP Access Bot failed to start:', error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

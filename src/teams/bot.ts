@@ -1,0 +1,217 @@
+// The Teams layer: activities in → use cases; results → cards and sentences out. The only place that knows teams-ai.
+import { Application, type AdaptiveCard, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbuilder';
+import { z } from 'zod';
+import type { AccessRequest, Locale, PartnerUser } from '../domain/access-request';
+import { principalId, requestId } from '../domain/ids';
+import { detectLocale } from '../domain/parse-request';
+import { localeOf, messagesFor } from '../i18n';
+import type { Logger } from '../logger';
+import type { ApprovalService, DecisionResult } from '../services/approval';
+import type { IntakeResult, IntakeService } from '../services/intake';
+import type { RequestStore } from '../store/request-store';
+import { accessRequestCard, asAttachment, VERBS, type AdaptiveCardJson } from './cards';
+import type { TeamsNotifier } from './teams-notifier';
+
+export interface BotOptions {
+  readonly adapter: TeamsAdapter;
+  readonly botAppId: string;
+  readonly partnerTenantId: string;
+  readonly intake: IntakeService;
+  readonly approval: ApprovalService;
+  readonly notifier: TeamsNotifier;
+  readonly store: RequestStore;
+  readonly logger: Logger;
+  readonly now: () => Date;
+}
+
+/** Only the request id is read from a card action (plus the approver's comment); the rest is the server's. */
+const actionData = z.object({
+  requestId: z.string().uuid(),
+  comment: z.string().trim().max(500).optional(),
+});
+
+export const tenantOf = (activity: Partial<Activity>): string | undefined =>
+  (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
+
+const isPersonal = (activity: Partial<Activity>): boolean =>
+  activity.conversation?.conversationType === 'personal' || (!activity.conversation?.conversationType && !activity.conversation?.isGroup);
+
+export function createBot(options: BotOptions): Application<TurnState> {
+  const { logger, store, approval, notifier } = options;
+  const app = new Application<TurnState>({ adapter: options.adapter, botAppId: options.botAppId, startTypingTimer: false, removeRecipientMention: true });
+
+  // Every activity's tenant is checked before anything else is done with it.
+  app.turn('beforeTurn', async (context) => {
+    const tenant = tenantOf(context.activity);
+    if (tenant?.toLowerCase() === options.partnerTenantId.toLowerCase()) {
+      rememberConversation(context);
+      return true;
+    }
+    logger.warn({ tenant, type: context.activity.type, channel: context.activity.channelId }, 'activity from another tenant refused');
+    store.appendAudit({ event: 'refused_tenant', actor: context.activity.from?.aadObjectId ?? 'unknown', at: options.now().toISOString(), detail: { tenant: tenant ?? null } });
+    const m = messagesFor(localeOf(context.activity.locale));
+    if (context.activity.type === ActivityTypes.Invoke) await sendInvokeError(context, 403, 'Forbidden', m.wrongTenant);
+    else if (context.activity.type === ActivityTypes.Message) await context.sendActivity(m.wrongTenant);
+    return false;
+  });
+
+  /** A user's 1:1 chat is remembered from install events and from anything they send there. */
+  function rememberConversation(context: TurnContext): void {
+    const { activity } = context;
+    const userId = activity.from?.aadObjectId;
+    if (!userId || !activity.from?.id || !isPersonal(activity)) return;
+    const locale = activity.type === ActivityTypes.Message && activity.text ? detectLocale(activity.text, localeOf(activity.locale)) : (store.getConversation(userId)?.locale ?? localeOf(activity.locale));
+    store.saveConversation({
+      userId,
+      channelUserId: activity.from.id,
+      reference: JSON.stringify(TurnContext.getConversationReference(activity)),
+      locale,
+      updatedAt: options.now().toISOString(),
+    });
+  }
+
+  // Teams sends both installationUpdate and conversationUpdate on install: greet once, on the bot's own arrival.
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botWasAdded = context.activity.membersAdded?.some((member) => member.id === context.activity.recipient?.id);
+    if (botWasAdded) await context.sendActivity(messagesFor(localeOf(context.activity.locale)).welcome);
+  });
+  app.activity(ActivityTypes.InstallationUpdate, async () => undefined);
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const { activity } = context;
+    const fallback = localeOf(activity.locale);
+    const requester = partnerUserOf(activity);
+    if (!requester) {
+      await context.sendActivity(messagesFor(fallback).notIdentified);
+      return;
+    }
+    const result = await options.intake.submit(activity.text ?? '', requester, fallback);
+    if (result.kind !== 'draft') {
+      await context.sendActivity(sentenceFor(result));
+      return;
+    }
+    const card = accessRequestCard(result.request, { userId: requester.id, isApprover: approval.isApprover(requester.id), locale: result.request.locale }, notifier.refreshUserIds(result.request));
+    const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
+    if (sent?.id && activity.conversation?.id) {
+      store.addCardMessage({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
+    }
+  });
+
+  type Decide = (id: ReturnType<typeof requestId>, user: PartnerUser, comment?: string) => Promise<DecisionResult>;
+  const decisions: [string, Decide][] = [
+    [VERBS.confirm, (id, user) => approval.confirm(id, user)],
+    [VERBS.cancel, (id, user) => approval.cancel(id, user)],
+    [VERBS.approve, (id, user, comment) => approval.approve(id, user, comment)],
+    [VERBS.reject, (id, user, comment) => approval.reject(id, user, comment)],
+  ];
+  for (const [verb, decide] of decisions) {
+    app.adaptiveCards.actionExecute(verb, (context, _state, data: unknown) =>
+      answer(context, async () => {
+        const parsed = actionData.safeParse(data);
+        const user = partnerUserOf(context.activity);
+        const locale = localeOf(context.activity.locale);
+        if (!parsed.success || !user) return refuseAction(context, verb, locale);
+        const result = await decide(requestId(parsed.data.requestId), user, parsed.data.comment);
+        const request = result.request;
+        if (!request) return messagesFor(locale).refusal.not_found;
+        const notice = result.ok ? undefined : messagesFor(locale).refusal[result.reason];
+        return viewFor(context, request, user, notice);
+      }),
+    );
+  }
+
+  app.adaptiveCards.actionExecute(VERBS.refresh, (context, _state, data: unknown) =>
+    answer(context, async () => {
+      const parsed = actionData.safeParse(data);
+      const user = partnerUserOf(context.activity);
+      const locale = localeOf(context.activity.locale);
+      if (!parsed.success || !user) return refuseAction(context, VERBS.refresh, locale);
+      const request = approval.find(requestId(parsed.data.requestId));
+      return request ? viewFor(context, request, user) : messagesFor(locale).refusal.not_found;
+    }),
+  );
+
+  // Any other verb is refused (and audited), never guessed.
+  app.adaptiveCards.actionExecute(/.*/, (context) =>
+    answer(context, async () => refuseAction(context, String((context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb ?? ''), localeOf(context.activity.locale))),
+  );
+
+  app.error(async (context, error) => {
+    logger.error({ err: { name: error.name, message: error.message }, type: context.activity.type }, 'turn failed');
+    const m = messagesFor(localeOf(context.activity.locale));
+    if (context.activity.type === ActivityTypes.Invoke) await sendInvokeError(context, 500, 'InternalError', m.internalError);
+    else await context.sendActivity(m.internalError);
+  });
+
+  function viewFor(context: TurnContext, request: AccessRequest, user: PartnerUser, notice?: string): AdaptiveCard {
+    const locale = store.getConversation(user.id)?.locale ?? localeOf(context.activity.locale);
+    const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: approval.isApprover(user.id), locale }, notifier.refreshUserIds(request), notice);
+    return card as AdaptiveCard;
+  }
+
+  function refuseAction(context: TurnContext, verb: string, locale: Locale): string {
+    store.appendAudit({ event: 'refused_action', actor: context.activity.from?.aadObjectId ?? 'unknown', at: options.now().toISOString(), detail: { verb: verb.slice(0, 40) } });
+    return messagesFor(locale).refusal.invalid_action;
+  }
+
+  return app;
+}
+
+function partnerUserOf(activity: Partial<Activity>): PartnerUser | undefined {
+  const id = activity.from?.aadObjectId;
+  return id ? { id: principalId(id), name: activity.from?.name || id } : undefined;
+}
+
+/**
+ * Answers an Action.Execute invoke ourselves: the clicker gets their own view of the card in the invoke response.
+ * (teams-ai would otherwise also PUT that view over the message for everyone; our notifier updates every stored
+ * message with each viewer's own view instead.)
+ */
+async function answer(context: TurnContext, produce: () => Promise<AdaptiveCard | string>): Promise<AdaptiveCard | string> {
+  const result = await produce();
+  const body =
+    typeof result === 'string'
+      ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
+      : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+  return result;
+}
+
+async function sendInvokeError(context: TurnContext, statusCode: number, code: string, message: string): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } } },
+  });
+}
+
+function sentenceFor(result: Exclude<IntakeResult, { kind: 'draft' }>): string {
+  const m = messagesFor(result.locale);
+  switch (result.kind) {
+    case 'help':
+      return m.help;
+    case 'not_understood':
+      return m.notUnderstood;
+    case 'missing':
+      return result.missing === 'principal' ? m.missingPrincipal : result.missing === 'role' ? m.missingRole : m.missingTarget;
+    case 'not_found':
+      switch (result.what) {
+        case 'customer':
+          return m.notFoundCustomer(result.text);
+        case 'subscription':
+          return m.notFoundSubscription(result.text, result.within ?? '');
+        case 'user':
+          return m.notFoundUser(result.text, result.within ?? '');
+        case 'role':
+          return m.notFoundRole(result.text, result.within ?? '');
+      }
+      break;
+    case 'ambiguous':
+      return m.ambiguous(m.what[result.what], result.text, result.options);
+    case 'no_delegated_access':
+      return m.noDelegatedAccess(result.customer, result.relationshipUrl);
+    case 'cloud_unavailable':
+      return m.cloudUnavailable(result.service);
+  }
+  return m.notUnderstood;
+}

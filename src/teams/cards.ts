@@ -1,0 +1,118 @@
+// Adaptive Cards from the templates in cards/: parsed once, expanded per viewer with the request's current state.
+import * as ACData from 'adaptivecards-templating';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Attachment } from 'botbuilder';
+import { CardFactory } from 'botbuilder';
+import type { AccessRequest, Locale } from '../domain/access-request';
+import { messagesFor } from '../i18n';
+
+/** Every Action.Execute verb our cards carry; each has a handler in bot.ts (checked by a test). */
+export const VERBS = { confirm: 'confirm', cancel: 'cancel', approve: 'approve', reject: 'reject', refresh: 'refresh' } as const;
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
+
+/** The cards/ folder, found from this file whether it runs from src/ (tests) or dist/src/ (built). */
+export function findCardsDir(start: string = __dirname): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'cards');
+    if (existsSync(join(candidate, 'access-request.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`cards/ not found above ${start}`);
+  }
+}
+
+const templates = new Map<string, ACData.Template>();
+function template(name: string): ACData.Template {
+  let cached = templates.get(name);
+  if (!cached) {
+    cached = new ACData.Template(JSON.parse(readFileSync(join(findCardsDir(), `${name}.json`), 'utf8')));
+    templates.set(name, cached);
+  }
+  return cached;
+}
+
+export interface Viewer {
+  readonly userId: string;
+  readonly isApprover: boolean;
+  readonly locale: Locale;
+}
+
+const STATUS_COLOR: Record<AccessRequest['state'], string> = {
+  draft: 'accent',
+  awaiting_relationship: 'warning',
+  pending_approval: 'warning',
+  approved: 'accent',
+  provisioning: 'accent',
+  active: 'good',
+  expired: 'default',
+  revoked: 'default',
+  cancelled: 'default',
+  rejected: 'attention',
+  failed: 'attention',
+  timed_out: 'attention',
+};
+
+/** The request as `viewer` should see it now: facts, status, and only the buttons they may use. */
+export function accessRequestCard(request: AccessRequest, viewer: Viewer, refreshUserIds: readonly string[], notice?: string): AdaptiveCardJson {
+  const m = messagesFor(viewer.locale);
+  const isRequester = viewer.userId === request.requester.id;
+  const hasVoted = request.approvals.some((vote) => vote.by.id === viewer.userId);
+  const showDecision = request.state === 'pending_approval' && viewer.isApprover && !isRequester && !hasVoted;
+  const facts = [
+    { title: m.card.user, value: `${request.principal.displayName} (${request.principal.userPrincipalName})` },
+    { title: m.card.role, value: request.role.name },
+    { title: m.card.customer, value: request.customer.name },
+    { title: m.card.subscription, value: `${request.subscription.name} (${request.subscription.id})` },
+    { title: m.card.requester, value: request.requester.name },
+    ...(request.justification ? [{ title: m.card.justification, value: request.justification }] : []),
+    ...(request.requiredApprovals > 1 || request.approvals.length > 0
+      ? [{ title: m.card.approvals, value: `${request.approvals.length}/${request.requiredApprovals}${request.approvals.length ? ` — ${request.approvals.map((v) => v.by.name).join(', ')}` : ''}` }]
+      : []),
+  ];
+  const prompt = request.state === 'draft' && isRequester ? m.card.confirmPrompt : showDecision ? m.card.approvePrompt : '';
+  const data = {
+    requestId: request.id,
+    refreshUserIds: [...refreshUserIds].slice(0, 60),
+    labels: m.card,
+    statusText: `${m.card.status}: ${m.state[request.state]}`,
+    statusColor: STATUS_COLOR[request.state],
+    facts,
+    note: [notice, outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),
+    prompt,
+    showConfirm: request.state === 'draft' && isRequester,
+    showCancel: isRequester && (request.state === 'draft' || request.state === 'pending_approval'),
+    showDecision,
+  };
+  return template('access-request').expand({ $root: data }) as AdaptiveCardJson;
+}
+
+/** One sentence saying how it ended (or undefined while it is still going). */
+export function outcomeNote(request: AccessRequest, locale: Locale): string {
+  const m = messagesFor(locale);
+  const user = request.principal.displayName;
+  const role = request.role.name;
+  const subscription = request.subscription.name;
+  const approvedBy = request.approvals.length ? m.outcome.approvedBy(request.approvals.map((v) => v.by.name).join(', ')) : '';
+  const outcome = request.outcome;
+  switch (request.state) {
+    case 'active':
+      if (!outcome) return approvedBy;
+      return `${outcome.kind === 'already_existed' ? m.outcome.alreadyExisted(user, role, subscription) : m.outcome.created(user, role, subscription)} ${approvedBy}`.trim();
+    case 'failed':
+      return m.outcome.failed(user, role, subscription, failureReason(outcome?.kind === 'failed' ? outcome.code : 'Other', locale));
+    case 'rejected':
+      return request.rejection ? m.outcome.rejected(request.rejection.by.name, request.rejection.comment) : '';
+    case 'cancelled':
+      return request.cancelledBy ? m.outcome.cancelled(request.cancelledBy.name) : '';
+    default:
+      return approvedBy;
+  }
+}
+
+function failureReason(code: string, locale: Locale): string {
+  const reasons = messagesFor(locale).failureReason;
+  return code === 'AuthorizationFailed' || code === 'PrincipalNotFound' || code === 'RoleAssignmentLimitExceeded' ? reasons[code] : reasons.other;
+}
+
+export const asAttachment = (card: AdaptiveCardJson): Attachment => CardFactory.adaptiveCard(card);

@@ -1,0 +1,95 @@
+// Proactive messages: approval cards to approvers' 1:1 chats, card updates everywhere a request shows, outcomes told.
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { MessageFactory } from 'botbuilder';
+import { FINAL_STATES, type AccessRequest } from '../domain/access-request';
+import { messagesFor } from '../i18n';
+import type { Logger } from '../logger';
+import type { Notifier } from '../services/notifier';
+import type { CardMessage, RequestStore } from '../store/request-store';
+import { accessRequestCard, asAttachment, outcomeNote } from './cards';
+
+export interface TeamsNotifierOptions {
+  readonly adapter: CloudAdapter;
+  readonly botAppId: string;
+  readonly store: RequestStore;
+  readonly approvers: ReadonlySet<string>;
+  readonly logger: Logger;
+}
+
+export class TeamsNotifier implements Notifier {
+  constructor(private readonly options: TeamsNotifierOptions) {}
+
+  /** Teams user ids ("29:…") of everyone who should see live updates of the request: requester and approvers. */
+  refreshUserIds(request: AccessRequest): string[] {
+    const ids = [request.requester.id, ...this.options.approvers];
+    return ids.map((id) => this.options.store.getConversation(id)?.channelUserId).filter((id): id is string => Boolean(id));
+  }
+
+  async approvalRequested(request: AccessRequest): Promise<void> {
+    const refresh = this.refreshUserIds(request);
+    const sends = [...this.options.approvers]
+      .filter((approverId) => approverId !== request.requester.id)
+      .map(async (approverId) => {
+        const conversation = this.options.store.getConversation(approverId);
+        if (!conversation) {
+          this.options.logger.warn({ requestId: request.id, approverId }, 'approver has no known 1:1 chat with the bot; not notified');
+          return;
+        }
+        const card = accessRequestCard(request, { userId: approverId, isApprover: true, locale: conversation.locale }, refresh);
+        await this.inConversation(conversation.reference, async (context) => {
+          const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
+          if (sent?.id && context.activity.conversation?.id) {
+            this.options.store.addCardMessage({ requestId: request.id, userId: approverId, conversationId: context.activity.conversation.id, activityId: sent.id, role: 'approver' });
+          }
+        });
+      });
+    await this.settle(sends, request, 'approval card');
+  }
+
+  async requestChanged(request: AccessRequest): Promise<void> {
+    const refresh = this.refreshUserIds(request);
+    const messages = this.options.store.listCardMessages(request.id);
+    await this.settle(messages.map((message) => this.updateCard(request, message, refresh)), request, 'card update');
+    if (FINAL_STATES.has(request.state) || request.state === 'active') await this.tellOutcome(request);
+  }
+
+  private async updateCard(request: AccessRequest, message: CardMessage, refresh: readonly string[]): Promise<void> {
+    const conversation = this.options.store.getConversation(message.userId);
+    if (!conversation) return;
+    const viewer = { userId: message.userId, isApprover: this.options.approvers.has(message.userId), locale: conversation.locale };
+    const card = accessRequestCard(request, viewer, refresh);
+    await this.inConversation(conversation.reference, async (context) => {
+      await context.updateActivity({ ...MessageFactory.attachment(asAttachment(card)), id: message.activityId, conversation: { ...context.activity.conversation, id: message.conversationId } });
+    });
+  }
+
+  /** The outcome as a new message to the requester and to every approver who decided, in their language. */
+  private async tellOutcome(request: AccessRequest): Promise<void> {
+    const deciders = [...request.approvals.map((vote) => vote.by.id), ...(request.rejection ? [request.rejection.by.id] : [])];
+    const people = [...new Set([request.requester.id, ...deciders])].filter((id) => !(request.state === 'cancelled' && id === request.requester.id));
+    const sends = people.map(async (userId) => {
+      const conversation = this.options.store.getConversation(userId);
+      if (!conversation) return;
+      const m = messagesFor(conversation.locale);
+      const text = `${m.card.title} — ${m.state[request.state]}. ${outcomeNote(request, conversation.locale)}`.trim();
+      await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
+    });
+    await this.settle(sends, request, 'outcome message');
+  }
+
+  private async inConversation(serializedReference: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const reference = JSON.parse(serializedReference) as Partial<ConversationReference>;
+    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, logic);
+  }
+
+  /** One failed send does not stop the others; each failure is logged. */
+  private async settle(sends: Promise<void>[], request: AccessRequest, what: string): Promise<void> {
+    const results = await Promise.allSettled(sends);
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        const reason: unknown = result.reason;
+        this.options.logger.warn({ requestId: request.id, err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) }, `${what} not delivered`);
+      }
+    }
+  }
+}

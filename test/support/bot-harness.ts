@@ -1,0 +1,57 @@
+// Starts what a component test needs on free loopback ports: the sandbox cloud, a fake connector, and the real bot.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { startBot, type RunningBot } from '../../src/main';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { startFakeConnector, type FakeConnector } from './fake-connector';
+import { APPROVER_IDS, PARTNER_TENANT } from './teams-users';
+
+export interface Harness {
+  readonly bot: RunningBot;
+  readonly sandbox: RunningSandbox;
+  readonly connector: FakeConnector;
+  readonly storePath: string;
+  /** POSTs an activity to the bot's real endpoint; returns the HTTP status and parsed body. */
+  post(activity: object): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ port: 0 });
+  const connector = await startFakeConnector();
+  const dir = mkdtempSync(join(tmpdir(), 'csp-bot-test-'));
+  const storePath = join(dir, 'bot.db');
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CLOUD: 'sandbox',
+    PARTNER_TENANT_ID: PARTNER_TENANT,
+    APPROVERS: APPROVER_IDS.join(','),
+    ARM_ENDPOINT: sandbox.url,
+    GRAPH_ENDPOINT: sandbox.url,
+    PARTNER_CENTER_ENDPOINT: sandbox.url,
+    STORE: `sqlite:${storePath}`,
+    ...env,
+  });
+  const bot = await startBot(config, { tlsCa: sandbox.caCertPem, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  return {
+    bot,
+    sandbox,
+    connector,
+    storePath,
+    async post(activity) {
+      const response = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    },
+    async stop() {
+      await bot.stop();
+      await connector.stop();
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

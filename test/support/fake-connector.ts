@@ -1,0 +1,86 @@
+// A fake Bot Connector on loopback: records what the bot sends (replies, proactive messages, updates) as Teams would.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SentActivity {
+  readonly method: 'POST' | 'PUT';
+  readonly conversationId: string;
+  /** The id we answered with (POST) or the id being updated (PUT). */
+  readonly activityId: string;
+  readonly replyToId?: string;
+  readonly body: Record<string, unknown> & { type?: string; text?: string; attachments?: { contentType: string; content: unknown }[] };
+}
+
+export interface FakeConnector {
+  readonly serviceUrl: string;
+  readonly sent: SentActivity[];
+  /** Activities sent to one conversation (new messages and updates), in order. */
+  to(conversationId: string): SentActivity[];
+  /** Answer the next N sends with this status (e.g. 429) before accepting again. */
+  failNext(count: number, status: number, headers?: Record<string, string>): void;
+  stop(): Promise<void>;
+}
+
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const sent: SentActivity[] = [];
+  let counter = 0;
+  let failures: { count: number; status: number; headers: Record<string, string> } = { count: 0, status: 200, headers: {} };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
+      if (failures.count > 0) {
+        failures.count--;
+        res.writeHead(failures.status, { 'content-type': 'application/json', ...failures.headers });
+        res.end('{"error":{"code":"Throttled"}}');
+        return;
+      }
+      if (!match?.[1] || (req.method !== 'POST' && req.method !== 'PUT')) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      const conversationId = decodeURIComponent(match[1]);
+      const pathId = match[2] ? decodeURIComponent(match[2]) : undefined;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as SentActivity['body'];
+      const activityId = req.method === 'PUT' && pathId ? pathId : `activity-${++counter}`;
+      sent.push({ method: req.method, conversationId, activityId, ...(req.method === 'POST' && pathId ? { replyToId: pathId } : {}), body });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: activityId }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    serviceUrl: `http://127.0.0.1:${port}/`,
+    sent,
+    to: (conversationId) => sent.filter((a) => a.conversationId === conversationId),
+    failNext(count, status, headers = {}) {
+      failures = { count, status, headers };
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The Adaptive Card carried by a sent activity, if any. */
+export function cardOf(activity: SentActivity | undefined): CardJson | undefined {
+  const attachment = activity?.body.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  return attachment?.content as CardJson | undefined;
+}
+
+export interface CardJson {
+  type: 'AdaptiveCard';
+  body?: { type: string; text?: string; facts?: { title: string; value: string }[] }[];
+  actions?: { type: string; verb?: string; title?: string; data?: Record<string, unknown> }[];
+  refresh?: { action: { verb: string; data: Record<string, unknown> }; userIds: string[] };
+}
+
+/** Everything a person reads on the card, as one string. */
+export function cardText(card: CardJson | undefined): string {
+  if (!card) return '';
+  return (card.body ?? []).map((element) => [element.text ?? '', ...(element.facts ?? []).map((f) => `${f.title}: ${f.value}`)].join('\n')).join('\n');
+}
+
+export const buttonsOf = (card: CardJson | undefined): string[] => (card?.actions ?? []).map((a) => a.title ?? '');
