@@ -10,24 +10,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnvFile } from './lib/env-file.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const envName = args.includes('--env') ? args[args.indexOf('--env') + 1] : 'local';
 const withApprover = !args.includes('--no-approver');
 const PLAYGROUND_CLI = path.join(root, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
-
-/** KEY=VALUE lines; `#` comments and blank lines skipped; surrounding quotes removed. */
-function parseEnvFile(file) {
-  const vars = {};
-  if (!fs.existsSync(file)) return vars;
-  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!match || line.trimStart().startsWith('#')) continue;
-    vars[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return vars;
-}
 
 function fail(message) {
   console.error(`\n[dev] ${message}`);
