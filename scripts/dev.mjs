@@ -29,7 +29,9 @@ if (!fs.existsSync(envFile)) {
   process.exit(1);
 }
 const botEnv = { ...parseEnvFile(envFile), ...parseEnvFile(`${envFile}.user`), ...process.env };
+// The toolkit's secret names (SECRET_*, kept in env/.env.<name>.user) → the names the bot reads.
 if (!botEnv.BOT_PASSWORD && botEnv.SECRET_BOT_PASSWORD) botEnv.BOT_PASSWORD = botEnv.SECRET_BOT_PASSWORD;
+if (!botEnv.AZURE_CLIENT_SECRET && botEnv.SECRET_AZURE_CLIENT_SECRET) botEnv.AZURE_CLIENT_SECRET = botEnv.SECRET_AZURE_CLIENT_SECRET;
 const botPort = Number(botEnv.PORT || 3978);
 const endpoint = `http://localhost:${botPort}/api/messages`;
 
