@@ -1,15 +1,21 @@
-// Microsoft Graph v1.0 users through core-rest-pipeline: find users of a customer tenant by id, UPN, mail or name.
+// Microsoft Graph v1.0 through core-rest-pipeline: find users of a tenant by id, UPN, mail or name; Entra group membership.
 import { z } from 'zod';
 import type { TokenCredential } from '@azure/identity';
 import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { isGuid, principalId, type PrincipalId, type TenantId } from '../domain/ids';
-import type { DirectoryGateway, DirectoryUser } from '../services/ports';
-import { createRestClient, parseAnswer, type RestClient } from './rest-pipeline';
+import { CloudUnavailableError, type DirectoryGateway, type DirectoryUser } from '../services/ports';
+import { createRestClient, parseAnswer, sameOriginPath, type RestClient } from './rest-pipeline';
 import { forTenant } from './credentials';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const SELECT = 'id,displayName,givenName,surname,userPrincipalName,mail,userType';
 const TOP = 50;
+/** Graph's largest page for directory object collections. */
+const MEMBERS_PAGE_SIZE = 999;
+/** ~1M members; past that something is wrong (a nextLink loop) rather than a real group. */
+const MAX_MEMBER_PAGES = 1000;
+/** checkMemberGroups: "You can check up to a maximum of 20 groups per request." */
+const CHECK_MEMBER_GROUPS_BATCH = 20;
 
 const userSchema = z.object({
   id: z.string(),
@@ -21,6 +27,8 @@ const userSchema = z.object({
   userType: z.string().nullable().optional(),
 });
 const userListSchema = z.object({ value: z.array(userSchema) });
+const memberPageSchema = z.object({ value: z.array(z.object({ id: z.string() })), '@odata.nextLink': z.string().optional() });
+const groupIdListSchema = z.object({ value: z.array(z.string()) });
 
 export interface GraphDirectoryGatewayOptions {
   /** https://graph.microsoft.com, or a sandbox base URL; "/v1.0/…" is appended. */
@@ -98,5 +106,41 @@ export class GraphDirectoryGateway implements DirectoryGateway {
     const { status, body } = await this.client(tenant).get(`/v1.0/users/${encodeURIComponent(id)}?$select=${SELECT}`);
     if (status === 404) return undefined;
     return toUser(parseAnswer('Graph', userSchema, body, 'user'));
+  }
+
+  async listGroupUserIds(tenant: TenantId, groupId: string): Promise<string[]> {
+    // A malformed id can name no group; Graph would answer 400 for it, which is not a cloud failure.
+    if (!isGuid(groupId)) return [];
+    const client = this.client(tenant);
+    const ids = new Map<string, string>();
+    let path: string | undefined =
+      `/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=id&$top=${MEMBERS_PAGE_SIZE}`;
+    for (let page = 0; path !== undefined; page += 1) {
+      if (page === MAX_MEMBER_PAGES) throw new CloudUnavailableError('Graph', `Group ${groupId}: more than ${MAX_MEMBER_PAGES} member pages`);
+      const { status, body } = await client.get(path);
+      if (status === 404) return [];
+      const answer = parseAnswer('Graph', memberPageSchema, body, 'group members');
+      for (const member of answer.value) ids.set(member.id.toLowerCase(), member.id);
+      const next = answer['@odata.nextLink'];
+      path = next === undefined ? undefined : sameOriginPath(this.options.endpoint, next);
+      if (next !== undefined && path === undefined) throw new CloudUnavailableError('Graph', `Group ${groupId}: nextLink to another host: ${next}`);
+    }
+    return [...ids.values()];
+  }
+
+  async memberGroups(tenant: TenantId, userId: PrincipalId, groupIds: readonly string[]): Promise<string[]> {
+    // The caller's spelling of each id, keyed by its lower-case form (Graph may answer with other casing).
+    const asGiven = new Map<string, string>();
+    for (const id of groupIds) if (isGuid(id) && !asGiven.has(id.toLowerCase())) asGiven.set(id.toLowerCase(), id);
+    const wanted = [...asGiven.values()];
+    const client = this.client(tenant);
+    const found = new Set<string>();
+    for (let start = 0; start < wanted.length; start += CHECK_MEMBER_GROUPS_BATCH) {
+      const batch = wanted.slice(start, start + CHECK_MEMBER_GROUPS_BATCH);
+      const { status, body } = await client.post(`/v1.0/users/${encodeURIComponent(userId)}/checkMemberGroups`, { groupIds: batch });
+      if (status === 404) return [];
+      for (const id of parseAnswer('Graph', groupIdListSchema, body, 'checkMemberGroups').value) found.add(id.toLowerCase());
+    }
+    return wanted.filter((id) => found.has(id.toLowerCase()));
   }
 }

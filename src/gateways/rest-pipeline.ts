@@ -31,6 +31,8 @@ export interface JsonResponse {
 export interface RestClient {
   /** GET a path on the service ("/v1/customers?size=100"); 2xx and 404 come back, anything else throws. */
   get(pathAndQuery: string, headers?: Record<string, string>): Promise<JsonResponse>;
+  /** POST a JSON body to a path on the service; 2xx and 404 come back, anything else throws. */
+  post(pathAndQuery: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
 }
 
 /** TLS settings that trust an extra CA *in addition to* Node's bundled roots (tlsOptions.ca replaces them otherwise). */
@@ -52,33 +54,55 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const baseUrl = trimBaseUrl(options.baseUrl);
 
-  return {
-    async get(pathAndQuery, headers = {}) {
-      const request = createPipelineRequest({
-        url: `${baseUrl}${pathAndQuery}`,
-        method: 'GET',
-        headers: createHttpHeaders({ Accept: 'application/json', ...headers }),
-      });
-      let response;
+  async function send(method: 'GET' | 'POST', pathAndQuery: string, body: unknown, headers: Record<string, string>): Promise<JsonResponse> {
+    const request = createPipelineRequest({
+      url: `${baseUrl}${pathAndQuery}`,
+      method,
+      headers: createHttpHeaders({ Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    let response;
+    try {
+      response = await pipeline.sendRequest(httpClient, request);
+    } catch (error: unknown) {
+      const detail = isRestError(error) ? `${error.code ?? 'RestError'}: ${error.message}` : String(error);
+      throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} failed: ${detail}`, { cause: error });
+    }
+    const text = response.bodyAsText ?? '';
+    let parsed: unknown = undefined;
+    if (text.length > 0) {
       try {
-        response = await pipeline.sendRequest(httpClient, request);
+        parsed = JSON.parse(text);
       } catch (error: unknown) {
-        const detail = isRestError(error) ? `${error.code ?? 'RestError'}: ${error.message}` : String(error);
-        throw new CloudUnavailableError(options.service, `GET ${pathAndQuery} failed: ${detail}`, { cause: error });
+        throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery}: answer ${response.status} is not JSON`, { cause: error });
       }
-      const text = response.bodyAsText ?? '';
-      let body: unknown = undefined;
-      if (text.length > 0) {
-        try {
-          body = JSON.parse(text);
-        } catch (error: unknown) {
-          throw new CloudUnavailableError(options.service, `GET ${pathAndQuery}: answer ${response.status} is not JSON`, { cause: error });
-        }
-      }
-      if ((response.status >= 200 && response.status < 300) || response.status === 404) return { status: response.status, body };
-      throw new CloudUnavailableError(options.service, `GET ${pathAndQuery} answered ${response.status}: ${text.slice(0, 500)}`);
-    },
+    }
+    if ((response.status >= 200 && response.status < 300) || response.status === 404) return { status: response.status, body: parsed };
+    throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} answered ${response.status}: ${text.slice(0, 500)}`);
+  }
+
+  return {
+    get: (pathAndQuery, headers = {}) => send('GET', pathAndQuery, undefined, headers),
+    post: (pathAndQuery, body, headers = {}) => send('POST', pathAndQuery, body, headers),
   };
+}
+
+/**
+ * The path and query of a paging link (Graph's absolute `@odata.nextLink`) when it points at `baseUrl`'s origin;
+ * undefined otherwise, so that a bearer token is never sent to a host the client was not configured for.
+ */
+export function sameOriginPath(baseUrl: string, link: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== new URL(baseUrl).origin) return undefined;
+  // Sliced from the link itself rather than rebuilt from `url`, which could re-encode an opaque $skiptoken.
+  const afterScheme = link.indexOf('//') + 2;
+  const pathStart = link.indexOf('/', afterScheme);
+  return pathStart < 0 ? `${url.pathname}${url.search}` : link.slice(pathStart);
 }
 
 /** Validates an answer with zod; a malformed answer is a cloud failure, not a bug of ours. */

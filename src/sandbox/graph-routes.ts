@@ -1,17 +1,17 @@
-// Microsoft Graph v1.0 users subset: list with $filter (startswith / eq, joined by or), $search, $select, $top, $count.
-import { errorFor, headerValue, json, type SandboxRequest, type SandboxResponse } from './http-kit';
+// Microsoft Graph v1.0 users subset: list with $filter (startswith / eq, joined by or), $search, $select, $top, $count;
+// groups and user actions are routed to graph-group-routes.ts.
+import { headerValue, json, type SandboxRequest, type SandboxResponse } from './http-kit';
 import type { SandboxState } from './state';
 import type { SeedUser } from './seed';
+import {
+  asProperty, findUser, graphError, invalidSelect, parseSelect, project, resourceNotFound, userPage, USERS_CONTEXT, type UserProperty,
+} from './graph-user-pages';
+import { groupRoute, userActionRoute } from './graph-group-routes';
 
-type UserProperty = 'id' | 'displayName' | 'givenName' | 'surname' | 'userPrincipalName' | 'mail' | 'userType' | 'jobTitle';
-const PROPERTIES: readonly UserProperty[] = ['id', 'displayName', 'givenName', 'surname', 'userPrincipalName', 'mail', 'userType', 'jobTitle'];
 const STARTSWITH_PROPS: readonly UserProperty[] = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'];
-const CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#users';
-const graphError = (status: number, code: string, message: string) => errorFor('Graph', status, code, message);
 
 type Predicate = (u: SeedUser) => boolean;
 const lower = (v: string | null): string => (v ?? '').toLowerCase();
-const asProperty = (name: string): UserProperty | undefined => PROPERTIES.find((p) => p.toLowerCase() === name.toLowerCase());
 
 /** Splits on a keyword (" or ", " and ") outside single-quoted OData string literals. */
 function splitOutsideQuotes(text: string, keyword: RegExp): string[] {
@@ -81,31 +81,6 @@ function parseSearch(search: string): Predicate | undefined {
   return result;
 }
 
-/** The default property set of GET /users (ex01), or just the $select-ed properties. */
-function project(u: SeedUser, select: UserProperty[] | undefined): Record<string, unknown> {
-  if (select) return Object.fromEntries(select.map((p) => [p, u[p]]));
-  return {
-    businessPhones: [],
-    displayName: u.displayName,
-    givenName: u.givenName,
-    jobTitle: u.jobTitle,
-    mail: u.mail,
-    mobilePhone: null,
-    officeLocation: null,
-    preferredLanguage: null,
-    surname: u.surname,
-    userPrincipalName: u.userPrincipalName,
-    id: u.id,
-  };
-}
-
-function parseSelect(req: SandboxRequest): UserProperty[] | undefined | 'invalid' {
-  const select = req.query.get('$select');
-  if (select === null) return undefined;
-  const props = select.split(',').map((s) => asProperty(s.trim()));
-  return props.some((p) => p === undefined) ? 'invalid' : props.filter((p): p is UserProperty => p !== undefined);
-}
-
 function listUsers(state: SandboxState, req: SandboxRequest): SandboxResponse {
   let users = state.usersOf(req.token.tenantId);
   const filter = req.query.get('$filter');
@@ -124,35 +99,25 @@ function listUsers(state: SandboxState, req: SandboxRequest): SandboxResponse {
     users = users.filter(predicate);
   }
   const select = parseSelect(req);
-  if (select === 'invalid') return graphError(400, 'Request_BadRequest', "Could not find a property named in $select on type 'microsoft.graph.user'.");
+  if (select === 'invalid') return invalidSelect();
   if (req.query.get('$orderby')?.trim().toLowerCase() === 'displayname') {
     users = [...users].sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
-  const top = Number(req.query.get('$top') ?? '100');
-  if (!Number.isInteger(top) || top < 1 || top > 999) return graphError(400, 'Request_BadRequest', `Invalid page size specified: '${req.query.get('$top') ?? ''}'. Must be between 1 and 999 inclusive.`);
-  const skip = Number(req.query.get('$skiptoken') ?? '0') || 0;
-  const page = users.slice(skip, skip + top);
-  const body: Record<string, unknown> = { '@odata.context': select ? `${CONTEXT}(${select.join(',')})` : CONTEXT };
-  if (req.query.get('$count') === 'true') body['@odata.count'] = users.length;
-  if (skip + top < users.length) {
-    const next = new URLSearchParams(req.query);
-    next.set('$skiptoken', String(skip + top));
-    body['@odata.nextLink'] = `${req.baseUrl}/v1.0/users?${next.toString()}`;
-  }
-  body.value = page.map((u) => project(u, select));
-  return json(200, body);
+  return userPage(req, users, select);
 }
 
 /** Handles /v1.0/… paths; undefined when no route matches. */
 export function graphRoute(state: SandboxState, req: SandboxRequest): SandboxResponse | undefined {
-  const [, users, key, ...rest] = req.segments;
-  if (req.method !== 'GET' || users?.toLowerCase() !== 'users' || rest.length > 0) return undefined;
+  const [, collection, key, ...rest] = req.segments;
+  if (collection?.toLowerCase() === 'groups') return groupRoute(state, req);
+  if (collection?.toLowerCase() !== 'users') return undefined;
+  if (key !== undefined && rest.length > 0) return userActionRoute(state, req);
+  if (req.method !== 'GET') return undefined;
   if (key === undefined) return listUsers(state, req);
-  const idOrUpn = decodeURIComponent(key).toLowerCase();
-  const user = state.usersOf(req.token.tenantId).find((u) => u.id.toLowerCase() === idOrUpn || u.userPrincipalName.toLowerCase() === idOrUpn);
-  if (!user) return graphError(404, 'Request_ResourceNotFound', `Resource '${decodeURIComponent(key)}' does not exist or one of its queried reference-property objects are not present.`);
+  const user = findUser(state, req, key);
+  if (!user) return resourceNotFound(key);
   const select = parseSelect(req);
-  if (select === 'invalid') return graphError(400, 'Request_BadRequest', "Could not find a property named in $select on type 'microsoft.graph.user'.");
-  const context = select ? `${CONTEXT}(${select.join(',')})/$entity` : `${CONTEXT}/$entity`;
+  if (select === 'invalid') return invalidSelect();
+  const context = select ? `${USERS_CONTEXT}(${select.join(',')})/$entity` : `${USERS_CONTEXT}/$entity`;
   return json(200, { '@odata.context': context, ...project(user, select) });
 }

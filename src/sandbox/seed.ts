@@ -57,6 +57,14 @@ const roleDefinitionSchema = z.object({
   permissions: z.array(permissionSchema),
 });
 
+/** An Entra security group; `members` are user ids or (nested) group ids of the same tenant. */
+const groupSchema = z.object({
+  id: guid,
+  tenantId: guid,
+  displayName: z.string().min(1),
+  members: z.array(guid).default([]),
+});
+
 const roleAssignmentSchema = z.object({
   name: guid,
   scope: z.string().startsWith('/subscriptions/'),
@@ -73,6 +81,7 @@ export const sandboxSeedSchema = z
     partner: z.object({ name: z.string(), tenantId: guid, partnerId: guid, domain: z.string() }),
     customers: z.array(customerSchema),
     users: z.array(userSchema),
+    groups: z.array(groupSchema).default([]),
     roleDefinitions: z.array(roleDefinitionSchema),
     roleAssignments: z.array(roleAssignmentSchema).default([]),
   })
@@ -82,6 +91,26 @@ export const sandboxSeedSchema = z
       if (!tenants.has(u.tenantId.toLowerCase())) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['users', i, 'tenantId'], message: 'unknown tenant' });
       }
+    });
+    const objects = new Map([...seed.users, ...seed.groups].map((o) => [o.id.toLowerCase(), o.tenantId.toLowerCase()]));
+    const seen = new Set<string>();
+    seed.groups.forEach((g, i) => {
+      const id = g.id.toLowerCase();
+      if (seen.has(id) || seed.users.some((u) => u.id.toLowerCase() === id)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['groups', i, 'id'], message: 'duplicate object id' });
+      }
+      seen.add(id);
+      if (!tenants.has(g.tenantId.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['groups', i, 'tenantId'], message: 'unknown tenant' });
+      }
+      g.members.forEach((m, j) => {
+        const memberTenant = objects.get(m.toLowerCase());
+        if (memberTenant === undefined) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['groups', i, 'members', j], message: 'unknown user or group' });
+        } else if (memberTenant !== g.tenantId.toLowerCase() || m.toLowerCase() === id) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['groups', i, 'members', j], message: 'a member must be another object of the same tenant' });
+        }
+      });
     });
     const roles = new Set(seed.roleDefinitions.map((r) => r.name.toLowerCase()));
     const users = new Set(seed.users.map((u) => u.id.toLowerCase()));
@@ -101,6 +130,7 @@ export type SandboxSeed = z.output<typeof sandboxSeedSchema>;
 export type SandboxSeedInput = z.input<typeof sandboxSeedSchema>;
 export type SeedCustomer = SandboxSeed['customers'][number];
 export type SeedUser = SandboxSeed['users'][number];
+export type SeedGroup = SandboxSeed['groups'][number];
 export type SeedRoleDefinition = SandboxSeed['roleDefinitions'][number];
 
 /** Validates seed JSON; throws a ZodError naming every bad path. */

@@ -1,5 +1,5 @@
-// The sandbox cloud's live state: customers, directories, subscriptions, role definitions and role assignments.
-import type { SandboxSeed, SeedCustomer, SeedRoleDefinition, SeedUser } from './seed';
+// The sandbox cloud's live state: customers, directories (users, groups), subscriptions, role definitions and assignments.
+import type { SandboxSeed, SeedCustomer, SeedGroup, SeedRoleDefinition, SeedUser } from './seed';
 
 export interface StoredRoleAssignment {
   /** Lower-case GUID. */
@@ -29,6 +29,7 @@ export class SandboxState {
   readonly partner: SandboxSeed['partner'];
   readonly customers: SeedCustomer[];
   readonly users: SeedUser[];
+  readonly groups: SeedGroup[];
   readonly roleDefinitions: SeedRoleDefinition[];
   readonly roleAssignments: StoredRoleAssignment[];
 
@@ -37,6 +38,7 @@ export class SandboxState {
     this.partner = copy.partner;
     this.customers = copy.customers;
     this.users = copy.users;
+    this.groups = copy.groups;
     this.roleDefinitions = copy.roleDefinitions;
     this.roleAssignments = copy.roleAssignments.map((a) => ({
       name: a.name.toLowerCase(),
@@ -77,6 +79,29 @@ export class SandboxState {
     return tenantId === undefined ? this.users : this.users.filter((u) => same(u.tenantId, tenantId));
   }
 
+  /** A group of one tenant (any tenant when `tenantId` is undefined), by id. */
+  findGroup(tenantId: string | undefined, groupId: string): SeedGroup | undefined {
+    return this.groups.find((g) => same(g.id, groupId) && (tenantId === undefined || same(g.tenantId, tenantId)));
+  }
+
+  /** The users of a group, direct or through nested groups, each once, in discovery order (cycles are tolerated). */
+  transitiveUsers(group: SeedGroup): SeedUser[] {
+    const users = new Map<string, SeedUser>();
+    const visited = new Set<string>();
+    const visit = (g: SeedGroup): void => {
+      if (visited.has(g.id.toLowerCase())) return;
+      visited.add(g.id.toLowerCase());
+      for (const member of g.members) {
+        const user = this.users.find((u) => same(u.id, member));
+        if (user) users.set(user.id.toLowerCase(), user);
+        const nested = this.findGroup(g.tenantId, member);
+        if (nested) visit(nested);
+      }
+    };
+    visit(group);
+    return [...users.values()];
+  }
+
   /** Role definitions assignable at a scope under `subscriptionId` (built-ins everywhere, custom roles where listed). */
   roleDefinitionsFor(subscriptionId: string): SeedRoleDefinition[] {
     const subscriptionScope = `/subscriptions/${subscriptionId}`.toLowerCase();
@@ -100,6 +125,7 @@ export class SandboxState {
       partner: this.partner,
       customers: this.customers,
       users: this.users,
+      groups: this.groups,
       roleDefinitions: this.roleDefinitions,
       roleAssignments: this.roleAssignments,
     };

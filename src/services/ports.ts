@@ -55,6 +55,16 @@ export interface DirectoryGateway {
    */
   findUsers(tenantId: TenantId, text: string): Promise<DirectoryUser[]>;
   getUser(tenantId: TenantId, id: PrincipalId): Promise<DirectoryUser | undefined>;
+  /**
+   * Object ids of the users in Entra group `groupId` of `tenantId`, direct or through nested groups, each once.
+   * An unknown group (or one of another tenant) gives an empty list.
+   */
+  listGroupUserIds(tenantId: TenantId, groupId: string): Promise<string[]>;
+  /**
+   * Those of `groupIds` (as given) that user `userId` of `tenantId` is a direct or transitive member of; empty for an
+   * unknown user. Any number of ids: Graph's checkMemberGroups takes 20 per call, so they are sent in batches.
+   */
+  memberGroups(tenantId: TenantId, userId: PrincipalId, groupIds: readonly string[]): Promise<string[]>;
 }
 
 export interface RoleDefinition {

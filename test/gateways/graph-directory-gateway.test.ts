@@ -1,7 +1,8 @@
-// GraphDirectoryGateway against the sandbox: finding customer users by name, UPN, object id; OData escaping; $search header.
-import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+// GraphDirectoryGateway against the sandbox: finding customer users by name, UPN, object id; OData escaping; $search header;
+// Entra group membership (transitive members with paging, checkMemberGroups in batches of 20).
+import { loadDefaultSeed, startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { GraphDirectoryGateway } from '../../src/gateways/graph-directory-gateway';
-import { createSandboxCredential } from '../../src/gateways/credentials';
+import { createSandboxCredential, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways/credentials';
 import { principalId, tenantId } from '../../src/domain/ids';
 import { GRAPH, rawCall } from '../sandbox/raw-client';
 import { missingKeys, readFixture } from './microsoft-fixtures';
@@ -9,6 +10,13 @@ import { missingKeys, readFixture } from './microsoft-fixtures';
 const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
 const FABRIKAM = tenantId('c0000003-0000-4000-8000-000000000003');
 const ALICE_MARTIN = 'c0000001-0000-4000-8000-0000000000a1';
+const PARTNER = tenantId(SANDBOX_PARTNER_TENANT_ID);
+const ADMIN_AGENTS = '5a0e0002-0000-4000-8000-000000000001';
+const SALES_AGENTS = '5a0e0002-0000-4000-8000-000000000002';
+const SALES_LEADS = '5a0e0002-0000-4000-8000-000000000003';
+const litwareUser = (n: number) => principalId(`5a0e0001-0000-4000-8000-00000000000${n}`);
+const [SAM, ADA, ALEX, PAT, LEE] = [litwareUser(1), litwareUser(2), litwareUser(3), litwareUser(4), litwareUser(5)];
+const UNKNOWN_GROUP = '0f0f0f0f-0000-4000-8000-000000000000';
 
 let sandbox: RunningSandbox;
 let gateway: GraphDirectoryGateway;
@@ -85,5 +93,125 @@ describe('GraphDirectoryGateway', () => {
     expect(missingKeys({ ...ex04, value: [] }, counted.body)).toEqual([]);
     expect([noHeader.status, noHeader.body]).toEqual([400, expect.objectContaining({ error: expect.objectContaining({ code: 'Request_UnsupportedQuery' }) })]);
     expect([missing.status, missing.body]).toEqual([404, expect.objectContaining({ error: expect.objectContaining({ code: 'Request_ResourceNotFound' }) })]);
+  });
+});
+
+describe('GraphDirectoryGateway group membership', () => {
+  beforeEach(() => sandbox.faults.clear());
+
+  test('when a group nests another group, then listGroupUserIds gives the users of both, through one GET of the user cast', async () => {
+    // Arrange
+    const before = sandbox.requests.length;
+
+    // Act
+    const ids = await gateway.listGroupUserIds(PARTNER, SALES_AGENTS);
+
+    // Assert
+    expect([...ids].sort()).toEqual([SAM, PAT, LEE].sort());
+    const sent = sandbox.requests.slice(before);
+    expect(sent).toEqual([expect.objectContaining({
+      method: 'GET',
+      path: `/v1.0/groups/${SALES_AGENTS}/transitiveMembers/microsoft.graph.user`,
+      query: { $select: 'id', $top: '999' },
+      body: undefined,
+      status: 200,
+    })]);
+    expect(sent[0]?.headers.authorization).toBe('Bearer');
+  });
+
+  test('when the group is unknown, not a GUID, or of another tenant, then listGroupUserIds gives an empty list', async () => {
+    const unknown = await gateway.listGroupUserIds(PARTNER, UNKNOWN_GROUP);
+    const unknownStatus = sandbox.requests.at(-1)?.status;
+    const before = sandbox.requests.length;
+    const notGuid = await gateway.listGroupUserIds(PARTNER, 'Litware Sales Agents');
+    const sentForNotGuid = sandbox.requests.length - before;
+    const otherTenant = await gateway.listGroupUserIds(CONTOSO, ADMIN_AGENTS);
+
+    expect([unknown, unknownStatus]).toEqual([[], 404]);
+    expect([notGuid, sentForNotGuid]).toEqual([[], 0]);
+    expect(otherTenant).toEqual([]);
+  });
+
+  test('when memberGroups checks a nested member, then one POST checkMemberGroups returns the matching ids as the caller spelled them', async () => {
+    const before = sandbox.requests.length;
+
+    const groups = await gateway.memberGroups(PARTNER, LEE, [ADMIN_AGENTS, SALES_AGENTS.toUpperCase(), SALES_LEADS, UNKNOWN_GROUP]);
+
+    expect(groups).toEqual([SALES_AGENTS.toUpperCase(), SALES_LEADS]);
+    const sent = sandbox.requests.slice(before);
+    expect(sent).toEqual([expect.objectContaining({
+      method: 'POST',
+      path: `/v1.0/users/${LEE}/checkMemberGroups`,
+      body: { groupIds: [ADMIN_AGENTS, SALES_AGENTS.toUpperCase(), SALES_LEADS, UNKNOWN_GROUP] },
+      status: 200,
+    })]);
+    expect(sent[0]?.headers).toMatchObject({ authorization: 'Bearer', 'content-type': 'application/json' });
+  });
+
+  test('when 45 ids (two repeated) are checked, then they go in batches of at most 20 and the answers are merged', async () => {
+    const others = Array.from({ length: 40 }, (_, i) => `0f0f0f0f-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const ids = [...others.slice(0, 20), ADMIN_AGENTS, ...others.slice(20), SALES_AGENTS, SALES_LEADS, ADMIN_AGENTS, others[0] ?? ''];
+    const before = sandbox.requests.length;
+
+    const adaGroups = await gateway.memberGroups(PARTNER, ADA, ids);
+    const samGroups = await gateway.memberGroups(PARTNER, SAM, ids);
+
+    expect(adaGroups).toEqual([ADMIN_AGENTS]);
+    expect(samGroups).toEqual([SALES_AGENTS]);
+    const batches = sandbox.requests.slice(before).map((r) => (r.body as { groupIds: string[] }).groupIds);
+    expect(batches.map((b) => b.length)).toEqual([20, 20, 3, 20, 20, 3]);
+    expect(new Set(batches.slice(0, 3).flat()).size).toBe(43);
+  });
+
+  test('when the user is unknown or no group is asked about, then memberGroups gives an empty list (no call for no groups)', async () => {
+    const unknownUser = await gateway.memberGroups(PARTNER, principalId(UNKNOWN_GROUP), [SALES_AGENTS]);
+    const before = sandbox.requests.length;
+    const noGroups = await gateway.memberGroups(PARTNER, ALEX, []);
+
+    expect(unknownUser).toEqual([]);
+    expect([noGroups, sandbox.requests.length - before]).toEqual([[], 0]);
+  });
+
+  test('when Graph fails with 503, then both calls throw CloudUnavailableError naming the request', async () => {
+    const impatient = new GraphDirectoryGateway({ endpoint: sandbox.url, credential: createSandboxCredential(), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 0 } });
+    sandbox.faults.add({ pathIncludes: '/checkMemberGroups', status: 503, code: 'serviceNotAvailable' });
+    sandbox.faults.add({ pathIncludes: '/transitiveMembers', status: 503, code: 'serviceNotAvailable' });
+
+    const check = impatient.memberGroups(PARTNER, ADA, [ADMIN_AGENTS]);
+    await expect(check).rejects.toMatchObject({ name: 'CloudUnavailableError', service: 'Graph', message: expect.stringContaining('POST /v1.0/users/') });
+    const list = impatient.listGroupUserIds(PARTNER, ADMIN_AGENTS);
+    await expect(list).rejects.toMatchObject({ name: 'CloudUnavailableError', message: expect.stringContaining('answered 503') });
+  });
+});
+
+describe('GraphDirectoryGateway group membership paging', () => {
+  const BIG_GROUP = '5a0e0002-0000-4000-8000-0000000000ff';
+  let big: RunningSandbox;
+
+  beforeAll(async () => {
+    // 1,200 users behind a nested group: more than Graph's largest page (999), so the gateway must follow @odata.nextLink.
+    const seed = loadDefaultSeed();
+    const extra = Array.from({ length: 1200 }, (_, i) => ({
+      id: `5a0e0003-0000-4000-8000-${String(i).padStart(12, '0')}`, tenantId: SANDBOX_PARTNER_TENANT_ID, displayName: `Agent ${i}`,
+      givenName: null, surname: null, userPrincipalName: `agent${i}@litwarecsp.onmicrosoft.com`, mail: null, userType: 'Member' as const, jobTitle: null,
+    }));
+    const inner = { id: '5a0e0002-0000-4000-8000-0000000000fe', tenantId: SANDBOX_PARTNER_TENANT_ID, displayName: 'Inner', members: extra.slice(600).map((u) => u.id) };
+    const outer = { id: BIG_GROUP, tenantId: SANDBOX_PARTNER_TENANT_ID, displayName: 'Everyone', members: [...extra.slice(0, 600).map((u) => u.id), inner.id, SALES_AGENTS] };
+    big = await startSandbox({ port: 0, seed: { ...seed, users: [...seed.users, ...extra], groups: [...seed.groups, inner, outer] } });
+  });
+  afterAll(async () => {
+    await big.stop();
+  });
+
+  test('when a group has more users than one page, then listGroupUserIds follows @odata.nextLink to the end', async () => {
+    const bigGateway = new GraphDirectoryGateway({ endpoint: big.url, credential: createSandboxCredential(), tlsCa: big.caCertPem });
+
+    const ids = await bigGateway.listGroupUserIds(PARTNER, BIG_GROUP);
+
+    expect(ids).toHaveLength(1203);
+    expect(new Set(ids).size).toBe(1203);
+    expect(ids).toEqual(expect.arrayContaining([LEE, '5a0e0003-0000-4000-8000-000000001199']));
+    const pages = big.requests.filter((r) => r.path.endsWith('/transitiveMembers/microsoft.graph.user'));
+    expect(pages.map((r) => [r.query.$top, r.query.$select, r.query.$skiptoken !== undefined])).toEqual([['999', 'id', false], ['999', 'id', true]]);
   });
 });

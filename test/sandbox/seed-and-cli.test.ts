@@ -32,6 +32,29 @@ describe('sandbox seed', () => {
     ]);
   });
 
+  test('when the default seed loads, then the partner tenant has the agreed Entra groups, Sales Leads nested in Sales Agents', () => {
+    const seed = loadDefaultSeed();
+    const user = (n: number) => `5a0e0001-0000-4000-8000-00000000000${n}`;
+
+    expect(seed.groups.map((g) => [g.displayName, g.id, g.tenantId, g.members])).toEqual([
+      ['Litware Admin Agents', '5a0e0002-0000-4000-8000-000000000001', seed.partner.tenantId, [user(2), user(3)]],
+      ['Litware Sales Agents', '5a0e0002-0000-4000-8000-000000000002', seed.partner.tenantId, [user(1), user(4), '5a0e0002-0000-4000-8000-000000000003']],
+      ['Litware Sales Leads', '5a0e0002-0000-4000-8000-000000000003', seed.partner.tenantId, [user(5)]],
+    ]);
+  });
+
+  test('when a group names an unknown member or a member of another tenant, then validation fails naming the path', () => {
+    const seed = loadDefaultSeed();
+    const [admins, sales] = seed.groups;
+    const unknown = { ...seed, groups: [{ ...admins, members: ['00000000-0000-4000-8000-000000000000'] }] };
+    const foreign = { ...seed, groups: [{ ...sales, members: ['c0000001-0000-4000-8000-0000000000a1'] }] };
+    const noGroups = { ...seed, groups: undefined };
+
+    expect(() => parseSeed(unknown)).toThrow(/groups.*members.*unknown user or group/s);
+    expect(() => parseSeed(foreign)).toThrow(/groups.*members.*same tenant/s);
+    expect(parseSeed(noGroups).groups).toEqual([]);
+  });
+
   test('when a seed names an unknown principal in an assignment, then validation fails naming the path', () => {
     const seed = loadDefaultSeed();
     const broken = { ...seed, roleAssignments: [{ ...seed.roleAssignments[0], principalId: '00000000-0000-4000-8000-000000000000' }] };
