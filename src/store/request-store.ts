@@ -24,13 +24,61 @@ export interface CardMessage {
   readonly role: 'requester' | 'approver';
 }
 
+/** What a caller records. The store adds the sequence number, the customer and the hash chain. */
 export interface AuditEntry {
   readonly requestId?: string;
   readonly event: string;
   readonly actor: string;
+  /** Any ISO 8601 time; stored as UTC `YYYY-MM-DDTHH:mm:ss.sssZ`. */
   readonly at: string;
+  /** Must be JSON-serializable; stored and hashed as canonical JSON. */
   readonly detail?: Readonly<Record<string, unknown>>;
+  /**
+   * The customer the entry is about, for entries without a stored request. When `requestId` names a stored
+   * request, the store takes the customer from that request instead (the server decides).
+   */
+  readonly customer?: AuditCustomer;
 }
+
+export interface AuditCustomer {
+  readonly tenantId: string;
+  readonly name?: string;
+}
+
+/** An entry as stored: its place in the chain and the hashes that make edits and deletions detectable. */
+export interface StoredAuditEntry extends AuditEntry {
+  readonly seq: number;
+  /** UTC ISO time, normalised. */
+  readonly at: string;
+  readonly prevHash: string;
+  /** SHA-256 (hex) of the canonical form of this entry, prevHash included. */
+  readonly hash: string;
+}
+
+/** All given criteria must hold. Entries come oldest first. */
+export interface AuditFilter {
+  readonly requestId?: string;
+  /** Entries at or after this ISO time. */
+  readonly since?: string;
+  readonly customerTenantId?: string;
+  /** Customer name, compared without regard to case. */
+  readonly customerName?: string;
+  /** Only the last N matching entries (still oldest first), for compact history views. */
+  readonly latest?: number;
+}
+
+/** All given criteria must hold. Requests come newest first (by last change). */
+export interface RequestFilter {
+  readonly requesterId?: string;
+  readonly customerTenantId?: string;
+  readonly subscriptionId?: string;
+  readonly states?: readonly RequestState[];
+  readonly limit?: number;
+}
+
+export type AuditVerification =
+  | { readonly ok: true; readonly entries: number }
+  | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly reason: string };
 
 export interface RequestStore {
   /** Stores a new request; throws if the id exists. */
@@ -39,6 +87,8 @@ export interface RequestStore {
   /** Compare-and-set: stores `next` only if the stored version is still `next.version - 1`. */
   update(next: AccessRequest): boolean;
   listByState(states: readonly RequestState[]): AccessRequest[];
+  /** For "my requests", "pending approvals", "history of Contoso prod". */
+  listRequests(filter: RequestFilter): AccessRequest[];
 
   saveConversation(conversation: StoredConversation): void;
   getConversation(userId: string): StoredConversation | undefined;
@@ -46,7 +96,14 @@ export interface RequestStore {
   addCardMessage(message: CardMessage): void;
   listCardMessages(requestId: RequestId): CardMessage[];
 
-  appendAudit(entry: AuditEntry): void;
-  listAudit(requestId?: string): AuditEntry[];
+  /**
+   * Appends to the hash chain in one IMMEDIATE transaction (several processes on one file cannot fork it).
+   * Fails closed: throws when the entry cannot be written.
+   */
+  appendAudit(entry: AuditEntry): StoredAuditEntry;
+  /** A string is a request id (the original form). */
+  listAudit(filter?: string | AuditFilter): StoredAuditEntry[];
+  /** Recomputes the whole chain: detects an edited, deleted, inserted or reordered entry. */
+  verifyAudit(): AuditVerification;
   close(): void;
 }

@@ -1,10 +1,11 @@
 // The default durable store: one SQLite file (better-sqlite3), requests as JSON documents with a version column.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AccessRequest, RequestState } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
-import type { AuditEntry, CardMessage, RequestStore, StoredConversation } from './request-store';
+import type { CardMessage, RequestFilter, RequestStore, StoredConversation } from './request-store';
+import { ensureAuditSchema, prepareAudit } from './sqlite-audit';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -30,30 +31,41 @@ CREATE TABLE IF NOT EXISTS card_messages (
   role TEXT NOT NULL,
   PRIMARY KEY (request_id, conversation_id, activity_id)
 );
-CREATE TABLE IF NOT EXISTS audit (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  request_id TEXT,
-  event TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  at TEXT NOT NULL,
-  detail TEXT
-);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 `;
 
 interface RequestRow { body: string }
 interface ConversationRow { user_id: string; channel_user_id: string; reference: string; locale: string; updated_at: string }
 interface CardRow { request_id: string; user_id: string; conversation_id: string; activity_id: string; role: string }
-interface AuditRow { request_id: string | null; event: string; actor: string; at: string; detail: string | null }
 
-export function openSqliteStore(path: string): RequestStore {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+export interface SqliteStoreOptions {
+  /**
+   * Open an existing file without writing to it (the audit CLI): no schema creation or migration, and every
+   * write throws. The file must exist and hold a current schema.
+   */
+  readonly readonly?: boolean;
+  /** How long a writer waits for another process's write lock before throwing. Default 5000. */
+  readonly busyTimeoutInMs?: number;
+}
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): RequestStore {
+  const readonly = options.readonly ?? false;
+  if (readonly && path !== ':memory:' && !existsSync(path)) throw new Error(`no store at ${path} (check STORE)`);
+  if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, readonly ? { readonly: true, fileMustExist: true } : {});
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutInMs ?? 5000))}`);
+    if (readonly) {
+      assertCurrentSchema(db, path);
+    } else {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      ensureAuditSchema(db);
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const insertRequest = db.prepare('INSERT INTO requests (id, version, state, body, updated_at) VALUES (?, ?, ?, ?, ?)');
   const selectRequest = db.prepare<[string], RequestRow>('SELECT body FROM requests WHERE id = ?');
@@ -66,7 +78,7 @@ export function openSqliteStore(path: string): RequestStore {
   const selectConversation = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE user_id = ?');
   const insertCard = db.prepare('INSERT OR IGNORE INTO card_messages (request_id, user_id, conversation_id, activity_id, role) VALUES (?, ?, ?, ?, ?)');
   const selectCards = db.prepare<[string], CardRow>('SELECT * FROM card_messages WHERE request_id = ? ORDER BY rowid');
-  const insertAudit = db.prepare('INSERT INTO audit (request_id, event, actor, at, detail) VALUES (?, ?, ?, ?, ?)');
+  const audit = prepareAudit(db);
 
   return {
     insert(request: AccessRequest): void {
@@ -84,6 +96,25 @@ export function openSqliteStore(path: string): RequestStore {
       if (states.length === 0) return [];
       const rows = db.prepare<string[], RequestRow>(`SELECT body FROM requests WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY updated_at`).all(...states);
       return rows.map((row) => JSON.parse(row.body) as AccessRequest);
+    },
+    listRequests(filter: RequestFilter): AccessRequest[] {
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (filter.requesterId !== undefined) { where.push("json_extract(body, '$.requester.id') = ?"); params.push(filter.requesterId); }
+      if (filter.customerTenantId !== undefined) { where.push("json_extract(body, '$.customer.tenantId') = ? COLLATE NOCASE"); params.push(filter.customerTenantId); }
+      if (filter.subscriptionId !== undefined) { where.push("json_extract(body, '$.subscription.id') = ? COLLATE NOCASE"); params.push(filter.subscriptionId); }
+      if (filter.states !== undefined) {
+        if (filter.states.length === 0) return [];
+        where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
+        params.push(...filter.states);
+      }
+      let sql = `SELECT body FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, rowid DESC`;
+      if (filter.limit !== undefined) {
+        if (!Number.isInteger(filter.limit) || filter.limit < 0) throw new RangeError('limit must be a whole number >= 0');
+        sql += ' LIMIT ?';
+        params.push(filter.limit);
+      }
+      return db.prepare<(string | number)[], RequestRow>(sql).all(...params).map((row) => JSON.parse(row.body) as AccessRequest);
     },
     saveConversation(c: StoredConversation): void {
       upsertConversation.run(c.userId, c.channelUserId, c.reference, c.locale, c.updatedAt);
@@ -106,23 +137,23 @@ export function openSqliteStore(path: string): RequestStore {
         role: row.role === 'approver' ? 'approver' : 'requester',
       }));
     },
-    appendAudit(entry: AuditEntry): void {
-      insertAudit.run(entry.requestId ?? null, entry.event, entry.actor, entry.at, entry.detail ? JSON.stringify(entry.detail) : null);
-    },
-    listAudit(requestId?: string): AuditEntry[] {
-      const rows = requestId
-        ? db.prepare<[string], AuditRow>('SELECT * FROM audit WHERE request_id = ? ORDER BY seq').all(requestId)
-        : db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY seq').all();
-      return rows.map((row) => ({
-        ...(row.request_id ? { requestId: row.request_id } : {}),
-        event: row.event,
-        actor: row.actor,
-        at: row.at,
-        ...(row.detail ? { detail: JSON.parse(row.detail) as Record<string, unknown> } : {}),
-      }));
-    },
+    appendAudit: (entry) => audit.append(entry),
+    listAudit: (filter) => audit.list(filter),
+    verifyAudit: () => audit.verify(),
     close(): void {
       db.close();
     },
   };
+}
+
+/** A read-only open cannot create tables: say plainly when the file is not (or not yet) a current store. */
+function assertCurrentSchema(db: Database.Database, path: string): void {
+  const tables = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => row.name));
+  for (const table of ['requests', 'conversations', 'card_messages', 'audit']) {
+    if (!tables.has(table)) throw new Error(`${path} is not a CSP Access Bot store (no ${table} table)`);
+  }
+  const auditColumns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('audit')").all();
+  if (!auditColumns.some((column) => column.name === 'hash')) {
+    throw new Error(`${path} has an audit table from before the hash chain; start the bot once on it to seal the existing entries`);
+  }
 }
