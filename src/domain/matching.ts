@@ -11,7 +11,7 @@ export function normalize(text: string): string {
     .trim();
 }
 
-function levenshtein(a: string, b: string): number {
+export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -26,8 +26,11 @@ function levenshtein(a: string, b: string): number {
   return row[b.length] ?? 0;
 }
 
+/** A word this long may stand for any word it starts ("prod" → "Production"); shorter ones must be whole. */
+export const MIN_PREFIX = 3;
+
 /** Edits allowed for a word of this length: none for short words, one or two for longer ones. */
-const typoBudget = (length: number): number => (length <= 3 ? 0 : length <= 6 ? 1 : 2);
+export const typoBudget = (length: number): number => (length <= 3 ? 0 : length <= 6 ? 1 : 2);
 
 /**
  * How well `query` names something called `name` (0 = not at all, 1 = exactly).
@@ -42,7 +45,7 @@ export function matchScore(query: string, name: string): number {
   const queryWords = q.split(' ');
   const wordScore = (word: string): number => {
     if (nameWords.includes(word)) return 0.9;
-    if (nameWords.some((w) => w.startsWith(word) && word.length >= 2)) return 0.75;
+    if (word.length >= MIN_PREFIX && nameWords.some((w) => w.startsWith(word))) return 0.75;
     if (nameWords.some((w) => levenshtein(w, word) <= typoBudget(Math.max(w.length, word.length)))) return 0.6;
     return 0;
   };
@@ -69,18 +72,23 @@ export function rank<T>(query: string, items: readonly T[], namesOf: (item: T) =
 /** A lead this large (one score step: exact 1 over whole-word 0.9) makes the best candidate the answer. */
 const CLEAR_LEAD = 0.099;
 
+/** Below this a candidate is only a typo away: worth suggesting, never worth acting on. */
+export const STRONG = 0.75;
+
 export type Pick<T> =
   | { readonly kind: 'one'; readonly item: T }
   | { readonly kind: 'many'; readonly candidates: readonly T[] }
-  | { readonly kind: 'none' };
+  /** Nothing strong; `suggestions` are the closest (typo-level) candidates, best first. */
+  | { readonly kind: 'none'; readonly suggestions: readonly T[] };
 
 /**
  * Exactly one strong candidate wins; several of the same strength are a question for the user, never a guess.
  * An exact match beats any number of partial ones (so "Contoso" picks Contoso over Contoso Pharma).
+ * A typo-level match is never picked: "Contso" is answered with "did you mean Contoso?".
  */
 export function pickOne<T>(ranked: readonly Ranked<T>[]): Pick<T> {
   const [best, second] = ranked;
-  if (!best) return { kind: 'none' };
+  if (!best || best.score < STRONG) return { kind: 'none', suggestions: ranked.slice(0, 3).map((r) => r.item) };
   if (!second || best.score - second.score > CLEAR_LEAD) return { kind: 'one', item: best.item };
   return { kind: 'many', candidates: ranked.filter((r) => best.score - r.score <= CLEAR_LEAD).map((r) => r.item) };
 }

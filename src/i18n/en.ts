@@ -22,6 +22,59 @@ export const en = {
   wrongTenant: 'This bot serves its own partner organisation only.',
   internalError: 'Something went wrong on my side. Nothing was changed; please try again.',
   welcome: 'Hello! I grant Azure roles on your customers\' subscriptions, with an approval. Type "help" to see how.',
+  resolve: {
+    ambiguous: {
+      customer: (text: string, _within: string) => `"${text}" matches more than one customer. Which one do you mean?`,
+      subscription: (text: string, within: string) =>
+        text ? `${within || 'This customer'} has more than one subscription matching "${text}". Which one?` : `${within || 'This customer'} has more than one Azure subscription. Which one?`,
+      user: (text: string, within: string) => `"${text}" matches more than one user in ${within}'s directory. Which one?`,
+      role: (text: string, within: string) => `"${text}" matches more than one role on ${within}. Which one?`,
+    },
+    didYouMean: 'Did you mean one of these?',
+    choiceHint: 'Choosing one sends your request again with it spelled out; you still confirm before anything happens.',
+    missingCustomer: 'Which customer is that subscription in? For example: "… of Contoso".',
+    unclearDuration: (text: string) =>
+      `I could not tell when "${text}" ends. Write it like "for 8 hours", "for 2 days" or "until 2025-06-30 18:00" (at most a year from now).`,
+    timeBound: (text: string, end: string) =>
+      `You asked for a time limit ("${text}", ending ${end}). Automatic removal at the end is not switched on yet, so the role would stay until someone removes it: cancel if that is not acceptable.`,
+    understoodRevoke: (user: string, role: string | undefined, where: string) =>
+      role ? `I understood: remove ${role} from ${user} on ${where}.` : `I understood: remove every role of ${user} on ${where}.`,
+    understoodList: (where: string, user?: string, role?: string) =>
+      `I understood: list ${role ? `who has ${role}` : user ? `what access ${user} has` : 'who has access'} on ${where}.`,
+    revokeNotAvailable: 'Removing roles from the chat is not switched on in this version, so nothing was changed. An admin agent can remove it in the Azure portal (Access control (IAM)).',
+    listNotAvailable: 'Listing access from the chat is not switched on in this version. An admin agent can see it in the Azure portal (Access control (IAM)).',
+    statusNoneMine: 'You have no open requests.',
+    statusNonePending: 'Nothing is waiting for approval.',
+    statusMine: 'Your requests:',
+    statusPending: 'Waiting for approval:',
+    statusOnlyApprovers: 'Only approvers can see what is waiting for approval.',
+    statusLine: (user: string, role: string, where: string, state: string) => `• ${user}: ${role} on ${where} — ${state}`,
+  },
+  helpCard: {
+    title: 'What I can do',
+    intro: 'I grant Azure roles on your customers\' subscriptions once an approver agrees. Write the way you would to a colleague, in English or French:',
+    sections: [
+      {
+        heading: 'Ask for a role',
+        lines: [
+          '• give Alice Contributor on Contoso\'s prod subscription',
+          '• grant bob@contoso.com Reader on Contoso Dev for 8 hours',
+          '• add Alice as Owner on resource group rg-web in Contoso prod because of INC123',
+        ],
+      },
+      {
+        heading: 'Other requests',
+        lines: ['• remove Bob\'s Reader role on Contoso prod', '• who has access to Contoso prod?', '• my requests · pending approvals'],
+      },
+      {
+        heading: 'Good to know',
+        lines: [
+          'Roles: Owner, Contributor, Reader, User Access Administrator, RBAC Administrator, short forms such as "read-only" or "UAA", and the customer\'s own roles by name.',
+          'People by name, e-mail or UPN; subscriptions by name or id. When a name fits several, I show you the choices. Nothing changes until you confirm and an approver approves.',
+        ],
+      },
+    ],
+  },
   card: {
     title: 'Azure access request',
     requester: 'Requested by',

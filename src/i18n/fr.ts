@@ -23,6 +23,58 @@ export const fr: Messages = {
   wrongTenant: 'Ce bot sert uniquement son organisation partenaire.',
   internalError: 'Une erreur s\'est produite de mon côté. Rien n\'a été modifié ; réessayez.',
   welcome: 'Bonjour ! J\'attribue des rôles Azure sur les abonnements de vos clients, après approbation. Tapez « aide » pour savoir comment.',
+  resolve: {
+    ambiguous: {
+      customer: (text, _within) => `« ${text} » correspond à plusieurs clients. Lequel ?`,
+      subscription: (text, within) =>
+        text ? `${within || 'Ce client'} a plusieurs abonnements correspondant à « ${text} ». Lequel ?` : `${within || 'Ce client'} a plusieurs abonnements Azure. Lequel ?`,
+      user: (text, within) => `« ${text} » correspond à plusieurs utilisateurs dans l'annuaire de ${within}. Lequel ?`,
+      role: (text, within) => `« ${text} » correspond à plusieurs rôles sur ${within}. Lequel ?`,
+    },
+    didYouMean: 'Vouliez-vous dire l\'un de ceux-ci ?',
+    choiceHint: 'Votre choix renvoie la demande en le précisant ; vous confirmerez encore avant que quoi que ce soit ne se passe.',
+    missingCustomer: 'Chez quel client se trouve cet abonnement ? Par exemple : « … de Contoso ».',
+    unclearDuration: (text) =>
+      `Je ne sais pas quand « ${text} » se termine. Écrivez par exemple « pour 8 heures », « pour 2 jours » ou « jusqu'au 30/06/2025 18h » (un an au plus).`,
+    timeBound: (text, end) =>
+      `Vous avez demandé une durée limitée (« ${text} », jusqu'au ${end}). Le retrait automatique à l'échéance n'est pas encore activé : le rôle resterait jusqu'à ce que quelqu'un le retire. Annulez si cela ne convient pas.`,
+    understoodRevoke: (user, role, where) => (role ? `J'ai compris : retirer le rôle ${role} à ${user} sur ${where}.` : `J'ai compris : retirer tous les rôles de ${user} sur ${where}.`),
+    understoodList: (where, user, role) =>
+      `J'ai compris : lister ${role ? `qui a le rôle ${role}` : user ? `les accès de ${user}` : 'qui a accès'} sur ${where}.`,
+    revokeNotAvailable: 'Le retrait de rôles depuis la conversation n\'est pas activé dans cette version : rien n\'a été modifié. Un agent administrateur peut le retirer dans le portail Azure (Contrôle d\'accès (IAM)).',
+    listNotAvailable: 'La liste des accès depuis la conversation n\'est pas activée dans cette version. Un agent administrateur peut la consulter dans le portail Azure (Contrôle d\'accès (IAM)).',
+    statusNoneMine: 'Vous n\'avez aucune demande en cours.',
+    statusNonePending: 'Aucune demande n\'attend d\'approbation.',
+    statusMine: 'Vos demandes :',
+    statusPending: 'En attente d\'approbation :',
+    statusOnlyApprovers: 'Seuls les approbateurs voient les demandes en attente d\'approbation.',
+    statusLine: (user, role, where, state) => `• ${user} : ${role} sur ${where} — ${state}`,
+  },
+  helpCard: {
+    title: 'Ce que je sais faire',
+    intro: 'J\'attribue des rôles Azure sur les abonnements de vos clients, après accord d\'un approbateur. Écrivez comme à un collègue, en français ou en anglais :',
+    sections: [
+      {
+        heading: 'Demander un rôle',
+        lines: [
+          '• donne à Alice le rôle Contributeur sur l\'abonnement prod de Contoso',
+          '• accorde Lecteur à bob@contoso.com sur Contoso Dev pour 8 heures',
+          '• ajoute Alice comme Propriétaire sur le groupe de ressources rg-web de Contoso prod parce que INC123',
+        ],
+      },
+      {
+        heading: 'Autres demandes',
+        lines: ['• retire à Bob le rôle Lecteur sur Contoso prod', '• qui a accès à l\'abonnement prod de Contoso ?', '• mes demandes · demandes en attente'],
+      },
+      {
+        heading: 'Bon à savoir',
+        lines: [
+          'Rôles : Propriétaire, Contributeur, Lecteur, Administrateur de l\'accès utilisateur, Administrateur du contrôle d\'accès en fonction du rôle, formes courtes (« lecture seule », « UAA ») et les rôles propres au client par leur nom.',
+          'Les personnes par nom, e-mail ou UPN ; les abonnements par nom ou identifiant. Si un nom en désigne plusieurs, je vous montre les choix. Rien ne change avant votre confirmation et l\'accord d\'un approbateur.',
+        ],
+      },
+    ],
+  },
   card: {
     title: 'Demande d\'accès Azure',
     requester: 'Demandé par',

@@ -1,33 +1,45 @@
-// Intake: a sales agent's message → parsed → resolved against Partner Center, Graph and ARM → a stored draft.
+// Intake: a sales agent's message → parsed → resolved against Partner Center, Graph and ARM → a stored draft or a question.
 import { v5 as uuidv5 } from 'uuid';
-import type { AccessRequest, Locale, PartnerUser } from '../domain/access-request';
+import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
+import { endOf } from '../domain/durations';
 import { requestId } from '../domain/ids';
-import { pickOne, rank, type Pick } from '../domain/matching';
-import { parseMessage, type TargetReading } from '../domain/parse-request';
+import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
 import type { RequestStore } from '../store/request-store';
 import type { Clock, IdGenerator } from './clock';
-import {
-  CloudUnavailableError,
-  type AzureRbacGateway,
-  type AzureSubscription,
-  type Customer,
-  type DirectoryGateway,
-  type PartnerCenterGateway,
-} from './ports';
+import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
+import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, type Customer, type DirectoryGateway, type DirectoryUser, type PartnerCenterGateway, type RoleDefinition } from './ports';
+import { RequestResolver, scopeOf, type ResolutionFailure } from './resolution';
+
+export type { Choice, Resolvable, ResolutionFailure } from './resolution';
 
 /** Namespace of role assignment names: UUID v5(request id) gives each request one stable assignment GUID. */
 export const ASSIGNMENT_NAMESPACE = '0f6c3b1e-5d2a-4c8e-9b7a-3e1d2c4b5a69';
 
-export type Resolvable = 'customer' | 'subscription' | 'user' | 'role';
+/** What a revoke or list request was resolved to; carrying it out belongs to the revoke/list use cases. */
+export interface ResolvedScope {
+  readonly customer: Customer;
+  readonly subscription: AzureSubscription;
+  /** ARM scope: the subscription, or a resource group in it. */
+  readonly scope: string;
+  readonly resourceGroup?: string;
+}
 
 export type IntakeResult =
-  | { readonly kind: 'draft'; readonly request: AccessRequest }
+  | {
+      readonly kind: 'draft';
+      readonly request: AccessRequest;
+      /** When a time-bound request should end (ISO 8601), and the words it came from. */
+      readonly expiresAt?: string;
+      readonly durationText?: string;
+    }
   | { readonly kind: 'help'; readonly locale: Locale }
   | { readonly kind: 'not_understood'; readonly locale: Locale }
-  | { readonly kind: 'missing'; readonly locale: Locale; readonly missing: 'principal' | 'role' | 'target' }
-  | { readonly kind: 'not_found'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly within?: string }
-  | { readonly kind: 'ambiguous'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly options: readonly string[] }
-  | { readonly kind: 'no_delegated_access'; readonly locale: Locale; readonly customer: string; readonly relationshipUrl: string }
+  | { readonly kind: 'missing'; readonly locale: Locale; readonly action: 'grant' | 'revoke' | 'list'; readonly missing: MissingPiece }
+  | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
+  | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
+  | ({ readonly kind: 'revoke'; readonly locale: Locale; readonly user: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
+  | ({ readonly kind: 'list'; readonly locale: Locale; readonly user?: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
+  | ResolutionFailure
   | { readonly kind: 'cloud_unavailable'; readonly locale: Locale; readonly service: string };
 
 export interface IntakeDependencies {
@@ -37,94 +49,149 @@ export interface IntakeDependencies {
   readonly store: RequestStore;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  readonly cache?: DirectoryCacheOptions;
 }
 
-type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly result: IntakeResult };
+export interface SubmitOptions {
+  /** The user's offset from UTC in minutes (from the message's local timestamp), for "until Friday 18:00". */
+  readonly utcOffsetMinutes?: number;
+}
+
+/** A question we asked ("which role?"): the next message from the same person may answer it, for a while. */
+const QUESTION_TTL_MS = 10 * 60_000;
+const OPEN_STATES: readonly RequestState[] = ['draft', 'awaiting_relationship', 'pending_approval', 'approved', 'provisioning', 'active'];
+
+type Question = Extract<ParsedMessage, { kind: 'missing' }>;
 
 export class IntakeService {
-  constructor(private readonly deps: IntakeDependencies) {}
+  private readonly resolver: RequestResolver;
+  private readonly questions = new Map<string, { readonly question: Question; readonly until: number }>();
 
-  async submit(text: string, requester: PartnerUser, fallbackLocale: Locale): Promise<IntakeResult> {
-    const parsed = parseMessage(text, fallbackLocale);
-    if (parsed.kind !== 'grant') return parsed;
-    const { locale } = parsed;
+  constructor(private readonly deps: IntakeDependencies) {
+    const cache = new DirectoryCache(deps, deps.cache);
+    this.resolver = new RequestResolver(cache, () => deps.partnerCenter.getRelationshipRequestUrl());
+  }
+
+  async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
+    const parsed = this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
     try {
-      const target = await this.resolveTarget(parsed.targets, locale);
-      if (!target.ok) return target.result;
-      const { customer, subscription } = target.value;
-
-      const record = await this.deps.partnerCenter.getCustomer(customer.id);
-      if (record?.allowDelegatedAccess !== true) {
-        const relationshipUrl = await this.deps.partnerCenter.getRelationshipRequestUrl();
-        return { kind: 'no_delegated_access', locale, customer: customer.companyName, relationshipUrl };
+      switch (parsed.kind) {
+        case 'grant':
+          return await this.grant(parsed, text, requester, options);
+        case 'revoke':
+          return await this.revoke(parsed);
+        case 'list':
+          return await this.list(parsed);
+        case 'status':
+          return { kind: 'status', locale: parsed.locale, which: parsed.which, requests: this.statusOf(parsed.which, requester) };
+        case 'missing':
+          this.questions.set(requester.id, { question: parsed, until: this.deps.clock.now().getTime() + QUESTION_TTL_MS });
+          return { kind: 'missing', locale: parsed.locale, action: parsed.action, missing: parsed.missing };
+        default:
+          return parsed;
       }
-
-      const users = await this.deps.directory.findUsers(customer.tenantId, parsed.principal);
-      const user = this.decide('user', parsed.principal, locale, pickOne(rank(parsed.principal, users, (u) => [u.displayName, u.givenName, u.userPrincipalName, u.mail, u.id])), (u) => `${u.displayName} (${u.userPrincipalName})`, customer.companyName);
-      if (!user.ok) return user.result;
-
-      const roles = await this.deps.rbac.listRoleDefinitions(customer.tenantId, subscription.subscriptionId);
-      const role = this.decide('role', parsed.role, locale, pickOne(rank(parsed.role, roles, (r) => [r.roleName])), (r) => r.roleName, subscription.displayName);
-      if (!role.ok) return role.result;
-
-      const now = this.deps.clock.now().toISOString();
-      const id = requestId(this.deps.newId());
-      const request: AccessRequest = {
-        id,
-        version: 1,
-        state: 'draft',
-        action: 'grant',
-        requester,
-        locale,
-        customer: { tenantId: customer.tenantId, name: customer.companyName },
-        subscription: { id: subscription.subscriptionId, name: subscription.displayName },
-        scope: `/subscriptions/${subscription.subscriptionId}`,
-        principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
-        role: { definitionId: role.value.id, name: role.value.roleName },
-        ...(parsed.justification ? { justification: parsed.justification } : {}),
-        requiredApprovals: 1,
-        approvals: [],
-        assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
-        createdAt: now,
-        updatedAt: now,
-      };
-      this.deps.store.insert(request);
-      this.deps.store.appendAudit({ requestId: id, event: 'requested', actor: requester.id, at: now, detail: { text } });
-      return { kind: 'draft', request };
     } catch (error) {
-      if (error instanceof CloudUnavailableError) return { kind: 'cloud_unavailable', locale, service: error.service };
+      if (error instanceof CloudUnavailableError) return { kind: 'cloud_unavailable', locale: parsed.locale, service: error.service };
       throw error;
     }
   }
 
-  /** Tries the readings of the target phrase in order; the first whose customer is known decides. */
-  private async resolveTarget(readings: readonly TargetReading[], locale: Locale): Promise<Step<{ customer: Customer; subscription: AzureSubscription }>> {
-    const customers = await this.deps.partnerCenter.listCustomers();
-    let firstFailure: IntakeResult | undefined;
-    for (const reading of readings) {
-      const customer = this.decide('customer', reading.customer, locale, pickOne(rank(reading.customer, customers, (c) => [c.companyName, c.domain, c.tenantId])), (c) => c.companyName);
-      if (!customer.ok) {
-        firstFailure ??= customer.result;
-        continue;
-      }
-      const subscriptions = await this.deps.partnerCenter.listAzureSubscriptions(customer.value.id);
-      const pick: Pick<AzureSubscription> = reading.subscription
-        ? pickOne(rank(reading.subscription, subscriptions, (s) => [s.displayName, s.subscriptionId]))
-        : subscriptions.length === 1 && subscriptions[0]
-          ? { kind: 'one', item: subscriptions[0] }
-          : subscriptions.length === 0
-            ? { kind: 'none' }
-            : { kind: 'many', candidates: subscriptions };
-      const subscription = this.decide('subscription', reading.subscription ?? '', locale, pick, (s) => s.displayName, customer.value.companyName);
-      if (!subscription.ok) return subscription;
-      return { ok: true, value: { customer: customer.value, subscription: subscription.value } };
-    }
-    return { ok: false, result: firstFailure ?? { kind: 'not_found', locale, what: 'customer', text: '' } };
+  /** A message that is not a request by itself may answer the question we asked this person just before. */
+  private withOpenQuestion(parsed: ParsedMessage, text: string, requester: PartnerUser): ParsedMessage {
+    const open = this.questions.get(requester.id);
+    this.questions.delete(requester.id);
+    if (!open || open.until < this.deps.clock.now().getTime()) return parsed;
+    if (parsed.kind !== 'not_understood' && !(parsed.kind === 'missing' && parsed.action === open.question.action && Object.keys(parsed.partial).length <= 1)) return parsed;
+    return completeWith(open.question, text) ?? parsed;
   }
 
-  private decide<T>(what: Resolvable, text: string, locale: Locale, pick: Pick<T>, label: (item: T) => string, within?: string): Step<T> {
-    if (pick.kind === 'one') return { ok: true, value: pick.item };
-    if (pick.kind === 'many') return { ok: false, result: { kind: 'ambiguous', locale, what, text, options: pick.candidates.slice(0, 5).map(label) } };
-    return { ok: false, result: { kind: 'not_found', locale, what, text, ...(within ? { within } : {}) } };
+  private statusOf(which: 'mine' | 'pending', requester: PartnerUser): AccessRequest[] {
+    const open = this.deps.store.listByState(which === 'mine' ? OPEN_STATES : ['pending_approval']);
+    return open.filter((r) => (which === 'mine' ? r.requester.id === requester.id : r.requester.id !== requester.id)).slice(-10);
+  }
+
+  private async grant(parsed: GrantRequest, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
+    const { locale } = parsed;
+    const now = this.deps.clock.now();
+    const expires = parsed.duration ? endOf(parsed.duration, now, options.utcOffsetMinutes ?? 0) : undefined;
+    if (parsed.duration && !expires) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
+
+    const target = await this.resolver.resolveTarget(parsed);
+    if (!target.ok) return target.failure;
+    const access = await this.resolver.checkDelegatedAccess(target.value.customer, locale);
+    if (!access.ok) return access.failure;
+    const user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
+    if (!user.ok) return user.failure;
+    const role = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
+    if (!role.ok) return role.failure;
+
+    const { customer, subscription } = target.value;
+    const at = now.toISOString();
+    const id = requestId(this.deps.newId());
+    const justification = [parsed.justification, parsed.ticket && !parsed.justification?.includes(parsed.ticket) ? parsed.ticket : undefined].filter(Boolean).join(' — ');
+    const request: AccessRequest = {
+      id,
+      version: 1,
+      state: 'draft',
+      action: 'grant',
+      requester,
+      locale,
+      customer: { tenantId: customer.tenantId, name: customer.companyName },
+      subscription: { id: subscription.subscriptionId, name: subscription.displayName },
+      scope: scopeOf(target.value, parsed.resourceGroup),
+      principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
+      role: { definitionId: role.value.id, name: role.value.roleName },
+      ...(justification ? { justification } : {}),
+      requiredApprovals: 1,
+      approvals: [],
+      assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.deps.store.insert(request);
+    this.deps.store.appendAudit({ requestId: id, event: 'requested', actor: requester.id, at, detail: { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) } });
+    return { kind: 'draft', request, ...(expires && parsed.duration ? { expiresAt: expires.toISOString(), durationText: parsed.duration.text } : {}) };
+  }
+
+  private async scopeFor(parsed: RevokeRequest | ListRequest): Promise<{ ok: true; value: ResolvedScope } | { ok: false; result: IntakeResult }> {
+    const target = await this.resolver.resolveTarget(parsed);
+    if (!target.ok) return { ok: false, result: target.failure };
+    const access = await this.resolver.checkDelegatedAccess(target.value.customer, parsed.locale);
+    if (!access.ok) return { ok: false, result: access.failure };
+    const { customer, subscription } = target.value;
+    return { ok: true, value: { customer, subscription, scope: scopeOf(target.value, parsed.resourceGroup), ...(parsed.resourceGroup ? { resourceGroup: parsed.resourceGroup } : {}) } };
+  }
+
+  private async revoke(parsed: RevokeRequest): Promise<IntakeResult> {
+    const scope = await this.scopeFor(parsed);
+    if (!scope.ok) return scope.result;
+    const target = await this.resolver.resolveTarget(parsed);
+    if (!target.ok) return target.failure;
+    const user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
+    if (!user.ok) return user.failure;
+    if (!parsed.role) return { kind: 'revoke', locale: parsed.locale, ...scope.value, user: user.value };
+    const role = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
+    if (!role.ok) return role.failure;
+    return { kind: 'revoke', locale: parsed.locale, ...scope.value, user: user.value, role: role.value };
+  }
+
+  private async list(parsed: ListRequest): Promise<IntakeResult> {
+    const scope = await this.scopeFor(parsed);
+    if (!scope.ok) return scope.result;
+    const target = await this.resolver.resolveTarget(parsed);
+    if (!target.ok) return target.failure;
+    let user: DirectoryUser | undefined;
+    if (parsed.principal) {
+      const found = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
+      if (!found.ok) return found.failure;
+      user = found.value;
+    }
+    let role: RoleDefinition | undefined;
+    if (parsed.role) {
+      const found = await this.resolver.resolveRole(parsed, parsed.role, target.value);
+      if (!found.ok) return found.failure;
+      role = found.value;
+    }
+    return { kind: 'list', locale: parsed.locale, ...scope.value, ...(user ? { user } : {}), ...(role ? { role } : {}) };
   }
 }

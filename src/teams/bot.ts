@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import type { RequestStore } from '../store/request-store';
-import { accessRequestCard, asAttachment, VERBS, type AdaptiveCardJson } from './cards';
+import { accessRequestCard, asAttachment, choiceCard, helpCard, VERBS, type AdaptiveCardJson } from './cards';
 import type { TeamsNotifier } from './teams-notifier';
 
 export interface BotOptions {
@@ -86,15 +86,19 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(messagesFor(fallback).notIdentified);
       return;
     }
-    const result = await options.intake.submit(activity.text ?? '', requester, fallback);
+    const result = await options.intake.submit(activity.text ?? '', requester, fallback, { utcOffsetMinutes: utcOffsetOf(activity) });
     if (result.kind !== 'draft') {
-      await context.sendActivity(sentenceFor(result));
+      const isApprover = result.kind === 'status' && result.which === 'pending' ? await approval.isApprover(requester.id) : false;
+      await context.sendActivity(replyFor(result, isApprover));
       return;
     }
     const card = accessRequestCard(result.request, { userId: requester.id, isApprover: approval.isApprover(requester.id), locale: result.request.locale }, notifier.refreshUserIds(result.request));
     const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
     if (sent?.id && activity.conversation?.id) {
       store.addCardMessage({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
+    }
+    if (result.expiresAt && result.durationText) {
+      await context.sendActivity(messagesFor(result.request.locale).resolve.timeBound(result.durationText, `${result.expiresAt.slice(0, 16).replace('T', ' ')} UTC`));
     }
   });
 
@@ -185,15 +189,41 @@ async function sendInvokeError(context: TurnContext, statusCode: number, code: s
   });
 }
 
-function sentenceFor(result: Exclude<IntakeResult, { kind: 'draft' }>): string {
+/** The user's offset from UTC, from the message's local timestamp ("…+02:00"); 0 when Teams did not send one. */
+function utcOffsetOf(activity: Partial<Activity>): number {
+  const match = /([+-])(\d{2}):?(\d{2})$/.exec(String((activity as { localTimestamp?: unknown }).localTimestamp ?? ''));
+  if (!match) return 0;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+}
+
+type NotDraft = Exclude<IntakeResult, { kind: 'draft' }>;
+
+/** A card (help, choices) or a sentence for anything intake answers without a draft. */
+function replyFor(result: NotDraft, isApprover: boolean): Partial<Activity> | string {
+  const m = messagesFor(result.locale);
+  if (result.kind === 'help') return MessageFactory.attachment(asAttachment(helpCard(result.locale)));
+  if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](result.text, result.within ?? ''), result.choices, m.resolve.choiceHint)));
+  if (result.kind === 'not_found' && result.suggestions.length > 0) {
+    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(result)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
+  }
+  if (result.kind === 'status') {
+    if (result.which === 'pending' && !isApprover) return m.resolve.statusOnlyApprovers;
+    if (result.requests.length === 0) return result.which === 'mine' ? m.resolve.statusNoneMine : m.resolve.statusNonePending;
+    const lines = result.requests.map((r) => m.resolve.statusLine(r.principal.displayName, r.role.name, `${r.customer.name} / ${r.subscription.name}`, m.state[r.state]));
+    return [result.which === 'mine' ? m.resolve.statusMine : m.resolve.statusPending, ...lines].join('\n\n');
+  }
+  return sentenceFor(result);
+}
+
+function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): string {
   const m = messagesFor(result.locale);
   switch (result.kind) {
-    case 'help':
-      return m.help;
     case 'not_understood':
       return m.notUnderstood;
     case 'missing':
-      return result.missing === 'principal' ? m.missingPrincipal : result.missing === 'role' ? m.missingRole : m.missingTarget;
+      return result.missing === 'principal' ? m.missingPrincipal : result.missing === 'role' ? m.missingRole : result.missing === 'customer' ? m.resolve.missingCustomer : m.missingTarget;
+    case 'unclear_duration':
+      return m.resolve.unclearDuration(result.text);
     case 'not_found':
       switch (result.what) {
         case 'customer':
@@ -207,7 +237,15 @@ function sentenceFor(result: Exclude<IntakeResult, { kind: 'draft' }>): string {
       }
       break;
     case 'ambiguous':
-      return m.ambiguous(m.what[result.what], result.text, result.options);
+      return m.resolve.ambiguous[result.what](result.text, result.within ?? '');
+    case 'revoke': {
+      const where = `${result.customer.companyName} / ${result.subscription.displayName}${result.resourceGroup ? ` / ${result.resourceGroup}` : ''}`;
+      return `${m.resolve.understoodRevoke(`${result.user.displayName} (${result.user.userPrincipalName})`, result.role?.roleName, where)} ${m.resolve.revokeNotAvailable}`;
+    }
+    case 'list': {
+      const where = `${result.customer.companyName} / ${result.subscription.displayName}${result.resourceGroup ? ` / ${result.resourceGroup}` : ''}`;
+      return `${m.resolve.understoodList(where, result.user?.displayName, result.role?.roleName)} ${m.resolve.listNotAvailable}`;
+    }
     case 'no_delegated_access':
       return m.noDelegatedAccess(result.customer, result.relationshipUrl);
     case 'cloud_unavailable':

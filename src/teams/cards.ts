@@ -116,3 +116,27 @@ function failureReason(code: string, locale: Locale): string {
 }
 
 export const asAttachment = (card: AdaptiveCardJson): Attachment => CardFactory.adaptiveCard(card);
+
+/** One candidate on a choice card: its name, what tells it apart, and the request rewritten with it. */
+export interface ChoiceView {
+  readonly label: string;
+  readonly detail: string;
+  readonly text: string;
+}
+
+/**
+ * A question with one button per candidate. Each button sends the rewritten request back as a message (messageBack,
+ * which also reaches the bot in a channel without an @mention), so a choice goes through parsing and resolution again
+ * like typed text: nothing on the card is trusted.
+ */
+export function choiceCard(question: string, choices: readonly ChoiceView[], hint: string): AdaptiveCardJson {
+  const counts = new Map<string, number>();
+  for (const c of choices) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
+  const items = choices.map((c) => ({ ...c, button: (counts.get(c.label) ?? 0) > 1 ? `${c.label} (${c.detail})` : c.label }));
+  return template('choice').expand({ $root: { question, hint, choices: items } }) as AdaptiveCardJson;
+}
+
+/** What the bot can do, with examples, in the user's language. */
+export function helpCard(locale: Locale): AdaptiveCardJson {
+  return template('help').expand({ $root: messagesFor(locale).helpCard }) as AdaptiveCardJson;
+}

@@ -33,7 +33,7 @@ describe('parseMessage', () => {
 
   it('when the justification follows "because", then it is kept apart from the target', () => {
     const parsed = parseMessage('give Alice Reader on Contoso prod because of incident INC123');
-    expect(parsed).toMatchObject({ kind: 'grant', justification: 'of incident INC123' });
+    expect(parsed).toMatchObject({ kind: 'grant', justification: 'incident INC123', ticket: 'INC123' });
     if (parsed.kind === 'grant') expect(parsed.targets[0]).toEqual({ customer: 'Contoso', subscription: 'prod' });
   });
 });

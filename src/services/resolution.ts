@@ -1,0 +1,191 @@
+// Resolution: the names in a parsed request → one customer, subscription, user and role, or a question back.
+import type { Locale } from '../domain/access-request';
+import { isGuid } from '../domain/ids';
+import { pickOne, rank, type Pick } from '../domain/matching';
+import type { GrantRequest, ListRequest, RevokeRequest } from '../domain/parse-request';
+import type { TargetReading } from '../domain/read-target';
+import { renderRequest } from '../domain/render-request';
+import type { DirectoryCache } from './directory-cache';
+import type { AzureSubscription, Customer, DirectoryUser, RoleDefinition } from './ports';
+
+export type Resolvable = 'customer' | 'subscription' | 'user' | 'role';
+
+/** One button of a choice card: what it is, the detail that tells it apart, and the request rewritten with it. */
+export interface Choice {
+  readonly label: string;
+  readonly detail: string;
+  /** The whole request again with this candidate written unambiguously (UPN, subscription id, customer domain). */
+  readonly text: string;
+}
+
+export type ResolutionFailure =
+  | { readonly kind: 'not_found'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly within?: string; readonly suggestions: readonly Choice[] }
+  | { readonly kind: 'ambiguous'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly within?: string; readonly choices: readonly Choice[] }
+  | { readonly kind: 'no_delegated_access'; readonly locale: Locale; readonly customer: string; readonly relationshipUrl: string };
+
+export type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ResolutionFailure };
+
+export interface ResolvedTarget {
+  readonly customer: Customer;
+  readonly subscription: AzureSubscription;
+  /** The target written unambiguously: the customer's domain and the subscription id. */
+  readonly pinned: TargetReading;
+}
+
+type AnyRequest = GrantRequest | RevokeRequest | ListRequest;
+
+/** At most this many buttons on a choice card (Teams shows six actions at most). */
+const MAX_CHOICES = 5;
+
+const pinTarget = (customer: Customer, subscription?: AzureSubscription): TargetReading =>
+  subscription ? { customer: customer.domain, subscription: subscription.subscriptionId } : { customer: customer.domain };
+
+export class RequestResolver {
+  constructor(
+    private readonly cache: DirectoryCache,
+    private readonly relationshipUrl: () => Promise<string>,
+  ) {}
+
+  /**
+   * Tries every reading of the target phrase. One subscription reached → that one; several → a choice; none → the
+   * failure of the reading that got furthest (an unknown subscription of a known customer beats an unknown customer).
+   */
+  async resolveTarget(request: AnyRequest): Promise<Step<ResolvedTarget>> {
+    const { locale } = request;
+    const index = await this.cache.customers();
+    const reached = new Map<string, ResolvedTarget>();
+    let subscriptionFailure: ResolutionFailure | undefined;
+    let customerAmbiguity: ResolutionFailure | undefined;
+    let customerMiss: { reading: TargetReading; suggestions: Customer[] } | undefined;
+    for (const reading of request.targets) {
+      if (!reading.customer) continue;
+      const customerPick = pickOne(index.search(reading.customer));
+      if (customerPick.kind === 'many') {
+        customerAmbiguity ??= {
+          kind: 'ambiguous',
+          locale,
+          what: 'customer',
+          text: reading.customer,
+          choices: customerPick.candidates.slice(0, MAX_CHOICES).map((c) => ({
+            label: c.companyName,
+            detail: c.domain,
+            text: renderRequest({ ...request, targets: [{ ...reading, customer: c.domain }] }),
+          })),
+        };
+        continue;
+      }
+      if (customerPick.kind === 'none') {
+        if (!customerMiss || (customerMiss.suggestions.length === 0 && customerPick.suggestions.length > 0)) customerMiss = { reading, suggestions: [...customerPick.suggestions] };
+        continue;
+      }
+      const customer = customerPick.item;
+      const subscriptions = await this.cache.subscriptions(customer.id);
+      const pick: Pick<AzureSubscription> = reading.subscription
+        ? pickOne(rank(reading.subscription, subscriptions, (s) => [s.displayName, s.subscriptionId]))
+        : subscriptions.length === 1 && subscriptions[0]
+          ? { kind: 'one', item: subscriptions[0] }
+          : subscriptions.length === 0
+            ? { kind: 'none', suggestions: [] }
+            : { kind: 'many', candidates: subscriptions };
+      if (pick.kind === 'one') {
+        reached.set(pick.item.subscriptionId, { customer, subscription: pick.item, pinned: pinTarget(customer, pick.item) });
+        continue;
+      }
+      const choiceOf = (s: AzureSubscription): Choice => ({
+        label: s.displayName,
+        detail: `${customer.companyName} · ${s.subscriptionId}`,
+        text: renderRequest({ ...request, targets: [pinTarget(customer, s)] }),
+      });
+      if (pick.kind === 'many') {
+        subscriptionFailure ??= { kind: 'ambiguous', locale, what: 'subscription', text: reading.subscription ?? '', within: customer.companyName, choices: pick.candidates.slice(0, MAX_CHOICES).map(choiceOf) };
+      } else if (!subscriptionFailure) {
+        const suggestions = pick.suggestions.length ? pick.suggestions : subscriptions;
+        subscriptionFailure = { kind: 'not_found', locale, what: 'subscription', text: reading.subscription ?? '', within: customer.companyName, suggestions: suggestions.slice(0, MAX_CHOICES).map(choiceOf) };
+      }
+    }
+    const found = [...reached.values()];
+    if (found.length === 1 && found[0]) return { ok: true, value: found[0] };
+    if (found.length > 1) {
+      return {
+        ok: false,
+        failure: {
+          kind: 'ambiguous',
+          locale,
+          what: 'subscription',
+          text: request.targets.map((r) => [r.customer, r.subscription].filter(Boolean).join(' ')).at(-1) ?? '',
+          choices: found.slice(0, MAX_CHOICES).map((t) => ({
+            label: `${t.customer.companyName} — ${t.subscription.displayName}`,
+            detail: `${t.customer.domain} · ${t.subscription.subscriptionId}`,
+            text: renderRequest({ ...request, targets: [t.pinned] }),
+          })),
+        },
+      };
+    }
+    if (subscriptionFailure) return { ok: false, failure: subscriptionFailure };
+    if (customerAmbiguity) return { ok: false, failure: customerAmbiguity };
+    const miss = customerMiss ?? { reading: request.targets[0] ?? { customer: '' }, suggestions: [] };
+    // The longest reading names the customer as written ("Contso prod" → "Contso" is what is unknown).
+    const named = request.targets.find((r) => r.subscription === undefined)?.customer ?? miss.reading.customer;
+    const asked = miss.suggestions.length ? miss.reading.customer : named;
+    return {
+      ok: false,
+      failure: {
+        kind: 'not_found',
+        locale,
+        what: 'customer',
+        text: asked,
+        suggestions: miss.suggestions.slice(0, MAX_CHOICES).map((c) => ({
+          label: c.companyName,
+          detail: c.domain,
+          text: renderRequest({ ...request, targets: [{ ...miss.reading, customer: c.domain }] }),
+        })),
+      },
+    };
+  }
+
+  async checkDelegatedAccess(customer: Customer, locale: Locale): Promise<Step<true>> {
+    if (await this.cache.hasDelegatedAccess(customer.id)) return { ok: true, value: true };
+    return { ok: false, failure: { kind: 'no_delegated_access', locale, customer: customer.companyName, relationshipUrl: await this.relationshipUrl() } };
+  }
+
+  /** The user in the customer's directory. Unknown → the closest users found by the start of the name, as suggestions. */
+  async resolveUser(request: GrantRequest | RevokeRequest | ListRequest, principal: string, target: ResolvedTarget): Promise<Step<DirectoryUser>> {
+    const { customer } = target;
+    const pinned = { ...request, targets: [target.pinned] };
+    const choiceOf = (u: DirectoryUser): Choice => ({ label: u.displayName, detail: u.userPrincipalName, text: renderRequest({ ...pinned, principal: u.userPrincipalName }) });
+    const users = await this.cache.findUsers(customer.tenantId, principal);
+    const pick = pickOne(rank(principal, users, (u) => [u.displayName, `${u.givenName ?? ''} ${u.surname ?? ''}`.trim(), u.userPrincipalName, u.mail, u.id]));
+    if (pick.kind === 'one') return { ok: true, value: pick.item };
+    if (pick.kind === 'many') {
+      return { ok: false, failure: { kind: 'ambiguous', locale: request.locale, what: 'user', text: principal, within: customer.companyName, choices: pick.candidates.slice(0, MAX_CHOICES).map(choiceOf) } };
+    }
+    const suggestions = pick.suggestions.length ? pick.suggestions : await this.nearbyUsers(customer, principal);
+    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'user', text: principal, within: customer.companyName, suggestions: suggestions.slice(0, MAX_CHOICES).map(choiceOf) } };
+  }
+
+  /** Users a typo or a wrong e-mail domain away: "bob@contoso.com" → bob@contoso.onmicrosoft.com; "Alcie" → Alice. */
+  private async nearbyUsers(customer: Customer, principal: string): Promise<DirectoryUser[]> {
+    if (isGuid(principal)) return [];
+    const local = principal.includes('@') ? principal.split('@')[0] ?? '' : principal.split(' ')[0] ?? '';
+    const stem = principal.includes('@') ? local : local.slice(0, 3);
+    if (stem.length < 3) return [];
+    const users = await this.cache.findUsers(customer.tenantId, stem);
+    if (principal.includes('@')) return users.filter((u) => [u.userPrincipalName, u.mail].some((a) => a?.toLowerCase().split('@')[0] === local.toLowerCase()));
+    return rank(principal, users, (u) => [u.displayName, u.givenName, u.userPrincipalName]).map((r) => r.item);
+  }
+
+  async resolveRole(request: GrantRequest | RevokeRequest | ListRequest, role: string, target: ResolvedTarget, principalUpn?: string): Promise<Step<RoleDefinition>> {
+    const index = await this.cache.roles(target.customer.tenantId, target.subscription.subscriptionId);
+    const pinned = { ...request, targets: [target.pinned], ...(principalUpn ? { principal: principalUpn } : {}) };
+    const choiceOf = (r: RoleDefinition): Choice => ({ label: r.roleName, detail: r.description, text: renderRequest({ ...pinned, role: r.roleName }) });
+    const pick = pickOne(index.search(role));
+    if (pick.kind === 'one') return { ok: true, value: pick.item };
+    if (pick.kind === 'many') {
+      return { ok: false, failure: { kind: 'ambiguous', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, choices: pick.candidates.slice(0, MAX_CHOICES).map(choiceOf) } };
+    }
+    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, suggestions: pick.suggestions.slice(0, MAX_CHOICES).map(choiceOf) } };
+  }
+}
+
+export const scopeOf = (target: ResolvedTarget, resourceGroup?: string): string =>
+  `/subscriptions/${target.subscription.subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ''}`;
