@@ -23,13 +23,30 @@ const rawSchema = z.object({
   BOT_TYPE: z.preprocess(emptyToUndefined, z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMsi']).default('SingleTenant')),
   CLOUD: optional(z.enum(['sandbox', 'azure'])),
   PARTNER_TENANT_ID: optional(guid),
-  APPROVERS: optional(z.string()),
+  APPROVERS: optional(
+    z
+      .string()
+      .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .superRefine((ids, ctx) => {
+        for (const id of ids) if (!guid.safeParse(id).success) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${id}" is not an Entra object id (GUID)` });
+      }),
+  ),
   ARM_ENDPOINT: optional(httpsUrl),
   GRAPH_ENDPOINT: optional(httpsUrl),
   PARTNER_CENTER_ENDPOINT: optional(httpsUrl),
   AZURE_CLIENT_ID: optional(z.string()),
   AZURE_CLIENT_SECRET: optional(z.string()),
   AZURE_TENANT_ID: optional(guid),
+  POLICY_FILE: optional(z.string()),
+  APPROVAL_TTL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('24h')
+      .transform((text) => parseDuration(text) ?? Number.NaN)
+      .refine((ms) => ms >= 60_000, 'must be a duration of at least one minute, like 24h, 90m, 2d or PT24H'),
+  ),
+  APPROVAL_CHANNEL: optional(z.string()),
   STORE: z.preprocess(emptyToUndefined, z.string().regex(/^sqlite:.+/, 'must look like sqlite:<path>').default('sqlite:./data/csp-access-bot.db')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
@@ -56,6 +73,12 @@ export interface AppConfig {
   readonly approvers: readonly string[];
   readonly azureCredential?: { readonly clientId: string; readonly clientSecret: string; readonly tenantId: string };
   readonly storePath: string;
+  /** The policy file (YAML or JSON); undefined: policy.default.yaml. */
+  readonly policyFile?: string;
+  /** How long a request may wait for a decision before it times out. */
+  readonly approvalTtlInMs: number;
+  /** A Teams channel conversation id ("19:…@thread.tacv2") where approval cards go instead of approvers' 1:1 chats. */
+  readonly approvalChannel?: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -83,10 +106,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const hasAzureCredential = Boolean(raw.AZURE_CLIENT_ID && raw.AZURE_CLIENT_SECRET);
   const cloud = raw.CLOUD ?? (hasAzureCredential ? 'azure' : 'sandbox');
 
-  const approvers = (raw.APPROVERS ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
-  for (const id of approvers) {
-    if (!guid.safeParse(id).success) problems.push({ key: 'APPROVERS', message: `"${id}" is not an Entra object id (GUID)` });
-  }
+  const approvers = raw.APPROVERS ?? [];
 
   const given = [raw.ARM_ENDPOINT, raw.GRAPH_ENDPOINT, raw.PARTNER_CENTER_ENDPOINT];
   let endpoints: CloudEndpoints | undefined;
@@ -121,6 +141,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         ? { clientId: raw.AZURE_CLIENT_ID, clientSecret: raw.AZURE_CLIENT_SECRET, tenantId: raw.AZURE_TENANT_ID ?? raw.PARTNER_TENANT_ID ?? '' }
         : undefined,
     storePath: raw.STORE.slice('sqlite:'.length),
+    ...(raw.POLICY_FILE ? { policyFile: raw.POLICY_FILE } : {}),
+    approvalTtlInMs: raw.APPROVAL_TTL,
+    ...(raw.APPROVAL_CHANNEL ? { approvalChannel: raw.APPROVAL_CHANNEL } : {}),
     logLevel: raw.LOG_LEVEL,
   };
+}
+
+/** "24h", "90m", "2d", "45s" or ISO 8601 "PT24H" / "P1D" → milliseconds; undefined when unreadable. */
+export function parseDuration(text: string): number | undefined {
+  const simple = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/i.exec(text.trim());
+  const unit: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  if (simple?.[1] && simple[2]) return Number(simple[1]) * (unit[simple[2].toLowerCase()] ?? 0);
+  const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(text.trim());
+  if (!iso || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase().endsWith('T')) return undefined;
+  const [, d, h, m, sec] = iso.map((part) => Number(part ?? 0));
+  return (d ?? 0) * 86_400_000 + (h ?? 0) * 3_600_000 + (m ?? 0) * 60_000 + (sec ?? 0) * 1000;
 }

@@ -7,6 +7,8 @@ import { createAzureCredential, createSandboxCredential } from './gateways/crede
 import { createGateways } from './gateways';
 import { createLogger, type Logger } from './logger';
 import { startSandbox, type RunningSandbox } from './sandbox';
+import { loadPolicy } from './policy/load-policy';
+import { AccessControl } from './services/access-control';
 import { ApprovalService } from './services/approval';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
 import { IntakeService } from './services/intake';
@@ -32,6 +34,7 @@ export interface RunningBot {
   readonly port: number;
   readonly store: RequestStore;
   readonly provisioning: ProvisioningService;
+  readonly approval: ApprovalService;
   /** The in-process sandbox, when the bot started one. */
   readonly sandbox?: RunningSandbox;
   stop(): Promise<void>;
@@ -66,8 +69,16 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       }
     : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
   const adapter = new TeamsAdapter(botAuth, new ConfigurationServiceClientCredentialFactory(botAuth));
-  const approvers = new Set(config.approvers);
-  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approvers, logger });
+  const policy = loadPolicy(config.policyFile);
+  const access = new AccessControl({
+    policy,
+    approvers: config.approvers,
+    directory: gateways.directory,
+    partnerTenantId: config.partnerTenantId,
+    clock,
+    onDirectoryError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'group membership could not be read; treated as empty'),
+  });
+  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger });
   const provisioning = new ProvisioningService({
     store,
     clock,
@@ -75,19 +86,26 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     rbac: gateways.rbac,
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
   });
-  const approval = new ApprovalService({ store, clock, notifier, approvers, onApproved: (request) => void provisioning.start(request.id) });
+  const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: config.approvalTtlInMs, onApproved: (request) => void provisioning.start(request.id) });
   const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, approval, notifier, store, logger, now: () => clock.now() });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger });
   void provisioning.resume();
+  // Requests left waiting past the approval window time out — at start (after downtime) and then every minute.
+  const sweep = () => approval.expireOverdue().catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
+  void sweep();
+  const sweeper = setInterval(() => void sweep(), Math.min(60_000, Math.max(1_000, config.approvalTtlInMs / 10)));
+  sweeper.unref();
 
   return {
     url: server.url,
     port: server.port,
     store,
     provisioning,
+    approval,
     ...(sandbox ? { sandbox } : {}),
     async stop() {
+      clearInterval(sweeper);
       await server.close();
       await provisioning.idle();
       store.close();

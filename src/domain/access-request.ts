@@ -57,6 +57,8 @@ export interface AccessRequest {
   readonly approvals: readonly Vote[];
   readonly rejection?: Vote;
   readonly cancelledBy?: PartnerUser;
+  /** When it started waiting for approval (the approval window runs from here). */
+  readonly pendingSince?: string;
   /** The ARM role assignment name: UUID v5 of the request id, so a retried PUT is idempotent. */
   readonly assignmentName: string;
   readonly outcome?:

@@ -2,7 +2,8 @@
 import type { AccessRequest, PartnerUser, RequestState } from './access-request';
 
 export type RequestEvent =
-  | { readonly type: 'confirm' }
+  /** The requester confirms; the policy in force now says how many approvals it needs. */
+  | { readonly type: 'confirm'; readonly requiredApprovals?: number }
   | { readonly type: 'cancel' }
   | { readonly type: 'approve'; readonly comment?: string }
   | { readonly type: 'reject'; readonly comment?: string }
@@ -21,7 +22,9 @@ export type RefusalReason =
   | 'self_approval'
   | 'already_voted'
   | 'not_allowed_in_state'
-  | 'system_only';
+  | 'system_only'
+  | 'forbidden_by_policy'
+  | 'justification_required';
 
 export type TransitionResult =
   | { readonly ok: true; readonly request: AccessRequest }
@@ -42,7 +45,7 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
     case 'confirm':
       if (actor.kind !== 'user' || !isRequester) return refuse(request, 'not_requester');
       if (request.state !== 'draft') return refuse(request, 'not_allowed_in_state');
-      return next({ state: 'pending_approval' });
+      return next({ state: 'pending_approval', pendingSince: at, requiredApprovals: Math.max(1, event.requiredApprovals ?? request.requiredApprovals) });
 
     case 'cancel':
       if (actor.kind !== 'user' || !isRequester) return refuse(request, 'not_requester');

@@ -117,6 +117,9 @@ export const en = {
     system_only: 'Only the bot itself can do that.',
     not_found: 'I cannot find this request.',
     invalid_action: 'This button is not valid any more.',
+    forbidden_by_policy: 'The partner\'s policy does not allow this role on this customer.',
+    justification_required: 'This request needs a justification: ask again with "because …" at the end.',
+    alreadyDecidedBy: (state: string, who: string) => `Already decided: ${state} by ${who}.`,
   },
   outcome: {
     created: (user: string, role: string, subscription: string) => `Done: ${user} now has ${role} on ${subscription}.`,

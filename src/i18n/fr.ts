@@ -117,6 +117,9 @@ export const fr: Messages = {
     system_only: 'Seul le bot peut faire cela.',
     not_found: 'Je ne trouve pas cette demande.',
     invalid_action: 'Ce bouton n\'est plus valide.',
+    forbidden_by_policy: 'La politique du partenaire n\'autorise pas ce rôle chez ce client.',
+    justification_required: 'Cette demande doit être justifiée : refaites-la en ajoutant « parce que … » à la fin.',
+    alreadyDecidedBy: (state, who) => `Déjà décidé : ${state} par ${who}.`,
   },
   outcome: {
     created: (user, role, subscription) => `C'est fait : ${user} a maintenant le rôle ${role} sur ${subscription}.`,

@@ -1,8 +1,9 @@
-// Approval use cases: confirm, cancel, approve, reject — each one transition, stored by compare-and-set.
+// Approval use cases: confirm, cancel, approve, reject, time out — each one transition, stored by compare-and-set.
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition, type Actor, type RefusalReason, type RequestEvent } from '../domain/request-state';
 import type { RequestStore } from '../store/request-store';
+import type { AccessControl } from './access-control';
 import type { Clock } from './clock';
 import type { Notifier } from './notifier';
 
@@ -14,19 +15,20 @@ export interface ApprovalDependencies {
   readonly store: RequestStore;
   readonly clock: Clock;
   readonly notifier: Notifier;
-  /** Entra object ids of the partner users who may approve. */
-  readonly approvers: ReadonlySet<string>;
+  readonly access: AccessControl;
+  /** How long a confirmed request may wait for a decision. */
+  readonly approvalTtlInMs: number;
   /** Called once a request is approved; provisioning runs on its own, never inside the click. */
   readonly onApproved: (request: AccessRequest) => void;
 }
 
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 5;
 
 export class ApprovalService {
   constructor(private readonly deps: ApprovalDependencies) {}
 
-  isApprover(userId: string): boolean {
-    return this.deps.approvers.has(userId);
+  isApprover(userId: string): Promise<boolean> {
+    return this.deps.access.isApprover(userId);
   }
 
   /** The stored request, for showing it; no rights are implied. */
@@ -34,35 +36,62 @@ export class ApprovalService {
     return this.deps.store.get(id);
   }
 
-  confirm(id: RequestId, user: PartnerUser): Promise<DecisionResult> {
-    return this.apply(id, user, { type: 'confirm' });
+  /** Policy is checked again at confirmation: it may have changed since the draft, and it sets the approvals needed. */
+  async confirm(id: RequestId, user: PartnerUser): Promise<DecisionResult> {
+    const draft = this.deps.store.get(id);
+    if (!draft) return { ok: false, reason: 'not_found' };
+    if (draft.requester.id === user.id && draft.state === 'draft') {
+      const check = await this.deps.access.checkRequest(user, draft.role.name, draft.customer, draft.justification);
+      if (!check.ok) {
+        const reason = check.code === 'justification_required' ? 'justification_required' : check.code === 'forbidden' ? 'forbidden_by_policy' : 'not_requester';
+        this.deps.store.appendAudit({ requestId: id, event: 'refused_confirm', actor: user.id, at: this.deps.clock.now().toISOString(), detail: { reason: check.code } });
+        return { ok: false, reason, request: draft };
+      }
+      return this.apply(id, { type: 'confirm', requiredApprovals: check.rule.approvals }, user);
+    }
+    return this.apply(id, { type: 'confirm' }, user);
   }
 
   cancel(id: RequestId, user: PartnerUser): Promise<DecisionResult> {
-    return this.apply(id, user, { type: 'cancel' });
+    return this.apply(id, { type: 'cancel' }, user);
   }
 
   approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
-    return this.apply(id, user, { type: 'approve', ...(comment ? { comment } : {}) });
+    return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user);
   }
 
   reject(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
-    return this.apply(id, user, { type: 'reject', ...(comment ? { comment } : {}) });
+    return this.apply(id, { type: 'reject', ...(comment ? { comment } : {}) }, user);
+  }
+
+  /** Every request that waited longer than the approval window times out; the requester is told. */
+  async expireOverdue(): Promise<AccessRequest[]> {
+    const now = this.deps.clock.now().getTime();
+    const overdue = this.deps.store
+      .listByState(['pending_approval'])
+      .filter((request) => now - Date.parse(request.pendingSince ?? request.updatedAt) >= this.deps.approvalTtlInMs);
+    const expired: AccessRequest[] = [];
+    for (const request of overdue) {
+      const result = await this.apply(request.id, { type: 'time_out' });
+      if (result.ok) expired.push(result.request);
+    }
+    return expired;
   }
 
   /**
    * Reads, asks the state machine, and stores by compare-and-set. When another change won the race, the
    * transition is asked again on the fresh request (so a second click sees "already decided", never a double).
    */
-  private async apply(id: RequestId, user: PartnerUser, event: RequestEvent): Promise<DecisionResult> {
-    const actor: Actor = { kind: 'user', user, isApprover: this.isApprover(user.id) };
+  private async apply(id: RequestId, event: RequestEvent, user?: PartnerUser): Promise<DecisionResult> {
+    const actor: Actor = user ? { kind: 'user', user, isApprover: await this.deps.access.isApprover(user.id) } : { kind: 'system' };
+    const actorId = user?.id ?? 'system';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = this.deps.store.get(id);
       if (!current) return { ok: false, reason: 'not_found' };
       const now = this.deps.clock.now();
       const result = transition(current, event, actor, now);
       if (!result.ok) {
-        this.deps.store.appendAudit({ requestId: id, event: `refused_${event.type}`, actor: user.id, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
+        this.deps.store.appendAudit({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
         return { ok: false, reason: result.reason, request: current };
       }
       if (!this.deps.store.update(result.request)) continue;
@@ -70,9 +99,15 @@ export class ApprovalService {
       this.deps.store.appendAudit({
         requestId: id,
         event: auditEventOf(event.type, next),
-        actor: user.id,
+        actor: actorId,
         at: now.toISOString(),
-        ...('comment' in event && event.comment ? { detail: { comment: event.comment } } : {}),
+        detail: {
+          customer: next.customer.tenantId,
+          subscription: next.subscription.id,
+          role: next.role.name,
+          principal: next.principal.id,
+          ...('comment' in event && event.comment ? { comment: event.comment } : {}),
+        },
       });
       if (event.type === 'confirm') await this.deps.notifier.approvalRequested(next);
       await this.deps.notifier.requestChanged(next);
@@ -94,6 +129,8 @@ function auditEventOf(type: RequestEvent['type'], request: AccessRequest): strin
       return request.state === 'approved' ? 'approved' : 'approval_recorded';
     case 'reject':
       return 'rejected';
+    case 'time_out':
+      return 'timed_out';
     default:
       return type;
   }

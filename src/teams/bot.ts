@@ -92,7 +92,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(replyFor(result, isApprover));
       return;
     }
-    const card = accessRequestCard(result.request, { userId: requester.id, isApprover: approval.isApprover(requester.id), locale: result.request.locale }, notifier.refreshUserIds(result.request));
+    const card = accessRequestCard(result.request, { userId: requester.id, isApprover: await approval.isApprover(requester.id), locale: result.request.locale }, await notifier.refreshUserIds(result.request));
     const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
     if (sent?.id && activity.conversation?.id) {
       store.addCardMessage({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
@@ -119,7 +119,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
         const result = await decide(requestId(parsed.data.requestId), user, parsed.data.comment);
         const request = result.request;
         if (!request) return messagesFor(locale).refusal.not_found;
-        const notice = result.ok ? undefined : messagesFor(locale).refusal[result.reason];
+        const notice = result.ok ? undefined : refusalNotice(result.reason, request, locale);
         return viewFor(context, request, user, notice);
       }),
     );
@@ -148,9 +148,9 @@ export function createBot(options: BotOptions): Application<TurnState> {
     else await context.sendActivity(m.internalError);
   });
 
-  function viewFor(context: TurnContext, request: AccessRequest, user: PartnerUser, notice?: string): AdaptiveCard {
+  async function viewFor(context: TurnContext, request: AccessRequest, user: PartnerUser, notice?: string): Promise<AdaptiveCard> {
     const locale = store.getConversation(user.id)?.locale ?? localeOf(context.activity.locale);
-    const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: approval.isApprover(user.id), locale }, notifier.refreshUserIds(request), notice);
+    const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: await approval.isApprover(user.id), locale }, await notifier.refreshUserIds(request), notice);
     return card as AdaptiveCard;
   }
 
@@ -160,6 +160,14 @@ export function createBot(options: BotOptions): Application<TurnState> {
   }
 
   return app;
+}
+
+/** Why a click changed nothing; when someone else already decided, who. */
+function refusalNotice(reason: Exclude<DecisionResult, { ok: true }>['reason'], request: AccessRequest, locale: Locale): string {
+  const m = messagesFor(locale);
+  const deciders = request.rejection ? [request.rejection.by.name] : request.approvals.map((vote) => vote.by.name);
+  if (reason === 'not_allowed_in_state' && deciders.length > 0) return m.refusal.alreadyDecidedBy(m.state[request.state], deciders.join(', '));
+  return m.refusal[reason];
 }
 
 function partnerUserOf(activity: Partial<Activity>): PartnerUser | undefined {

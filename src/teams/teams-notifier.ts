@@ -12,7 +12,8 @@ export interface TeamsNotifierOptions {
   readonly adapter: CloudAdapter;
   readonly botAppId: string;
   readonly store: RequestStore;
-  readonly approvers: ReadonlySet<string>;
+  /** Everyone who may approve, as the server knows it now (config, policy, Entra groups). */
+  readonly approverIds: () => Promise<ReadonlySet<string>>;
   readonly logger: Logger;
 }
 
@@ -20,15 +21,16 @@ export class TeamsNotifier implements Notifier {
   constructor(private readonly options: TeamsNotifierOptions) {}
 
   /** Teams user ids ("29:…") of everyone who should see live updates of the request: requester and approvers. */
-  refreshUserIds(request: AccessRequest): string[] {
-    const ids = [request.requester.id, ...this.options.approvers];
-    return ids.map((id) => this.options.store.getConversation(id)?.channelUserId).filter((id): id is string => Boolean(id));
+  async refreshUserIds(request: AccessRequest): Promise<string[]> {
+    const ids = [request.requester.id, ...(await this.options.approverIds())];
+    return [...new Set(ids)].map((id) => this.options.store.getConversation(id)?.channelUserId).filter((id): id is string => Boolean(id));
   }
 
   async approvalRequested(request: AccessRequest): Promise<void> {
-    const refresh = this.refreshUserIds(request);
-    const sends = [...this.options.approvers]
-      .filter((approverId) => approverId !== request.requester.id)
+    const refresh = await this.refreshUserIds(request);
+    const approvers = await this.options.approverIds();
+    const sends = [...approvers]
+      .filter((approverId) => approverId !== request.requester.id.toLowerCase())
       .map(async (approverId) => {
         const conversation = this.options.store.getConversation(approverId);
         if (!conversation) {
@@ -47,16 +49,17 @@ export class TeamsNotifier implements Notifier {
   }
 
   async requestChanged(request: AccessRequest): Promise<void> {
-    const refresh = this.refreshUserIds(request);
+    const refresh = await this.refreshUserIds(request);
+    const approvers = await this.options.approverIds();
     const messages = this.options.store.listCardMessages(request.id);
-    await this.settle(messages.map((message) => this.updateCard(request, message, refresh)), request, 'card update');
+    await this.settle(messages.map((message) => this.updateCard(request, message, refresh, approvers.has(message.userId.toLowerCase()))), request, 'card update');
     if (FINAL_STATES.has(request.state) || request.state === 'active') await this.tellOutcome(request);
   }
 
-  private async updateCard(request: AccessRequest, message: CardMessage, refresh: readonly string[]): Promise<void> {
+  private async updateCard(request: AccessRequest, message: CardMessage, refresh: readonly string[], isApprover: boolean): Promise<void> {
     const conversation = this.options.store.getConversation(message.userId);
     if (!conversation) return;
-    const viewer = { userId: message.userId, isApprover: this.options.approvers.has(message.userId), locale: conversation.locale };
+    const viewer = { userId: message.userId, isApprover, locale: conversation.locale };
     const card = accessRequestCard(request, viewer, refresh);
     await this.inConversation(conversation.reference, async (context) => {
       await context.updateActivity({ ...MessageFactory.attachment(asAttachment(card)), id: message.activityId, conversation: { ...context.activity.conversation, id: message.conversationId } });

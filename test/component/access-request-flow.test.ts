@@ -96,7 +96,7 @@ describe('an access request, end to end', () => {
 
     // A second click on Approve changes nothing.
     const again = await click(ALEX, 'approve', { requestId });
-    expect(cardText(again.value as CardJson)).toContain('already moved on');
+    expect(cardText(again.value as CardJson)).toContain('Already decided: Granted by Ada Approver');
     await h.bot.provisioning.idle();
     expect(contributorAssignmentsForAlice()).toHaveLength(1);
   });

@@ -1,0 +1,100 @@
+// Every (state, event, actor kind) pair of the request state machine, the refused ones included.
+import { REQUEST_STATES, type AccessRequest, type RequestState } from '../../src/domain/access-request';
+import { principalId, requestId, subscriptionId, tenantId } from '../../src/domain/ids';
+import { transition, type Actor, type RequestEvent } from '../../src/domain/request-state';
+
+const NOW = new Date('2026-11-25T10:00:00Z');
+const user = (n: number) => ({ id: principalId(`5a0e0001-0000-4000-8000-00000000000${n}`), name: `User ${n}` });
+const REQUESTER = user(1);
+
+function request(state: RequestState, changes: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    id: requestId('11111111-1111-4111-8111-111111111111'),
+    version: 3,
+    state,
+    action: 'grant',
+    requester: REQUESTER,
+    locale: 'en',
+    customer: { tenantId: tenantId('c0000001-0000-4000-8000-000000000001'), name: 'Contoso' },
+    subscription: { id: subscriptionId('c0000001-5b50-4000-8000-000000000001'), name: 'Contoso Production' },
+    scope: '/subscriptions/c0000001-5b50-4000-8000-000000000001',
+    principal: { id: principalId('c0000001-0000-4000-8000-0000000000a1'), displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
+    role: { definitionId: '/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
+    requiredApprovals: 1,
+    approvals: [],
+    assignmentName: '22222222-2222-5222-8222-222222222222',
+    createdAt: '2026-11-25T09:00:00.000Z',
+    updatedAt: '2026-11-25T09:00:00.000Z',
+    ...changes,
+  };
+}
+
+type ActorKind = 'requester' | 'approver' | 'requester-approver' | 'other' | 'system';
+const ACTORS: Record<ActorKind, Actor> = {
+  requester: { kind: 'user', user: REQUESTER, isApprover: false },
+  'requester-approver': { kind: 'user', user: REQUESTER, isApprover: true },
+  approver: { kind: 'user', user: user(2), isApprover: true },
+  other: { kind: 'user', user: user(4), isApprover: false },
+  system: { kind: 'system' },
+};
+const EVENTS: Record<string, RequestEvent> = {
+  confirm: { type: 'confirm' },
+  cancel: { type: 'cancel' },
+  approve: { type: 'approve' },
+  reject: { type: 'reject', comment: 'no' },
+  start_provisioning: { type: 'start_provisioning' },
+  provisioned: { type: 'provisioned', outcome: { kind: 'created', assignmentId: '/x' } },
+  provisioning_failed: { type: 'provisioned', outcome: { kind: 'failed', code: 'AuthorizationFailed', reason: 'no rights' } },
+  time_out: { type: 'time_out' },
+};
+
+/** The allowed moves; every pair not listed here must be refused. */
+const ALLOWED: Record<string, RequestState> = {
+  'draft|confirm|requester': 'pending_approval',
+  'draft|confirm|requester-approver': 'pending_approval',
+  'draft|cancel|requester': 'cancelled',
+  'draft|cancel|requester-approver': 'cancelled',
+  'awaiting_relationship|cancel|requester': 'cancelled',
+  'awaiting_relationship|cancel|requester-approver': 'cancelled',
+  'pending_approval|cancel|requester': 'cancelled',
+  'pending_approval|cancel|requester-approver': 'cancelled',
+  'pending_approval|approve|approver': 'approved',
+  'pending_approval|reject|approver': 'rejected',
+  'draft|time_out|system': 'timed_out',
+  'pending_approval|time_out|system': 'timed_out',
+  'approved|start_provisioning|system': 'provisioning',
+  'provisioning|start_provisioning|system': 'provisioning',
+  'provisioning|provisioned|system': 'active',
+  'provisioning|provisioning_failed|system': 'failed',
+};
+
+const cases = REQUEST_STATES.flatMap((state) => Object.keys(EVENTS).flatMap((event) => (Object.keys(ACTORS) as ActorKind[]).map((actor) => [state, event, actor] as const)));
+
+describe('transition', () => {
+  it.each(cases)('when the request is %s and %s comes from the %s, then the table decides', (state, event, actor) => {
+    const result = transition(request(state), EVENTS[event] as RequestEvent, ACTORS[actor], NOW);
+    const expected = ALLOWED[`${state}|${event}|${actor}`];
+    if (expected) {
+      expect(result).toMatchObject({ ok: true, request: { state: expected, version: 4, updatedAt: NOW.toISOString() } });
+    } else {
+      expect(result).toMatchObject({ ok: false, state });
+    }
+  });
+
+  it('when the requester is also an approver, then approving their own request is refused as self-approval', () => {
+    expect(transition(request('pending_approval'), { type: 'approve' }, ACTORS['requester-approver'], NOW)).toEqual({ ok: false, reason: 'self_approval', state: 'pending_approval' });
+  });
+
+  it('when two approvals are needed, then the first keeps it pending and the same approver cannot vote twice', () => {
+    const first = transition(request('pending_approval', { requiredApprovals: 2 }), { type: 'approve' }, ACTORS.approver, NOW);
+    if (!first.ok) throw new Error('first approval refused');
+    expect(first.request.state).toBe('pending_approval');
+    expect(transition(first.request, { type: 'approve' }, ACTORS.approver, NOW)).toMatchObject({ ok: false, reason: 'already_voted' });
+    const second = transition(first.request, { type: 'approve' }, { kind: 'user', user: user(3), isApprover: true }, NOW);
+    expect(second).toMatchObject({ ok: true, request: { state: 'approved' } });
+  });
+
+  it('when confirmed, then the approval window starts at that moment', () => {
+    expect(transition(request('draft'), { type: 'confirm' }, ACTORS.requester, NOW)).toMatchObject({ ok: true, request: { pendingSince: NOW.toISOString() } });
+  });
+});
