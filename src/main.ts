@@ -35,6 +35,8 @@ export interface RunningBot {
   readonly store: RequestStore;
   readonly provisioning: ProvisioningService;
   readonly approval: ApprovalService;
+  /** Resolves once no provisioning and no proactive message is in flight. */
+  idle(): Promise<void>;
   /** The in-process sandbox, when the bot started one. */
   readonly sandbox?: RunningSandbox;
   stop(): Promise<void>;
@@ -91,6 +93,13 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, approval, notifier, store, logger, now: () => clock.now() });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger });
   void provisioning.resume();
+  const idle = async (): Promise<void> => {
+    // Provisioning queues messages and messages never start provisioning: two rounds settle both.
+    for (let round = 0; round < 2; round++) {
+      await provisioning.idle();
+      await notifier.idle();
+    }
+  };
   // Requests left waiting past the approval window time out — at start (after downtime) and then every minute.
   const sweep = () => approval.expireOverdue().catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
   void sweep();
@@ -103,11 +112,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     store,
     provisioning,
     approval,
+    idle,
     ...(sandbox ? { sandbox } : {}),
     async stop() {
       clearInterval(sweeper);
       await server.close();
-      await provisioning.idle();
+      await idle();
       store.close();
       await sandbox?.stop();
     },

@@ -18,7 +18,31 @@ export interface TeamsNotifierOptions {
 }
 
 export class TeamsNotifier implements Notifier {
+  /** Per request, sends run one after another, so cards never go back to an older state. */
+  private readonly queues = new Map<string, Promise<void>>();
+
   constructor(private readonly options: TeamsNotifierOptions) {}
+
+  /**
+   * Runs `job` after the earlier sends for the same request, without making the caller wait: a click is answered
+   * at once and the other people's cards follow (never "Something went wrong" because a connector is slow).
+   */
+  private enqueue(requestId: string, job: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(requestId) ?? Promise.resolve();
+    const next = previous.then(job).catch((error: unknown) => {
+      this.options.logger.warn({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'notification failed');
+    });
+    this.queues.set(requestId, next);
+    void next.then(() => {
+      if (this.queues.get(requestId) === next) this.queues.delete(requestId);
+    });
+    return Promise.resolve();
+  }
+
+  /** Waits until every queued send has been made (graceful shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
 
   /** Teams user ids ("29:…") of everyone who should see live updates of the request: requester and approvers. */
   async refreshUserIds(request: AccessRequest): Promise<string[]> {
@@ -26,7 +50,16 @@ export class TeamsNotifier implements Notifier {
     return [...new Set(ids)].map((id) => this.options.store.getConversation(id)?.channelUserId).filter((id): id is string => Boolean(id));
   }
 
-  async approvalRequested(request: AccessRequest): Promise<void> {
+  approvalRequested(request: AccessRequest): Promise<void> {
+    return this.enqueue(request.id, () => this.sendApprovalCards(request));
+  }
+
+  requestChanged(request: AccessRequest): Promise<void> {
+    return this.enqueue(request.id, () => this.showChange(request));
+  }
+
+  private async sendApprovalCards(confirmed: AccessRequest): Promise<void> {
+    const request = this.options.store.get(confirmed.id) ?? confirmed;
     const refresh = await this.refreshUserIds(request);
     const approvers = await this.options.approverIds();
     const sends = [...approvers]
@@ -48,12 +81,14 @@ export class TeamsNotifier implements Notifier {
     await this.settle(sends, request, 'approval card');
   }
 
-  async requestChanged(request: AccessRequest): Promise<void> {
+  /** Cards show the request as stored now (the newest state); the outcome is told for the change that happened. */
+  private async showChange(changed: AccessRequest): Promise<void> {
+    const request = this.options.store.get(changed.id) ?? changed;
     const refresh = await this.refreshUserIds(request);
     const approvers = await this.options.approverIds();
     const messages = this.options.store.listCardMessages(request.id);
     await this.settle(messages.map((message) => this.updateCard(request, message, refresh, approvers.has(message.userId.toLowerCase()))), request, 'card update');
-    if (FINAL_STATES.has(request.state) || request.state === 'active') await this.tellOutcome(request);
+    if (FINAL_STATES.has(changed.state) || changed.state === 'active') await this.tellOutcome(changed);
   }
 
   private async updateCard(request: AccessRequest, message: CardMessage, refresh: readonly string[], isApprover: boolean): Promise<void> {

@@ -61,6 +61,7 @@ describe('an access request, end to end', () => {
     expect(confirmed.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(confirmed.value as CardJson)).toContain('Waiting for approval');
     expect(buttonsOf(confirmed.value as CardJson)).toEqual(['Cancel']);
+    await h.bot.idle();
     for (const approver of [ADA, ALEX]) {
       const approvalCard = cardOf(h.connector.to(approver.conversationId).filter((a) => a.method === 'POST').at(-1));
       expect(buttonsOf(approvalCard)).toEqual(['Approve', 'Reject', 'Cancel'].filter((b) => b !== 'Cancel'));
@@ -73,7 +74,7 @@ describe('an access request, end to end', () => {
     const approved = await click(ADA, 'approve', { requestId, comment: 'ok for the release' });
     expect(approved.statusCode).toBe(200);
     expect(buttonsOf(approved.value as CardJson)).toEqual([]);
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
 
     // Assert: Azure (the sandbox's ARM) holds exactly one matching assignment, named from the request id.
     const assignments = contributorAssignmentsForAlice();
@@ -97,7 +98,7 @@ describe('an access request, end to end', () => {
     // A second click on Approve changes nothing.
     const again = await click(ALEX, 'approve', { requestId });
     expect(cardText(again.value as CardJson)).toContain('Already decided: Granted by Ada Approver');
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(contributorAssignmentsForAlice()).toHaveLength(1);
   });
 
@@ -107,7 +108,7 @@ describe('an access request, end to end', () => {
     const selfApproval = await click(ADA, 'approve', { requestId });
     expect(cardText(selfApproval.value as CardJson)).toContain('You cannot approve or reject your own request');
     expect(cardText(selfApproval.value as CardJson)).toContain('Waiting for approval');
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(contributorAssignmentsForAlice()).toHaveLength(0);
   });
 
@@ -118,7 +119,7 @@ describe('an access request, end to end', () => {
       const forged = await click(who, 'approve', { requestId, approver: ADA.aadObjectId, from: ADA.aadObjectId });
       expect(cardText(forged.value as CardJson)).toContain('Only approvers can approve or reject requests');
     }
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(contributorAssignmentsForAlice()).toHaveLength(0);
   });
 

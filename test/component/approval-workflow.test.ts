@@ -34,6 +34,7 @@ describe('the approval workflow', () => {
     if (typeof requestId !== 'string') throw new Error('no confirmation card');
     const confirmed = await click(SAM, 'confirm', { requestId });
     expect(shown(confirmed)).toContain('Waiting for approval');
+    await h.bot.idle();
     return requestId;
   };
 
@@ -50,12 +51,12 @@ describe('the approval workflow', () => {
     expect(shown(first)).toContain('Waiting for approval');
     const twice = await click(ADA, 'approve', { requestId });
     expect(shown(twice)).toContain('You have already decided on this request');
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Owner')).toHaveLength(0);
 
     const second = await click(ALEX, 'approve', { requestId });
     expect(shown(second)).toContain('Approvals: 2/2 — Ada Approver, Alex Approver');
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Owner')).toHaveLength(1);
     expect(textsTo(SAM).some((t) => t.includes('Done: Alice Martin now has Owner on Contoso Production'))).toBe(true);
   });
@@ -64,7 +65,7 @@ describe('the approval workflow', () => {
     const requestId = await askAndConfirm('Contributor');
     const answers = await Promise.all([click(ADA, 'approve', { requestId }), click(ADA, 'approve', { requestId })]);
     expect(answers.every((a) => a.statusCode === 200)).toBe(true);
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Contributor')).toHaveLength(1);
     expect(h.bot.store.listAudit(requestId).filter((e) => e.event === 'approved')).toHaveLength(1);
   });
@@ -74,7 +75,7 @@ describe('the approval workflow', () => {
     const [ada, alex] = await Promise.all([click(ADA, 'approve', { requestId }), click(ALEX, 'reject', { requestId, comment: 'no' })]);
     const texts = [shown(ada), shown(alex)];
     expect(texts.filter((t) => t.includes('Already decided')).length).toBe(1);
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     const decided = h.bot.store.listAudit(requestId).filter((e) => e.event === 'approved' || e.event === 'rejected');
     expect(decided).toHaveLength(1);
     expect(assignmentsForAlice('Contributor')).toHaveLength(decided[0]?.event === 'approved' ? 1 : 0);
@@ -84,7 +85,7 @@ describe('the approval workflow', () => {
     const requestId = await askAndConfirm('Contributor');
     const rejected = await click(ALEX, 'reject', { requestId, comment: 'Not for production, use Dev' });
     expect(shown(rejected)).toContain('Status: Rejected');
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Contributor')).toHaveLength(0);
     expect(textsTo(SAM).some((t) => t.includes('Rejected by Alex Approver: "Not for production, use Dev"'))).toBe(true);
     const adaCard = cardOf(h.connector.to(ADA.conversationId).filter((a) => a.method === 'PUT').at(-1));
@@ -97,11 +98,12 @@ describe('the approval workflow', () => {
     h.clock.advance(24 * 3600_000 + 1000);
     const expired = await h.bot.approval.expireOverdue();
     expect(expired.map((r) => r.id)).toEqual([requestId]);
+    await h.bot.idle();
     expect(textsTo(SAM).some((t) => t.includes('Timed out'))).toBe(true);
     expect(buttonsOf(cardOf(h.connector.to(ADA.conversationId).filter((a) => a.method === 'PUT').at(-1)))).toEqual([]);
     const late = await click(ADA, 'approve', { requestId });
     expect(shown(late)).toContain('Timed out');
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Contributor')).toHaveLength(0);
   });
 
@@ -109,9 +111,10 @@ describe('the approval workflow', () => {
     const requestId = await askAndConfirm('Contributor');
     const cancelled = await click(SAM, 'cancel', { requestId });
     expect(shown(cancelled)).toContain('Status: Cancelled');
+    await h.bot.idle();
     expect(cardText(cardOf(h.connector.to(ADA.conversationId).filter((a) => a.method === 'PUT').at(-1)))).toContain('Status: Cancelled');
     await click(ADA, 'approve', { requestId });
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Contributor')).toHaveLength(0);
   });
 
@@ -120,7 +123,7 @@ describe('the approval workflow', () => {
     await h.restart();
     const approved = await click(ADA, 'approve', { requestId });
     expect(approved.statusCode).toBe(200);
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Contributor')).toHaveLength(1);
     expect(textsTo(SAM).some((t) => t.includes('Done: Alice Martin now has Contributor'))).toBe(true);
   });
@@ -128,11 +131,22 @@ describe('the approval workflow', () => {
   it('when card data names another role, principal or approver, then only the stored request is acted on', async () => {
     const requestId = await askAndConfirm('Reader');
     await click(ADA, 'approve', { requestId, role: 'Owner', roleDefinitionId: ROLE.Owner, principalId: SAM.aadObjectId, approver: ALEX.aadObjectId, scope: '/subscriptions/c0000003-5b50-4000-8000-000000000001' });
-    await h.bot.provisioning.idle();
+    await h.bot.idle();
     expect(assignmentsForAlice('Reader')).toHaveLength(1);
     expect(assignmentsForAlice('Owner')).toHaveLength(0);
     expect(h.sandbox.state.roleAssignments.filter((a) => a.principalId === SAM.aadObjectId)).toHaveLength(0);
     const bogus = await click(ADA, 'approve', { requestId: 'not-a-guid' });
     expect(bogus.value).toBe('This button is not valid any more.');
+  });
+
+  it('when Teams is slow to accept messages, then a click is still answered at once and the other cards follow', async () => {
+    await h.post(messageFrom(SAM, "give Alice Contributor on Contoso's prod subscription", opts()));
+    const requestId = lastCardIn(SAM)?.actions?.find((a) => a.verb === 'confirm')?.data?.requestId;
+    h.connector.delaySends(1500);
+    const confirmed = await click(SAM, 'confirm', { requestId });
+    expect(shown(confirmed)).toContain('Waiting for approval');
+    expect(h.connector.to(ADA.conversationId).filter((a) => cardOf(a))).toHaveLength(0);
+    await h.bot.idle();
+    expect(buttonsOf(lastCardIn(ADA))).toEqual(['Approve', 'Reject']);
   });
 });

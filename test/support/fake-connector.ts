@@ -18,6 +18,8 @@ export interface FakeConnector {
   to(conversationId: string): SentActivity[];
   /** Answer the next N sends with this status (e.g. 429) before accepting again. */
   failNext(count: number, status: number, headers?: Record<string, string>): void;
+  /** Hold every send this long before recording and answering it, like a slow Teams. */
+  delaySends(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const sent: SentActivity[] = [];
   let counter = 0;
   let failures: { count: number; status: number; headers: Record<string, string> } = { count: 0, status: 200, headers: {} };
+  let sendDelayMs = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -46,9 +49,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       const pathId = match[2] ? decodeURIComponent(match[2]) : undefined;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as SentActivity['body'];
       const activityId = req.method === 'PUT' && pathId ? pathId : `activity-${++counter}`;
-      sent.push({ method: req.method, conversationId, activityId, ...(req.method === 'POST' && pathId ? { replyToId: pathId } : {}), body });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: activityId }));
+      const method = req.method;
+      const record = () => sent.push({ method, conversationId, activityId, ...(req.method === 'POST' && pathId ? { replyToId: pathId } : {}), body });
+      const answer = () => {
+        record();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: activityId }));
+      };
+      if (sendDelayMs > 0) setTimeout(answer, sendDelayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -59,6 +68,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     to: (conversationId) => sent.filter((a) => a.conversationId === conversationId),
     failNext(count, status, headers = {}) {
       failures = { count, status, headers };
+    },
+    delaySends(ms) {
+      sendDelayMs = ms;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
