@@ -80,7 +80,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     clock,
     onDirectoryError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'group membership could not be read; treated as empty'),
   });
-  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger });
+  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const provisioning = new ProvisioningService({
     store,
     clock,
@@ -90,7 +90,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: config.approvalTtlInMs, onApproved: (request) => void provisioning.start(request.id) });
   const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds });
-  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, approval, notifier, store, logger, now: () => clock.now() });
+  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, approval, notifier, store, logger, now: () => clock.now(), ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger });
   void provisioning.resume();
   const idle = async (): Promise<void> => {

@@ -11,7 +11,7 @@ import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import type { RequestStore } from '../store/request-store';
 import { accessRequestCard, asAttachment, choiceCard, helpCard, VERBS, type AdaptiveCardJson } from './cards';
-import type { TeamsNotifier } from './teams-notifier';
+import { channelKey, type TeamsNotifier } from './teams-notifier';
 
 export interface BotOptions {
   readonly adapter: TeamsAdapter;
@@ -23,6 +23,8 @@ export interface BotOptions {
   readonly store: RequestStore;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** A Teams channel id where approval cards go (instead of approvers' 1:1 chats). */
+  readonly approvalChannel?: string;
 }
 
 /** Only the request id is read from a card action (plus the approver's comment); the rest is the server's. */
@@ -33,6 +35,10 @@ const actionData = z.object({
 
 export const tenantOf = (activity: Partial<Activity>): string | undefined =>
   (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId;
+
+/** The channel an activity belongs to: Teams' channelData.channel.id, else the conversation id without its thread part. */
+const channelIdOf = (activity: Partial<Activity>): string | undefined =>
+  (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? activity.conversation?.id?.split(';')[0];
 
 const isPersonal = (activity: Partial<Activity>): boolean =>
   activity.conversation?.conversationType === 'personal' || (!activity.conversation?.conversationType && !activity.conversation?.isGroup);
@@ -56,9 +62,15 @@ export function createBot(options: BotOptions): Application<TurnState> {
     return false;
   });
 
-  /** A user's 1:1 chat is remembered from install events and from anything they send there. */
+  /** A user's 1:1 chat is remembered from install events and from anything they send there; so is the approvals channel. */
   function rememberConversation(context: TurnContext): void {
     const { activity } = context;
+    if (options.approvalChannel && channelIdOf(activity) === options.approvalChannel) {
+      const reference = TurnContext.getConversationReference(activity);
+      // Approval cards are new posts in the channel, not replies in whatever thread this activity came from.
+      const channelReference = { ...reference, activityId: undefined, conversation: { ...reference.conversation, id: options.approvalChannel } };
+      store.saveConversation({ userId: channelKey(options.approvalChannel), channelUserId: '', reference: JSON.stringify(channelReference), locale: localeOf(activity.locale), updatedAt: options.now().toISOString() });
+    }
     const userId = activity.from?.aadObjectId;
     if (!userId || !activity.from?.id || !isPersonal(activity)) return;
     const locale = activity.type === ActivityTypes.Message && activity.text ? detectLocale(activity.text, localeOf(activity.locale)) : (store.getConversation(userId)?.locale ?? localeOf(activity.locale));

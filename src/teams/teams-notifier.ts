@@ -8,6 +8,9 @@ import type { Notifier } from '../services/notifier';
 import type { CardMessage, RequestStore } from '../store/request-store';
 import { accessRequestCard, asAttachment, outcomeNote } from './cards';
 
+/** Where the approvals channel's conversation reference is kept among the people's. */
+export const channelKey = (channelId: string): string => `channel:${channelId}`;
+
 export interface TeamsNotifierOptions {
   readonly adapter: CloudAdapter;
   readonly botAppId: string;
@@ -15,6 +18,8 @@ export interface TeamsNotifierOptions {
   /** Everyone who may approve, as the server knows it now (config, policy, Entra groups). */
   readonly approverIds: () => Promise<ReadonlySet<string>>;
   readonly logger: Logger;
+  /** A Teams channel id where approval cards go instead of approvers' 1:1 chats. */
+  readonly approvalChannel?: string;
 }
 
 export class TeamsNotifier implements Notifier {
@@ -61,6 +66,18 @@ export class TeamsNotifier implements Notifier {
   private async sendApprovalCards(confirmed: AccessRequest): Promise<void> {
     const request = this.options.store.get(confirmed.id) ?? confirmed;
     const refresh = await this.refreshUserIds(request);
+    const channel = this.options.approvalChannel ? this.options.store.getConversation(channelKey(this.options.approvalChannel)) : undefined;
+    if (channel) {
+      // One card in the channel; approvers get their own view through refresh, and the server decides on every click.
+      const card = accessRequestCard(request, { userId: channel.userId, isApprover: true, locale: channel.locale }, refresh);
+      await this.inConversation(channel.reference, async (context) => {
+        const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
+        const conversationId = context.activity.conversation?.id;
+        if (sent?.id && conversationId) this.options.store.addCardMessage({ requestId: request.id, userId: channel.userId, conversationId, activityId: sent.id, role: 'approver' });
+      });
+      return;
+    }
+    if (this.options.approvalChannel) this.options.logger.warn({ requestId: request.id }, 'the approvals channel is not known yet (add the bot to its team); approvers are notified in 1:1 chats');
     const approvers = await this.options.approverIds();
     const sends = [...approvers]
       .filter((approverId) => approverId !== request.requester.id.toLowerCase())
@@ -87,7 +104,7 @@ export class TeamsNotifier implements Notifier {
     const refresh = await this.refreshUserIds(request);
     const approvers = await this.options.approverIds();
     const messages = this.options.store.listCardMessages(request.id);
-    await this.settle(messages.map((message) => this.updateCard(request, message, refresh, approvers.has(message.userId.toLowerCase()))), request, 'card update');
+    await this.settle(messages.map((message) => this.updateCard(request, message, refresh, message.userId.startsWith('channel:') || approvers.has(message.userId.toLowerCase()))), request, 'card update');
     if (FINAL_STATES.has(changed.state) || changed.state === 'active') await this.tellOutcome(changed);
   }
 
