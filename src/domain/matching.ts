@@ -39,21 +39,26 @@ export const typoBudget = (length: number): number => (length <= 3 ? 0 : length 
 export function matchScore(query: string, name: string): number {
   const q = normalize(query);
   const n = normalize(name);
+  return scoreNormalized(q, q.split(' '), n, n.split(' '));
+}
+
+/** matchScore on text already normalized and split into words (the index keeps names this way). */
+export function scoreNormalized(q: string, queryWords: readonly string[], n: string, nameWords: readonly string[]): number {
   if (q === '' || n === '') return 0;
   if (q === n) return 1;
-  const nameWords = n.split(' ');
-  const queryWords = q.split(' ');
-  const wordScore = (word: string): number => {
-    if (nameWords.includes(word)) return 0.9;
-    if (word.length >= MIN_PREFIX && nameWords.some((w) => w.startsWith(word))) return 0.75;
-    if (nameWords.some((w) => levenshtein(w, word) <= typoBudget(Math.max(w.length, word.length)))) return 0.6;
-    return 0;
-  };
-  const scores = queryWords.map(wordScore);
-  if (scores.some((s) => s === 0)) {
-    return levenshtein(q, n) <= typoBudget(Math.max(q.length, n.length)) ? 0.6 : 0;
+  let score = 1;
+  for (const word of queryWords) {
+    const s = nameWords.includes(word)
+      ? 0.9
+      : word.length >= MIN_PREFIX && nameWords.some((w) => w.startsWith(word))
+        ? 0.75
+        : nameWords.some((w) => Math.abs(w.length - word.length) <= 2 && levenshtein(w, word) <= typoBudget(Math.max(w.length, word.length)))
+          ? 0.6
+          : 0;
+    if (s === 0) return levenshtein(q, n) <= typoBudget(Math.max(q.length, n.length)) ? 0.6 : 0;
+    score = Math.min(score, s);
   }
-  return Math.min(...scores);
+  return score;
 }
 
 export interface Ranked<T> {

@@ -1,5 +1,5 @@
 // An index over names (customers, roles) so a lookup touches the few candidates, not every entry; same scores as rank().
-import { levenshtein, matchScore, MIN_PREFIX, normalize, typoBudget, type Ranked } from './matching';
+import { levenshtein, MIN_PREFIX, normalize, scoreNormalized, typoBudget, type Ranked } from './matching';
 
 /** Tokens worth typo-indexing: words people type, not domains, e-mail addresses, ids or very long strings. */
 const typoIndexable = (token: string): boolean => token.length >= 4 && token.length <= 15 && !/[.@]/.test(token) && !/\d.*-|-.*\d/.test(token);
@@ -27,7 +27,8 @@ function binarySearch(sorted: readonly string[], value: string): number {
 }
 
 export class NameIndex<T> {
-  private readonly names: string[][];
+  /** Each item's names, normalized, with their words. */
+  private readonly names: { readonly text: string; readonly words: readonly string[] }[][];
   private readonly postings = new Map<string, number[]>();
   private readonly sortedTokens: string[];
   /** Deletion variants (SymSpell): a variant → the tokens it comes from; finds tokens within the typo budget. */
@@ -37,10 +38,10 @@ export class NameIndex<T> {
     private readonly items: readonly T[],
     namesOf: (item: T) => readonly (string | undefined)[],
   ) {
-    this.names = items.map((item) => namesOf(item).filter((n): n is string => Boolean(n)));
+    this.names = items.map((item) => namesOf(item).filter((n): n is string => Boolean(n)).map((n) => ({ text: normalize(n), words: normalize(n).split(' ') })));
     items.forEach((_, index) => {
       for (const name of this.names[index] ?? []) {
-        for (const token of new Set(normalize(name).split(' '))) {
+        for (const token of new Set(name.words)) {
           if (!token) continue;
           const list = this.postings.get(token);
           if (!list) this.postings.set(token, [index]);
@@ -86,17 +87,23 @@ export class NameIndex<T> {
     return found;
   }
 
-  /** Candidates that match at all, best first; the same answer as rank() over every item, found through the index. */
+  /**
+   * Candidates that match at all, best first: the same answer as rank() over every item (except a whole-phrase typo
+   * such as "contosopharma"), found through the index.
+   */
   search(query: string): Ranked<T>[] {
-    const words = normalize(query).split(' ').filter(Boolean);
+    const q = normalize(query);
+    const words = q.split(' ').filter(Boolean);
     if (words.length === 0) return [];
-    // The longest word is usually the most selective; every match must match it (or be a whole-phrase typo).
-    const pivot = words.reduce((a, b) => (b.length > a.length ? b : a));
+    // A match must match every word of the query, so only items found for every word are scored (smallest set first).
+    const sets = [...new Set(words)].map((word) => this.candidatesFor(word)).sort((a, b) => a.size - b.size);
+    const [smallest, ...others] = sets;
+    const candidates = [...(smallest ?? [])].filter((index) => others.every((set) => set.has(index)));
     const ranked: Ranked<T>[] = [];
-    for (const index of this.candidatesFor(pivot)) {
+    for (const index of candidates) {
       const item = this.items[index];
       if (item === undefined) continue;
-      const score = Math.max(0, ...(this.names[index] ?? []).map((name) => matchScore(query, name)));
+      const score = Math.max(0, ...(this.names[index] ?? []).map((name) => scoreNormalized(q, words, name.text, name.words)));
       if (score > 0) ranked.push({ item, score });
     }
     return ranked.sort((a, b) => b.score - a.score);

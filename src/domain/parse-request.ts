@@ -3,7 +3,7 @@ import type { Locale } from './access-request';
 import { extractDuration, type Duration } from './durations';
 import { readTarget, type TargetReading } from './read-target';
 import { canonicalRoleName, KNOWN_ROLE_PHRASES, knownRole } from './role-catalog';
-import { foldSameLength } from './text';
+import { foldSameLength, foldText } from './text';
 
 export { readTarget, type TargetReading } from './read-target';
 
@@ -62,15 +62,15 @@ export type ParsedMessage =
   | { readonly kind: 'not_understood'; readonly locale: Locale };
 
 const FRENCH_WORDS =
-  /(?:^|[\s'])(donne|donner|accorde|accorder|ajoute|ajouter|attribue|attribuer|affecte|mets|octroie|retire|retirer|enl[eè]ve|supprime|r[ée]voque|r[oô]le|sur|abonnement|bonjour|salut|aide|merci|qui|quels?|pour|pendant|parce|jusqu|besoin|acc[eè]s|mes|demandes|en attente|lecteur|contributeur|propri[ée]taire|stp|svp|heures?|jours?)(?=$|[\s,.!?'])|(?:^|\s)à\s|^l'|\sl'/i;
-const ENGLISH_WORDS = /\b(give|grant|add|assign|make|needs?|help|who|on|the|please|to|remove|revoke|my|requests?|pending|for|hours?|days?|because|access)\b/i;
+  /(?:^|[\s'])(donne|donner|accorde|accorder|ajoute|ajouter|attribue|attribuer|affecte|mets|octroie|retire|retirer|enl[eè]ve|supprime|r[ée]voque|rôle|statut|sur|abonnement|bonjour|salut|aide|merci|qui|quels?|pour|pendant|parce|jusqu|besoin|acc[eè]s|mes|demandes|en attente|lecteur|contributeur|propri[ée]taire|stp|svp|heures?|jours?)(?=$|[\s,.!?'])|(?:^|\s)à\s|^l'|\sl'/i;
+const ENGLISH_WORDS = /\b(give|grant|add|assign|make|needs?|help|who|on|the|please|to|remove|revoke|take|away|my|requests?|pending|status|role|for|hours?|days?|because|access|of|with|and)\b/i;
 
 /** The user's language: French when French words are there, English when English ones are, else `fallback`. */
 export function detectLocale(text: string, fallback: Locale = 'en'): Locale {
   const french = text.match(new RegExp(FRENCH_WORDS.source, 'gi'))?.length ?? 0;
   const english = text.match(new RegExp(ENGLISH_WORDS.source, 'gi'))?.length ?? 0;
-  if (french === 0 && english === 0) return fallback;
-  return french >= english ? 'fr' : 'en';
+  if (french === english) return fallback;
+  return french > english ? 'fr' : 'en';
 }
 
 /** Removes what is not the request: Teams mentions, greetings, politeness, trailing punctuation, extra spaces. */
@@ -90,7 +90,7 @@ export function clean(text: string): string {
     .trim();
   const prefixes = [
     /^@\S+\s+/,
-    /^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut|coucou|hello there)\b(?:\s+(?:there|team|bot|all|tout le monde))?[,!.]?\s*/i,
+    /^(?:hi|hello|hey|yo|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut|coucou|hello there)\b(?:\s+(?:there|team|bot|all|tout le monde))?\s*[,!.]?\s*/i,
     /^(?:please|pls|plz|kindly|s'il te pla[iî]t|s'il vous pla[iî]t|stp|svp|merci de|merci d')\s*[,]?\s*/i,
     /^(?:can|could|would|will) you (?:please |kindly )?/i,
     /^(?:peux-tu|peux tu|pourrais-tu|pourrais tu|pouvez-vous|pouvez vous|pourriez-vous|pourriez vous|tu peux|vous pouvez)\s+(?:s'il te pla[iî]t\s+|stp\s+|svp\s+)?/i,
@@ -136,6 +136,8 @@ interface RoleSpan {
   readonly role: string;
   readonly start: number;
   readonly end: number;
+  /** For a marked (custom) role: the words as written. */
+  readonly words?: string;
 }
 
 const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[\p{L}\p{N}@._-]/u.test(ch) && ch !== '-';
@@ -186,7 +188,7 @@ function findMarkedRole(text: string): RoleSpan | undefined {
   ];
   for (const pattern of patterns) {
     const m = pattern.exec(text);
-    if (m?.[1]) return { role: canonicalRoleName(m[1]), start: m.index, end: m.index + m[0].length };
+    if (m?.[1]) return { role: canonicalRoleName(m[1]), start: m.index, end: m.index + m[0].length, words: m[1] };
   }
   return undefined;
 }
@@ -212,7 +214,7 @@ function cleanPrincipal(raw: string | undefined): string | undefined {
     .replace(/^mailto:/i, '')
     .trim();
   if (text === '' || text.includes(ROLE)) return undefined;
-  if (/^(?:me|myself|moi|moi-m[eê]me|us|nous|him|her|them|lui|elle|eux|someone|somebody|quelqu'un)$/i.test(text)) return undefined;
+  if (/^(?:me|myself|moi|moi-m[eê]me|us|nous|him|her|them|lui|elle|eux|someone|somebody|quelqu'un|access|acc[eè]s|rights|droits|permissions|it|ça|ca)$/i.test(text)) return undefined;
   const words = text.split(' ');
   if (words.length > 5) return undefined;
   if (words.some((w) => /^(?:on|in|to|at|sur|dans|for|pour|the|le|la|les|of|de)$/i.test(w))) return undefined;
@@ -278,10 +280,10 @@ function extractReasons(text: string): { body: string; justification?: string; t
   return { body, ...(justification ? { justification } : {}), ...(ticket ? { ticket } : {}) };
 }
 
-const RG_NAME = "([A-Za-z0-9_.()-]*[A-Za-z0-9_()-])";
+const RG_NAME = "(?!(?:of|in|on|at|de|du|dans|sur|for|the|le|la)\\b)([A-Za-z0-9_.()-]*[A-Za-z0-9_()-])";
 const RG_PATTERNS: readonly RegExp[] = [
-  new RegExp(`(?:(\\b(?:on|in|to|at|for|over|sur|dans|pour)\\s+)(?:(?:the|le|la)\\s+|l')?)?\\b(?:resource[\\s-]?group|rg|groupe de ressources|groupe de ressource|gr)\\s+(?:named\\s+|called\\s+|nomm[ée]\\s+|appel[ée]\\s+)?["«]?${RG_NAME}["»]?(\\s+(?:in|of|within|at|from|under|de|du|dans|d')\\s*(?:(?:the|l')\\s*)?)?`, 'i'),
-  new RegExp(`(?:(\\b(?:on|in|to|at|for|over)\\s+)(?:the\\s+)?)?\\b${RG_NAME}\\s+(?:resource[\\s-]?group|rg)\\b(\\s+(?:in|of|within|at|from|under)\\s+(?:the\\s+)?)?`, 'i'),
+  new RegExp(`(?:(\\b(?:on|in|to|at|for|over|sur|dans|pour)\\s+)(?:(?:the|le|la)\\s+|l')?)?\\b(?:resource[\\s-]?group|rg|groupe de ressources|groupe de ressource)\\s+(?:named\\s+|called\\s+|nomm[ée]\\s+|appel[ée]\\s+)?["«]?${RG_NAME}["»]?(\\s+(?:in|of|within|at|from|under|de|du|dans|d')\\s*(?:(?:the|l')\\s*)?)?`, 'i'),
+  new RegExp(`(?:(\\b(?:on|in|to|at|for|over)\\s+)(?:the\\s+)?)?\\b${RG_NAME}\\s+(?:resource[\\s-]?group|rg)(?=\\s|$)(\\s+(?:in|of|within|at|from|under)\\s+(?:the\\s+)?)?`, 'i'),
   new RegExp(`(\\b(?:on|in|to|at|for|over|sur|dans)\\s+)\\b(rg-[A-Za-z0-9_.()-]*[A-Za-z0-9_()-])(\\s+(?:in|of|within|at|from|de|du|dans|d')\\s*(?:(?:the|l')\\s*)?)`, 'i'),
 ];
 
@@ -301,6 +303,8 @@ function extractResourceGroup(text: string): { body: string; resourceGroup?: str
 interface Slots {
   principal?: string;
   role?: string;
+  /** The words the role was read from, when they are not the role's own name (a short form, a French name). */
+  roleText?: string;
   target?: string;
 }
 
@@ -313,15 +317,16 @@ function readSlots(body: string, frames: typeof FRAMES, roleOptional: boolean): 
     if (!m) continue;
     const principal = cleanPrincipal(m[frame.p]);
     const target = targetOf(m[frame.t]);
-    if (principal && target && !target.includes(ROLE)) return { principal, target, ...(role ? { role: role.role } : {}) };
+    if (principal && target && !target.includes(ROLE)) return { principal, target, ...(role ? { role: role.role } : {}), ...(role?.words ? { roleText: role.words } : {}) };
   }
   // Half requests: find what is there so the question asks only for the rest.
-  const slots: Slots = role ? { role: role.role } : {};
-  const rest = marked.replace(ROLE, ' ').replace(/\s+/g, ' ').trim();
-  const withTarget = new RegExp(`^(.*?)\\s*\\b(?:on|in|at|over|within|sur|dans|chez|from)\\s+(.+)$`, 'i').exec(rest);
-  const principalText = withTarget ? withTarget[1] : rest;
-  const target = withTarget ? targetOf(withTarget[2]) : undefined;
-  const principal = cleanPrincipal(principalText?.replace(/\s+(?:to|for|à|a|au|as|comme|en tant que)$/i, '').trim());
+  const slots: Slots = role ? { role: role.role, ...(role.words ? { roleText: role.words } : {}) } : {};
+  const withTarget = new RegExp(`^(.*?)\\s*\\b(?:on|in|at|over|within|sur|dans|chez|from)\\s+(.+)$`, 'i').exec(marked);
+  const principalText = (withTarget ? withTarget[1] : marked) ?? '';
+  const target = withTarget ? targetOf(withTarget[2]?.split(ROLE)[0]) : undefined;
+  // A name never spans the role: "give § to Alice" → "to Alice"; "Alice § needs" → "Alice".
+  const segment = principalText.split(ROLE).map((part) => part.trim()).find((part) => part !== '');
+  const principal = cleanPrincipal(segment?.replace(/\s+(?:to|for|à|a|au|as|comme|en tant que)$/i, '').trim());
   if (!roleOptional && !role && !target && principal && principal.split(' ').length >= 2) {
     // "give Alice Martin Foo": without a known role and a target we cannot tell where the name ends; leave it unread.
     return {};
@@ -342,8 +347,9 @@ function readingsOf(target: string): readonly TargetReading[] {
 }
 
 export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): ParsedMessage {
-  const text = clean(raw);
-  const locale = detectLocale(text, fallbackLocale);
+  const text = clean(raw).replace(/^([\p{L}]+)-(moi|nous)\b/iu, '$1 $2');
+  const locale = detectLocale(text || raw, fallbackLocale);
+  if (text === '' && /^\W*(?:thanks|thank you|thx|merci|ok|okay)\b/i.test(raw.trim())) return { kind: 'not_understood', locale };
   if (text === '' || HELP.test(text)) return { kind: 'help', locale };
   if (STATUS_PENDING.test(text)) return { kind: 'status', locale, which: 'pending' };
   if (STATUS_MINE.test(text)) return { kind: 'status', locale, which: 'mine' };
@@ -362,12 +368,20 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   const reasons = extractReasons(afterVerb);
   const timed = extractDuration(reasons.body);
   const scoped = extractResourceGroup(timed.rest);
-  const slots = readSlots(scoped.body, action === 'grant' ? FRAMES : REVOKE_FRAMES, action === 'revoke');
+  const read = readSlots(scoped.body, action === 'grant' ? FRAMES : REVOKE_FRAMES, action === 'revoke');
+  // Cutting a phrase out of the middle can join words that were apart; a name or role must be written as read.
+  const folded = foldText(text);
+  const slots: Slots = {
+    ...(read.target ? { target: read.target } : {}),
+    ...(read.principal && folded.includes(foldText(read.principal)) ? { principal: read.principal } : {}),
+    ...(read.role && (read.roleText === undefined || folded.includes(foldText(read.roleText))) ? { role: read.role } : {}),
+  };
   if (need && !slots.role && !slots.target) return { kind: 'not_understood', locale };
   if (timed.duration?.kind === 'unreadable') return { kind: 'unclear_duration', locale, text: timed.duration.text };
 
-  const missing = missingOf(action, slots, action === 'grant');
   const readings = slots.target ? readingsOf(slots.target) : [];
+  if (readings.length === 0) delete slots.target;
+  const missing = missingOf(action, slots, action === 'grant');
   const extras = {
     ...(scoped.resourceGroup ? { resourceGroup: scoped.resourceGroup } : {}),
     ...(timed.duration && action === 'grant' ? { duration: timed.duration } : {}),

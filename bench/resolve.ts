@@ -1,0 +1,149 @@
+// Benchmark: parse + resolve at partner scale (up to 10k customers, 50k subscriptions, 100k users), in memory.
+// Run: npx ts-node --transpile-only bench/resolve.ts   (numbers and how to read them: bench/README.md)
+import { performance } from 'node:perf_hooks';
+import { principalId, subscriptionId, tenantId, type TenantId } from '../src/domain/ids';
+import { parseMessage } from '../src/domain/parse-request';
+import { DirectoryCache } from '../src/services/directory-cache';
+import type { AzureRbacGateway, AzureSubscription, Customer, DirectoryGateway, DirectoryUser, PartnerCenterGateway, RoleDefinition } from '../src/services/ports';
+import { RequestResolver } from '../src/services/resolution';
+
+/** A small deterministic PRNG so every run measures the same directory and the same requests. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+const ADJ = ['Blue', 'Northern', 'Alpine', 'Coastal', 'Silver', 'Golden', 'Green', 'Royal', 'Urban', 'Pacific', 'Atlas', 'Summit', 'Rapid', 'Bright', 'Lunar', 'Solar', 'Iron', 'Cedar', 'Maple', 'Harbor'];
+const NOUN = ['Logistics', 'Pharma', 'Foods', 'Energy', 'Textiles', 'Robotics', 'Media', 'Finance', 'Health', 'Motors', 'Labs', 'Retail', 'Systems', 'Farms', 'Travel', 'Insurance', 'Studios', 'Mining', 'Telecom', 'Water'];
+const SUFFIX = ['Ltd', 'SA', 'GmbH', 'Inc', 'Group', 'SAS', 'BV', 'AG', 'Corp', 'Partners'];
+const FIRST = ['Alice', 'Bob', 'Chloé', 'David', 'Emma', 'François', 'Gina', 'Hugo', 'Inès', 'Jack', 'Karim', 'Léa', 'Marc', 'Nina', 'Oscar', 'Paul', 'Quentin', 'Rita', 'Sam', 'Tom', 'Ugo', 'Vera', 'Will', 'Xavier', 'Yara', 'Zoé'];
+const LAST = ['Martin', 'Smith', 'Johnson', 'Durand', 'Lefèvre', 'Brown', 'Garcia', 'Bernard', 'Petit', 'Robert', 'Richard', 'Moreau', 'Laurent', 'Simon', 'Michel', 'Taylor', 'Wilson', 'Davies', 'Evans', 'Thomas', 'Roux', 'Fournier', 'Girard', 'Bonnet', 'Dupont', 'Lambert', 'Fontaine', 'Rousseau', 'Vincent', 'Muller'];
+const ENV = ['Production', 'Dev', 'Test', 'Staging', 'Sandbox'];
+const ROLES = ['Owner', 'Contributor', 'Reader', 'User Access Administrator', 'Role Based Access Control Administrator', 'Virtual Machine Contributor', 'Network Contributor', 'Storage Account Contributor', 'Storage Blob Data Reader', 'Storage Blob Data Contributor', 'Key Vault Administrator', 'Key Vault Reader', 'Monitoring Reader', 'Monitoring Contributor', 'Billing Reader', 'Security Reader', 'Backup Operator', 'Support Request Contributor', 'Tag Contributor', 'Website Contributor'];
+
+interface Directory {
+  customers: Customer[];
+  subscriptions: Map<string, AzureSubscription[]>;
+  users: Map<string, DirectoryUser[]>;
+}
+
+function generate(userCount: number): Directory {
+  const random = prng(42);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const customerCount = Math.max(1, Math.round(userCount / 10));
+  const customers: Customer[] = [];
+  const subscriptions = new Map<string, AzureSubscription[]>();
+  const users = new Map<string, DirectoryUser[]>();
+  const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+  for (let c = 0; c < customerCount; c++) {
+    const name = `${pick(ADJ)} ${pick(NOUN)} ${pick(SUFFIX)} ${c}`;
+    const id = tenantId(`${hex(c, 8)}-0000-4000-8000-000000000000`);
+    customers.push({ id, tenantId: id, companyName: name, domain: `cust${c}.onmicrosoft.com`, relationshipToPartner: 'reseller', allowDelegatedAccess: true });
+    subscriptions.set(id, ENV.map((env, s) => ({ subscriptionId: subscriptionId(`${hex(c, 8)}-5b50-4000-8000-${hex(s, 12)}`), displayName: `${name.split(' ').slice(0, 2).join(' ')} ${env}`, status: 'active' })));
+    users.set(id, []);
+  }
+  for (let u = 0; u < userCount; u++) {
+    const customer = customers[u % customerCount] as Customer;
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    users.get(customer.id)?.push({
+      id: principalId(`${hex(u, 8)}-0000-4000-8000-0000000000a1`),
+      displayName: `${first} ${last}`,
+      givenName: first,
+      surname: last,
+      userPrincipalName: `${first.toLowerCase()}.${last.toLowerCase()}${u}@${customer.domain}`,
+      mail: `${first.toLowerCase()}.${last.toLowerCase()}${u}@${customer.domain}`,
+    });
+  }
+  return { customers, subscriptions, users };
+}
+
+/** In-memory gateways answering like the real APIs (Graph's startswith / eq filter on a tenant's users). */
+function gateways(directory: Directory): { partnerCenter: PartnerCenterGateway; directory: DirectoryGateway; rbac: AzureRbacGateway } {
+  const roles: RoleDefinition[] = ROLES.map((roleName, i) => ({ id: `/providers/Microsoft.Authorization/roleDefinitions/${i}`, name: String(i), roleName, description: roleName, roleType: 'BuiltInRole' }));
+  const starts = (value: string | undefined, text: string): boolean => value?.toLowerCase().startsWith(text) ?? false;
+  return {
+    partnerCenter: {
+      listCustomers: async () => directory.customers,
+      searchCustomersByName: async (prefix) => directory.customers.filter((c) => starts(c.companyName, prefix.toLowerCase())),
+      getCustomer: async (id) => directory.customers.find((c) => c.id === id),
+      listAzureSubscriptions: async (id) => directory.subscriptions.get(id) ?? [],
+      getRelationshipRequestUrl: async () => 'https://admin.microsoft.com/relationship',
+    },
+    directory: {
+      findUsers: async (tenant: TenantId, text: string) => {
+        const t = text.toLowerCase();
+        const all = directory.users.get(tenant) ?? [];
+        if (t.includes('@')) return all.filter((u) => u.userPrincipalName.toLowerCase() === t || u.mail?.toLowerCase() === t);
+        return all.filter((u) => [u.displayName, u.givenName, u.surname, u.userPrincipalName, u.mail].some((v) => starts(v, t))).slice(0, 50);
+      },
+      getUser: async () => undefined,
+      listGroupUserIds: async () => [],
+      memberGroups: async () => [],
+    } as DirectoryGateway,
+    rbac: {
+      listRoleDefinitions: async () => roles,
+      createRoleAssignment: async () => ({ ok: false, code: 'Other', message: 'bench' }),
+      getRoleAssignment: async () => undefined,
+      listRoleAssignments: async () => [],
+      deleteRoleAssignment: async () => false,
+    },
+  };
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function run(userCount: number, requests: number): Promise<string> {
+  const directory = generate(userCount);
+  const clock = { now: () => new Date() };
+  const cache = new DirectoryCache({ ...gateways(directory), clock });
+  const resolver = new RequestResolver(cache, async () => '');
+  const built = performance.now();
+  await cache.customers();
+  const indexMs = performance.now() - built;
+
+  const random = prng(7);
+  const texts: string[] = [];
+  for (let i = 0; i < requests; i++) {
+    const customer = directory.customers[Math.floor(random() * directory.customers.length)] as Customer;
+    const people = directory.users.get(customer.id) ?? [];
+    const user = people[Math.floor(random() * people.length)];
+    const who = user ? (random() < 0.5 ? user.userPrincipalName : (user.displayName ?? '')) : 'Alice';
+    const env = ENV[Math.floor(random() * ENV.length)] ?? 'Dev';
+    texts.push(random() < 0.5 ? `give ${who} Reader on ${customer.companyName} ${env}` : `donne à ${who} le rôle Contributeur sur l'abonnement ${env} de ${customer.companyName}`);
+  }
+  const times: number[] = [];
+  const outcomes = new Map<string, number>();
+  for (const text of texts) {
+    const start = performance.now();
+    const parsed = parseMessage(text);
+    let outcome: string = parsed.kind;
+    if (parsed.kind === 'grant') {
+      const target = await resolver.resolveTarget(parsed);
+      outcome = target.ok ? 'target' : target.failure.kind;
+      if (target.ok) {
+        const user = await resolver.resolveUser(parsed, parsed.principal, target.value);
+        outcome = user.ok ? 'user' : `user ${user.failure.kind}`;
+        if (user.ok) {
+          const role = await resolver.resolveRole(parsed, parsed.role, target.value);
+          outcome = role.ok ? 'resolved' : `role ${role.failure.kind}`;
+        }
+      }
+    }
+    times.push(performance.now() - start);
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const subscriptions = [...directory.subscriptions.values()].reduce((n, list) => n + list.length, 0);
+  return `| ${userCount.toLocaleString('en')} | ${directory.customers.length.toLocaleString('en')} | ${subscriptions.toLocaleString('en')} | ${percentile(sorted, 50).toFixed(3)} | ${percentile(sorted, 99).toFixed(3)} | ${indexMs.toFixed(0)} | ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')} |`;
+}
+
+async function main(): Promise<void> {
+  const requests = Number(process.argv[2] ?? 2000);
+  console.log(`parse + resolve, ${requests} requests per size (half English, half French; half by UPN, half by display name)\n`);
+  console.log('| users | customers | subscriptions | p50 ms | p99 ms | customer index build ms | outcomes |');
+  console.log('|---:|---:|---:|---:|---:|---:|---|');
+  for (const users of [1_000, 10_000, 50_000, 100_000]) console.log(await run(users, requests));
+}
+
+void main();
