@@ -1,5 +1,5 @@
 // Benchmark: parse + resolve at partner scale (up to 10k customers, 50k subscriptions, 100k users), in memory.
-// Run: npx ts-node --transpile-only bench/resolve.ts   (numbers and how to read them: bench/README.md)
+// Run: npx tsc -p bench/tsconfig.json && node dist/bench-build/bench/resolve.js [requests]   (numbers: bench/README.md)
 import { performance } from 'node:perf_hooks';
 import { principalId, subscriptionId, tenantId, type TenantId } from '../src/domain/ids';
 import { parseMessage } from '../src/domain/parse-request';
