@@ -89,7 +89,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
   });
   const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: config.approvalTtlInMs, onApproved: (request) => void provisioning.start(request.id) });
-  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds });
+  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, approval, notifier, store, logger, now: () => clock.now(), ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger });
   void provisioning.resume();

@@ -22,6 +22,12 @@ export const en = {
   wrongTenant: 'This bot serves its own partner organisation only.',
   internalError: 'Something went wrong on my side. Nothing was changed; please try again.',
   welcome: 'Hello! I grant Azure roles on your customers\' subscriptions, with an approval. Type "help" to see how.',
+  policy: {
+    not_a_requester: (_role: string, _customer: string, _hours: number) => 'The partner\'s policy does not let you request access. Ask an admin agent to add you to the sales agents.',
+    forbidden: (role: string, customer: string, _hours: number) => `The partner's policy does not allow ${role} on ${customer}. Nothing was requested.`,
+    justification_required: (role: string, customer: string, _hours: number) => `${role} on ${customer} needs a justification: ask again with "because …" at the end.`,
+    too_long: (role: string, customer: string, hours: number) => `The partner's policy allows ${role} on ${customer} for at most ${hours} hours. Ask again with a shorter time.`,
+  },
   resolve: {
     ambiguous: {
       customer: (text: string, _within: string) => `"${text}" matches more than one customer. Which one do you mean?`,

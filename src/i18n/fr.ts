@@ -23,6 +23,12 @@ export const fr: Messages = {
   wrongTenant: 'Ce bot sert uniquement son organisation partenaire.',
   internalError: 'Une erreur s\'est produite de mon côté. Rien n\'a été modifié ; réessayez.',
   welcome: 'Bonjour ! J\'attribue des rôles Azure sur les abonnements de vos clients, après approbation. Tapez « aide » pour savoir comment.',
+  policy: {
+    not_a_requester: () => 'La politique du partenaire ne vous permet pas de demander un accès. Demandez à un agent administrateur de vous ajouter aux commerciaux.',
+    forbidden: (role, customer) => `La politique du partenaire n'autorise pas le rôle ${role} chez ${customer}. Aucune demande n'a été faite.`,
+    justification_required: (role, customer) => `Le rôle ${role} chez ${customer} doit être justifié : refaites la demande en ajoutant « parce que … » à la fin.`,
+    too_long: (role, customer, hours) => `La politique du partenaire autorise le rôle ${role} chez ${customer} pour ${hours} heures au plus. Refaites la demande avec une durée plus courte.`,
+  },
   resolve: {
     ambiguous: {
       customer: (text, _within) => `« ${text} » correspond à plusieurs clients. Lequel ?`,

@@ -5,6 +5,7 @@ import { endOf } from '../domain/durations';
 import { requestId } from '../domain/ids';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
 import type { RequestStore } from '../store/request-store';
+import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
 import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, type Customer, type DirectoryGateway, type DirectoryUser, type PartnerCenterGateway, type RoleDefinition } from './ports';
@@ -40,6 +41,7 @@ export type IntakeResult =
   | ({ readonly kind: 'revoke'; readonly locale: Locale; readonly user: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
   | ({ readonly kind: 'list'; readonly locale: Locale; readonly user?: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
   | ResolutionFailure
+  | { readonly kind: 'policy_refused'; readonly locale: Locale; readonly code: 'not_a_requester' | 'forbidden' | 'justification_required' | 'too_long'; readonly role: string; readonly customer: string; readonly maxDurationHours?: number }
   | { readonly kind: 'cloud_unavailable'; readonly locale: Locale; readonly service: string };
 
 export interface IntakeDependencies {
@@ -49,6 +51,8 @@ export interface IntakeDependencies {
   readonly store: RequestStore;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  /** Who may request what, and how many approvals it needs (the policy file). */
+  readonly access: AccessControl;
   readonly cache?: DirectoryCacheOptions;
 }
 
@@ -126,9 +130,14 @@ export class IntakeService {
     if (!role.ok) return role.failure;
 
     const { customer, subscription } = target.value;
+    const justification = [parsed.justification, parsed.ticket && !parsed.justification?.includes(parsed.ticket) ? parsed.ticket : undefined].filter(Boolean).join(' — ');
+    const refused = { kind: 'policy_refused', locale, role: role.value.roleName, customer: customer.companyName } as const;
+    const policy = await this.deps.access.checkRequest(requester, role.value.roleName, { tenantId: customer.tenantId, name: customer.companyName }, justification);
+    if (!policy.ok) return { ...refused, code: policy.code };
+    const maxHours = policy.rule.maxDurationHours;
+    if (maxHours !== undefined && expires && expires.getTime() - now.getTime() > maxHours * 3_600_000) return { ...refused, code: 'too_long', maxDurationHours: maxHours };
     const at = now.toISOString();
     const id = requestId(this.deps.newId());
-    const justification = [parsed.justification, parsed.ticket && !parsed.justification?.includes(parsed.ticket) ? parsed.ticket : undefined].filter(Boolean).join(' — ');
     const request: AccessRequest = {
       id,
       version: 1,
@@ -142,7 +151,7 @@ export class IntakeService {
       principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
       role: { definitionId: role.value.id, name: role.value.roleName },
       ...(justification ? { justification } : {}),
-      requiredApprovals: 1,
+      requiredApprovals: policy.rule.approvals,
       approvals: [],
       assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
       createdAt: at,

@@ -266,6 +266,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       const where = `${result.customer.companyName} / ${result.subscription.displayName}${result.resourceGroup ? ` / ${result.resourceGroup}` : ''}`;
       return `${m.resolve.understoodList(where, result.user?.displayName, result.role?.roleName)} ${m.resolve.listNotAvailable}`;
     }
+    case 'policy_refused':
+      return m.policy[result.code](result.role, result.customer, result.maxDurationHours ?? 0);
     case 'no_delegated_access':
       return m.noDelegatedAccess(result.customer, result.relationshipUrl);
     case 'cloud_unavailable':

@@ -64,6 +64,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     { title: m.card.role, value: request.role.name },
     { title: m.card.customer, value: request.customer.name },
     { title: m.card.subscription, value: `${request.subscription.name} (${request.subscription.id})` },
+    ...(request.scope.toLowerCase() !== `/subscriptions/${request.subscription.id}`.toLowerCase() ? [{ title: m.card.scope, value: request.scope.split('/').slice(3).join('/') }] : []),
     { title: m.card.requester, value: request.requester.name },
     ...(request.justification ? [{ title: m.card.justification, value: request.justification }] : []),
     ...(request.requiredApprovals > 1 || request.approvals.length > 0
