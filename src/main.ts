@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger';
 import { startSandbox, type RunningSandbox } from './sandbox';
 import { loadPolicy } from './policy/load-policy';
 import { AccessControl } from './services/access-control';
+import { AccessListingService } from './services/access-listing';
 import { ApprovalService } from './services/approval';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
 import { IntakeService } from './services/intake';
@@ -90,7 +91,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: config.approvalTtlInMs, onApproved: (request) => void provisioning.start(request.id) });
   const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access });
-  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, approval, notifier, store, logger, now: () => clock.now(), ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
+  const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, store });
+  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger });
   void provisioning.resume();
   const idle = async (): Promise<void> => {

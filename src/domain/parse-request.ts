@@ -48,6 +48,8 @@ export type ParsedMessage =
   | RevokeRequest
   | ListRequest
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending' }
+  /** "history of Contoso prod": every request the bot handled on that subscription. */
+  | ({ readonly kind: 'history'; readonly locale: Locale } & TargetPhrase)
   | { readonly kind: 'help'; readonly locale: Locale }
   | {
       readonly kind: 'missing';
@@ -346,6 +348,9 @@ function readingsOf(target: string): readonly TargetReading[] {
   return readTarget(target);
 }
 
+const HISTORY_EN = /^(?:show\s+(?:me\s+)?)?(?:the\s+)?(?:history|audit(?:\s+trail)?|log)\s+(?:of|for|on)\s+(?:the\s+)?(.+)$/i;
+const HISTORY_FR = /^(?:montre(?:-moi)?\s+)?(?:l')?historique\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d')(.+)$/i;
+
 export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): ParsedMessage {
   const text = clean(raw).replace(/^([\p{L}]+)-(moi|nous)\b/iu, '$1 $2');
   const locale = detectLocale(text || raw, fallbackLocale);
@@ -353,6 +358,9 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   if (text === '' || HELP.test(text)) return { kind: 'help', locale };
   if (STATUS_PENDING.test(text)) return { kind: 'status', locale, which: 'pending' };
   if (STATUS_MINE.test(text)) return { kind: 'status', locale, which: 'mine' };
+
+  const history = HISTORY_EN.exec(text) ?? HISTORY_FR.exec(text);
+  if (history?.[1]) return { kind: 'history', locale: HISTORY_FR.test(text) ? 'fr' : locale, targets: readingsOf(history[1]) };
 
   const list = parseList(text, locale);
   if (list) return list;

@@ -28,6 +28,21 @@ export const en = {
     justification_required: (role: string, customer: string, _hours: number) => `${role} on ${customer} needs a justification: ask again with "because …" at the end.`,
     too_long: (role: string, customer: string, hours: number) => `The partner's policy allows ${role} on ${customer} for at most ${hours} hours. Ask again with a shorter time.`,
   },
+  lists: {
+    accessTitle: (where: string) => `Who has access to ${where}`,
+    accessSubtitle: (count: number) => (count === 1 ? '1 role assignment in force' : `${count} role assignments in force`),
+    accessEmpty: 'Nobody has a role here.',
+    viaBot: 'via the bot',
+    inheritedFrom: (scope: string) => `inherited from ${scope}`,
+    grantedThrough: (requester: string, approvers: string) => `requested by ${requester}${approvers ? `, approved by ${approvers}` : ''}`,
+    accessFooter: 'To take a role away, ask for example: "remove Bob\'s Reader on Contoso prod".',
+    mineTitle: 'Your requests',
+    pendingTitle: 'Requests waiting for approval',
+    historyTitle: (where: string) => `History of ${where}`,
+    requestsEmpty: 'No requests.',
+    requestLine: (user: string, role: string, where: string) => `${user} — ${role} on ${where}`,
+    requestDetail: (requester: string, at: string) => `requested by ${requester}, ${at} UTC`,
+  },
   resolve: {
     ambiguous: {
       customer: (text: string, _within: string) => `"${text}" matches more than one customer. Which one do you mean?`,

@@ -29,6 +29,21 @@ export const fr: Messages = {
     justification_required: (role, customer) => `Le rôle ${role} chez ${customer} doit être justifié : refaites la demande en ajoutant « parce que … » à la fin.`,
     too_long: (role, customer, hours) => `La politique du partenaire autorise le rôle ${role} chez ${customer} pour ${hours} heures au plus. Refaites la demande avec une durée plus courte.`,
   },
+  lists: {
+    accessTitle: (where) => `Qui a accès à ${where}`,
+    accessSubtitle: (count) => (count === 1 ? '1 attribution de rôle en vigueur' : `${count} attributions de rôle en vigueur`),
+    accessEmpty: 'Personne n\'a de rôle ici.',
+    viaBot: 'par le bot',
+    inheritedFrom: (scope) => `hérité de ${scope}`,
+    grantedThrough: (requester, approvers) => `demandé par ${requester}${approvers ? `, approuvé par ${approvers}` : ''}`,
+    accessFooter: 'Pour retirer un rôle, demandez par exemple : « retire à Bob le rôle Lecteur sur Contoso prod ».',
+    mineTitle: 'Vos demandes',
+    pendingTitle: 'Demandes en attente d\'approbation',
+    historyTitle: (where) => `Historique de ${where}`,
+    requestsEmpty: 'Aucune demande.',
+    requestLine: (user, role, where) => `${user} — ${role} sur ${where}`,
+    requestDetail: (requester, at) => `demandé par ${requester}, le ${at} UTC`,
+  },
   resolve: {
     ambiguous: {
       customer: (text, _within) => `« ${text} » correspond à plusieurs clients. Lequel ?`,

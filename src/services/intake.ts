@@ -40,6 +40,7 @@ export type IntakeResult =
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
   | ({ readonly kind: 'revoke'; readonly locale: Locale; readonly user: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
   | ({ readonly kind: 'list'; readonly locale: Locale; readonly user?: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
+  | ({ readonly kind: 'history'; readonly locale: Locale; readonly requests: readonly AccessRequest[] } & ResolvedScope)
   | ResolutionFailure
   | { readonly kind: 'policy_refused'; readonly locale: Locale; readonly code: 'not_a_requester' | 'forbidden' | 'justification_required' | 'too_long'; readonly role: string; readonly customer: string; readonly maxDurationHours?: number }
   | { readonly kind: 'cloud_unavailable'; readonly locale: Locale; readonly service: string };
@@ -86,6 +87,12 @@ export class IntakeService {
           return await this.revoke(parsed);
         case 'list':
           return await this.list(parsed);
+        case 'history': {
+          const scope = await this.scopeFor({ kind: 'list', locale: parsed.locale, targets: parsed.targets });
+          if (!scope.ok) return scope.result;
+          const requests = this.deps.store.listRequests({ customerTenantId: scope.value.customer.tenantId, subscriptionId: scope.value.subscription.subscriptionId, limit: 20 });
+          return { kind: 'history', locale: parsed.locale, ...scope.value, requests };
+        }
         case 'status':
           return { kind: 'status', locale: parsed.locale, which: parsed.which, requests: this.statusOf(parsed.which, requester) };
         case 'missing':

@@ -8,9 +8,11 @@ import { detectLocale } from '../domain/parse-request';
 import { localeOf, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
 import type { ApprovalService, DecisionResult } from '../services/approval';
+import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import type { RequestStore } from '../store/request-store';
 import { accessRequestCard, asAttachment, choiceCard, helpCard, VERBS, type AdaptiveCardJson } from './cards';
+import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
 
 export interface BotOptions {
@@ -18,6 +20,7 @@ export interface BotOptions {
   readonly botAppId: string;
   readonly partnerTenantId: string;
   readonly intake: IntakeService;
+  readonly listing: AccessListingService;
   readonly approval: ApprovalService;
   readonly notifier: TeamsNotifier;
   readonly store: RequestStore;
@@ -99,6 +102,11 @@ export function createBot(options: BotOptions): Application<TurnState> {
       return;
     }
     const result = await options.intake.submit(activity.text ?? '', requester, fallback, { utcOffsetMinutes: utcOffsetOf(activity) });
+    if (result.kind === 'list') {
+      const listing = await options.listing.list(result, { ...(result.user ? { user: result.user } : {}), ...(result.role ? { role: result.role } : {}) });
+      await context.sendActivity(MessageFactory.attachment(asAttachment(accessListCard(listing, result.locale))));
+      return;
+    }
     if (result.kind !== 'draft') {
       const isApprover = result.kind === 'status' && result.which === 'pending' ? await approval.isApprover(requester.id) : false;
       await context.sendActivity(replyFor(result, isApprover));
@@ -226,11 +234,14 @@ function replyFor(result: NotDraft, isApprover: boolean): Partial<Activity> | st
   if (result.kind === 'not_found' && result.suggestions.length > 0) {
     return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(result)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
   }
+  if (result.kind === 'history') {
+    const where = `${result.customer.companyName} / ${result.subscription.displayName}`;
+    return MessageFactory.attachment(asAttachment(requestListCard(m.lists.historyTitle(where), result.requests, result.locale)));
+  }
   if (result.kind === 'status') {
     if (result.which === 'pending' && !isApprover) return m.resolve.statusOnlyApprovers;
-    if (result.requests.length === 0) return result.which === 'mine' ? m.resolve.statusNoneMine : m.resolve.statusNonePending;
-    const lines = result.requests.map((r) => m.resolve.statusLine(r.principal.displayName, r.role.name, `${r.customer.name} / ${r.subscription.name}`, m.state[r.state]));
-    return [result.which === 'mine' ? m.resolve.statusMine : m.resolve.statusPending, ...lines].join('\n\n');
+    const title = result.which === 'mine' ? m.lists.mineTitle : m.lists.pendingTitle;
+    return MessageFactory.attachment(asAttachment(requestListCard(title, result.requests, result.locale)));
   }
   return sentenceFor(result);
 }

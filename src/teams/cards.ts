@@ -141,3 +141,16 @@ export function choiceCard(question: string, choices: readonly ChoiceView[], hin
 export function helpCard(locale: Locale): AdaptiveCardJson {
   return template('help').expand({ $root: messagesFor(locale).helpCard }) as AdaptiveCardJson;
 }
+
+export interface ListItemView {
+  readonly heading: string;
+  readonly detail?: string;
+  readonly badge?: string;
+  readonly badgeColor?: string;
+}
+
+/** A compact list: who has access somewhere, my requests, pending approvals, a subscription's history. */
+export function itemListCard(view: { title: string; subtitle?: string; empty: string; items: readonly ListItemView[]; footer?: string }): AdaptiveCardJson {
+  const items = view.items.map((item) => ({ heading: item.heading, detail: item.detail ?? '', badge: item.badge ?? '', badgeColor: item.badgeColor ?? 'default' }));
+  return template('item-list').expand({ $root: { title: view.title, subtitle: view.subtitle ?? '', empty: view.empty, items, footer: view.footer ?? '' } }) as AdaptiveCardJson;
+}

@@ -89,10 +89,17 @@ export interface CardJson {
   refresh?: { action: { verb: string; data: Record<string, unknown> }; userIds: string[] };
 }
 
-/** Everything a person reads on the card, as one string. */
+/** Everything a person reads on the card, as one string (nested containers and columns included). */
 export function cardText(card: CardJson | undefined): string {
   if (!card) return '';
-  return (card.body ?? []).map((element) => [element.text ?? '', ...(element.facts ?? []).map((f) => `${f.title}: ${f.value}`)].join('\n')).join('\n');
+  type Element = { text?: string; facts?: { title: string; value: string }[]; items?: Element[]; columns?: Element[] };
+  const read = (element: Element): string[] => [
+    ...(element.text !== undefined ? [element.text] : []),
+    ...(element.facts ?? []).map((f) => `${f.title}: ${f.value}`),
+    ...(element.items ?? []).flatMap(read),
+    ...(element.columns ?? []).flatMap(read),
+  ];
+  return ((card.body ?? []) as Element[]).flatMap(read).join('\n');
 }
 
 export const buttonsOf = (card: CardJson | undefined): string[] => (card?.actions ?? []).map((a) => a.title ?? '');
