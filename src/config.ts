@@ -21,6 +21,9 @@ const rawSchema = z.object({
   BOT_PASSWORD: optional(z.string()),
   BOT_TENANT_ID: optional(guid),
   BOT_TYPE: z.preprocess(emptyToUndefined, z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMsi']).default('SingleTenant')),
+  // Test and private-cloud settings: where inbound tokens' signing keys are published and who issues them.
+  BOT_OPENID_METADATA_URL: optional(z.string().url('must be a URL')),
+  BOT_TOKEN_ISSUER: optional(z.string()),
   CLOUD: optional(z.enum(['sandbox', 'azure'])),
   PARTNER_TENANT_ID: optional(guid),
   APPROVERS: optional(
@@ -49,6 +52,14 @@ const rawSchema = z.object({
   APPROVAL_CHANNEL: optional(z.string()),
   STORE: z.preprocess(emptyToUndefined, z.string().regex(/^sqlite:.+/, 'must look like sqlite:<path>').default('sqlite:./data/csp-access-bot.db')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  RATE_LIMIT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('20/10m')
+      .transform((text) => parseRateLimit(text))
+      .refine((limit): limit is { limit: number; windowInMs: number } => limit !== undefined, 'must look like 20/10m (messages per user per duration)'),
+  ),
 });
 
 export type CloudEndpoints = {
@@ -65,6 +76,10 @@ export interface AppConfig {
     readonly appPassword?: string;
     readonly tenantId?: string;
     readonly appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMsi';
+    /** Test or private cloud only: OpenID metadata of the inbound token signer (default: Bot Framework's). */
+    readonly openIdMetadataUrl?: string;
+    /** Test or private cloud only: the inbound tokens' issuer (default: https://api.botframework.com). */
+    readonly tokenIssuer?: string;
   };
   readonly cloud: 'sandbox' | 'azure';
   /** undefined: start the built-in sandbox in-process and point every gateway at it. */
@@ -80,6 +95,8 @@ export interface AppConfig {
   /** A Teams channel conversation id ("19:…@thread.tacv2") where approval cards go instead of approvers' 1:1 chats. */
   readonly approvalChannel?: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Per user: at most `limit` messages within `windowInMs` (RATE_LIMIT). */
+  readonly rateLimit: { readonly limit: number; readonly windowInMs: number };
 }
 
 export class ConfigError extends Error {
@@ -131,7 +148,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return {
     port: raw.PORT,
     host: raw.HOST,
-    bot: { appId: raw.BOT_ID, appPassword: raw.BOT_PASSWORD, tenantId: raw.BOT_TENANT_ID, appType: raw.BOT_TYPE },
+    bot: {
+      appId: raw.BOT_ID,
+      appPassword: raw.BOT_PASSWORD,
+      tenantId: raw.BOT_TENANT_ID,
+      appType: raw.BOT_TYPE,
+      ...(raw.BOT_OPENID_METADATA_URL ? { openIdMetadataUrl: raw.BOT_OPENID_METADATA_URL } : {}),
+      ...(raw.BOT_TOKEN_ISSUER ? { tokenIssuer: raw.BOT_TOKEN_ISSUER } : {}),
+    },
     cloud,
     endpoints,
     partnerTenantId: raw.PARTNER_TENANT_ID ?? SANDBOX_PARTNER_TENANT_ID,
@@ -145,6 +169,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     approvalTtlInMs: raw.APPROVAL_TTL,
     ...(raw.APPROVAL_CHANNEL ? { approvalChannel: raw.APPROVAL_CHANNEL } : {}),
     logLevel: raw.LOG_LEVEL,
+    rateLimit: raw.RATE_LIMIT,
   };
 }
 
@@ -157,4 +182,12 @@ export function parseDuration(text: string): number | undefined {
   if (!iso || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase().endsWith('T')) return undefined;
   const [, d, h, m, sec] = iso.map((part) => Number(part ?? 0));
   return (d ?? 0) * 86_400_000 + (h ?? 0) * 3_600_000 + (m ?? 0) * 60_000 + (sec ?? 0) * 1000;
+}
+
+/** "20/10m" → 20 per 10 minutes; undefined when unreadable. */
+export function parseRateLimit(text: string): { limit: number; windowInMs: number } | undefined {
+  const match = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(text);
+  const windowInMs = match?.[2] ? parseDuration(match[2]) : undefined;
+  const limit = Number(match?.[1]);
+  return Number.isInteger(limit) && limit >= 1 && windowInMs !== undefined && windowInMs >= 1000 ? { limit, windowInMs } : undefined;
 }

@@ -1,7 +1,6 @@
 // Composition root: config → store → gateways → services → Teams app → HTTP server. Nothing is built at import.
 import type { TokenCredential } from '@azure/identity';
-import { TeamsAdapter } from '@microsoft/teams-ai';
-import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createAzureCredential, createSandboxCredential } from './gateways/credentials';
 import { createGateways } from './gateways';
@@ -17,6 +16,9 @@ import { ProvisioningService } from './services/provisioning';
 import { openSqliteStore } from './store/sqlite-store';
 import type { RequestStore } from './store/request-store';
 import { createBot } from './teams/bot';
+import { OutboundLimits } from './teams/outbound-limits';
+import { SlidingWindowRateLimiter } from './teams/rate-limit';
+import { SecureTeamsAdapter, type BotCredentialsFactory } from './teams/secure-adapter';
 import { startHttpServer } from './teams/server';
 import { TeamsNotifier } from './teams/teams-notifier';
 
@@ -27,6 +29,8 @@ export interface StartOptions {
   readonly newId?: IdGenerator;
   readonly logger?: Logger;
   readonly credential?: TokenCredential;
+  /** How the bot gets its outbound Bot Connector token (tests: a fake token; default: MSAL with BOT_PASSWORD). */
+  readonly botCredentialsFactory?: BotCredentialsFactory;
 }
 
 export interface RunningBot {
@@ -71,7 +75,31 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
         MicrosoftAppTenantId: config.bot.tenantId ?? '',
       }
     : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
-  const adapter = new TeamsAdapter(botAuth, new ConfigurationServiceClientCredentialFactory(botAuth));
+  // A test or private-cloud token signer replaces Bot Framework's: botbuilder then wants every endpoint named.
+  const signer = config.bot.openIdMetadataUrl
+    ? {
+        ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
+        ToBotFromEmulatorOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
+        ToBotFromChannelTokenIssuer: config.bot.tokenIssuer ?? 'https://api.botframework.com',
+        ToChannelFromBotLoginUrl: `https://login.microsoftonline.com/${config.bot.tenantId ?? 'botframework.com'}`,
+        ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+        OAuthUrl: 'https://api.botframework.com',
+        CallerId: CallerIdConstants.PublicAzureChannel,
+        ValidateAuthority: true,
+      }
+    : {};
+  const outbound = new OutboundLimits({
+    onBlocked: (conversationId, code) => {
+      logger.warn({ conversationId, code }, 'Teams refuses messages in this conversation; the bot stops sending there');
+      try {
+        store.appendAudit({ event: 'conversation_blocked', actor: 'system', at: clock.now().toISOString(), detail: { conversationId, code } });
+      } catch (error) {
+        logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'audit unavailable: blocked conversation not recorded');
+      }
+    },
+  });
+  const adapter = new SecureTeamsAdapter({ ...botAuth, ...signer }, options.botCredentialsFactory ?? new ConfigurationServiceClientCredentialFactory(botAuth), outbound);
+  const rateLimiter = new SlidingWindowRateLimiter({ ...config.rateLimit, now: () => clock.now().getTime() });
   const policy = loadPolicy(config.policyFile);
   const access = new AccessControl({
     policy,
@@ -89,11 +117,19 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     rbac: gateways.rbac,
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
   });
-  const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: config.approvalTtlInMs, onApproved: (request) => void provisioning.start(request.id) });
+  const approval = new ApprovalService({
+    store,
+    clock,
+    notifier,
+    access,
+    approvalTtlInMs: config.approvalTtlInMs,
+    onApproved: (request) => void provisioning.start(request.id),
+    onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
+  });
   const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, store });
-  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
-  const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger });
+  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
+  const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId) });
   void provisioning.resume();
   const idle = async (): Promise<void> => {
     // Provisioning queues messages and messages never start provisioning: two rounds settle both.

@@ -21,6 +21,7 @@ export const en = {
   notIdentified: 'I could not tell who you are from this message, so I cannot take a request from it.',
   wrongTenant: 'This bot serves its own partner organisation only.',
   internalError: 'Something went wrong on my side. Nothing was changed; please try again.',
+  rateLimited: 'You have sent me a lot of messages in a short time. Please wait a few minutes, then try again.',
   welcome: 'Hello! I grant Azure roles on your customers\' subscriptions, with an approval. Type "help" to see how.',
   policy: {
     not_a_requester: (_role: string, _customer: string, _hours: number) => 'The partner\'s policy does not let you request access. Ask an admin agent to add you to the sales agents.',
@@ -140,6 +141,7 @@ export const en = {
     invalid_action: 'This button is not valid any more.',
     forbidden_by_policy: 'The partner\'s policy does not allow this role on this customer.',
     justification_required: 'This request needs a justification: ask again with "because …" at the end.',
+    store_unavailable: 'I could not record this decision, so nothing was changed and no access was granted. Please try again in a few minutes.',
     alreadyDecidedBy: (state: string, who: string) => `Already decided: ${state} by ${who}.`,
   },
   outcome: {

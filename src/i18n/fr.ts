@@ -22,6 +22,7 @@ export const fr: Messages = {
   notIdentified: 'Je ne peux pas savoir qui vous êtes à partir de ce message, je ne peux donc pas prendre de demande.',
   wrongTenant: 'Ce bot sert uniquement son organisation partenaire.',
   internalError: 'Une erreur s\'est produite de mon côté. Rien n\'a été modifié ; réessayez.',
+  rateLimited: 'Vous m\'avez envoyé beaucoup de messages en peu de temps. Patientez quelques minutes, puis réessayez.',
   welcome: 'Bonjour ! J\'attribue des rôles Azure sur les abonnements de vos clients, après approbation. Tapez « aide » pour savoir comment.',
   policy: {
     not_a_requester: () => 'La politique du partenaire ne vous permet pas de demander un accès. Demandez à un agent administrateur de vous ajouter aux commerciaux.',
@@ -140,6 +141,7 @@ export const fr: Messages = {
     invalid_action: 'Ce bouton n\'est plus valide.',
     forbidden_by_policy: 'La politique du partenaire n\'autorise pas ce rôle chez ce client.',
     justification_required: 'Cette demande doit être justifiée : refaites-la en ajoutant « parce que … » à la fin.',
+    store_unavailable: 'Je n\'ai pas pu enregistrer cette décision : rien n\'a été modifié et aucun accès n\'a été accordé. Réessayez dans quelques minutes.',
     alreadyDecidedBy: (state, who) => `Déjà décidé : ${state} par ${who}.`,
   },
   outcome: {

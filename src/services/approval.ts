@@ -9,7 +9,7 @@ import type { Notifier } from './notifier';
 
 export type DecisionResult =
   | { readonly ok: true; readonly request: AccessRequest }
-  | { readonly ok: false; readonly reason: RefusalReason | 'not_found'; readonly request?: AccessRequest };
+  | { readonly ok: false; readonly reason: RefusalReason | 'not_found' | 'store_unavailable'; readonly request?: AccessRequest };
 
 export interface ApprovalDependencies {
   readonly store: RequestStore;
@@ -20,6 +20,8 @@ export interface ApprovalDependencies {
   readonly approvalTtlInMs: number;
   /** Called once a request is approved; provisioning runs on its own, never inside the click. */
   readonly onApproved: (request: AccessRequest) => void;
+  /** The store or the audit log could not be written: the decision was not taken (logged by the caller). */
+  readonly onStoreError?: (error: unknown, requestId: RequestId) => void;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -56,12 +58,24 @@ export class ApprovalService {
     return this.apply(id, { type: 'cancel' }, user);
   }
 
-  approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
+  async approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
+    await this.timeOutIfOverdue(id);
     return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user);
   }
 
-  reject(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
+  async reject(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
+    await this.timeOutIfOverdue(id);
     return this.apply(id, { type: 'reject', ...(comment ? { comment } : {}) }, user);
+  }
+
+  /** A decision after the approval window is refused even if the sweeper has not run yet: the window is the rule. */
+  private async timeOutIfOverdue(id: RequestId): Promise<void> {
+    const current = this.deps.store.get(id);
+    if (current?.state === 'pending_approval' && this.isOverdue(current, this.deps.clock.now().getTime())) await this.apply(id, { type: 'time_out' });
+  }
+
+  private isOverdue(request: AccessRequest, now: number): boolean {
+    return now - Date.parse(request.pendingSince ?? request.updatedAt) >= this.deps.approvalTtlInMs;
   }
 
   /** Every request that waited longer than the approval window times out; the requester is told. */
@@ -69,7 +83,7 @@ export class ApprovalService {
     const now = this.deps.clock.now().getTime();
     const overdue = this.deps.store
       .listByState(['pending_approval'])
-      .filter((request) => now - Date.parse(request.pendingSince ?? request.updatedAt) >= this.deps.approvalTtlInMs);
+      .filter((request) => this.isOverdue(request, now));
     const expired: AccessRequest[] = [];
     for (const request of overdue) {
       const result = await this.apply(request.id, { type: 'time_out' });
@@ -94,9 +108,8 @@ export class ApprovalService {
         this.deps.store.appendAudit({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
         return { ok: false, reason: result.reason, request: current };
       }
-      if (!this.deps.store.update(result.request)) continue;
       const next = result.request;
-      this.deps.store.appendAudit({
+      const entry = {
         requestId: id,
         event: auditEventOf(event.type, next),
         actor: actorId,
@@ -108,7 +121,16 @@ export class ApprovalService {
           principal: next.principal.id,
           ...('comment' in event && event.comment ? { comment: event.comment } : {}),
         },
-      });
+      };
+      // Fail closed: the change and its audit entry are written together, or the click changes nothing.
+      let stored: boolean;
+      try {
+        stored = this.deps.store.updateWithAudit(next, entry);
+      } catch (error) {
+        this.deps.onStoreError?.(error, id);
+        return { ok: false, reason: 'store_unavailable', request: current };
+      }
+      if (!stored) continue;
       if (event.type === 'confirm') await this.deps.notifier.approvalRequested(next);
       await this.deps.notifier.requestChanged(next);
       if (next.state === 'approved') this.deps.onApproved(next);

@@ -86,6 +86,11 @@ export interface RequestStore {
   get(id: RequestId): AccessRequest | undefined;
   /** Compare-and-set: stores `next` only if the stored version is still `next.version - 1`. */
   update(next: AccessRequest): boolean;
+  /**
+   * update() and appendAudit() in one transaction: both are written or neither (fails closed: throws when either
+   * cannot be written, and then nothing changed). Returns false, writing nothing, when the compare-and-set lost.
+   */
+  updateWithAudit(next: AccessRequest, entry: AuditEntry): boolean;
   listByState(states: readonly RequestState[]): AccessRequest[];
   /** For "my requests", "pending approvals", "history of Contoso prod". */
   listRequests(filter: RequestFilter): AccessRequest[];

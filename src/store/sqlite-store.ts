@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AccessRequest, RequestState } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
-import type { CardMessage, RequestFilter, RequestStore, StoredConversation } from './request-store';
+import type { AuditEntry, CardMessage, RequestFilter, RequestStore, StoredConversation } from './request-store';
 import { ensureAuditSchema, prepareAudit } from './sqlite-audit';
 
 const SCHEMA = `
@@ -79,6 +79,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const insertCard = db.prepare('INSERT OR IGNORE INTO card_messages (request_id, user_id, conversation_id, activity_id, role) VALUES (?, ?, ?, ?, ?)');
   const selectCards = db.prepare<[string], CardRow>('SELECT * FROM card_messages WHERE request_id = ? ORDER BY rowid');
   const audit = prepareAudit(db);
+  // One write lock for the request and its audit entry: an approval is never stored without its record.
+  const updateWithAudit = db.transaction((next: AccessRequest, entry: AuditEntry): boolean => {
+    const result = casRequest.run(next.version, next.state, JSON.stringify(next), next.updatedAt, next.id, next.version - 1);
+    if (result.changes !== 1) return false;
+    audit.append(entry);
+    return true;
+  });
 
   return {
     insert(request: AccessRequest): void {
@@ -92,6 +99,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       const result = casRequest.run(next.version, next.state, JSON.stringify(next), next.updatedAt, next.id, next.version - 1);
       return result.changes === 1;
     },
+    updateWithAudit: (next, entry) => updateWithAudit.immediate(next, entry),
     listByState(states: readonly RequestState[]): AccessRequest[] {
       if (states.length === 0) return [];
       const rows = db.prepare<string[], RequestRow>(`SELECT body FROM requests WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY updated_at`).all(...states);

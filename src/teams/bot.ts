@@ -12,8 +12,10 @@ import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import type { RequestStore } from '../store/request-store';
 import { accessRequestCard, asAttachment, choiceCard, helpCard, VERBS, type AdaptiveCardJson } from './cards';
+import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
+import { turnLogger } from './turn-logger';
 
 export interface BotOptions {
   readonly adapter: TeamsAdapter;
@@ -28,6 +30,8 @@ export interface BotOptions {
   readonly now: () => Date;
   /** A Teams channel id where approval cards go (instead of approvers' 1:1 chats). */
   readonly approvalChannel?: string;
+  /** Per-user message limit (RATE_LIMIT); a refused message gets a polite answer and nothing else. */
+  readonly rateLimiter?: { take(userId: string): boolean };
 }
 
 /** Only the request id is read from a card action (plus the approver's comment); the rest is the server's. */
@@ -55,15 +59,25 @@ export function createBot(options: BotOptions): Application<TurnState> {
     const tenant = tenantOf(context.activity);
     if (tenant?.toLowerCase() === options.partnerTenantId.toLowerCase()) {
       rememberConversation(context);
-      return true;
+      return withinRateLimit(context);
     }
-    logger.warn({ tenant, type: context.activity.type, channel: context.activity.channelId }, 'activity from another tenant refused');
+    turnLogger(context, logger).warn({ tenant: safeId(tenant) }, 'activity from another tenant refused');
     store.appendAudit({ event: 'refused_tenant', actor: context.activity.from?.aadObjectId ?? 'unknown', at: options.now().toISOString(), detail: { tenant: tenant ?? null } });
     const m = messagesFor(localeOf(context.activity.locale));
     if (context.activity.type === ActivityTypes.Invoke) await sendInvokeError(context, 403, 'Forbidden', m.wrongTenant);
     else if (context.activity.type === ActivityTypes.Message) await context.sendActivity(m.wrongTenant);
     return false;
   });
+
+  /** Messages (each one a directory search) are limited per user; clicks and installs are not. */
+  async function withinRateLimit(context: TurnContext): Promise<boolean> {
+    const userId = context.activity.from?.aadObjectId ?? context.activity.from?.id;
+    if (context.activity.type !== ActivityTypes.Message || !userId || !options.rateLimiter || options.rateLimiter.take(userId)) return true;
+    turnLogger(context, logger).warn({ userId: safeId(userId) }, 'rate limit: message refused');
+    const locale = store.getConversation(userId)?.locale ?? localeOf(context.activity.locale);
+    await context.sendActivity(messagesFor(locale).rateLimited);
+    return false;
+  }
 
   /** A user's 1:1 chat is remembered from install events and from anything they send there; so is the approvals channel. */
   function rememberConversation(context: TurnContext): void {
@@ -162,7 +176,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
   );
 
   app.error(async (context, error) => {
-    logger.error({ err: { name: error.name, message: error.message }, type: context.activity.type }, 'turn failed');
+    turnLogger(context, logger).error({ err: { name: error.name, message: error.message } }, 'turn failed');
     const m = messagesFor(localeOf(context.activity.locale));
     if (context.activity.type === ActivityTypes.Invoke) await sendInvokeError(context, 500, 'InternalError', m.internalError);
     else await context.sendActivity(m.internalError);

@@ -1,7 +1,15 @@
-// The HTTP endpoint Teams posts to: restify, POST /api/messages into the adapter, and a health probe.
-import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+// The HTTP endpoint Teams posts to: size cap, JSON and shape checks, authentication, channel check, generic errors.
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { Activity, TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import * as restify from 'restify';
+import { localeOf, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
+import { ALLOWED_CHANNELS, inboundActivity, safeId } from './inbound-activity';
+import { ConversationBlockedError } from './outbound-limits';
+import type { SecureTeamsAdapter } from './secure-adapter';
+import { setTurnLogger } from './turn-logger';
 
 /** Bot Framework activities are small; anything larger is refused before it is parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -12,19 +20,152 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(options: { adapter: TeamsAdapter; app: Application<TurnState>; port: number; host?: string; logger: Logger }): Promise<HttpServer> {
+export interface HttpServerOptions {
+  readonly adapter: SecureTeamsAdapter;
+  readonly app: Application<TurnState>;
+  readonly port: number;
+  readonly host?: string;
+  readonly logger: Logger;
+  /** true when BOT_ID is set: a request without a bearer token is refused before its body is read. */
+  readonly authRequired: boolean;
+}
+
+/** What leaves the process on failure: a status and a fixed word, never an exception message. */
+type Refusal = readonly [status: number, error: string];
+const TOO_LARGE: Refusal = [413, 'payload_too_large'];
+const BAD_REQUEST: Refusal = [400, 'bad_request'];
+const UNAUTHORIZED: Refusal = [401, 'unauthorized'];
+const FORBIDDEN: Refusal = [403, 'forbidden'];
+const UNSUPPORTED: Refusal = [415, 'unsupported_media_type'];
+const UNAVAILABLE: Refusal = [503, 'unavailable'];
+const INTERNAL: Refusal = [500, 'internal_error'];
+
+class BodyTooLarge extends Error {}
+
+/** Reads the raw body, refusing by Content-Length first and by counting bytes for chunked uploads. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Authentication failures as botbuilder and jsonwebtoken raise them. */
+function isAuthFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, statusCode } = error as { name?: unknown; statusCode?: unknown };
+  if (name === 'JsonWebTokenError' || name === 'TokenExpiredError' || name === 'NotBeforeError') return true;
+  return statusCode === 401 || (name === 'AuthenticationError' && statusCode !== 500);
+}
+
+const errorFields = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message.slice(0, 300) } : { message: String(error).slice(0, 300) });
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const server = restify.createServer({ name: 'csp-access-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  // restify's own errors (404, 405, …) carry its messages: answer with a fixed word instead.
+  server.on('restifyError', (_req: restify.Request, res: restify.Response, error: { statusCode?: number }, callback: () => void) => {
+    res.status(error.statusCode ?? 500);
+    res.json({ error: (error.statusCode ?? 500) === 404 ? 'not_found' : 'error' });
+    callback();
+  });
 
   server.post('/api/messages', async (req, res) => {
+    const correlationId = randomUUID();
+    const started = Date.now();
+    let log = options.logger.child({ correlationId });
+    const refuse = ([status, error]: Refusal, why: string, extra: Record<string, unknown> = {}) => {
+      log.warn({ status, why, ms: Date.now() - started, ...extra }, 'request refused');
+      res.status(status);
+      res.json({ error });
+    };
+    let activity: Activity | undefined;
     try {
-      await options.adapter.process(req, res, (context) => options.app.run(context).then(() => undefined));
-    } catch (error) {
-      options.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'request failed');
-      if (!res.headersSent) {
-        res.status(500);
-        res.send({ error: 'internal_error' });
+      const auth = req.header('authorization') ?? '';
+      if (options.authRequired && !/^Bearer \S+$/.test(auth)) return refuse(UNAUTHORIZED, 'no bearer token');
+      if (!/^application\/json\b/i.test(req.header('content-type') ?? '')) return refuse(UNSUPPORTED, 'not JSON');
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, MAX_BODY_BYTES);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return refuse(TOO_LARGE, 'body over the size cap');
+        throw error;
       }
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return refuse(BAD_REQUEST, 'malformed JSON');
+      }
+      const parsed = inboundActivity.safeParse(json);
+      if (!parsed.success) return refuse(BAD_REQUEST, 'not an activity', { issues: parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.')) });
+      activity = parsed.data as unknown as Activity;
+      log = log.child({ activityId: safeId(activity.id), type: safeId(activity.type), channelId: safeId(activity.channelId) });
+
+      let turnStarted = false;
+      let channelRefused = false;
+      let invokeResponse;
+      try {
+        invokeResponse = await options.adapter.authenticateAndRun(auth, parsed.data as unknown as Activity, async (context: TurnContext) => {
+          turnStarted = true;
+          // After authentication, so an unauthenticated caller learns nothing from the answer.
+          if (!ALLOWED_CHANNELS.has(context.activity.channelId)) {
+            channelRefused = true;
+            return;
+          }
+          setTurnLogger(context, log);
+          options.adapter.noteInbound(context.activity);
+          await options.app.run(context);
+        });
+      } catch (error) {
+        if (!turnStarted) {
+          if (isAuthFailure(error)) return refuse(UNAUTHORIZED, 'token refused', { err: errorFields(error) });
+          const status = (error as { statusCode?: unknown }).statusCode === 500 ? UNAVAILABLE : INTERNAL;
+          log.error({ err: errorFields(error) }, 'authentication could not run');
+          return refuse(status, 'authentication could not run');
+        }
+        throw error;
+      }
+      if (channelRefused) return refuse(FORBIDDEN, 'channel not allowed');
+      log.info({ status: invokeResponse?.status ?? 200, ms: Date.now() - started }, 'turn done');
+      res.status(invokeResponse?.status ?? 200);
+      if (invokeResponse?.body !== undefined) res.json(invokeResponse.body);
+      else res.end();
+    } catch (error) {
+      if (res.headersSent) return;
+      if (error instanceof ConversationBlockedError) {
+        // Teams refuses our messages there (recorded when found): nothing more to say, and no retry wanted.
+        log.warn({ err: errorFields(error) }, 'conversation blocked; turn ended without a reply');
+        res.status(200);
+        res.end();
+        return;
+      }
+      log.error({ err: errorFields(error) }, 'request failed');
+      // Teams must get an invoke answer, never a 5xx; the words are ours, never the exception's.
+      if (activity?.type === 'invoke') {
+        res.status(200);
+        res.json({ statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: messagesFor(localeOf(activity.locale)).internalError } });
+        return;
+      }
+      res.status(INTERNAL[0]);
+      res.json({ error: INTERNAL[1] });
     }
   });
   server.get('/health', async (_req, res) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { startBot, type RunningBot } from '../../src/main';
+import { startBot, type RunningBot, type StartOptions } from '../../src/main';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { startFakeConnector, type FakeConnector } from './fake-connector';
 import { APPROVER_IDS, PARTNER_TENANT } from './teams-users';
@@ -34,7 +34,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, startOptions: StartOptions = {}): Promise<Harness> {
   const clock = new TestClock();
   const sandbox = await startSandbox({ port: 0 });
   const connector = await startFakeConnector();
@@ -52,7 +52,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     STORE: `sqlite:${storePath}`,
     ...env,
   });
-  const start = () => startBot(config, { tlsCa: sandbox.caCertPem, clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const start = () => startBot(config, { tlsCa: sandbox.caCertPem, clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...startOptions });
   let bot = await start();
   return {
     get bot() {

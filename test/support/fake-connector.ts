@@ -8,6 +8,10 @@ export interface SentActivity {
   /** The id we answered with (POST) or the id being updated (PUT). */
   readonly activityId: string;
   readonly replyToId?: string;
+  /** The Authorization header the bot sent (its outbound Bot Connector token), if any. */
+  readonly authorization?: string;
+  /** When the send was accepted (ms since epoch). */
+  readonly at: number;
   readonly body: Record<string, unknown> & { type?: string; text?: string; attachments?: { contentType: string; content: unknown }[] };
 }
 
@@ -17,7 +21,7 @@ export interface FakeConnector {
   /** Activities sent to one conversation (new messages and updates), in order. */
   to(conversationId: string): SentActivity[];
   /** Answer the next N sends with this status (e.g. 429) before accepting again. */
-  failNext(count: number, status: number, headers?: Record<string, string>): void;
+  failNext(count: number, status: number, headers?: Record<string, string>, body?: string): void;
   /** Hold every send this long before recording and answering it, like a slow Teams. */
   delaySends(ms: number): void;
   stop(): Promise<void>;
@@ -26,7 +30,7 @@ export interface FakeConnector {
 export async function startFakeConnector(): Promise<FakeConnector> {
   const sent: SentActivity[] = [];
   let counter = 0;
-  let failures: { count: number; status: number; headers: Record<string, string> } = { count: 0, status: 200, headers: {} };
+  let failures: { count: number; status: number; headers: Record<string, string>; body: string } = { count: 0, status: 200, headers: {}, body: '' };
   let sendDelayMs = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,7 +41,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       if (failures.count > 0) {
         failures.count--;
         res.writeHead(failures.status, { 'content-type': 'application/json', ...failures.headers });
-        res.end('{"error":{"code":"Throttled"}}');
+        res.end(failures.body);
         return;
       }
       if (!match?.[1] || (req.method !== 'POST' && req.method !== 'PUT')) {
@@ -50,7 +54,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as SentActivity['body'];
       const activityId = req.method === 'PUT' && pathId ? pathId : `activity-${++counter}`;
       const method = req.method;
-      const record = () => sent.push({ method, conversationId, activityId, ...(req.method === 'POST' && pathId ? { replyToId: pathId } : {}), body });
+      const authorization = req.headers.authorization;
+      const record = () =>
+        sent.push({ method, conversationId, activityId, ...(req.method === 'POST' && pathId ? { replyToId: pathId } : {}), ...(authorization ? { authorization } : {}), at: Date.now(), body });
       const answer = () => {
         record();
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -66,8 +72,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     serviceUrl: `http://127.0.0.1:${port}/`,
     sent,
     to: (conversationId) => sent.filter((a) => a.conversationId === conversationId),
-    failNext(count, status, headers = {}) {
-      failures = { count, status, headers };
+    failNext(count, status, headers = {}, body = '{"error":{"code":"Throttled"}}') {
+      failures = { count, status, headers, body };
     },
     delaySends(ms) {
       sendDelayMs = ms;

@@ -1,0 +1,79 @@
+// A local stand-in for Bot Framework's token signer: an RSA key published through OpenID metadata on loopback.
+import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BotCredentialsFactory } from '../../src/teams/secure-adapter';
+
+export const TEST_BOT_ID = '0b07c0de-0000-4000-8000-00000000b071';
+export const TEST_ISSUER = 'https://api.botframework.com';
+/** What the fake outbound credentials put on every call to the connector. */
+export const OUTBOUND_TOKEN = 'test-outbound-token';
+
+export interface TokenIssuer {
+  /** The BOT_OPENID_METADATA_URL to give the bot. */
+  readonly metadataUrl: string;
+  /** A channel token as Bot Framework signs it for Teams; `claims` override or add to the defaults. */
+  sign(serviceUrl: string, claims?: Record<string, unknown>, options?: { readonly key?: KeyObject; readonly kid?: string }): string;
+  /** A key the metadata does not publish (a forger's). */
+  readonly strangerKey: KeyObject;
+  /** How many times the bot fetched the metadata or the keys. */
+  readonly fetches: number;
+  stop(): Promise<void>;
+}
+
+const b64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
+
+export async function startTokenIssuer(options: { endorsements?: readonly string[] } = {}): Promise<TokenIssuer> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = `test-key-${randomUUID()}`;
+  const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
+  let fetches = 0;
+  const server: Server = createServer((req, res) => {
+    fetches++;
+    const address = server.address() as AddressInfo;
+    const base = `http://127.0.0.1:${address.port}`;
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/v1/.well-known/openidconfiguration') {
+      res.end(JSON.stringify({ issuer: TEST_ISSUER, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    } else if (req.url === '/v1/.well-known/keys') {
+      res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: options.endorsements ?? ['msteams'] }] }));
+    } else {
+      res.statusCode = 404;
+      res.end('{}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    metadataUrl: `http://127.0.0.1:${port}/v1/.well-known/openidconfiguration`,
+    strangerKey: stranger.privateKey,
+    get fetches() {
+      return fetches;
+    },
+    sign(serviceUrl, claims = {}, signOptions = {}) {
+      const now = Math.floor(Date.now() / 1000);
+      const header = { alg: 'RS256', typ: 'JWT', kid: signOptions.kid ?? kid };
+      const payload = { iss: TEST_ISSUER, aud: TEST_BOT_ID, serviceurl: serviceUrl, nbf: now - 60, iat: now - 60, exp: now + 3600, ...claims };
+      const unsigned = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+      const signature = createSign('RSA-SHA256').update(unsigned).sign(signOptions.key ?? privateKey);
+      return `${unsigned}.${b64url(signature)}`;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The bot's outbound token in tests: a fixed bearer instead of an MSAL call to Entra (no internet). */
+export function fakeBotCredentials(appId: string = TEST_BOT_ID): BotCredentialsFactory {
+  const credentials = {
+    async signRequest<T extends { headers: { set(name: string, value: string): void } }>(webResource: T): Promise<T> {
+      webResource.headers.set('authorization', `Bearer ${OUTBOUND_TOKEN}`);
+      return webResource;
+    },
+  };
+  return {
+    isValidAppId: async (id: string) => id === appId,
+    isAuthenticationDisabled: async () => false,
+    createCredentials: async () => credentials,
+  } as unknown as BotCredentialsFactory;
+}
