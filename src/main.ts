@@ -13,6 +13,7 @@ import { ApprovalService } from './services/approval';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
 import { IntakeService } from './services/intake';
 import { ProvisioningService } from './services/provisioning';
+import { RevocationService } from './services/revocation';
 import { openSqliteStore } from './store/sqlite-store';
 import type { RequestStore } from './store/request-store';
 import { createBot } from './teams/bot';
@@ -117,13 +118,20 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     rbac: gateways.rbac,
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
   });
+  const revocation = new RevocationService({
+    store,
+    clock,
+    notifier,
+    rbac: gateways.rbac,
+    onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'revocation failed unexpectedly'),
+  });
   const approval = new ApprovalService({
     store,
     clock,
     notifier,
     access,
     approvalTtlInMs: config.approvalTtlInMs,
-    onApproved: (request) => void provisioning.start(request.id),
+    onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
     onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
   });
   const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access });
@@ -131,10 +139,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId) });
   void provisioning.resume();
+  void revocation.resume();
   const idle = async (): Promise<void> => {
     // Provisioning queues messages and messages never start provisioning: two rounds settle both.
     for (let round = 0; round < 2; round++) {
       await provisioning.idle();
+      await revocation.idle();
       await notifier.idle();
     }
   };

@@ -38,7 +38,8 @@ export interface AccessRequest {
   /** Bumped by every stored change; the store compares and sets on it. */
   readonly version: number;
   readonly state: RequestState;
-  readonly action: 'grant';
+  /** grant: create the role assignment; revoke: delete an existing one (named by assignmentName at scope). */
+  readonly action: 'grant' | 'revoke';
   readonly requester: PartnerUser;
   readonly locale: Locale;
   readonly customer: { readonly tenantId: TenantId; readonly name: string };
@@ -64,7 +65,10 @@ export interface AccessRequest {
   readonly outcome?:
     | { readonly kind: 'created'; readonly assignmentId: string }
     | { readonly kind: 'already_existed'; readonly assignmentId?: string }
-    | { readonly kind: 'failed'; readonly code: string; readonly reason: string };
+    | { readonly kind: 'failed'; readonly code: string; readonly reason: string }
+    /** Revoke: the assignment was deleted, or was already gone when the bot came to delete it. */
+    | { readonly kind: 'removed' }
+    | { readonly kind: 'already_gone' };
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -73,7 +73,7 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
     case 'provisioned':
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'provisioning') return refuse(request, 'not_allowed_in_state');
-      return next({ state: event.outcome.kind === 'failed' ? 'failed' : 'active', outcome: event.outcome });
+      return next({ state: event.outcome.kind === 'failed' ? 'failed' : event.outcome.kind === 'removed' || event.outcome.kind === 'already_gone' ? 'revoked' : 'active', outcome: event.outcome });
 
     case 'time_out':
       if (actor.kind !== 'system') return refuse(request, 'system_only');

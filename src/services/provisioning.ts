@@ -45,7 +45,8 @@ export class ProvisioningService {
 
   private async provision(id: RequestId): Promise<void> {
     const approved = this.deps.store.get(id);
-    if (!approved) return;
+    // Removals are the RevocationService's.
+    if (!approved || approved.action === 'revoke') return;
     const started = transition(approved, { type: 'start_provisioning' }, SYSTEM, this.deps.clock.now());
     if (!started.ok) return;
     // Stored before the call: a crash from here on resumes to the same idempotent PUT.
