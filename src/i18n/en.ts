@@ -29,6 +29,13 @@ export const en = {
     justification_required: (role: string, customer: string, _hours: number) => `${role} on ${customer} needs a justification: ask again with "because …" at the end.`,
     too_long: (role: string, customer: string, hours: number) => `The partner's policy allows ${role} on ${customer} for at most ${hours} hours. Ask again with a shorter time.`,
   },
+  revoke: {
+    nothing: (user: string, role: string | undefined, where: string) => `${user} has ${role ? `no ${role} role` : 'no role'} assigned on ${where}, so there is nothing to remove. Roles inherited from a higher scope are removed where they are assigned.`,
+    title: 'Azure access removal',
+    confirmPrompt: 'Is this right? Confirm to send the removal for approval.',
+    removed: (user: string, role: string, subscription: string) => `Done: ${user} no longer has ${role} on ${subscription}.`,
+    alreadyGone: (user: string, role: string, subscription: string) => `${user}'s ${role} on ${subscription} had already been removed; nothing needed changing.`,
+  },
   lists: {
     accessTitle: (where: string) => `Who has access to ${where}`,
     accessSubtitle: (count: number) => (count === 1 ? '1 role assignment in force' : `${count} role assignments in force`),

@@ -30,6 +30,13 @@ export const fr: Messages = {
     justification_required: (role, customer) => `Le rôle ${role} chez ${customer} doit être justifié : refaites la demande en ajoutant « parce que … » à la fin.`,
     too_long: (role, customer, hours) => `La politique du partenaire autorise le rôle ${role} chez ${customer} pour ${hours} heures au plus. Refaites la demande avec une durée plus courte.`,
   },
+  revoke: {
+    nothing: (user, role, where) => `${user} n'a ${role ? `pas le rôle ${role}` : 'aucun rôle'} attribué sur ${where} : il n'y a rien à retirer. Les rôles hérités d'une étendue supérieure se retirent là où ils sont attribués.`,
+    title: 'Retrait d\'accès Azure',
+    confirmPrompt: 'Est-ce correct ? Confirmez pour envoyer le retrait en approbation.',
+    removed: (user, role, subscription) => `C'est fait : ${user} n'a plus le rôle ${role} sur ${subscription}.`,
+    alreadyGone: (user, role, subscription) => `Le rôle ${role} de ${user} sur ${subscription} avait déjà été retiré ; rien à changer.`,
+  },
   lists: {
     accessTitle: (where) => `Qui a accès à ${where}`,
     accessSubtitle: (count) => (count === 1 ? '1 attribution de rôle en vigueur' : `${count} attributions de rôle en vigueur`),

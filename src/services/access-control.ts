@@ -45,6 +45,11 @@ export class AccessControl {
     return (await this.members(this.deps.policy.requesters)).has(userId.toLowerCase());
   }
 
+  /** The policy's rule for a role on a customer. */
+  rule(roleName: string, customer: { tenantId: string; name: string }): EffectiveRule {
+    return ruleFor(this.deps.policy, roleName, customer);
+  }
+
   /** May `requester` ask for `roleName` on `customer`, and what does it then need? */
   async checkRequest(requester: PartnerUser, roleName: string, customer: { tenantId: string; name: string }, justification?: string): Promise<RequestCheck> {
     if (!(await this.mayRequest(requester.id))) return { ok: false, code: 'not_a_requester' };

@@ -3,6 +3,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
 import { endOf } from '../domain/durations';
 import { requestId } from '../domain/ids';
+import { renderRequest } from '../domain/render-request';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
 import type { RequestStore } from '../store/request-store';
 import type { AccessControl } from './access-control';
@@ -38,7 +39,7 @@ export type IntakeResult =
   | { readonly kind: 'missing'; readonly locale: Locale; readonly action: 'grant' | 'revoke' | 'list'; readonly missing: MissingPiece }
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
-  | ({ readonly kind: 'revoke'; readonly locale: Locale; readonly user: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
+  | { readonly kind: 'nothing_to_revoke'; readonly locale: Locale; readonly user: string; readonly role?: string; readonly where: string }
   | ({ readonly kind: 'list'; readonly locale: Locale; readonly user?: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
   | ({ readonly kind: 'history'; readonly locale: Locale; readonly requests: readonly AccessRequest[] } & ResolvedScope)
   | ResolutionFailure
@@ -84,7 +85,7 @@ export class IntakeService {
         case 'grant':
           return await this.grant(parsed, text, requester, options);
         case 'revoke':
-          return await this.revoke(parsed);
+          return await this.revoke(parsed, text, requester);
         case 'list':
           return await this.list(parsed);
         case 'history': {
@@ -178,17 +179,72 @@ export class IntakeService {
     return { ok: true, value: { customer, subscription, scope: scopeOf(target.value, parsed.resourceGroup), ...(parsed.resourceGroup ? { resourceGroup: parsed.resourceGroup } : {}) } };
   }
 
-  private async revoke(parsed: RevokeRequest): Promise<IntakeResult> {
+  /** "remove Bob's Reader on Contoso prod": the assignment in force there becomes a revoke draft, through approval. */
+  private async revoke(parsed: RevokeRequest, text: string, requester: PartnerUser): Promise<IntakeResult> {
+    const { locale } = parsed;
     const scope = await this.scopeFor(parsed);
     if (!scope.ok) return scope.result;
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return target.failure;
     const user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
     if (!user.ok) return user.failure;
-    if (!parsed.role) return { kind: 'revoke', locale: parsed.locale, ...scope.value, user: user.value };
-    const role = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
-    if (!role.ok) return role.failure;
-    return { kind: 'revoke', locale: parsed.locale, ...scope.value, user: user.value, role: role.value };
+    let role: RoleDefinition | undefined;
+    if (parsed.role) {
+      const found = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
+      if (!found.ok) return found.failure;
+      role = found.value;
+    }
+    const { customer, subscription } = scope.value;
+    const tenant = customer.tenantId;
+    const [assignments, roles] = await Promise.all([this.deps.rbac.listRoleAssignments(tenant, scope.value.scope), this.deps.rbac.listRoleDefinitions(tenant, subscription.subscriptionId)]);
+    const guidOf = (id: string): string => (id.split('/').pop() ?? id).toLowerCase();
+    const roleById = new Map(roles.map((r) => [guidOf(r.id), r]));
+    // Only what is assigned at exactly this scope can be removed here; inherited roles are removed where they are assigned.
+    const held = assignments.filter(
+      (a) =>
+        a.scope.toLowerCase() === scope.value.scope.toLowerCase() &&
+        a.principalId.toLowerCase() === user.value.id.toLowerCase() &&
+        (!role || guidOf(a.roleDefinitionId) === guidOf(role.id)),
+    );
+    const where = `${customer.companyName} / ${subscription.displayName}${scope.value.resourceGroup ? ` / ${scope.value.resourceGroup}` : ''}`;
+    if (held.length === 0) return { kind: 'nothing_to_revoke', locale, user: user.value.displayName, ...(role ? { role: role.roleName } : {}), where };
+    if (held.length > 1) {
+      const choices = held.map((a) => {
+        const name = roleById.get(guidOf(a.roleDefinitionId))?.roleName ?? guidOf(a.roleDefinitionId);
+        return { label: name, detail: user.value.userPrincipalName, text: renderRequest({ ...parsed, principal: user.value.userPrincipalName, role: name, targets: [{ customer: customer.companyName, subscription: subscription.subscriptionId }] }) };
+      });
+      return { kind: 'ambiguous', locale, what: 'role', text: user.value.displayName, within: where, choices };
+    }
+    const [assignment] = held;
+    if (!assignment) return { kind: 'nothing_to_revoke', locale, user: user.value.displayName, where };
+    const heldRole = roleById.get(guidOf(assignment.roleDefinitionId));
+    const roleName = heldRole?.roleName ?? guidOf(assignment.roleDefinitionId);
+    // Taking access away is never forbidden, but it goes through the same approvals as granting that role.
+    if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: roleName, customer: customer.companyName };
+    const rule = this.deps.access.rule(roleName, { tenantId: customer.tenantId, name: customer.companyName });
+    const at = this.deps.clock.now().toISOString();
+    const id = requestId(this.deps.newId());
+    const request: AccessRequest = {
+      id,
+      version: 1,
+      state: 'draft',
+      action: 'revoke',
+      requester,
+      locale,
+      customer: { tenantId: customer.tenantId, name: customer.companyName },
+      subscription: { id: subscription.subscriptionId, name: subscription.displayName },
+      scope: assignment.scope,
+      principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
+      role: { definitionId: assignment.roleDefinitionId, name: roleName },
+      requiredApprovals: rule.approvals,
+      approvals: [],
+      assignmentName: assignment.name,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.deps.store.insert(request);
+    this.deps.store.appendAudit({ requestId: id, event: 'revoke_requested', actor: requester.id, at, detail: { text, assignment: assignment.id } });
+    return { kind: 'draft', request };
   }
 
   private async list(parsed: ListRequest): Promise<IntakeResult> {

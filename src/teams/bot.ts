@@ -283,10 +283,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       break;
     case 'ambiguous':
       return m.resolve.ambiguous[result.what](result.text, result.within ?? '');
-    case 'revoke': {
-      const where = `${result.customer.companyName} / ${result.subscription.displayName}${result.resourceGroup ? ` / ${result.resourceGroup}` : ''}`;
-      return `${m.resolve.understoodRevoke(`${result.user.displayName} (${result.user.userPrincipalName})`, result.role?.roleName, where)} ${m.resolve.revokeNotAvailable}`;
-    }
+    case 'nothing_to_revoke':
+      return m.revoke.nothing(result.user, result.role, result.where);
     case 'list': {
       const where = `${result.customer.companyName} / ${result.subscription.displayName}${result.resourceGroup ? ` / ${result.resourceGroup}` : ''}`;
       return `${m.resolve.understoodList(where, result.user?.displayName, result.role?.roleName)} ${m.resolve.listNotAvailable}`;

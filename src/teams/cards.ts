@@ -71,11 +71,12 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
       ? [{ title: m.card.approvals, value: `${request.approvals.length}/${request.requiredApprovals}${request.approvals.length ? ` — ${request.approvals.map((v) => v.by.name).join(', ')}` : ''}` }]
       : []),
   ];
-  const prompt = request.state === 'draft' && isRequester ? m.card.confirmPrompt : showDecision ? m.card.approvePrompt : '';
+  const revoke = request.action === 'revoke';
+  const prompt = request.state === 'draft' && isRequester ? (revoke ? m.revoke.confirmPrompt : m.card.confirmPrompt) : showDecision ? m.card.approvePrompt : '';
   const data = {
     requestId: request.id,
     refreshUserIds: [...refreshUserIds].slice(0, 60),
-    labels: m.card,
+    labels: revoke ? { ...m.card, title: m.revoke.title } : m.card,
     statusText: `${m.card.status}: ${m.state[request.state]}`,
     statusColor: STATUS_COLOR[request.state],
     facts,
@@ -100,6 +101,10 @@ export function outcomeNote(request: AccessRequest, locale: Locale): string {
     case 'active':
       if (!outcome) return approvedBy;
       return `${outcome.kind === 'already_existed' ? m.outcome.alreadyExisted(user, role, subscription) : m.outcome.created(user, role, subscription)} ${approvedBy}`.trim();
+    case 'revoked':
+      if (outcome?.kind === 'removed') return `${m.revoke.removed(user, role, subscription)} ${approvedBy}`.trim();
+      if (outcome?.kind === 'already_gone') return `${m.revoke.alreadyGone(user, role, subscription)} ${approvedBy}`.trim();
+      return approvedBy;
     case 'failed':
       return m.outcome.failed(user, role, subscription, failureReason(outcome?.kind === 'failed' ? outcome.code : 'Other', locale));
     case 'rejected':

@@ -107,9 +107,10 @@ describe('understanding and resolving a request', () => {
     expect(h.bot.store.listByState(['draft'])).toHaveLength(0);
   });
 
-  it('when a removal is asked for, then the answer says exactly what was understood and that nothing was changed', async () => {
+  it('when a removal is asked for, then the answer is a removal card naming exactly what would be removed', async () => {
     const answer = await samSays("remove Bob's Reader role on Contoso prod");
-    expect(answer.text).toContain('I understood: remove Reader from Bob Durand (bob@contoso.onmicrosoft.com) on Contoso / Contoso Production.');
-    expect(answer.text).toContain('nothing was changed');
+    expect(cardText(answer.card)).toContain('Azure access removal');
+    expect(cardText(answer.card)).toContain('Bob Durand (bob@contoso.onmicrosoft.com)');
+    expect(cardText(answer.card)).toContain('Role: Reader');
   });
 });

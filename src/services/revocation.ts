@@ -1,0 +1,81 @@
+// Revocation: an approved removal becomes one ARM DELETE of the named assignment; "already gone" is a success.
+import { isRestError } from '@azure/core-rest-pipeline';
+import type { AccessRequest } from '../domain/access-request';
+import type { RequestId } from '../domain/ids';
+import { transition } from '../domain/request-state';
+import type { RequestStore } from '../store/request-store';
+import type { Clock } from './clock';
+import type { Notifier } from './notifier';
+import { CloudUnavailableError, type AzureRbacGateway } from './ports';
+
+export interface RevocationDependencies {
+  readonly store: RequestStore;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  readonly rbac: AzureRbacGateway;
+  readonly onError: (error: unknown, requestId: RequestId) => void;
+}
+
+const SYSTEM = { kind: 'system' } as const;
+
+export class RevocationService {
+  private readonly running = new Map<RequestId, Promise<void>>();
+
+  constructor(private readonly deps: RevocationDependencies) {}
+
+  start(id: RequestId): Promise<void> {
+    const existing = this.running.get(id);
+    if (existing) return existing;
+    const run = this.revoke(id)
+      .catch((error: unknown) => this.deps.onError(error, id))
+      .finally(() => this.running.delete(id));
+    this.running.set(id, run);
+    return run;
+  }
+
+  /** After a restart: approved or half-done removals are taken up again (DELETE is idempotent). */
+  resume(): Promise<void[]> {
+    return Promise.all(
+      this.deps.store
+        .listByState(['approved', 'provisioning'])
+        .filter((request) => request.action === 'revoke')
+        .map((request) => this.start(request.id)),
+    );
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all([...this.running.values()]);
+  }
+
+  private async revoke(id: RequestId): Promise<void> {
+    const approved = this.deps.store.get(id);
+    if (!approved || approved.action !== 'revoke') return;
+    const started = transition(approved, { type: 'start_provisioning' }, SYSTEM, this.deps.clock.now());
+    if (!started.ok || !this.deps.store.update(started.request)) return;
+    const request = started.request;
+    await this.deps.notifier.requestChanged(request);
+
+    const outcome = await this.delete(request);
+    const done = transition(request, { type: 'provisioned', outcome }, SYSTEM, this.deps.clock.now());
+    if (!done.ok || !this.deps.store.update(done.request)) return;
+    this.deps.store.appendAudit({
+      requestId: id,
+      event: outcome.kind === 'failed' ? 'revocation_failed' : 'revoked',
+      actor: 'system',
+      at: done.request.updatedAt,
+      detail: { ...outcome, assignmentName: request.assignmentName, scope: request.scope, role: request.role.name, principal: request.principal.id },
+    });
+    await this.deps.notifier.requestChanged(done.request);
+  }
+
+  private async delete(request: AccessRequest): Promise<NonNullable<AccessRequest['outcome']>> {
+    try {
+      const deleted = await this.deps.rbac.deleteRoleAssignment(request.customer.tenantId, request.scope, request.assignmentName);
+      return deleted ? { kind: 'removed' } : { kind: 'already_gone' };
+    } catch (error) {
+      if (error instanceof CloudUnavailableError) return { kind: 'failed', code: 'ArmUnavailable', reason: error.message };
+      if (isRestError(error)) return { kind: 'failed', code: error.code ?? 'Other', reason: error.message };
+      throw error;
+    }
+  }
+}
