@@ -2,5 +2,5 @@
 export { startSandbox, type RunningSandbox, type StartSandboxOptions } from './server';
 export { loadDefaultSeed, parseSeed, type SandboxSeed, type SandboxSeedInput } from './seed';
 export { SandboxState, type StoredRoleAssignment } from './state';
-export type { FaultInjector, FaultSpec } from './faults';
+export type { FaultInjector, FaultKind, FaultOperation, FaultSpec } from './faults';
 export type { RecordedRequest } from './http-kit';

@@ -8,7 +8,7 @@ import {
   checkToken, errorFor, familyOf, json, readBearer, recordHeaders,
   type RecordedRequest, type SandboxRequest, type SandboxResponse, type ServiceFamily,
 } from './http-kit';
-import { createFaultInjector, faultSchema, type FaultInjector } from './faults';
+import { createFaultInjector, faultPlanSchema, type FaultInjector } from './faults';
 import { loadDefaultSeed, type SandboxSeed } from './seed';
 import { SandboxState } from './state';
 import { partnerCenterRoute } from './partner-center-routes';
@@ -23,6 +23,10 @@ export interface StartSandboxOptions {
   seed?: SandboxSeed;
   /** Added to every answer, to feel like a real cloud. */
   latencyMs?: number;
+  /** The fault plan's clock (time-based faults); default Date.now. */
+  now?: () => number;
+  /** The fault plan's randomness (probabilistic faults); default Math.random. */
+  random?: () => number;
 }
 
 export interface RunningSandbox {
@@ -38,6 +42,21 @@ export interface RunningSandbox {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits `ms`, or less when the client hangs up; true when the client is still there. */
+function holdWhileConnected(ms: number, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(true);
+    }, ms);
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    res.once('close', onClose);
+  });
+}
 
 async function createCertificate(host: string): Promise<{ key: string; cert: string }> {
   const notBeforeDate = new Date(Date.now() - 60_000);
@@ -84,9 +103,10 @@ function controlRoute(state: SandboxState, faults: FaultInjector, method: string
   const [, what, id] = segments;
   if (method === 'GET' && what === 'state') return json(200, { ...state.snapshot(), faults: faults.pending });
   if (what === 'faults' && method === 'POST') {
-    const parsed = faultSchema.safeParse(body);
+    // One fault, or a plan: {"faults": [...]} (first match wins).
+    const parsed = faultPlanSchema.safeParse(body);
     if (!parsed.success) return json(400, { error: { code: 'InvalidFault', message: parsed.error.message } });
-    faults.add(parsed.data);
+    for (const fault of parsed.data) faults.add(fault);
     return json(201, { faults: faults.pending });
   }
   if (what === 'faults' && method === 'DELETE') {
@@ -111,11 +131,11 @@ function notRouted(family: Exclude<ServiceFamily, 'Sandbox'>, method: string, pa
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
   const state = new SandboxState(options.seed ?? loadDefaultSeed());
-  const faults = createFaultInjector();
+  const faults = createFaultInjector({ ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
   const requests: RecordedRequest[] = [];
   const { key, cert } = await createCertificate(host);
 
-  async function handle(req: IncomingMessage): Promise<SandboxResponse> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<SandboxResponse> {
     const method = (req.method ?? 'GET').toUpperCase();
     const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s);
     const path = rawPath.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
@@ -131,31 +151,42 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     if (family === 'Sandbox') return controlRoute(state, faults, method, segments, body);
     const record: RecordedRequest = { method, url: req.url ?? '/', path, query: Object.fromEntries(query), headers: recordHeaders(req.headers), body };
     requests.push(record);
-    const answer = await answerFor(family, method, path, segments, query, body, bodyIsJson, req);
+    const answer = await answerFor(family, method, path, segments, query, body, bodyIsJson, req, res);
     record.status = answer.status;
     return answer;
   }
 
   async function answerFor(family: ServiceFamily | undefined, method: string, path: string, segments: string[], query: URLSearchParams,
-    body: unknown, bodyIsJson: boolean, req: IncomingMessage): Promise<SandboxResponse> {
+    body: unknown, bodyIsJson: boolean, req: IncomingMessage, res: ServerResponse): Promise<SandboxResponse> {
     if (family === undefined || family === 'Sandbox') return errorFor('ARM', 404, 'NotFound', `No service serves ${path}.`);
     const token = readBearer(req.headers.authorization);
     const refused = checkToken(family, token, Math.floor(Date.now() / 1000));
     if (refused || !token) return refused ?? errorFor(family, 401, 'AuthenticationFailed', 'No token.');
     const fault = faults.take(method, path);
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    if (fault?.status !== undefined) {
+    const injected = (): SandboxResponse | undefined => {
+      if (fault?.status === undefined) return undefined;
       const headers = fault.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(fault.retryAfterSeconds) };
       return errorFor(family, fault.status, fault.code, fault.message ?? `Injected fault: ${fault.code}.`, headers);
+    };
+    const operate = (): SandboxResponse => {
+      if (!bodyIsJson) return errorFor(family, 400, family === 'ARM' ? 'InvalidRequestContent' : 'BadRequest', 'The request body is not valid JSON.');
+      const request: SandboxRequest = { method, path, segments, query, headers: req.headers, body, token, baseUrl: `https://${req.headers.host ?? `${host}`}` };
+      const route = family === 'PartnerCenter' ? partnerCenterRoute : family === 'Graph' ? graphRoute : armRoute;
+      return route(state, request) ?? notRouted(family, method, path);
+    };
+    if (fault?.after) {
+      // A lost answer: the change is made, then the caller waits and/or gets an error instead of the result.
+      const answer = operate();
+      if (fault.delayMs) await holdWhileConnected(fault.delayMs, res);
+      return injected() ?? answer;
     }
-    if (!bodyIsJson) return errorFor(family, 400, family === 'ARM' ? 'InvalidRequestContent' : 'BadRequest', 'The request body is not valid JSON.');
-    const request: SandboxRequest = { method, path, segments, query, headers: req.headers, body, token, baseUrl: `https://${req.headers.host ?? `${host}`}` };
-    const route = family === 'PartnerCenter' ? partnerCenterRoute : family === 'Graph' ? graphRoute : armRoute;
-    return route(state, request) ?? notRouted(family, method, path);
+    // A caller that hangs up while held never reaches the operation (as a request dropped before ARM's backend).
+    if (fault?.delayMs && !(await holdWhileConnected(fault.delayMs, res))) return errorFor(family, 499, 'ClientClosedRequest', 'The client closed the connection.');
+    return injected() ?? operate();
   }
 
   const server = https.createServer({ key, cert }, (req, res) => {
-    handle(req)
+    handle(req, res)
       .then(async (answer) => {
         if (options.latencyMs) await sleep(options.latencyMs);
         send(res, answer);
