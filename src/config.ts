@@ -50,6 +50,35 @@ const rawSchema = z.object({
       .refine((ms) => ms >= 60_000, 'must be a duration of at least one minute, like 24h, 90m, 2d or PT24H'),
   ),
   APPROVAL_CHANNEL: optional(z.string()),
+  RELATIONSHIP_MODE: z.preprocess(emptyToUndefined, z.enum(['reseller', 'gdap']).default('reseller')),
+  RELATIONSHIP_POLL_INTERVAL: z.preprocess(
+    emptyToUndefined,
+    z.string().default('5m').transform((text) => parseDuration(text) ?? Number.NaN).refine((ms) => ms >= 1_000, 'must be a duration of at least a second, like 5m or PT5M'),
+  ),
+  RELATIONSHIP_REMINDER_AFTER: z.preprocess(
+    emptyToUndefined,
+    z.string().default('3d').transform((text) => parseDuration(text) ?? Number.NaN).refine((ms) => ms >= 60_000, 'must be a duration of at least a minute, like 3d or P3D'),
+  ),
+  RELATIONSHIP_EXPIRES_AFTER: z.preprocess(
+    emptyToUndefined,
+    z.string().default('14d').transform((text) => parseDuration(text) ?? Number.NaN).refine((ms) => ms >= 60_000, 'must be a duration of at least a minute, like 14d or P14D'),
+  ),
+  GDAP_DURATION: z.preprocess(
+    emptyToUndefined,
+    z.string().default('P730D').refine((text) => /^P(\d+)D$/i.test(text) && Number(/^P(\d+)D$/i.exec(text)?.[1]) >= 1 && Number(/^P(\d+)D$/i.exec(text)?.[1]) <= 730, 'must be whole days between P1D and P730D (Graph\'s limit)'),
+  ),
+  GDAP_ROLES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('88d8e3e3-8f55-4a1e-953a-9b9898b8876b,158c047a-c907-4556-b7ef-446551a6b5f7')
+      .transform((value) => value.split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
+      .superRefine((ids, ctx) => {
+        if (ids.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must list at least one Microsoft Entra role template id' });
+        for (const id of ids) if (!guid.safeParse(id).success) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${id}" is not a Microsoft Entra role template id (GUID)` });
+      }),
+  ),
+  GDAP_AUTO_EXTEND: optional(z.enum(['P180D', 'PT0S'], { message: 'must be P180D or PT0S' })),
   STORE: z.preprocess(emptyToUndefined, z.string().regex(/^sqlite:.+/, 'must look like sqlite:<path>').default('sqlite:./data/csp-access-bot.db')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   RATE_LIMIT: z.preprocess(
@@ -94,6 +123,14 @@ export interface AppConfig {
   readonly approvalTtlInMs: number;
   /** A Teams channel conversation id ("19:…@thread.tacv2") where approval cards go instead of approvers' 1:1 chats. */
   readonly approvalChannel?: string;
+  /** Customers without delegated access: how to invite them and how long to wait for them. */
+  readonly relationships: {
+    readonly mode: 'reseller' | 'gdap';
+    readonly pollIntervalInMs: number;
+    readonly reminderAfterInMs: number;
+    readonly expiresAfterInMs: number;
+    readonly gdap: { readonly duration: string; readonly roleDefinitionIds: readonly string[]; readonly autoExtendDuration?: 'P180D' | 'PT0S' };
+  };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Per user: at most `limit` messages within `windowInMs` (RATE_LIMIT). */
   readonly rateLimit: { readonly limit: number; readonly windowInMs: number };
@@ -168,6 +205,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...(raw.POLICY_FILE ? { policyFile: raw.POLICY_FILE } : {}),
     approvalTtlInMs: raw.APPROVAL_TTL,
     ...(raw.APPROVAL_CHANNEL ? { approvalChannel: raw.APPROVAL_CHANNEL } : {}),
+    relationships: {
+      mode: raw.RELATIONSHIP_MODE,
+      pollIntervalInMs: raw.RELATIONSHIP_POLL_INTERVAL,
+      reminderAfterInMs: raw.RELATIONSHIP_REMINDER_AFTER,
+      expiresAfterInMs: raw.RELATIONSHIP_EXPIRES_AFTER,
+      gdap: { duration: raw.GDAP_DURATION.toUpperCase(), roleDefinitionIds: raw.GDAP_ROLES, ...(raw.GDAP_AUTO_EXTEND ? { autoExtendDuration: raw.GDAP_AUTO_EXTEND } : {}) },
+    },
     logLevel: raw.LOG_LEVEL,
     rateLimit: raw.RATE_LIMIT,
   };

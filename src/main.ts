@@ -12,6 +12,10 @@ import { AccessListingService } from './services/access-listing';
 import { ApprovalService } from './services/approval';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
 import { IntakeService } from './services/intake';
+import { ADMIN_CENTER_GDAP_URL, RelationshipService, type RequestAdvancer } from './services/relationships';
+import { RelationshipWatcher } from './services/relationships-watcher';
+import { GraphGdapGateway } from './gateways/gdap-gateway';
+import { sandboxRelationshipUrl } from './sandbox/relationship-page';
 import { ProvisioningService } from './services/provisioning';
 import { RevocationService } from './services/revocation';
 import { openSqliteStore } from './store/sqlite-store';
@@ -22,6 +26,7 @@ import { SlidingWindowRateLimiter } from './teams/rate-limit';
 import { SecureTeamsAdapter, type BotCredentialsFactory } from './teams/secure-adapter';
 import { startHttpServer } from './teams/server';
 import { TeamsNotifier } from './teams/teams-notifier';
+import { TeamsRelationshipNotifier } from './teams/relationship-notifier';
 
 export interface StartOptions {
   /** Extra CA to trust for the cloud endpoints (tests pass their sandbox's certificate). */
@@ -41,6 +46,8 @@ export interface RunningBot {
   readonly store: RequestStore;
   readonly provisioning: ProvisioningService;
   readonly approval: ApprovalService;
+  /** Requests waiting for a customer's relationship: pollNow() checks acceptance, reminders and expiry at once. */
+  readonly relationships: RelationshipWatcher;
   /** Resolves once no provisioning and no proactive message is in flight. */
   idle(): Promise<void>;
   /** The in-process sandbox, when the bot started one. */
@@ -111,6 +118,34 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onDirectoryError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'group membership could not be read; treated as empty'),
   });
   const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
+  // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
+  const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
+  const sandboxCa = options.tlsCa ?? sandbox?.caCertPem;
+  const gdap = config.relationships.mode === 'gdap'
+    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(sandboxCa ? { tlsCa: sandboxCa } : {}) })
+    : undefined;
+  const advancer: RequestAdvancer = { advance: (id, event) => approval.advance(id, event) };
+  const logRelationshipError = (error: unknown, context: { requestId?: string; customer?: string }) =>
+    logger.warn({ ...context, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'relationship request: not done yet');
+  const relationships = new RelationshipService({
+    mode: config.relationships.mode,
+    partnerCenter: gateways.partnerCenter,
+    ...(gdap ? { gdap } : {}),
+    gdapSettings: {
+      ...config.relationships.gdap,
+      // The built-in sandbox stands in for the admin center with its own accept page.
+      approvalUrl: sandbox ? () => sandboxRelationshipUrl(sandbox.url, sandbox.state.partner.partnerId) : ADMIN_CENTER_GDAP_URL,
+    },
+    store,
+    clock,
+    requests: advancer,
+    notifier: relationshipNotifier,
+    onError: logRelationshipError,
+  });
+  const relationshipWatcher = new RelationshipWatcher(
+    { store, clock, partnerCenter: gateways.partnerCenter, ...(gdap ? { gdap } : {}), relationships, requests: advancer, notifier: relationshipNotifier, onError: logRelationshipError },
+    { pollIntervalInMs: config.relationships.pollIntervalInMs, reminderAfterInMs: config.relationships.reminderAfterInMs, expiresAfterInMs: config.relationships.expiresAfterInMs },
+  );
   const provisioning = new ProvisioningService({
     store,
     clock,
@@ -126,6 +161,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'revocation failed unexpectedly'),
   });
   const approval = new ApprovalService({
+    onAwaitingRelationship: (request) => void relationships.invite(request),
     store,
     clock,
     notifier,
@@ -134,17 +170,20 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
     onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
   });
-  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access });
+  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access, relationships });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, store });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId) });
   void provisioning.resume();
+  // Requests waiting for a relationship survive restarts: the watcher finds them in the store.
+  relationshipWatcher.start();
   void revocation.resume();
   const idle = async (): Promise<void> => {
     // Provisioning queues messages and messages never start provisioning: two rounds settle both.
     for (let round = 0; round < 2; round++) {
       await provisioning.idle();
       await revocation.idle();
+      await relationships.idle();
       await notifier.idle();
     }
   };
@@ -160,10 +199,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     store,
     provisioning,
     approval,
+    relationships: relationshipWatcher,
     idle,
     ...(sandbox ? { sandbox } : {}),
     async stop() {
       clearInterval(sweeper);
+      await relationshipWatcher.stop();
       await server.close();
       await idle();
       store.close();

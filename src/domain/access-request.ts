@@ -33,6 +33,22 @@ export interface Vote {
   readonly comment?: string;
 }
 
+/**
+ * The customer has not given the partner delegated admin rights yet: the request waits for the customer to accept a
+ * relationship (a reseller relationship link, or a GDAP relationship the bot created), then goes on to approval.
+ */
+export interface RelationshipWait {
+  readonly mode: 'reseller' | 'gdap';
+  /** What the customer's global administrator opens: Partner Center's link as returned, or the admin-center GDAP link. */
+  readonly url?: string;
+  /** GDAP: the delegatedAdminRelationship the bot created and locked for approval. */
+  readonly relationshipId?: string;
+  /** When the request started waiting (the reminder and the expiry count from here). */
+  readonly since?: string;
+  readonly remindedAt?: string;
+  readonly acceptedAt?: string;
+}
+
 export interface AccessRequest {
   readonly id: RequestId;
   /** Bumped by every stored change; the store compares and sets on it. */
@@ -69,6 +85,8 @@ export interface AccessRequest {
     /** Revoke: the assignment was deleted, or was already gone when the bot came to delete it. */
     | { readonly kind: 'removed' }
     | { readonly kind: 'already_gone' };
+  /** Set at intake when the customer has no delegated access: Confirm then leads to `awaiting_relationship`. */
+  readonly relationship?: RelationshipWait;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

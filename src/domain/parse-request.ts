@@ -51,6 +51,8 @@ export type ParsedMessage =
   /** "history of Contoso prod": every request the bot handled on that subscription. */
   | ({ readonly kind: 'history'; readonly locale: Locale } & TargetPhrase)
   | { readonly kind: 'help'; readonly locale: Locale }
+  /** "send Northwind a relationship request": the invitation alone, without an access request. */
+  | { readonly kind: 'relationship_request'; readonly locale: Locale; readonly customer: string }
   | {
       readonly kind: 'missing';
       readonly locale: Locale;
@@ -351,6 +353,11 @@ function readingsOf(target: string): readonly TargetReading[] {
 const HISTORY_EN = /^(?:show\s+(?:me\s+)?)?(?:the\s+)?(?:history|audit(?:\s+trail)?|log)\s+(?:of|for|on)\s+(?:the\s+)?(.+)$/i;
 const HISTORY_FR = /^(?:montre(?:-moi)?\s+)?(?:l')?historique\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d')(.+)$/i;
 
+/** "send Northwind a relationship request", "invite Northwind to a GDAP relationship", "envoie une demande de relation à Northwind". */
+const RELATIONSHIP_EN = /^(?:re-?send|send|email|e-mail|mail)\s+(.+?)\s+(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+)?(?:partner\s+|reseller\s+|gdap\s+|delegated admin\s+)?(?:relationship|invitation)(?:\s+(?:request|invitation|link))?$/i;
+const RELATIONSHIP_EN_TO = /^(?:re-?send|send|create|invite)\s+(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+)?(?:partner\s+|reseller\s+|gdap\s+|delegated admin\s+)?(?:relationship(?:\s+(?:request|invitation|link))?|invitation)\s+(?:to|for|with)\s+(.+)$|^invite\s+(?!.*\b(?:as|to be)\b)(.+?)\s+to\s+(?:a\s+|our\s+)?(?:partner\s+|reseller\s+|gdap\s+)?relationship$/i;
+const RELATIONSHIP_FR = /^(?:r?envoie|r?envoyer|envoyez|cr[ée]e|cr[ée]er)\s+(?:une\s+|la\s+)?(?:nouvelle\s+)?(?:demande|invitation)\s+de\s+relation(?:\s+(?:partenaire|revendeur|gdap))?\s+(?:[àa]\s+|au\s+|aux\s+|pour\s+)(?:l'|la\s+|le\s+)?(?:client\s+)?(.+)$|^invite\s+(.+?)\s+[àa]\s+une\s+relation(?:\s+(?:partenaire|revendeur|gdap))?$/i;
+
 export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): ParsedMessage {
   const text = clean(raw).replace(/^([\p{L}]+)-(moi|nous)\b/iu, '$1 $2');
   const locale = detectLocale(text || raw, fallbackLocale);
@@ -358,6 +365,10 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   if (text === '' || HELP.test(text)) return { kind: 'help', locale };
   if (STATUS_PENDING.test(text)) return { kind: 'status', locale, which: 'pending' };
   if (STATUS_MINE.test(text)) return { kind: 'status', locale, which: 'mine' };
+
+  const relationship = RELATIONSHIP_EN.exec(text) ?? RELATIONSHIP_EN_TO.exec(text) ?? RELATIONSHIP_FR.exec(text);
+  const relationshipCustomer = (relationship?.[1] ?? relationship?.[2])?.replace(/'s$/i, '').replace(/^(?:the\s+)?customer\s+/i, '').trim();
+  if (relationshipCustomer) return { kind: 'relationship_request', locale: RELATIONSHIP_FR.test(text) ? 'fr' : locale, customer: relationshipCustomer };
 
   const history = HISTORY_EN.exec(text) ?? HISTORY_FR.exec(text);
   if (history?.[1]) return { kind: 'history', locale: HISTORY_FR.test(text) ? 'fr' : locale, targets: readingsOf(history[1]) };

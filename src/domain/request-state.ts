@@ -3,7 +3,13 @@ import type { AccessRequest, PartnerUser, RequestState } from './access-request'
 
 export type RequestEvent =
   /** The requester confirms; the policy in force now says how many approvals it needs. */
-  | { readonly type: 'confirm'; readonly requiredApprovals?: number }
+  | { readonly type: 'confirm'; readonly requiredApprovals?: number; readonly needsRelationship?: boolean }
+  /** The bot sent the customer its relationship request (GDAP: the relationship it created); the request keeps waiting. */
+  | { readonly type: 'relationship_sent'; readonly url: string; readonly relationshipId?: string }
+  /** The customer accepted: the request goes on to approval, and the approval window starts now. */
+  | { readonly type: 'relationship_accepted' }
+  /** The customer was slow to accept: the requester was reminded (once). */
+  | { readonly type: 'relationship_reminded' }
   | { readonly type: 'cancel' }
   | { readonly type: 'approve'; readonly comment?: string }
   | { readonly type: 'reject'; readonly comment?: string }
@@ -45,6 +51,10 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
     case 'confirm':
       if (actor.kind !== 'user' || !isRequester) return refuse(request, 'not_requester');
       if (request.state !== 'draft') return refuse(request, 'not_allowed_in_state');
+      // No delegated access yet: the request waits for the customer's acceptance before anyone is asked to approve.
+      if (event.needsRelationship ?? (request.relationship !== undefined && request.relationship.acceptedAt === undefined)) {
+        return next({ state: 'awaiting_relationship', relationship: { mode: 'reseller', ...request.relationship, since: at }, requiredApprovals: Math.max(1, event.requiredApprovals ?? request.requiredApprovals) });
+      }
       return next({ state: 'pending_approval', pendingSince: at, requiredApprovals: Math.max(1, event.requiredApprovals ?? request.requiredApprovals) });
 
     case 'cancel':
@@ -77,7 +87,22 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
 
     case 'time_out':
       if (actor.kind !== 'system') return refuse(request, 'system_only');
-      if (request.state !== 'pending_approval' && request.state !== 'draft') return refuse(request, 'not_allowed_in_state');
+      if (request.state !== 'pending_approval' && request.state !== 'draft' && request.state !== 'awaiting_relationship') return refuse(request, 'not_allowed_in_state');
       return next({ state: 'timed_out' });
+
+    case 'relationship_sent':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'awaiting_relationship') return refuse(request, 'not_allowed_in_state');
+      return next({ relationship: { mode: 'reseller', ...request.relationship, url: event.url, ...(event.relationshipId ? { mode: 'gdap', relationshipId: event.relationshipId } : {}) } });
+
+    case 'relationship_accepted':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'awaiting_relationship') return refuse(request, 'not_allowed_in_state');
+      return next({ state: 'pending_approval', pendingSince: at, relationship: { mode: 'reseller', ...request.relationship, acceptedAt: at } });
+
+    case 'relationship_reminded':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'awaiting_relationship' || request.relationship?.remindedAt !== undefined) return refuse(request, 'not_allowed_in_state');
+      return next({ relationship: { mode: 'reseller', ...request.relationship, remindedAt: at } });
   }
 }

@@ -165,6 +165,44 @@ export const en = {
     RoleAssignmentLimitExceeded: 'the subscription has reached Azure\'s limit of role assignments.',
     other: 'Azure refused the change.',
   },
+  relationship: {
+    draftNote: (customer: string) =>
+      `${customer} has not given us delegated admin rights yet. When you confirm, I prepare the relationship request for their global administrator; this request then waits until they accept, and goes to approval by itself.`,
+    waitingNote: (customer: string) => `Waiting for ${customer} to accept our relationship request. I check regularly and send this request for approval as soon as they accept.`,
+    expired: (customer: string, days: number) =>
+      `${customer} did not accept our relationship request within ${days} days, so this request was closed and nothing was granted. Ask again once they have accepted.`,
+    accepted: (customer: string, user: string, role: string) =>
+      `${customer} accepted our relationship request. Your request for ${user} (${role}) has gone to the approvers.`,
+    reminder: (customer: string, days: number) =>
+      `Reminder: ${customer} has not accepted our relationship request yet (sent ${days} days ago). Here it is again; the request is closed if they have not accepted in time.`,
+    failed: (customer: string) =>
+      `I could not prepare the relationship request for ${customer} (Partner Center or Microsoft Graph did not answer). Your request is kept; send "send ${customer} a relationship request" to try again.`,
+    exists: (customer: string) => `We already have delegated admin rights on ${customer}: there is no relationship request to send. Ask for access directly.`,
+    cardTitle: (customer: string) => `Relationship request for ${customer}`,
+    introReseller: (customer: string) =>
+      `${customer} must accept our reseller relationship (with delegated admin rights) before I can grant roles there. Send their global administrator the invitation below.`,
+    introGdap: (customer: string) =>
+      `I created a GDAP relationship with ${customer} and locked it for their approval. Send their global administrator the invitation below.`,
+    waitingFor: (request: string) => `Waiting request: ${request}. It goes to approval by itself once they accept.`,
+    linkLabel: 'Link to send (copy it as it is)',
+    emailHeading: 'Ready-to-send invitation',
+    subjectLabel: 'Subject',
+    open: 'Open the link',
+    email: 'E-mail the invitation',
+    emailOther: 'E-mail it in French',
+    subject: (customer: string) => `Please accept our Microsoft partner relationship request – ${customer}`,
+    bodyReseller: (customer: string, url: string, ask: string) =>
+      `Hello,\n\nAs your Microsoft Cloud Solution Provider, we ask ${customer} to accept our partner relationship request. ` +
+      `It makes us your reseller with delegated administration of your Microsoft cloud services, which we need to manage Azure access for you${ask ? ` (first: ${ask})` : ''}.\n\n` +
+      `What to do (a global administrator of ${customer} must do it; it takes two minutes):\n1. Open this link, signed in with your global administrator account: ${url}\n2. Read the request and accept it.\n\n` +
+      `You can review or remove this relationship at any time in the Microsoft 365 admin center (Settings > Partner relationships).\n\nThank you.`,
+    bodyGdap: (customer: string, url: string, ask: string, roles: string, duration: string) =>
+      `Hello,\n\nAs your Microsoft Cloud Solution Provider, we ask ${customer} to approve a granular delegated admin privileges (GDAP) relationship. ` +
+      `It gives us only these Microsoft Entra roles: ${roles}, for ${duration}, after which it ends unless renewed. We need it to manage Azure access for you${ask ? ` (first: ${ask})` : ''}.\n\n` +
+      `What to do (a global administrator of ${customer} must do it):\n1. Open this link, signed in with your global administrator account: ${url}\n2. Review the roles and the duration, then approve.\n\n` +
+      `You can end the relationship at any time in the Microsoft 365 admin center (Settings > Partner relationships).\n\nThank you.`,
+    days: (days: number) => `${days} days`,
+  },
 };
 
 export type Messages = typeof en;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { errorFor, headerValue, json, type SandboxRequest, type SandboxResponse } from './http-kit';
 import type { SandboxState } from './state';
 import type { SeedCustomer } from './seed';
+import { sandboxRelationshipUrl } from './relationship-page';
 
 const link = (uri: string) => ({ uri, method: 'GET', headers: [] as { key: string; value: string }[] });
 const pcError = (status: number, code: string, message: string) => errorFor('PartnerCenter', status, code, message);
@@ -160,7 +161,8 @@ export function partnerCenterRoute(state: SandboxState, req: SandboxRequest): Sa
   if (req.method !== 'GET' || customers?.toLowerCase() !== 'customers' || rest.length > 0) return undefined;
   if (id === undefined) return listCustomers(state, req);
   if (id.toLowerCase() === 'relationshiprequests' && sub === undefined) {
-    const url = `https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=${state.partner.partnerId}&msppId=0&DAP=false#/BillingAccounts/partner-invitation`;
+    // Partner Center's real link opens the customer's admin center; the sandbox's opens its own accept page.
+    const url = sandboxRelationshipUrl(req.baseUrl, state.partner.partnerId);
     return json(200, { url, attributes: { objectType: 'RelationshipRequest' } });
   }
   const customer = state.customer(id);

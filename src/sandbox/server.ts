@@ -12,7 +12,8 @@ import { createFaultInjector, faultPlanSchema, type FaultInjector } from './faul
 import { loadDefaultSeed, type SandboxSeed } from './seed';
 import { SandboxState } from './state';
 import { partnerCenterRoute } from './partner-center-routes';
-import { graphRoute } from './graph-routes';
+import { graphWithGdapRoute } from './gdap-routes';
+import { serveRelationshipPage } from './relationship-page';
 import { armRoute } from './arm-routes';
 
 export interface StartSandboxOptions {
@@ -171,7 +172,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     const operate = (): SandboxResponse => {
       if (!bodyIsJson) return errorFor(family, 400, family === 'ARM' ? 'InvalidRequestContent' : 'BadRequest', 'The request body is not valid JSON.');
       const request: SandboxRequest = { method, path, segments, query, headers: req.headers, body, token, baseUrl: `https://${req.headers.host ?? `${host}`}` };
-      const route = family === 'PartnerCenter' ? partnerCenterRoute : family === 'Graph' ? graphRoute : armRoute;
+      const route = family === 'PartnerCenter' ? partnerCenterRoute : family === 'Graph' ? graphWithGdapRoute : armRoute;
       return route(state, request) ?? notRouted(family, method, path);
     };
     if (fault?.after) {
@@ -186,6 +187,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   }
 
   const server = https.createServer({ key, cert }, (req, res) => {
+    // The customer's side of a relationship request: an HTML page, not a cloud API.
+    if (serveRelationshipPage(state, req, res)) return;
     handle(req, res)
       .then(async (answer) => {
         if (options.latencyMs) await sleep(options.latencyMs);

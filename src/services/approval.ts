@@ -20,6 +20,8 @@ export interface ApprovalDependencies {
   readonly approvalTtlInMs: number;
   /** Called once a request is approved; provisioning runs on its own, never inside the click. */
   readonly onApproved: (request: AccessRequest) => void;
+  /** Called once a confirmed request waits for the customer's relationship: the invitation goes out on its own. */
+  readonly onAwaitingRelationship?: (request: AccessRequest) => void;
   /** The store or the audit log could not be written: the decision was not taken (logged by the caller). */
   readonly onStoreError?: (error: unknown, requestId: RequestId) => void;
 }
@@ -56,6 +58,11 @@ export class ApprovalService {
 
   cancel(id: RequestId, user: PartnerUser): Promise<DecisionResult> {
     return this.apply(id, { type: 'cancel' }, user);
+  }
+
+  /** A change the bot itself makes (relationship sent, accepted, reminded; timed out): the same compare-and-set and audit. */
+  advance(id: RequestId, event: Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' }>): Promise<DecisionResult> {
+    return this.apply(id, event);
   }
 
   async approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
@@ -131,7 +138,8 @@ export class ApprovalService {
         return { ok: false, reason: 'store_unavailable', request: current };
       }
       if (!stored) continue;
-      if (event.type === 'confirm') await this.deps.notifier.approvalRequested(next);
+      if ((event.type === 'confirm' || event.type === 'relationship_accepted') && next.state === 'pending_approval') await this.deps.notifier.approvalRequested(next);
+      if (event.type === 'confirm' && next.state === 'awaiting_relationship') this.deps.onAwaitingRelationship?.(next);
       await this.deps.notifier.requestChanged(next);
       if (next.state === 'approved') this.deps.onApproved(next);
       return { ok: true, request: next };

@@ -11,6 +11,9 @@ import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
 import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, type Customer, type DirectoryGateway, type DirectoryUser, type PartnerCenterGateway, type RoleDefinition } from './ports';
 import { RequestResolver, scopeOf, type ResolutionFailure } from './resolution';
+import type { RelationshipService } from './relationships';
+import type { RelationshipInvitation } from './relationships-ports';
+import { BUILT_IN_ROLE_NAMES, builtInRole } from './relationships-roles';
 
 export type { Choice, Resolvable, ResolutionFailure } from './resolution';
 
@@ -44,7 +47,10 @@ export type IntakeResult =
   | ({ readonly kind: 'history'; readonly locale: Locale; readonly requests: readonly AccessRequest[] } & ResolvedScope)
   | ResolutionFailure
   | { readonly kind: 'policy_refused'; readonly locale: Locale; readonly code: 'not_a_requester' | 'forbidden' | 'justification_required' | 'too_long'; readonly role: string; readonly customer: string; readonly maxDurationHours?: number }
-  | { readonly kind: 'cloud_unavailable'; readonly locale: Locale; readonly service: string };
+  | { readonly kind: 'cloud_unavailable'; readonly locale: Locale; readonly service: string }
+  /** "send Northwind a relationship request" (or a request whose user cannot be read before the relationship exists). */
+  | { readonly kind: 'relationship_invitation'; readonly locale: Locale; readonly invitation: RelationshipInvitation }
+  | { readonly kind: 'relationship_exists'; readonly locale: Locale; readonly customer: string };
 
 export interface IntakeDependencies {
   readonly partnerCenter: PartnerCenterGateway;
@@ -56,6 +62,8 @@ export interface IntakeDependencies {
   /** Who may request what, and how many approvals it needs (the policy file). */
   readonly access: AccessControl;
   readonly cache?: DirectoryCacheOptions;
+  /** Customers without delegated access: relationship requests (reseller link or GDAP). */
+  readonly relationships?: RelationshipService;
 }
 
 export interface SubmitOptions {
@@ -75,7 +83,7 @@ export class IntakeService {
 
   constructor(private readonly deps: IntakeDependencies) {
     const cache = new DirectoryCache(deps, deps.cache);
-    this.resolver = new RequestResolver(cache, () => deps.partnerCenter.getRelationshipRequestUrl());
+    this.resolver = new RequestResolver(cache, () => deps.relationships?.relationshipUrl() ?? deps.partnerCenter.getRelationshipRequestUrl());
   }
 
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
@@ -96,6 +104,8 @@ export class IntakeService {
         }
         case 'status':
           return { kind: 'status', locale: parsed.locale, which: parsed.which, requests: this.statusOf(parsed.which, requester) };
+        case 'relationship_request':
+          return await this.relationshipRequest(parsed.locale, parsed.customer, requester);
         case 'missing':
           this.questions.set(requester.id, { question: parsed, until: this.deps.clock.now().getTime() + QUESTION_TTL_MS });
           return { kind: 'missing', locale: parsed.locale, action: parsed.action, missing: parsed.missing };
@@ -130,11 +140,26 @@ export class IntakeService {
 
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return target.failure;
+    // No delegated access yet: the request is drafted anyway, and after Confirm it waits for the customer's relationship.
     const access = await this.resolver.checkDelegatedAccess(target.value.customer, locale);
-    if (!access.ok) return access.failure;
-    const user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
+    const needsRelationship = !access.ok && access.failure.kind === 'no_delegated_access';
+    if (!access.ok && !needsRelationship) return access.failure;
+    let user;
+    try {
+      user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
+    } catch (error) {
+      // Without a relationship the customer's directory may not answer: the invitation alone, the request later.
+      if (!(needsRelationship && error instanceof CloudUnavailableError)) throw error;
+      return this.relationshipRequest(locale, target.value.customer.domain, requester);
+    }
     if (!user.ok) return user.failure;
-    const role = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
+    // ARM cannot be read before the relationship exists: built-in roles are known by their fixed GUIDs.
+    const known = needsRelationship ? builtInRole(parsed.role, target.value.subscription.subscriptionId) : undefined;
+    const role = known
+      ? { ok: true as const, value: known }
+      : needsRelationship
+        ? { ok: false as const, failure: { kind: 'not_found' as const, locale, what: 'role' as const, text: parsed.role, within: `${target.value.subscription.displayName} (${BUILT_IN_ROLE_NAMES.slice(0, 5).join(', ')})`, suggestions: [] } }
+        : await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
     if (!role.ok) return role.failure;
 
     const { customer, subscription } = target.value;
@@ -162,12 +187,29 @@ export class IntakeService {
       requiredApprovals: policy.rule.approvals,
       approvals: [],
       assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
+      ...(needsRelationship ? { relationship: { mode: this.deps.relationships?.mode ?? 'reseller' } } : {}),
       createdAt: at,
       updatedAt: at,
     };
     this.deps.store.insert(request);
     this.deps.store.appendAudit({ requestId: id, event: 'requested', actor: requester.id, at, detail: { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) } });
     return { kind: 'draft', request, ...(expires && parsed.duration ? { expiresAt: expires.toISOString(), durationText: parsed.duration.text } : {}) };
+  }
+
+  /** "send Northwind a relationship request": the invitation card alone (GDAP mode: a new relationship, locked for approval). */
+  private async relationshipRequest(locale: Locale, text: string, requester: PartnerUser): Promise<IntakeResult> {
+    const rewrite = (domain: string) => (locale === 'fr' ? `envoie une demande de relation à ${domain}` : `send ${domain} a relationship request`);
+    const customer = await this.resolver.resolveCustomer(locale, text, rewrite);
+    if (!customer.ok) return customer.failure;
+    const { companyName, tenantId } = customer.value;
+    const access = await this.resolver.checkDelegatedAccess(customer.value, locale);
+    if (access.ok) return { kind: 'relationship_exists', locale, customer: companyName };
+    if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: '', customer: companyName };
+    const invitation = this.deps.relationships
+      ? await this.deps.relationships.prepare({ tenantId, name: companyName }, requester)
+      : { customer: { tenantId, name: companyName }, mode: 'reseller' as const, url: await this.deps.partnerCenter.getRelationshipRequestUrl() };
+    this.deps.store.appendAudit({ event: 'relationship_requested', actor: requester.id, at: this.deps.clock.now().toISOString(), detail: { customer: tenantId, mode: invitation.mode } });
+    return { kind: 'relationship_invitation', locale, invitation };
   }
 
   private async scopeFor(parsed: RevokeRequest | ListRequest): Promise<{ ok: true; value: ResolvedScope } | { ok: false; result: IntakeResult }> {

@@ -143,6 +143,14 @@ export class RequestResolver {
     };
   }
 
+  /** One customer by name or domain ("send Northwind a relationship request"); choices rewrite the command with `rewrite`. */
+  async resolveCustomer(locale: Locale, text: string, rewrite: (domain: string) => string): Promise<Step<Customer>> {
+    const pick = pickOne((await this.cache.customers()).search(text));
+    if (pick.kind === 'one') return { ok: true, value: pick.item };
+    const choices = (pick.kind === 'many' ? pick.candidates : pick.suggestions).slice(0, MAX_CHOICES).map((c) => ({ label: c.companyName, detail: c.domain, text: rewrite(c.domain) }));
+    return { ok: false, failure: pick.kind === 'many' ? { kind: 'ambiguous', locale, what: 'customer', text, choices } : { kind: 'not_found', locale, what: 'customer', text, suggestions: choices } };
+  }
+
   async checkDelegatedAccess(customer: Customer, locale: Locale): Promise<Step<true>> {
     if (await this.cache.hasDelegatedAccess(customer.id)) return { ok: true, value: true };
     return { ok: false, failure: { kind: 'no_delegated_access', locale, customer: customer.companyName, relationshipUrl: await this.relationshipUrl() } };

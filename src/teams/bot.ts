@@ -11,7 +11,7 @@ import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import type { RequestStore } from '../store/request-store';
-import { accessRequestCard, asAttachment, choiceCard, helpCard, VERBS, type AdaptiveCardJson } from './cards';
+import { accessRequestCard, asAttachment, choiceCard, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
@@ -244,6 +244,7 @@ type NotDraft = Exclude<IntakeResult, { kind: 'draft' }>;
 function replyFor(result: NotDraft, isApprover: boolean): Partial<Activity> | string {
   const m = messagesFor(result.locale);
   if (result.kind === 'help') return MessageFactory.attachment(asAttachment(helpCard(result.locale)));
+  if (result.kind === 'relationship_invitation') return MessageFactory.attachment(asAttachment(relationshipInvitationCard(result.invitation, result.locale)));
   if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](result.text, result.within ?? ''), result.choices, m.resolve.choiceHint)));
   if (result.kind === 'not_found' && result.suggestions.length > 0) {
     return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(result)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
@@ -293,6 +294,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return m.policy[result.code](result.role, result.customer, result.maxDurationHours ?? 0);
     case 'no_delegated_access':
       return m.noDelegatedAccess(result.customer, result.relationshipUrl);
+    case 'relationship_exists':
+      return m.relationship.exists(result.customer);
     case 'cloud_unavailable':
       return m.cloudUnavailable(result.service);
   }

@@ -6,6 +6,7 @@ import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
 import type { AccessRequest, Locale } from '../domain/access-request';
 import { messagesFor } from '../i18n';
+import { entraRoleName } from '../services/relationships-roles';
 
 /** Every Action.Execute verb our cards carry; each has a handler in bot.ts (checked by a test). */
 export const VERBS = { confirm: 'confirm', cancel: 'cancel', approve: 'approve', reject: 'reject', refresh: 'refresh' } as const;
@@ -80,10 +81,10 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     statusText: `${m.card.status}: ${m.state[request.state]}`,
     statusColor: STATUS_COLOR[request.state],
     facts,
-    note: [notice, outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),
+    note: [notice, relationshipNote(request, viewer.locale), outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),
     prompt,
     showConfirm: request.state === 'draft' && isRequester,
-    showCancel: isRequester && (request.state === 'draft' || request.state === 'pending_approval'),
+    showCancel: isRequester && (request.state === 'draft' || request.state === 'awaiting_relationship' || request.state === 'pending_approval'),
     showDecision,
   };
   return template('access-request').expand({ $root: data }) as AdaptiveCardJson;
@@ -111,6 +112,10 @@ export function outcomeNote(request: AccessRequest, locale: Locale): string {
       return request.rejection ? m.outcome.rejected(request.rejection.by.name, request.rejection.comment) : '';
     case 'cancelled':
       return request.cancelledBy ? m.outcome.cancelled(request.cancelledBy.name) : '';
+    case 'timed_out':
+      return request.relationship && !request.relationship.acceptedAt && !request.pendingSince
+        ? m.relationship.expired(request.customer.name, Math.round((Date.parse(request.updatedAt) - Date.parse(request.relationship.since ?? request.createdAt)) / 86_400_000))
+        : '';
     default:
       return approvedBy;
   }
@@ -120,6 +125,66 @@ function failureReason(code: string, locale: Locale): string {
   const reasons = messagesFor(locale).failureReason;
   return code === 'AuthorizationFailed' || code === 'PrincipalNotFound' || code === 'RoleAssignmentLimitExceeded' ? reasons[code] : reasons.other;
 }
+
+/** While the customer's relationship is missing: what Confirm will do, then what the request waits for. */
+function relationshipNote(request: AccessRequest, locale: Locale): string {
+  const m = messagesFor(locale).relationship;
+  if (!request.relationship || request.relationship.acceptedAt) return '';
+  if (request.state === 'draft') return m.draftNote(request.customer.name);
+  return request.state === 'awaiting_relationship' ? m.waitingNote(request.customer.name) : '';
+}
+
+/** The invitation for the customer's global administrator: link as given, subject and body, pre-filled e-mails (EN and FR). */
+export function relationshipInvitationCard(invitation: RelationshipInvitationView, locale: Locale): AdaptiveCardJson {
+  const m = messagesFor(locale).relationship;
+  const other: Locale = locale === 'fr' ? 'en' : 'fr';
+  const mine = invitationText(invitation, locale);
+  const theirs = invitationText(invitation, other);
+  const request = invitation.request;
+  const data = {
+    title: m.cardTitle(invitation.customer.name),
+    intro: invitation.mode === 'gdap' ? m.introGdap(invitation.customer.name) : m.introReseller(invitation.customer.name),
+    waiting: request ? m.waitingFor(`${request.principal.displayName} — ${request.role.name} — ${request.subscription.name}`) : '',
+    linkLabel: m.linkLabel,
+    url: invitation.url,
+    emailHeading: m.emailHeading,
+    subjectLabel: m.subjectLabel,
+    subject: mine.subject,
+    body: mine.body.replace(/\n/g, '\n\n'),
+    openLabel: m.open,
+    emailLabel: m.email,
+    mailto: mailto(mine),
+    otherEmailLabel: m.emailOther,
+    otherMailto: mailto(theirs),
+  };
+  return template('relationship-invitation').expand({ $root: data }) as AdaptiveCardJson;
+}
+
+/** What the card needs of an invitation (see services/relationships-ports.ts). */
+export interface RelationshipInvitationView {
+  readonly customer: { readonly name: string };
+  readonly mode: 'reseller' | 'gdap';
+  readonly url: string;
+  readonly gdap?: { readonly roleDefinitionIds: readonly string[]; readonly duration: string };
+  readonly request?: AccessRequest;
+}
+
+/** Subject and plain-text body of the invitation, in `locale`. */
+export function invitationText(invitation: RelationshipInvitationView, locale: Locale): { subject: string; body: string } {
+  const m = messagesFor(locale).relationship;
+  const r = invitation.request;
+  const ask = r ? `${r.role.name} — ${r.principal.displayName} — ${r.subscription.name}` : '';
+  const customer = invitation.customer.name;
+  if (invitation.mode === 'gdap' && invitation.gdap) {
+    const roles = invitation.gdap.roleDefinitionIds.map(entraRoleName).join(', ');
+    const days = /^P(\d+)D$/i.exec(invitation.gdap.duration)?.[1];
+    return { subject: m.subject(customer), body: m.bodyGdap(customer, invitation.url, ask, roles, days ? m.days(Number(days)) : invitation.gdap.duration) };
+  }
+  return { subject: m.subject(customer), body: m.bodyReseller(customer, invitation.url, ask) };
+}
+
+const mailto = (text: { subject: string; body: string }): string =>
+  `mailto:?subject=${encodeURIComponent(text.subject)}&body=${encodeURIComponent(text.body.replace(/\n/g, '\r\n'))}`;
 
 export const asAttachment = (card: AdaptiveCardJson): Attachment => CardFactory.adaptiveCard(card);
 

@@ -1,7 +1,7 @@
 // Proactive messages: approval cards to approvers' 1:1 chats, card updates everywhere a request shows, outcomes told.
-import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { MessageFactory } from 'botbuilder';
-import { FINAL_STATES, type AccessRequest } from '../domain/access-request';
+import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import { messagesFor } from '../i18n';
 import type { Logger } from '../logger';
 import type { Notifier } from '../services/notifier';
@@ -61,6 +61,16 @@ export class TeamsNotifier implements Notifier {
 
   requestChanged(request: AccessRequest): Promise<void> {
     return this.enqueue(request.id, () => this.showChange(request));
+  }
+
+  /** A message for the requester alone, in their chat and language, after the request's earlier sends. */
+  toRequester(request: AccessRequest, content: (locale: Locale) => Partial<Activity> | string): Promise<void> {
+    return this.enqueue(request.id, async () => {
+      const conversation = this.options.store.getConversation(request.requester.id);
+      if (!conversation) return;
+      const activity = content(conversation.locale);
+      await this.inConversation(conversation.reference, (context) => context.sendActivity(activity).then(() => undefined));
+    });
   }
 
   private async sendApprovalCards(confirmed: AccessRequest): Promise<void> {

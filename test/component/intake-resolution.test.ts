@@ -101,10 +101,12 @@ describe('understanding and resolving a request', () => {
     expect(cardText(confirmation.card)).toContain('Role: Contributor');
   });
 
-  it('when the customer gave us no delegated access, then the answer says so and how to fix it, and no request is stored', async () => {
+  it('when the customer gave us no delegated access, then the draft says a relationship comes first, and nothing goes to approval', async () => {
+    // Since issue 6 the request is kept and waits for the customer's relationship (test/component/relationship-flow.test.ts).
     const answer = await samSays('give Nina Reader on Northwind Traders Main');
-    expect(answer.text).toContain('We have no delegated admin rights on Northwind Traders yet');
-    expect(h.bot.store.listByState(['draft'])).toHaveLength(0);
+    expect(cardText(answer.card)).toContain('Northwind Traders has not given us delegated admin rights yet');
+    expect(h.bot.store.listByState(['draft'])).toHaveLength(1);
+    expect(h.bot.store.listByState(['pending_approval'])).toHaveLength(0);
   });
 
   it('when a removal is asked for, then the answer is a removal card naming exactly what would be removed', async () => {

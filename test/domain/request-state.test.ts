@@ -46,6 +46,10 @@ const EVENTS: Record<string, RequestEvent> = {
   provisioned: { type: 'provisioned', outcome: { kind: 'created', assignmentId: '/x' } },
   provisioning_failed: { type: 'provisioned', outcome: { kind: 'failed', code: 'AuthorizationFailed', reason: 'no rights' } },
   time_out: { type: 'time_out' },
+  confirm_without_relationship: { type: 'confirm', needsRelationship: true },
+  relationship_sent: { type: 'relationship_sent', url: 'https://admin.microsoft.com/x' },
+  relationship_accepted: { type: 'relationship_accepted' },
+  relationship_reminded: { type: 'relationship_reminded' },
 };
 
 /** The allowed moves; every pair not listed here must be refused. */
@@ -61,6 +65,12 @@ const ALLOWED: Record<string, RequestState> = {
   'pending_approval|approve|approver': 'approved',
   'pending_approval|reject|approver': 'rejected',
   'draft|time_out|system': 'timed_out',
+  'draft|confirm_without_relationship|requester': 'awaiting_relationship',
+  'draft|confirm_without_relationship|requester-approver': 'awaiting_relationship',
+  'awaiting_relationship|relationship_sent|system': 'awaiting_relationship',
+  'awaiting_relationship|relationship_accepted|system': 'pending_approval',
+  'awaiting_relationship|relationship_reminded|system': 'awaiting_relationship',
+  'awaiting_relationship|time_out|system': 'timed_out',
   'pending_approval|time_out|system': 'timed_out',
   'approved|start_provisioning|system': 'provisioning',
   'provisioning|start_provisioning|system': 'provisioning',
@@ -92,6 +102,24 @@ describe('transition', () => {
     expect(transition(first.request, { type: 'approve' }, ACTORS.approver, NOW)).toMatchObject({ ok: false, reason: 'already_voted' });
     const second = transition(first.request, { type: 'approve' }, { kind: 'user', user: user(3), isApprover: true }, NOW);
     expect(second).toMatchObject({ ok: true, request: { state: 'approved' } });
+  });
+
+  it('when the customer has no relationship yet, then Confirm waits for it, a reminder goes once, and acceptance starts the approval window', () => {
+    const draft = request('draft', { relationship: { mode: 'reseller', url: 'https://pc.example/invite' } });
+    const waiting = transition(draft, { type: 'confirm' }, ACTORS.requester, NOW);
+    expect(waiting).toMatchObject({ ok: true, request: { state: 'awaiting_relationship', relationship: { url: 'https://pc.example/invite', since: NOW.toISOString() } } });
+    if (!waiting.ok) throw new Error('confirm refused');
+    expect(transition(waiting.request, { type: 'approve' }, ACTORS.approver, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+    const reminded = transition(waiting.request, { type: 'relationship_reminded' }, ACTORS.system, NOW);
+    if (!reminded.ok) throw new Error('reminder refused');
+    expect(transition(reminded.request, { type: 'relationship_reminded' }, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+    const later = new Date(NOW.getTime() + 3_600_000);
+    expect(transition(reminded.request, { type: 'relationship_accepted' }, ACTORS.system, later)).toMatchObject({
+      ok: true,
+      request: { state: 'pending_approval', pendingSince: later.toISOString(), relationship: { acceptedAt: later.toISOString(), remindedAt: NOW.toISOString() } },
+    });
+    const gdap = transition(waiting.request, { type: 'relationship_sent', url: 'https://admin.microsoft.com/#/x/rel-1', relationshipId: 'rel-1' }, ACTORS.system, NOW);
+    expect(gdap).toMatchObject({ ok: true, request: { state: 'awaiting_relationship', relationship: { mode: 'gdap', relationshipId: 'rel-1', url: 'https://admin.microsoft.com/#/x/rel-1' } } });
   });
 
   it('when confirmed, then the approval window starts at that moment', () => {
