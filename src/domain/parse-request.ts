@@ -350,6 +350,10 @@ function readingsOf(target: string): readonly TargetReading[] {
   return readTarget(target);
 }
 
+const MANAGE_EN = /^(?:let|allow)\s+(.+?)\s+(?:to\s+)?manage\s+(?:their|its|her|his)\s+(?:own\s+)?(.+?)(?:\s+(?:azure\s+)?subscription)?$/i;
+const MANAGE_FR = /^(?:laisse|laissez|permets?\s+à|permettez\s+à)\s+(.+?)\s+(?:de\s+)?g[ée]rer\s+(?:son|sa|leur)\s+(?:propre\s+)?(?:abonnement\s+)?(.+)$/i;
+/** "make Contoso's admin bob@contoso.com Owner of prod" */
+const MAKE_ADMIN_EN = /^make\s+(.+?)'s?\s+(?:global\s+)?(?:admin|administrator|it\s+admin)\s+(\S+)\s+(?:an?\s+)?(.+?)\s+(?:of|on|for)\s+(?:their\s+|the\s+)?(.+?)(?:\s+subscription)?$/i;
 const HISTORY_EN = /^(?:show\s+(?:me\s+)?)?(?:the\s+)?(?:history|audit(?:\s+trail)?|log)\s+(?:of|for|on)\s+(?:the\s+)?(.+)$/i;
 const HISTORY_FR = /^(?:montre(?:-moi)?\s+)?(?:l')?historique\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d')(.+)$/i;
 
@@ -369,6 +373,17 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   const relationship = RELATIONSHIP_EN.exec(text) ?? RELATIONSHIP_EN_TO.exec(text) ?? RELATIONSHIP_FR.exec(text);
   const relationshipCustomer = (relationship?.[1] ?? relationship?.[2])?.replace(/'s$/i, '').replace(/^(?:the\s+)?customer\s+/i, '').trim();
   if (relationshipCustomer) return { kind: 'relationship_request', locale: RELATIONSHIP_FR.test(text) ? 'fr' : locale, customer: relationshipCustomer };
+
+  // Customer self-management: the customer's own user becomes Owner of their subscription (Owner policy applies).
+  const manage = MANAGE_EN.exec(text) ?? MANAGE_FR.exec(text);
+  if (manage?.[1] && manage[2]) {
+    const manageLocale = MANAGE_FR.test(text) ? 'fr' : locale;
+    return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readingsOf(`${manage[1]} ${manage[2]}`) } };
+  }
+  const admin = MAKE_ADMIN_EN.exec(text);
+  if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
+    return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readingsOf(`${admin[1]} ${admin[4]}`)] };
+  }
 
   const history = HISTORY_EN.exec(text) ?? HISTORY_FR.exec(text);
   if (history?.[1]) return { kind: 'history', locale: HISTORY_FR.test(text) ? 'fr' : locale, targets: readingsOf(history[1]) };

@@ -122,6 +122,8 @@ export const en = {
     commentPlaceholder: 'Comment (optional)',
     confirmPrompt: 'Is this right? Confirm to send it for approval.',
     approvePrompt: 'Please approve or reject this request.',
+    privilegedNote: (user: string, customer: string, subscription: string) =>
+      `${user} (${customer}) will be able to manage ${subscription} and decide who else has access to it.`,
   },
   state: {
     draft: 'Waiting for your confirmation',

@@ -122,6 +122,7 @@ export const fr: Messages = {
     commentPlaceholder: 'Commentaire (facultatif)',
     confirmPrompt: 'Est-ce correct ? Confirmez pour l\'envoyer en approbation.',
     approvePrompt: 'Merci d\'approuver ou de rejeter cette demande.',
+    privilegedNote: (user, customer, subscription) => `${user} (${customer}) pourra gérer ${subscription} et décider qui d'autre y a accès.`,
   },
   state: {
     draft: 'En attente de votre confirmation',

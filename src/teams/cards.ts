@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
-import type { AccessRequest, Locale } from '../domain/access-request';
+import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
+import { PRIVILEGED_ROLES } from '../domain/role-catalog';
 import { messagesFor } from '../i18n';
 import { entraRoleName } from '../services/relationships-roles';
 
@@ -81,13 +82,19 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     statusText: `${m.card.status}: ${m.state[request.state]}`,
     statusColor: STATUS_COLOR[request.state],
     facts,
-    note: [notice, relationshipNote(request, viewer.locale), outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),
+    note: [notice, privilegedNote(request, viewer.locale), relationshipNote(request, viewer.locale), outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),
     prompt,
     showConfirm: request.state === 'draft' && isRequester,
     showCancel: isRequester && (request.state === 'draft' || request.state === 'awaiting_relationship' || request.state === 'pending_approval'),
     showDecision,
   };
   return template('access-request').expand({ $root: data }) as AdaptiveCardJson;
+}
+
+/** Owner-like roles hand the customer's user the subscription and its access: the card says so plainly. */
+function privilegedNote(request: AccessRequest, locale: Locale): string | undefined {
+  if (request.action !== 'grant' || !PRIVILEGED_ROLES.has(request.role.name) || FINAL_STATES.has(request.state) || request.state === 'active') return undefined;
+  return messagesFor(locale).card.privilegedNote(request.principal.displayName, request.customer.name, request.subscription.name);
 }
 
 /** One sentence saying how it ended (or undefined while it is still going). */
