@@ -1,4 +1,5 @@
 // The one place that reads the environment: a zod schema for every variable, read once, failing fast by key.
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** The sandbox's seeded partner (src/sandbox/seed.json): used as defaults when CLOUD=sandbox. */
@@ -40,6 +41,30 @@ const rawSchema = z.object({
   AZURE_CLIENT_ID: optional(z.string()),
   AZURE_CLIENT_SECRET: optional(z.string()),
   AZURE_TENANT_ID: optional(guid),
+  AZURE_CLIENT_CERTIFICATE_PATH: optional(z.string()),
+  AZURE_CLIENT_CERTIFICATE_PASSWORD: optional(z.string()),
+  AZURE_USE_MANAGED_IDENTITY: z.preprocess(
+    emptyToUndefined,
+    z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).optional().transform((value) => value === 'true' || value === '1'),
+  ),
+  AZURE_MANAGED_IDENTITY_CLIENT_ID: optional(guid),
+  AZURE_AUTHORITY_HOST: optional(httpsUrl),
+  PRINCIPAL_REPLICATION_WINDOW: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('10m')
+      .transform((text) => parseDuration(text) ?? Number.NaN)
+      .refine((ms) => ms >= 0, 'must be a duration, like 10m, 30m or PT10M (0 turns the retries off)'),
+  ),
+  EXPIRY_REMINDER_BEFORE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('1h')
+      .transform((text) => parseDuration(text) ?? Number.NaN)
+      .refine((ms) => ms >= 0, 'must be a duration, like 1h, 30m or PT1H (0 turns the reminder off)'),
+  ),
   POLICY_FILE: optional(z.string()),
   APPROVAL_TTL: z.preprocess(
     emptyToUndefined,
@@ -115,7 +140,21 @@ export interface AppConfig {
   readonly endpoints?: CloudEndpoints;
   readonly partnerTenantId: string;
   readonly approvers: readonly string[];
-  readonly azureCredential?: { readonly clientId: string; readonly clientSecret: string; readonly tenantId: string };
+  /** The partner's multi-tenant app (CLOUD=azure): its id, home tenant and one way to prove itself. */
+  readonly azureCredential?: {
+    readonly clientId: string;
+    readonly tenantId: string;
+    readonly secret:
+      | { readonly kind: 'secret'; readonly clientSecret: string }
+      | { readonly kind: 'certificate'; readonly certificatePath: string; readonly certificatePassword?: string }
+      | { readonly kind: 'managedIdentity'; readonly clientId?: string };
+    /** Entra authority for sovereign clouds (AZURE_AUTHORITY_HOST), e.g. https://login.microsoftonline.us. */
+    readonly authorityHost?: string;
+  };
+  /** How long after approval a PrincipalNotFound from ARM is retried (new users replicate slowly). */
+  readonly principalReplicationWindowInMs: number;
+  /** How long before time-bound access ends the requester is reminded (0: no reminder). */
+  readonly expiryReminderBeforeInMs: number;
   readonly storePath: string;
   /** The policy file (YAML or JSON); undefined: policy.default.yaml. */
   readonly policyFile?: string;
@@ -157,7 +196,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const raw = parsed.data;
   const problems: { key: string; message: string }[] = [];
-  const hasAzureCredential = Boolean(raw.AZURE_CLIENT_ID && raw.AZURE_CLIENT_SECRET);
+  const appSecret = raw.AZURE_USE_MANAGED_IDENTITY
+    ? ({ kind: 'managedIdentity', ...(raw.AZURE_MANAGED_IDENTITY_CLIENT_ID ? { clientId: raw.AZURE_MANAGED_IDENTITY_CLIENT_ID } : {}) } as const)
+    : raw.AZURE_CLIENT_CERTIFICATE_PATH
+      ? ({ kind: 'certificate', certificatePath: raw.AZURE_CLIENT_CERTIFICATE_PATH, ...(raw.AZURE_CLIENT_CERTIFICATE_PASSWORD ? { certificatePassword: raw.AZURE_CLIENT_CERTIFICATE_PASSWORD } : {}) } as const)
+      : raw.AZURE_CLIENT_SECRET
+        ? ({ kind: 'secret', clientSecret: raw.AZURE_CLIENT_SECRET } as const)
+        : undefined;
+  const hasAzureCredential = Boolean(raw.AZURE_CLIENT_ID && appSecret);
   const cloud = raw.CLOUD ?? (hasAzureCredential ? 'azure' : 'sandbox');
 
   const approvers = raw.APPROVERS ?? [];
@@ -178,7 +224,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (raw.BOT_TYPE === 'SingleTenant' && !raw.BOT_TENANT_ID) problems.push({ key: 'BOT_TENANT_ID', message: 'is required with BOT_TYPE=SingleTenant' });
     if (!raw.PARTNER_TENANT_ID) problems.push({ key: 'PARTNER_TENANT_ID', message: 'is required with CLOUD=azure' });
     if (approvers.length === 0) problems.push({ key: 'APPROVERS', message: 'is required with CLOUD=azure (who may approve)' });
-    if (!hasAzureCredential) problems.push({ key: 'AZURE_CLIENT_ID', message: 'and AZURE_CLIENT_SECRET are required with CLOUD=azure' });
+    if (!hasAzureCredential) {
+      problems.push({ key: 'AZURE_CLIENT_ID', message: 'and AZURE_CLIENT_SECRET are required with CLOUD=azure (or, instead of the secret, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_USE_MANAGED_IDENTITY=true)' });
+    }
+  }
+  const ways = [raw.AZURE_CLIENT_SECRET, raw.AZURE_CLIENT_CERTIFICATE_PATH, raw.AZURE_USE_MANAGED_IDENTITY ? 'yes' : undefined].filter(Boolean).length;
+  if (ways > 1) problems.push({ key: 'AZURE_CLIENT_SECRET', message: 'set only one of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH and AZURE_USE_MANAGED_IDENTITY' });
+  if (raw.AZURE_CLIENT_CERTIFICATE_PATH && !existsSync(raw.AZURE_CLIENT_CERTIFICATE_PATH)) {
+    problems.push({ key: 'AZURE_CLIENT_CERTIFICATE_PATH', message: `no file at ${raw.AZURE_CLIENT_CERTIFICATE_PATH} (a PEM file with the certificate and its private key)` });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -198,9 +251,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     partnerTenantId: raw.PARTNER_TENANT_ID ?? SANDBOX_PARTNER_TENANT_ID,
     approvers: approvers.length > 0 ? approvers : SANDBOX_APPROVERS,
     azureCredential:
-      raw.AZURE_CLIENT_ID && raw.AZURE_CLIENT_SECRET
-        ? { clientId: raw.AZURE_CLIENT_ID, clientSecret: raw.AZURE_CLIENT_SECRET, tenantId: raw.AZURE_TENANT_ID ?? raw.PARTNER_TENANT_ID ?? '' }
+      raw.AZURE_CLIENT_ID && appSecret
+        ? {
+            clientId: raw.AZURE_CLIENT_ID,
+            tenantId: raw.AZURE_TENANT_ID ?? raw.PARTNER_TENANT_ID ?? '',
+            secret: appSecret,
+            ...(raw.AZURE_AUTHORITY_HOST ? { authorityHost: raw.AZURE_AUTHORITY_HOST } : {}),
+          }
         : undefined,
+    principalReplicationWindowInMs: raw.PRINCIPAL_REPLICATION_WINDOW,
+    expiryReminderBeforeInMs: raw.EXPIRY_REMINDER_BEFORE,
     storePath: raw.STORE.slice('sqlite:'.length),
     ...(raw.POLICY_FILE ? { policyFile: raw.POLICY_FILE } : {}),
     approvalTtlInMs: raw.APPROVAL_TTL,

@@ -1,4 +1,5 @@
 // Composition root: config → store → gateways → services → Teams app → HTTP server. Nothing is built at import.
+import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from './config';
@@ -11,12 +12,13 @@ import { AccessControl } from './services/access-control';
 import { AccessListingService } from './services/access-listing';
 import { ApprovalService } from './services/approval';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
+import { ExpiryService } from './services/expiry';
 import { IntakeService } from './services/intake';
 import { ADMIN_CENTER_GDAP_URL, RelationshipService, type RequestAdvancer } from './services/relationships';
 import { RelationshipWatcher } from './services/relationships-watcher';
 import { GraphGdapGateway } from './gateways/gdap-gateway';
 import { sandboxRelationshipUrl } from './sandbox/relationship-page';
-import { ProvisioningService } from './services/provisioning';
+import { ProvisioningService, type Sleep } from './services/provisioning';
 import { RevocationService } from './services/revocation';
 import { openSqliteStore } from './store/sqlite-store';
 import type { RequestStore } from './store/request-store';
@@ -37,6 +39,10 @@ export interface StartOptions {
   readonly credential?: TokenCredential;
   /** How the bot gets its outbound Bot Connector token (tests: a fake token; default: MSAL with BOT_PASSWORD). */
   readonly botCredentialsFactory?: BotCredentialsFactory;
+  /** Waits between PrincipalNotFound retries (tests move their clock instead of waiting). */
+  readonly sleep?: Sleep;
+  /** The cloud clients' retry options (tests shorten the waits); default: each gateway's own. */
+  readonly retryOptions?: PipelineRetryOptions;
 }
 
 export interface RunningBot {
@@ -48,6 +54,7 @@ export interface RunningBot {
   readonly approval: ApprovalService;
   /** Requests waiting for a customer's relationship: pollNow() checks acceptance, reminders and expiry at once. */
   readonly relationships: RelationshipWatcher;
+  readonly expiry: ExpiryService;
   /** Resolves once no provisioning and no proactive message is in flight. */
   idle(): Promise<void>;
   /** The in-process sandbox, when the bot started one. */
@@ -71,6 +78,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     credential,
     partnerTenantId: config.partnerTenantId,
     ...(options.tlsCa ?? sandbox?.caCertPem ? { tlsCa: options.tlsCa ?? sandbox?.caCertPem } : {}),
+    ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
   });
 
   const store = openSqliteStore(config.storePath);
@@ -152,6 +160,17 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     notifier,
     rbac: gateways.rbac,
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
+    principalReplicationWindowInMs: config.principalReplicationWindowInMs,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  // Time-bound access: reminder before the end, removal at the end; swept at start and every minute.
+  const expiry = new ExpiryService({
+    store,
+    clock,
+    notifier,
+    rbac: gateways.rbac,
+    reminderBeforeInMs: config.expiryReminderBeforeInMs,
+    onError: (error, requestId) => logger.warn({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'expiry: not done yet; tried again at the next sweep'),
   });
   const revocation = new RevocationService({
     store,
@@ -178,6 +197,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   // Requests waiting for a relationship survive restarts: the watcher finds them in the store.
   relationshipWatcher.start();
   void revocation.resume();
+  expiry.start();
   const idle = async (): Promise<void> => {
     // Provisioning queues messages and messages never start provisioning: two rounds settle both.
     for (let round = 0; round < 2; round++) {
@@ -200,12 +220,16 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     provisioning,
     approval,
     relationships: relationshipWatcher,
+    expiry,
     idle,
     ...(sandbox ? { sandbox } : {}),
     async stop() {
       clearInterval(sweeper);
       await relationshipWatcher.stop();
       await server.close();
+      // Cuts PrincipalNotFound waits short: those requests stay `provisioning` and resume at the next start.
+      await expiry.stop();
+      await provisioning.stop();
       await idle();
       store.close();
       await sandbox?.stop();

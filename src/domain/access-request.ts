@@ -85,6 +85,10 @@ export interface AccessRequest {
     /** Revoke: the assignment was deleted, or was already gone when the bot came to delete it. */
     | { readonly kind: 'removed' }
     | { readonly kind: 'already_gone' };
+  /** Time-bound access: when the bot removes the assignment (ISO 8601). Absent: the role stays until removed. */
+  readonly expiresAt?: string;
+  /** When the "ends soon" reminder went out (sent once). */
+  readonly reminderSentAt?: string;
   /** Set at intake when the customer has no delegated access: Confirm then leads to `awaiting_relationship`. */
   readonly relationship?: RelationshipWait;
   readonly createdAt: string;

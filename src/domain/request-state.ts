@@ -15,7 +15,11 @@ export type RequestEvent =
   | { readonly type: 'reject'; readonly comment?: string }
   | { readonly type: 'start_provisioning' }
   | { readonly type: 'provisioned'; readonly outcome: NonNullable<AccessRequest['outcome']> }
-  | { readonly type: 'time_out' };
+  | { readonly type: 'time_out' }
+  /** Time-bound access: the "ends soon" reminder was sent (the state stays `active`). */
+  | { readonly type: 'remind' }
+  /** Time-bound access: the assignment was removed at its end. */
+  | { readonly type: 'expire' };
 
 /** Who acts: a partner user (with what the server knows of them) or the bot itself. */
 export type Actor =
@@ -104,5 +108,15 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'awaiting_relationship' || request.relationship?.remindedAt !== undefined) return refuse(request, 'not_allowed_in_state');
       return next({ relationship: { mode: 'reseller', ...request.relationship, remindedAt: at } });
+
+    case 'remind':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'active' || request.expiresAt === undefined || request.reminderSentAt !== undefined) return refuse(request, 'not_allowed_in_state');
+      return next({ reminderSentAt: at });
+
+    case 'expire':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'active' || request.expiresAt === undefined) return refuse(request, 'not_allowed_in_state');
+      return next({ state: 'expired' });
   }
 }

@@ -14,13 +14,20 @@ export const DEFAULT_ARM_AUDIENCE = 'https://management.azure.com';
 /** The SDK's constructor wants a subscription id; every call we make is by scope, so none is used. */
 const UNUSED_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * ARM retries, done by the SDK pipeline: 429 (and 503) after their Retry-After, other 5xx and network errors with
+ * exponential backoff from 1 s up to 30 s; six retries ride out a minute of trouble before the caller hears of it.
+ */
+export const DEFAULT_ARM_RETRY_OPTIONS: PipelineRetryOptions = { maxRetries: 6, retryDelayInMs: 1000, maxRetryDelayInMs: 30_000 };
+
 export interface ArmRbacGatewayOptions {
   /** https://management.azure.com, or a sandbox base URL. */
   endpoint: string;
   credential: TokenCredential;
-  /** Token audience; default https://management.azure.com (kept when the endpoint is a sandbox). */
+  /** Token audience; default: the endpoint itself for an Azure cloud's ARM (management.*), else https://management.azure.com. */
   armAudience?: string;
   tlsCa?: string;
+  /** Default DEFAULT_ARM_RETRY_OPTIONS. */
   retryOptions?: PipelineRetryOptions;
 }
 
@@ -42,6 +49,20 @@ export function existingAssignmentIdFrom(message: string): string | undefined {
   const match = /existing role assignment is\s+'?([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(message);
   const hex = match?.[1]?.replace(/-/g, '').toLowerCase();
   return hex === undefined ? undefined : `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The token audience for an ARM endpoint: a sovereign cloud's own (https://management.usgovcloudapi.net,
+ * https://management.chinacloudapi.cn) for its `management.` host; the public cloud's for anything else (a sandbox).
+ */
+export function armAudienceFor(endpoint: string): string {
+  let host = '';
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return DEFAULT_ARM_AUDIENCE;
+  }
+  return host.startsWith('management.') ? `https://${host}` : DEFAULT_ARM_AUDIENCE;
 }
 
 /** Network failures and 5xx (after the pipeline's retries) are outages; everything else is an answer. */
@@ -75,9 +96,9 @@ export class ArmRbacGateway implements AzureRbacGateway {
     if (!client) {
       client = new AuthorizationManagementClient(forTenant(this.options.credential, tenant), UNUSED_SUBSCRIPTION_ID, {
         endpoint: trimBaseUrl(this.options.endpoint),
-        credentialScopes: [`${trimBaseUrl(this.options.armAudience ?? DEFAULT_ARM_AUDIENCE)}/.default`],
+        credentialScopes: [`${trimBaseUrl(this.options.armAudience ?? armAudienceFor(this.options.endpoint))}/.default`],
         tlsOptions: tlsWithExtraCa(this.options.tlsCa),
-        retryOptions: this.options.retryOptions,
+        retryOptions: this.options.retryOptions ?? DEFAULT_ARM_RETRY_OPTIONS,
         userAgentOptions: { userAgentPrefix: 'csp-access-bot' },
       });
       this.clients.set(key, client);

@@ -1,5 +1,8 @@
 // Token credentials: the sandbox's unsigned tokens, the real multi-tenant app credential, and a per-tenant wrapper.
-import { ClientSecretCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
+import {
+  ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential,
+  type AccessToken, type GetTokenOptions, type TokenCredential,
+} from '@azure/identity';
 
 /** The sandbox seed's partner tenant (Litware CSP); the default tenant of sandbox tokens. */
 export const SANDBOX_PARTNER_TENANT_ID = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
@@ -51,21 +54,60 @@ export function createSandboxCredential(options: SandboxCredentialOptions = {}):
   };
 }
 
+/** How the partner's multi-tenant app proves who it is (one of them). */
+export type AzureAppSecret =
+  | { readonly kind: 'secret'; readonly clientSecret: string }
+  /** A PEM file holding the certificate and its private key (the certificate is uploaded to the app registration). */
+  | { readonly kind: 'certificate'; readonly certificatePath: string; readonly certificatePassword?: string }
+  /**
+   * No secret at all: the App Service's managed identity is a federated credential of the app (workload identity
+   * federation). A managed identity alone cannot act in customer tenants; the multi-tenant app can.
+   * `clientId`: a user-assigned identity's client id; absent: the system-assigned identity.
+   */
+  | { readonly kind: 'managedIdentity'; readonly clientId?: string };
+
 export interface AzureCredentialOptions {
   /** The partner tenant, where the bot's app registration lives. */
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
+  readonly tenantId: string;
+  /** The partner's multi-tenant app. */
+  readonly clientId: string;
+  readonly secret: AzureAppSecret;
+  /** Entra authority, e.g. https://login.microsoftonline.us for US Government; default the public cloud's. */
+  readonly authorityHost?: string;
+}
+
+/** The token-exchange audience a managed identity asks for when it acts as an app's federated credential. */
+export function tokenExchangeAudience(authorityHost: string | undefined): string {
+  const host = (authorityHost ?? '').toLowerCase();
+  if (host.includes('microsoftonline.us')) return 'api://AzureADTokenExchangeUSGov';
+  if (host.includes('chinacloudapi.cn')) return 'api://AzureADTokenExchangeChina';
+  return 'api://AzureADTokenExchange';
 }
 
 /**
- * The partner's multi-tenant app credential (client secret). `additionallyAllowedTenants: ['*']` lets the gateways
- * ask for tokens in customer tenants (GDAP / delegated admin). Placeholder: certificate and managed identity come later.
+ * The partner's multi-tenant app credential (client secret, certificate or managed identity as federated
+ * credential). `additionallyAllowedTenants: ['*']` lets the gateways ask for tokens in customer tenants (GDAP):
+ * each gateway wraps it with forTenant(). Tokens are cached per tenant and scope by @azure/identity (MSAL).
  */
 export function createAzureCredential(options: AzureCredentialOptions): TokenCredential {
-  return new ClientSecretCredential(options.tenantId, options.clientId, options.clientSecret, {
-    additionallyAllowedTenants: ['*'],
-  });
+  const common = { additionallyAllowedTenants: ['*'], ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}) };
+  const secret = options.secret;
+  switch (secret.kind) {
+    case 'secret':
+      return new ClientSecretCredential(options.tenantId, options.clientId, secret.clientSecret, common);
+    case 'certificate':
+      return new ClientCertificateCredential(
+        options.tenantId,
+        options.clientId,
+        { certificatePath: secret.certificatePath, ...(secret.certificatePassword ? { certificatePassword: secret.certificatePassword } : {}) },
+        common,
+      );
+    case 'managedIdentity': {
+      const identity = secret.clientId ? new ManagedIdentityCredential({ clientId: secret.clientId }) : new ManagedIdentityCredential();
+      const audience = `${tokenExchangeAudience(options.authorityHost)}/.default`;
+      return new ClientAssertionCredential(options.tenantId, options.clientId, async () => (await identity.getToken(audience)).token, common);
+    }
+  }
 }
 
 /** Wraps a credential so that every token it gives is for `tenantId` (one wrapper per customer tenant). */

@@ -52,6 +52,7 @@ export const en = {
     requestDetail: (requester: string, at: string) => `requested by ${requester}, ${at} UTC`,
   },
   resolve: {
+    chosen: (label: string, detail: string) => `✓ ${label} (${detail})`,
     ambiguous: {
       customer: (text: string, _within: string) => `"${text}" matches more than one customer. Which one do you mean?`,
       subscription: (text: string, within: string) =>
@@ -162,10 +163,21 @@ export const en = {
     approvedBy: (names: string) => `Approved by ${names}.`,
   },
   failureReason: {
-    AuthorizationFailed: 'we lack the rights on this customer\'s subscription. Check our delegated admin (or GDAP) relationship with the customer.',
-    PrincipalNotFound: 'Azure does not know this user yet (new users take a few minutes to appear). Please try again shortly.',
-    RoleAssignmentLimitExceeded: 'the subscription has reached Azure\'s limit of role assignments.',
+    AuthorizationFailed:
+      'the bot\'s Azure identity may not assign roles on this customer\'s subscription. A partner admin agent must give the CSP access app Role Based Access Control Administrator (or User Access Administrator) on it, through GDAP Azure access, then send the request again.',
+    PrincipalNotFound: 'Azure still did not know this user after several minutes of retrying (new users can take a while to appear in Azure). Please send the request again later.',
+    RoleAssignmentLimitExceeded: 'the subscription has reached Azure\'s limit of role assignments. The customer must remove unused role assignments (or use groups) before another one can be added.',
+    RoleAssignmentUpdateNotPermitted: 'Azure already holds a different role assignment under this request\'s name, and it cannot be changed. Nothing was changed; please send a new request.',
+    ArmUnavailable: 'Azure Resource Manager did not answer, even after several retries. Please send the request again in a few minutes.',
+    ExpiredBeforeGranted: 'the time you asked for ended before the request was approved, so nothing was granted.',
     other: 'Azure refused the change.',
+  },
+  expiry: {
+    reminder: (user: string, role: string, subscription: string, endsAt: string) =>
+      `Reminder: ${user}'s ${role} role on ${subscription} ends at ${endsAt}. If it is still needed, ask again (for example "give ${user} ${role} … for 8 hours").`,
+    removed: (user: string, role: string, subscription: string) => `The time is up: I removed ${role} from ${user} on ${subscription}.`,
+    kept: (user: string, role: string, subscription: string) =>
+      `The time is up. ${user} already had ${role} on ${subscription} before this request, so that role stays.`,
   },
   relationship: {
     draftNote: (customer: string) =>

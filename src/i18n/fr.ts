@@ -53,6 +53,7 @@ export const fr: Messages = {
     requestDetail: (requester, at) => `demandé par ${requester}, le ${at} UTC`,
   },
   resolve: {
+    chosen: (label, detail) => `✓ ${label} (${detail})`,
     ambiguous: {
       customer: (text, _within) => `« ${text} » correspond à plusieurs clients. Lequel ?`,
       subscription: (text, within) =>
@@ -161,10 +162,20 @@ export const fr: Messages = {
     approvedBy: (names) => `Approuvée par ${names}.`,
   },
   failureReason: {
-    AuthorizationFailed: 'nous n\'avons pas les droits sur l\'abonnement de ce client. Vérifiez notre relation d\'administration déléguée (ou GDAP) avec le client.',
-    PrincipalNotFound: 'Azure ne connaît pas encore cet utilisateur (les nouveaux comptes mettent quelques minutes à apparaître). Réessayez bientôt.',
-    RoleAssignmentLimitExceeded: 'l\'abonnement a atteint la limite d\'attributions de rôle d\'Azure.',
+    AuthorizationFailed:
+      'l\'identité Azure du bot ne peut pas attribuer de rôles sur l\'abonnement de ce client. Un agent administrateur du partenaire doit donner à l\'application d\'accès CSP le rôle Administrateur du contrôle d\'accès en fonction du rôle (ou Administrateur de l\'accès utilisateur) sur cet abonnement, via l\'accès Azure GDAP, puis renvoyer la demande.',
+    PrincipalNotFound: 'Azure ne connaissait toujours pas cet utilisateur après plusieurs minutes d\'essais (les nouveaux comptes peuvent mettre du temps à apparaître dans Azure). Renvoyez la demande plus tard.',
+    RoleAssignmentLimitExceeded: 'l\'abonnement a atteint la limite d\'attributions de rôle d\'Azure. Le client doit supprimer des attributions inutilisées (ou passer par des groupes) avant d\'en ajouter une autre.',
+    RoleAssignmentUpdateNotPermitted: 'Azure a déjà une autre attribution de rôle sous le nom de cette demande, et elle ne peut pas être modifiée. Rien n\'a été changé ; faites une nouvelle demande.',
+    ArmUnavailable: 'Azure Resource Manager n\'a pas répondu, même après plusieurs essais. Renvoyez la demande dans quelques minutes.',
+    ExpiredBeforeGranted: 'la durée demandée s\'est terminée avant l\'approbation ; rien n\'a été accordé.',
     other: 'Azure a refusé la modification.',
+  },
+  expiry: {
+    reminder: (user, role, subscription, endsAt) =>
+      `Rappel : le rôle ${role} de ${user} sur ${subscription} se termine le ${endsAt}. S'il est encore nécessaire, refaites une demande (par exemple « donne à ${user} le rôle ${role} … pour 8 heures »).`,
+    removed: (user, role, subscription) => `Le temps est écoulé : j'ai retiré le rôle ${role} à ${user} sur ${subscription}.`,
+    kept: (user, role, subscription) => `Le temps est écoulé. ${user} avait déjà le rôle ${role} sur ${subscription} avant cette demande ; ce rôle reste en place.`,
   },
   relationship: {
     draftNote: (customer) =>

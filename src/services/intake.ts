@@ -10,7 +10,7 @@ import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
 import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, type Customer, type DirectoryGateway, type DirectoryUser, type PartnerCenterGateway, type RoleDefinition } from './ports';
-import { RequestResolver, scopeOf, type ResolutionFailure } from './resolution';
+import { RequestResolver, scopeOf, type Choice, type ResolutionFailure } from './resolution';
 import type { RelationshipService } from './relationships';
 import type { RelationshipInvitation } from './relationships-ports';
 import { BUILT_IN_ROLE_NAMES, builtInRole } from './relationships-roles';
@@ -86,7 +86,38 @@ export class IntakeService {
     this.resolver = new RequestResolver(cache, () => deps.relationships?.relationshipUrl() ?? deps.partnerCenter.getRelationshipRequestUrl());
   }
 
+  /** Choices offered on choice cards, by id: the rewritten request stays here, the button carries only the id. */
+  private readonly offered = new Map<string, { readonly choice: Choice; readonly userId: string; readonly until: number }>();
+
+  /** A choice card's button was clicked: the request is taken up again with that candidate, for the person it was offered to. */
+  async choose(id: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<{ choice: Choice; result: IntakeResult } | undefined> {
+    const now = this.deps.clock.now().getTime();
+    for (const [key, entry] of this.offered) if (entry.until < now) this.offered.delete(key);
+    const entry = this.offered.get(id);
+    if (!entry || entry.userId !== requester.id) return undefined;
+    this.offered.delete(id);
+    return { choice: entry.choice, result: await this.submit(entry.choice.text, requester, fallbackLocale, options) };
+  }
+
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
+    return this.offer(await this.understand(text, requester, fallbackLocale, options), requester);
+  }
+
+  /** Gives each offered choice an id and keeps it (for QUESTION_TTL_MS) so the card's buttons carry ids only. */
+  private offer(result: IntakeResult, requester: PartnerUser): IntakeResult {
+    const until = this.deps.clock.now().getTime() + QUESTION_TTL_MS;
+    const withIds = (choices: readonly Choice[]): Choice[] =>
+      choices.map((choice) => {
+        const id = this.deps.newId();
+        this.offered.set(id, { choice, userId: requester.id, until });
+        return { ...choice, id };
+      });
+    if (result.kind === 'ambiguous') return { ...result, choices: withIds(result.choices) };
+    if (result.kind === 'not_found' && result.suggestions.length > 0) return { ...result, suggestions: withIds(result.suggestions) };
+    return result;
+  }
+
+  private async understand(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions): Promise<IntakeResult> {
     const parsed = this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
     try {
       switch (parsed.kind) {

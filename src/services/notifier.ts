@@ -6,4 +6,6 @@ export interface Notifier {
   approvalRequested(request: AccessRequest): Promise<void>;
   /** The request changed: every message that shows it is brought up to date; final outcomes are told. */
   requestChanged(request: AccessRequest): Promise<void>;
+  /** Time-bound access ends soon (`request.expiresAt`): the requester is reminded, once. */
+  expiryReminder(request: AccessRequest): Promise<void>;
 }

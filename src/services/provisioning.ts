@@ -1,4 +1,9 @@
 // Provisioning: an approved request becomes one ARM role assignment, under a name derived from the request id.
+//
+// Outcomes: created; 409 RoleAssignmentExists → "already had it" (the existing id recorded); PrincipalNotFound →
+// retried with backoff for a bounded window after approval (new users replicate slowly); every other ARM refusal
+// fails at once with its code (the Teams layer turns the code into a sentence). 429 and 5xx never reach this file:
+// the Azure SDK pipeline retries them (honouring Retry-After) under the gateway's retryOptions.
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
@@ -7,18 +12,46 @@ import type { Clock } from './clock';
 import type { Notifier } from './notifier';
 import { CloudUnavailableError, type AzureRbacGateway, type CreateAssignmentResult } from './ports';
 
+export const DEFAULT_PRINCIPAL_REPLICATION_WINDOW_MS = 10 * 60_000;
+export const DEFAULT_PRINCIPAL_RETRY_DELAY_MS = 5_000;
+const MAX_PRINCIPAL_RETRY_DELAY_MS = 60_000;
+
+/** Failure codes of our own, beside ARM's (ports' ArmFailureCode). */
+export const FAILURE_CODES = {
+  /** ARM did not answer (network, or 5xx after the pipeline's retries). */
+  armUnavailable: 'ArmUnavailable',
+  /** Time-bound access whose end passed before the role could be granted: nothing is assigned. */
+  expiredBeforeGranted: 'ExpiredBeforeGranted',
+} as const;
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface ProvisioningDependencies {
   readonly store: RequestStore;
   readonly clock: Clock;
   readonly notifier: Notifier;
   readonly rbac: AzureRbacGateway;
   readonly onError: (error: unknown, requestId: RequestId) => void;
+  /** How long after approval PrincipalNotFound is retried; default 10 minutes. */
+  readonly principalReplicationWindowInMs?: number;
+  /** First wait between PrincipalNotFound retries (doubling up to a minute); default 5 s. */
+  readonly principalRetryDelayInMs?: number;
+  /** How to wait between PrincipalNotFound retries; injected so tests move a clock instead of waiting. */
+  readonly sleep?: Sleep;
 }
 
 const SYSTEM = { kind: 'system' } as const;
+type Outcome = NonNullable<AccessRequest['outcome']>;
+type AssignResult = CreateAssignmentResult | { readonly ok: false; readonly code: typeof FAILURE_CODES.armUnavailable; readonly message: string };
+
+/** Full ARM id of an assignment at `scope` named `name`. */
+export const assignmentIdOf = (scope: string, name: string): string => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
 
 export class ProvisioningService {
   private readonly running = new Map<RequestId, Promise<void>>();
+  private stopping = false;
+  private readonly wakeUps = new Set<() => void>();
 
   constructor(private readonly deps: ProvisioningDependencies) {}
 
@@ -26,6 +59,7 @@ export class ProvisioningService {
   start(id: RequestId): Promise<void> {
     const existing = this.running.get(id);
     if (existing) return existing;
+    if (this.stopping) return Promise.resolve();
     const run = this.provision(id)
       .catch((error: unknown) => this.deps.onError(error, id))
       .finally(() => this.running.delete(id));
@@ -40,7 +74,17 @@ export class ProvisioningService {
 
   /** Waits for every provisioning in flight (graceful shutdown, tests). */
   async idle(): Promise<void> {
-    await Promise.all([...this.running.values()]);
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  /**
+   * Shutdown: no new work, waits between retries end now (those requests stay `provisioning` and resume at the
+   * next start), calls in flight are awaited.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const wake of [...this.wakeUps]) wake();
+    await this.idle();
   }
 
   private async provision(id: RequestId): Promise<void> {
@@ -54,12 +98,9 @@ export class ProvisioningService {
     const request = started.request;
     await this.deps.notifier.requestChanged(request);
 
-    const result = await this.assign(request);
-    const outcome: NonNullable<AccessRequest['outcome']> = result.ok
-      ? result.alreadyExisted
-        ? { kind: 'already_existed', ...(result.existingAssignmentId ? { assignmentId: result.existingAssignmentId } : {}) }
-        : { kind: 'created', assignmentId: result.assignment.id }
-      : { kind: 'failed', code: result.code, reason: result.message };
+    const attempt = await this.attempt(request);
+    if (attempt === 'stopped') return;
+    const { outcome, attempts } = attempt;
     const done = transition(request, { type: 'provisioned', outcome }, SYSTEM, this.deps.clock.now());
     if (!done.ok || !this.deps.store.update(done.request)) return;
     this.deps.store.appendAudit({
@@ -67,12 +108,53 @@ export class ProvisioningService {
       event: outcome.kind === 'failed' ? 'provisioning_failed' : 'provisioned',
       actor: 'system',
       at: done.request.updatedAt,
-      detail: { ...outcome, assignmentName: request.assignmentName, scope: request.scope },
+      detail: { ...outcome, attempts, assignmentName: request.assignmentName, scope: request.scope, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}) },
     });
     await this.deps.notifier.requestChanged(done.request);
   }
 
-  private async assign(request: AccessRequest): Promise<CreateAssignmentResult> {
+  /** The PUT, retried on PrincipalNotFound until the replication window after approval closes. */
+  private async attempt(request: AccessRequest): Promise<{ outcome: Outcome; attempts: number } | 'stopped'> {
+    const now = () => this.deps.clock.now().getTime();
+    if (request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now()) {
+      return { attempts: 0, outcome: { kind: 'failed', code: FAILURE_CODES.expiredBeforeGranted, reason: `The access period ended at ${request.expiresAt}, before the role could be granted.` } };
+    }
+    const approvedAt = Date.parse(request.approvals.at(-1)?.at ?? request.updatedAt);
+    const deadline = approvedAt + (this.deps.principalReplicationWindowInMs ?? DEFAULT_PRINCIPAL_REPLICATION_WINDOW_MS);
+    let delay = this.deps.principalRetryDelayInMs ?? DEFAULT_PRINCIPAL_RETRY_DELAY_MS;
+    for (let attempts = 1; ; attempts += 1) {
+      const result = await this.assign(request);
+      const remaining = deadline - now();
+      if (result.ok || result.code !== 'PrincipalNotFound' || remaining <= 0) return { attempts, outcome: this.outcomeOf(request, result) };
+      if (!(await this.wait(Math.min(delay, remaining)))) return 'stopped';
+      delay = Math.min(delay * 2, MAX_PRINCIPAL_RETRY_DELAY_MS);
+    }
+  }
+
+  private outcomeOf(request: AccessRequest, result: AssignResult): Outcome {
+    if (!result.ok) return { kind: 'failed', code: result.code, reason: result.message };
+    if (!result.alreadyExisted) return { kind: 'created', assignmentId: result.assignment.id };
+    // The principal already had this role at this scope under another name: ARM names it in its 409.
+    return { kind: 'already_existed', ...(result.existingAssignmentId ? { assignmentId: assignmentIdOf(request.scope, result.existingAssignmentId) } : {}) };
+  }
+
+  /** false when the service is stopping (the wait was cut short). */
+  private async wait(ms: number): Promise<boolean> {
+    if (this.stopping) return false;
+    let wake: () => void = () => undefined;
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    this.wakeUps.add(wake);
+    try {
+      await Promise.race([(this.deps.sleep ?? realSleep)(ms), woken]);
+    } finally {
+      this.wakeUps.delete(wake);
+    }
+    return !this.stopping;
+  }
+
+  private async assign(request: AccessRequest): Promise<AssignResult> {
     try {
       return await this.deps.rbac.createRoleAssignment(request.customer.tenantId, {
         scope: request.scope,
@@ -83,7 +165,7 @@ export class ProvisioningService {
         description: `Granted by CSP Access Bot for request ${request.id}`,
       });
     } catch (error) {
-      if (error instanceof CloudUnavailableError) return { ok: false, code: 'Other', message: error.message };
+      if (error instanceof CloudUnavailableError) return { ok: false, code: FAILURE_CODES.armUnavailable, message: error.message };
       throw error;
     }
   }

@@ -16,6 +16,8 @@ export interface Choice {
   readonly detail: string;
   /** The whole request again with this candidate written unambiguously (UPN, subscription id, customer domain). */
   readonly text: string;
+  /** Set by intake when the choice is offered: the id its button carries (the text stays on the server). */
+  readonly id?: string;
 }
 
 export type ResolutionFailure =

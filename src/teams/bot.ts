@@ -11,7 +11,7 @@ import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import type { RequestStore } from '../store/request-store';
-import { accessRequestCard, asAttachment, choiceCard, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
+import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
@@ -115,7 +115,12 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(messagesFor(fallback).notIdentified);
       return;
     }
-    const result = await options.intake.submit(activity.text ?? '', requester, fallback, { utcOffsetMinutes: utcOffsetOf(activity) });
+    await answerIntake(context, requester, await options.intake.submit(activity.text ?? '', requester, fallback, { utcOffsetMinutes: utcOffsetOf(activity) }));
+  });
+
+  /** What the bot says to an intake result: a confirmation card, a question, a list, or a sentence. */
+  async function answerIntake(context: TurnContext, requester: PartnerUser, result: IntakeResult): Promise<void> {
+    const { activity } = context;
     if (result.kind === 'list') {
       const listing = await options.listing.list(result, { ...(result.user ? { user: result.user } : {}), ...(result.role ? { role: result.role } : {}) });
       await context.sendActivity(MessageFactory.attachment(asAttachment(accessListCard(listing, result.locale))));
@@ -134,7 +139,22 @@ export function createBot(options: BotOptions): Application<TurnState> {
     if (result.expiresAt && result.durationText) {
       await context.sendActivity(messagesFor(result.request.locale).resolve.timeBound(result.durationText, `${result.expiresAt.slice(0, 16).replace('T', ' ')} UTC`));
     }
-  });
+  }
+
+  // A choice card's button: the server kept the rewritten request under the button's id; the clicker must be the
+  // person it was offered to. The choice card turns into a record of the choice; the answer follows as a message.
+  app.adaptiveCards.actionExecute(VERBS.choose, (context, _state, data: unknown) =>
+    answer(context, async () => {
+      const parsed = actionData.safeParse(data);
+      const user = partnerUserOf(context.activity);
+      const locale = localeOf(context.activity.locale);
+      if (!parsed.success || !user) return refuseAction(context, VERBS.choose, locale);
+      const chosen = await options.intake.choose(parsed.data.requestId, user, locale, { utcOffsetMinutes: utcOffsetOf(context.activity) });
+      if (!chosen) return messagesFor(locale).refusal.invalid_action;
+      await answerIntake(context, user, chosen.result);
+      return choiceMadeCard(chosen.choice, locale);
+    }),
+  );
 
   type Decide = (id: ReturnType<typeof requestId>, user: PartnerUser, comment?: string) => Promise<DecisionResult>;
   const decisions: [string, Decide][] = [

@@ -10,7 +10,7 @@ import { messagesFor } from '../i18n';
 import { entraRoleName } from '../services/relationships-roles';
 
 /** Every Action.Execute verb our cards carry; each has a handler in bot.ts (checked by a test). */
-export const VERBS = { confirm: 'confirm', cancel: 'cancel', approve: 'approve', reject: 'reject', refresh: 'refresh' } as const;
+export const VERBS = { confirm: 'confirm', cancel: 'cancel', approve: 'approve', reject: 'reject', refresh: 'refresh', choose: 'choose' } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
@@ -199,19 +199,25 @@ export const asAttachment = (card: AdaptiveCardJson): Attachment => CardFactory.
 export interface ChoiceView {
   readonly label: string;
   readonly detail: string;
-  readonly text: string;
+  /** The server-side id of this choice: the only thing its button carries. */
+  readonly id?: string;
 }
 
 /**
- * A question with one button per candidate. Each button sends the rewritten request back as a message (messageBack,
- * which also reaches the bot in a channel without an @mention), so a choice goes through parsing and resolution again
- * like typed text: nothing on the card is trusted.
+ * A question with one button per candidate. Each button is an Action.Execute carrying only the choice's id; the
+ * server kept the rewritten request under that id, so a choice goes through parsing and resolution again like typed
+ * text and nothing on the card is trusted.
  */
 export function choiceCard(question: string, choices: readonly ChoiceView[], hint: string): AdaptiveCardJson {
   const counts = new Map<string, number>();
   for (const c of choices) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
   const items = choices.map((c) => ({ ...c, button: (counts.get(c.label) ?? 0) > 1 ? `${c.label} (${c.detail})` : c.label }));
   return template('choice').expand({ $root: { question, hint, choices: items } }) as AdaptiveCardJson;
+}
+
+/** The choice card after a click: what was chosen, no buttons (the answer follows as a message). */
+export function choiceMadeCard(choice: { label: string; detail: string }, locale: Locale): AdaptiveCardJson {
+  return template('choice').expand({ $root: { question: messagesFor(locale).resolve.chosen(choice.label, choice.detail), hint: '', choices: [] } }) as AdaptiveCardJson;
 }
 
 /** What the bot can do, with examples, in the user's language. */

@@ -73,6 +73,19 @@ export class TeamsNotifier implements Notifier {
     });
   }
 
+  expiryReminder(request: AccessRequest): Promise<void> {
+    return this.enqueue(request.id, () => this.sendExpiryReminder(request));
+  }
+
+  /** To the requester, in their chat and language: whose role ends, and when (UTC). */
+  private async sendExpiryReminder(request: AccessRequest): Promise<void> {
+    const conversation = this.options.store.getConversation(request.requester.id);
+    if (!conversation || request.expiresAt === undefined) return;
+    const endsAt = `${new Date(request.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const text = messagesFor(conversation.locale).expiry.reminder(request.principal.displayName, request.role.name, request.subscription.name, endsAt);
+    await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
+  }
+
   private async sendApprovalCards(confirmed: AccessRequest): Promise<void> {
     const request = this.options.store.get(confirmed.id) ?? confirmed;
     const refresh = await this.refreshUserIds(request);
@@ -136,7 +149,10 @@ export class TeamsNotifier implements Notifier {
       const conversation = this.options.store.getConversation(userId);
       if (!conversation) return;
       const m = messagesFor(conversation.locale);
-      const text = `${m.card.title} — ${m.state[request.state]}. ${outcomeNote(request, conversation.locale)}`.trim();
+      const note = request.state === 'expired'
+        ? (request.outcome?.kind === 'already_existed' ? m.expiry.kept : m.expiry.removed)(request.principal.displayName, request.role.name, request.subscription.name)
+        : outcomeNote(request, conversation.locale);
+      const text = `${m.card.title} — ${m.state[request.state]}. ${note}`.trim();
       await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
     });
     await this.settle(sends, request, 'outcome message');

@@ -1,12 +1,7 @@
 // Understanding and resolving requests through the real HTTP endpoint: choices, suggestions, French, help, follow-ups.
 import { buttonsOf, cardOf, cardText, type CardJson } from '../support/fake-connector';
 import { startHarness, type Harness } from '../support/bot-harness';
-import { messageFrom, SAM } from '../support/teams-users';
-
-interface SubmitAction {
-  title?: string;
-  data?: { msteams?: { type?: string; text?: string; displayText?: string } };
-}
+import { actionFrom, ADA, messageFrom, SAM } from '../support/teams-users';
 
 describe('understanding and resolving a request', () => {
   let h: Harness;
@@ -18,11 +13,15 @@ describe('understanding and resolving a request', () => {
     const last = h.connector.to(SAM.conversationId).at(-1);
     return { text: last?.body.text ?? '', card: cardOf(last) };
   };
-  /** Clicking a choice button: Teams sends its messageBack text as a message from Sam. */
+  /** Clicking a choice button: an Action.Execute carrying only the choice's id; the answer comes as a new message. */
   const samClicks = async (card: CardJson | undefined, title: string) => {
-    const button = (card?.actions as SubmitAction[] | undefined)?.find((a) => a.title === title);
-    expect(button?.data?.msteams?.type).toBe('messageBack');
-    return samSays(button?.data?.msteams?.text ?? '');
+    const button = card?.actions?.find((a) => a.title === title);
+    expect(button?.type).toBe('Action.Execute');
+    expect(Object.keys(button?.data ?? {})).toEqual(['requestId']);
+    const clicked = await h.post(actionFrom(SAM, button?.verb ?? '', button?.data ?? {}, { serviceUrl: h.connector.serviceUrl }));
+    expect(clicked.status).toBe(200);
+    const last = h.connector.to(SAM.conversationId).at(-1);
+    return { text: last?.body.text ?? '', card: cardOf(last), clicked: clicked.body as { value?: CardJson } };
   };
 
   beforeEach(async () => {
@@ -114,5 +113,18 @@ describe('understanding and resolving a request', () => {
     expect(cardText(answer.card)).toContain('Azure access removal');
     expect(cardText(answer.card)).toContain('Bob Durand (bob@contoso.onmicrosoft.com)');
     expect(cardText(answer.card)).toContain('Role: Reader');
+  });
+
+  it('when a choice is clicked, then the choice card records it; a copy of the button clicked by someone else does nothing', async () => {
+    const choice = await samSays('give Alice Reader on Fabrikam Production');
+    const button = choice.card?.actions?.find((a) => a.title === 'Alice Smith');
+    const byAda = await h.post(actionFrom(ADA, 'choose', button?.data ?? {}, { serviceUrl: h.connector.serviceUrl }));
+    expect((byAda.body as { value?: unknown }).value).toBe('This button is not valid any more.');
+    const clicked = await samClicks(choice.card, 'Alice Smith');
+    expect(cardText(clicked.clicked.value)).toContain('✓ Alice Smith (alice.smith@fabrikam.onmicrosoft.com)');
+    expect(buttonsOf(clicked.clicked.value)).toEqual([]);
+    expect(cardText(clicked.card)).toContain('Alice Smith (alice.smith@fabrikam.onmicrosoft.com)');
+    const again = await h.post(actionFrom(SAM, 'choose', button?.data ?? {}, { serviceUrl: h.connector.serviceUrl }));
+    expect((again.body as { value?: unknown }).value).toBe('This button is not valid any more.');
   });
 });

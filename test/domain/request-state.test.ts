@@ -23,6 +23,7 @@ function request(state: RequestState, changes: Partial<AccessRequest> = {}): Acc
     requiredApprovals: 1,
     approvals: [],
     assignmentName: '22222222-2222-5222-8222-222222222222',
+    expiresAt: '2026-11-25T18:00:00.000Z',
     createdAt: '2026-11-25T09:00:00.000Z',
     updatedAt: '2026-11-25T09:00:00.000Z',
     ...changes,
@@ -50,6 +51,8 @@ const EVENTS: Record<string, RequestEvent> = {
   relationship_sent: { type: 'relationship_sent', url: 'https://admin.microsoft.com/x' },
   relationship_accepted: { type: 'relationship_accepted' },
   relationship_reminded: { type: 'relationship_reminded' },
+  remind: { type: 'remind' },
+  expire: { type: 'expire' },
 };
 
 /** The allowed moves; every pair not listed here must be refused. */
@@ -76,6 +79,8 @@ const ALLOWED: Record<string, RequestState> = {
   'provisioning|start_provisioning|system': 'provisioning',
   'provisioning|provisioned|system': 'active',
   'provisioning|provisioning_failed|system': 'failed',
+  'active|remind|system': 'active',
+  'active|expire|system': 'expired',
 };
 
 const cases = REQUEST_STATES.flatMap((state) => Object.keys(EVENTS).flatMap((event) => (Object.keys(ACTORS) as ActorKind[]).map((actor) => [state, event, actor] as const)));
@@ -102,6 +107,17 @@ describe('transition', () => {
     expect(transition(first.request, { type: 'approve' }, ACTORS.approver, NOW)).toMatchObject({ ok: false, reason: 'already_voted' });
     const second = transition(first.request, { type: 'approve' }, { kind: 'user', user: user(3), isApprover: true }, NOW);
     expect(second).toMatchObject({ ok: true, request: { state: 'approved' } });
+  });
+
+  it('when access is time-bound, then the reminder is recorded once and only time-bound access expires', () => {
+    const reminded = transition(request('active'), { type: 'remind' }, ACTORS.system, NOW);
+    expect(reminded).toMatchObject({ ok: true, request: { state: 'active', reminderSentAt: NOW.toISOString() } });
+    if (!reminded.ok) throw new Error('reminder refused');
+    expect(transition(reminded.request, { type: 'remind' }, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+    expect(transition(reminded.request, { type: 'expire' }, ACTORS.system, NOW)).toMatchObject({ ok: true, request: { state: 'expired' } });
+    const permanent = request('active', { expiresAt: undefined });
+    expect(transition(permanent, { type: 'remind' }, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+    expect(transition(permanent, { type: 'expire' }, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
   });
 
   it('when the customer has no relationship yet, then Confirm waits for it, a reminder goes once, and acceptance starts the approval window', () => {

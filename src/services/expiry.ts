@@ -1,0 +1,129 @@
+// Time-bound access: reminds the requester once before the end, removes the role assignment at the end, and
+// survives restarts (a sweep at start and on an interval reads what is due from the store).
+import type { AccessRequest } from '../domain/access-request';
+import type { RequestId } from '../domain/ids';
+import { transition } from '../domain/request-state';
+import type { RequestStore } from '../store/request-store';
+import type { Clock } from './clock';
+import type { Notifier } from './notifier';
+import type { AzureRbacGateway } from './ports';
+
+export const DEFAULT_EXPIRY_REMINDER_BEFORE_MS = 60 * 60_000;
+export const DEFAULT_EXPIRY_SWEEP_INTERVAL_MS = 60_000;
+
+export interface ExpiryDependencies {
+  readonly store: RequestStore;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  readonly rbac: AzureRbacGateway;
+  /** How long before the end the requester is reminded; default one hour. 0 turns reminders off. */
+  readonly reminderBeforeInMs?: number;
+  /** A removal that failed (ARM refused or did not answer): logged, and tried again at the next sweep. */
+  readonly onError: (error: unknown, requestId?: RequestId) => void;
+}
+
+export interface SweepResult {
+  readonly reminded: number;
+  readonly expired: number;
+  /** Removals that failed this time (they stay `active` and are tried again next sweep). */
+  readonly failed: number;
+}
+
+const SYSTEM = { kind: 'system' } as const;
+
+export class ExpiryService {
+  private current: Promise<SweepResult> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: ExpiryDependencies) {}
+
+  /** Sweeps now (what fell due while the bot was down) and then every `intervalInMs`; the timer never keeps the process alive. */
+  start(intervalInMs: number = DEFAULT_EXPIRY_SWEEP_INTERVAL_MS): void {
+    if (this.timer) return;
+    const sweep = () => void this.sweep().catch((error: unknown) => this.deps.onError(error));
+    sweep();
+    this.timer = setInterval(sweep, intervalInMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.current;
+  }
+
+  /** One pass over the active time-bound requests: removals due, then reminders due. One pass at a time. */
+  sweep(): Promise<SweepResult> {
+    this.current ??= this.sweepOnce().finally(() => {
+      this.current = undefined;
+    });
+    return this.current;
+  }
+
+  private async sweepOnce(): Promise<SweepResult> {
+    const now = this.deps.clock.now().getTime();
+    const lead = this.deps.reminderBeforeInMs ?? DEFAULT_EXPIRY_REMINDER_BEFORE_MS;
+    const timeBound = this.deps.store.listByState(['active']).filter((r) => r.expiresAt !== undefined);
+    let reminded = 0;
+    let expired = 0;
+    let failed = 0;
+    for (const request of timeBound) {
+      const end = Date.parse(request.expiresAt ?? '');
+      if (Number.isNaN(end)) continue;
+      try {
+        if (end <= now) {
+          if (await this.expire(request)) expired += 1;
+          else failed += 1;
+        } else if (lead > 0 && end - lead <= now && request.reminderSentAt === undefined) {
+          if (await this.remind(request)) reminded += 1;
+        }
+      } catch (error: unknown) {
+        // One bad request does not stop the sweep.
+        this.deps.onError(error, request.id);
+        failed += 1;
+      }
+    }
+    return { reminded, expired, failed };
+  }
+
+  /** DELETE first, then the state: a crash in between deletes again (ARM answers 204) and then records. */
+  private async expire(request: AccessRequest): Promise<boolean> {
+    // "Already had it": the assignment is not ours (the person had the role before), so it is left in place.
+    const ours = request.outcome?.kind !== 'already_existed';
+    let removed = false;
+    if (ours) {
+      try {
+        removed = await this.deps.rbac.deleteRoleAssignment(request.customer.tenantId, request.scope, request.assignmentName);
+      } catch (error: unknown) {
+        this.deps.onError(error, request.id);
+        return false;
+      }
+    }
+    const next = transition(request, { type: 'expire' }, SYSTEM, this.deps.clock.now());
+    if (!next.ok || !this.deps.store.update(next.request)) return false;
+    this.deps.store.appendAudit({
+      requestId: request.id,
+      event: 'expired',
+      actor: 'system',
+      at: next.request.updatedAt,
+      detail: {
+        expiresAt: request.expiresAt,
+        assignmentName: request.assignmentName,
+        scope: request.scope,
+        // removed false with ours true: it was already gone (ARM 204).
+        removed,
+        ...(ours ? {} : { keptPreExistingAssignment: request.outcome?.kind === 'already_existed' ? (request.outcome.assignmentId ?? true) : true }),
+      },
+    });
+    await this.deps.notifier.requestChanged(next.request);
+    return true;
+  }
+
+  /** Recorded before it is sent, so that two bot instances never both remind (at most once). */
+  private async remind(request: AccessRequest): Promise<boolean> {
+    const next = transition(request, { type: 'remind' }, SYSTEM, this.deps.clock.now());
+    if (!next.ok || !this.deps.store.update(next.request)) return false;
+    await this.deps.notifier.expiryReminder(next.request);
+    return true;
+  }
+}
