@@ -11,19 +11,34 @@ export function normalize(text: string): string {
     .trim();
 }
 
+/** One row of the edit-distance table, reused across calls (no allocation per comparison). */
+let levenshteinRow = new Int32Array(64);
+
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  if (a.length === 0 || b.length === 0) return a.length + b.length;
+  if (levenshteinRow.length <= b.length) levenshteinRow = new Int32Array(b.length * 2 + 1);
+  const row = levenshteinRow;
+  for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
+    let previous = row[0] as number;
     row[0] = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const current = row[j] as number;
+      const substitute = previous + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const insertOrDelete = Math.min(current, row[j - 1] as number) + 1;
+      row[j] = substitute < insertOrDelete ? substitute : insertOrDelete;
       previous = current;
     }
   }
-  return row[b.length] ?? 0;
+  return row[b.length] as number;
+}
+
+/** Whether `a` and `b` are at most `budget` edits apart; the length difference alone often answers without the table. */
+export function withinEdits(a: string, b: string, budget: number): boolean {
+  if (Math.abs(a.length - b.length) > budget) return false;
+  return levenshtein(a, b) <= budget;
 }
 
 /** A word this long may stand for any word it starts ("prod" → "Production"); shorter ones must be whole. */
@@ -52,10 +67,10 @@ export function scoreNormalized(q: string, queryWords: readonly string[], n: str
       ? 0.9
       : word.length >= MIN_PREFIX && nameWords.some((w) => w.startsWith(word))
         ? 0.75
-        : nameWords.some((w) => Math.abs(w.length - word.length) <= 2 && levenshtein(w, word) <= typoBudget(Math.max(w.length, word.length)))
+        : nameWords.some((w) => withinEdits(w, word, typoBudget(Math.max(w.length, word.length))))
           ? 0.6
           : 0;
-    if (s === 0) return levenshtein(q, n) <= typoBudget(Math.max(q.length, n.length)) ? 0.6 : 0;
+    if (s === 0) return withinEdits(q, n, typoBudget(Math.max(q.length, n.length))) ? 0.6 : 0;
     score = Math.min(score, s);
   }
   return score;

@@ -89,7 +89,8 @@ export function readTarget(phrase: string): TargetReading[] {
   if (namedAfter?.[1] && namedAfter[2]) return [withSubscription(namedAfter[1], namedAfter[2])];
 
   // French: "abonnement prod de Contoso", "abonnement de Contoso", "prod chez Contoso"; English "prod of Contoso".
-  const subOnlyOf = new RegExp(`^${SUB_WORD}\\s+(?:de|du|d'|des|chez|of|for|at)\\s*(.+)$`, 'i').exec(text);
+  // The linking word must be whole: "abonnement Dev de X" is not "abonnement de" + "v de X".
+  const subOnlyOf = new RegExp(`^${SUB_WORD}\\s+(?:(?:de|du|des|chez|of|for|at)\\s+|d'\\s*)(.+)$`, 'i').exec(text);
   if (subOnlyOf?.[1]) return [{ customer: trimTarget(subOnlyOf[1]) }];
   const stripped = text.replace(new RegExp(`^${SUB_WORD}\\s+`, 'i'), '');
   const deForm = /^(.+?)(?:\s+(?:de|du|des|chez|of|at)\s+|\s+d')(.+)$/i.exec(stripped);

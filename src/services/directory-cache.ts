@@ -66,6 +66,8 @@ export interface DirectoryCacheDependencies {
 }
 
 const MINUTE = 60_000;
+/** Distinct role name lists whose index is kept for reuse. */
+const MAX_ROLE_NAME_LISTS = 200;
 
 export class DirectoryCache {
   private readonly customerIndex: TtlCache<NameIndex<Customer>>;
@@ -73,6 +75,8 @@ export class DirectoryCache {
   private readonly roleIndexes: TtlCache<NameIndex<RoleDefinition>>;
   private readonly userLookups: TtlCache<DirectoryUser[]>;
   private readonly delegated: TtlCache<boolean>;
+  /** Role name lists seen (most subscriptions share one or a few) → an index to reuse for another list with the same names. */
+  private readonly roleNameIndexes = new Map<string, NameIndex<RoleDefinition>>();
 
   constructor(
     private readonly deps: DirectoryCacheDependencies,
@@ -97,7 +101,24 @@ export class DirectoryCache {
 
   /** Role definitions at the subscription, indexed by role name. */
   roles(tenant: TenantId, subscriptionId: SubscriptionId): Promise<NameIndex<RoleDefinition>> {
-    return this.roleIndexes.get(`${tenant.toLowerCase()}/${subscriptionId.toLowerCase()}`, async () => new NameIndex(await this.deps.rbac.listRoleDefinitions(tenant, subscriptionId), (r) => [r.roleName]));
+    return this.roleIndexes.get(`${tenant.toLowerCase()}/${subscriptionId.toLowerCase()}`, async () => this.roleIndexOf(await this.deps.rbac.listRoleDefinitions(tenant, subscriptionId)));
+  }
+
+  /**
+   * Every subscription lists the same built-in roles (with its own ids) and a few custom ones: an index is built once
+   * per distinct list of names and reused over each subscription's own definitions.
+   */
+  private roleIndexOf(roles: RoleDefinition[]): NameIndex<RoleDefinition> {
+    const names = JSON.stringify(roles.map((r) => r.roleName));
+    const known = this.roleNameIndexes.get(names);
+    if (known) return known.withItems(roles);
+    const index = new NameIndex(roles, (r) => [r.roleName]);
+    this.roleNameIndexes.set(names, index);
+    if (this.roleNameIndexes.size > MAX_ROLE_NAME_LISTS) {
+      const oldest = this.roleNameIndexes.keys().next().value;
+      if (oldest !== undefined) this.roleNameIndexes.delete(oldest);
+    }
+    return index;
   }
 
   findUsers(tenant: TenantId, text: string): Promise<DirectoryUser[]> {

@@ -57,13 +57,14 @@ export class RequestResolver {
     const index = await this.cache.customers();
     const reached = new Map<string, ResolvedTarget>();
     let subscriptionFailure: ResolutionFailure | undefined;
-    let customerAmbiguity: ResolutionFailure | undefined;
+    // Built only if it is the answer: a one-word reading ("Blue") can be ambiguous among a twentieth of all customers.
+    let customerAmbiguity: (() => ResolutionFailure) | undefined;
     let customerMiss: { reading: TargetReading; suggestions: Customer[] } | undefined;
     for (const reading of request.targets) {
       if (!reading.customer) continue;
-      const customerPick = pickOne(index.search(reading.customer));
+      const customerPick = index.pick(reading.customer);
       if (customerPick.kind === 'many') {
-        customerAmbiguity ??= {
+        customerAmbiguity ??= () => ({
           kind: 'ambiguous',
           locale,
           what: 'customer',
@@ -73,7 +74,7 @@ export class RequestResolver {
             detail: c.domain,
             text: renderRequest({ ...request, targets: [{ ...reading, customer: c.domain }] }),
           })),
-        };
+        });
         continue;
       }
       if (customerPick.kind === 'none') {
@@ -124,7 +125,7 @@ export class RequestResolver {
       };
     }
     if (subscriptionFailure) return { ok: false, failure: subscriptionFailure };
-    if (customerAmbiguity) return { ok: false, failure: customerAmbiguity };
+    if (customerAmbiguity) return { ok: false, failure: customerAmbiguity() };
     const miss = customerMiss ?? { reading: request.targets[0] ?? { customer: '' }, suggestions: [] };
     // The longest reading names the customer as written ("Contso prod" → "Contso" is what is unknown).
     const named = request.targets.find((r) => r.subscription === undefined)?.customer ?? miss.reading.customer;
