@@ -2,7 +2,7 @@
 import { rootCertificates } from 'node:tls';
 import {
   bearerTokenAuthenticationPolicy, createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
-  isRestError, type HttpClient, type PipelineRetryOptions, type TlsSettings,
+  isRestError, type HttpClient, type HttpHeaders, type PipelineRetryOptions, type TlsSettings,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import type { z } from 'zod';
@@ -44,6 +44,28 @@ export function trimBaseUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/**
+ * How long a throttled or unavailable service asks callers to wait: retry-after-ms / x-ms-retry-after-ms (ms), else
+ * Retry-After in seconds or as an HTTP date (what the pipeline's own throttling retry reads); undefined when it says nothing.
+ */
+export function retryAfterInMs(headers: HttpHeaders, now: number = Date.now()): number | undefined {
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = headers.get(name);
+    if (value !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.ceil(Number(value));
+  }
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** The status and Retry-After travel on the error, so that callers who poll can respect a 429 (or a 503 that says when). */
+function answerDetails(response: { readonly status: number; readonly headers: HttpHeaders }): { statusCode: number; retryAfterInMs?: number } {
+  const wait = retryAfterInMs(response.headers);
+  return { statusCode: response.status, ...(wait === undefined ? {} : { retryAfterInMs: wait }) };
+}
+
 export function createRestClient(options: RestClientOptions): RestClient {
   const pipeline = createPipelineFromOptions({
     retryOptions: options.retryOptions,
@@ -66,19 +88,21 @@ export function createRestClient(options: RestClientOptions): RestClient {
       response = await pipeline.sendRequest(httpClient, request);
     } catch (error: unknown) {
       const detail = isRestError(error) ? `${error.code ?? 'RestError'}: ${error.message}` : String(error);
-      throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} failed: ${detail}`, { cause: error });
+      const answer = isRestError(error) && error.response ? answerDetails(error.response) : {};
+      throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} failed: ${detail}`, { cause: error, ...answer });
     }
     const text = response.bodyAsText ?? '';
+    const answered = answerDetails(response);
     let parsed: unknown = undefined;
     if (text.length > 0) {
       try {
         parsed = JSON.parse(text);
       } catch (error: unknown) {
-        throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery}: answer ${response.status} is not JSON`, { cause: error });
+        throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery}: answer ${response.status} is not JSON`, { cause: error, ...answered });
       }
     }
     if ((response.status >= 200 && response.status < 300) || response.status === 404) return { status: response.status, body: parsed };
-    throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} answered ${response.status}: ${text.slice(0, 500)}`);
+    throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} answered ${response.status}: ${text.slice(0, 500)}`, answered);
   }
 
   return {

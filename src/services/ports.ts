@@ -128,10 +128,22 @@ export interface AzureRbacGateway {
   deleteRoleAssignment(customerTenant: TenantId, scope: string, name: string): Promise<boolean>;
 }
 
-/** Thrown by gateways for failures the caller cannot act on (network, 5xx after retries, malformed answers). */
+export interface CloudUnavailableErrorOptions {
+  readonly cause?: unknown;
+  /** The HTTP status the service answered with, when it answered. */
+  readonly statusCode?: number;
+  /** How long the service asked callers to wait before asking again (Retry-After on a 429 or 503), when it said. */
+  readonly retryAfterInMs?: number;
+}
+
+/** Thrown by gateways for failures the caller cannot act on (network, 5xx after retries, throttling, malformed answers). */
 export class CloudUnavailableError extends Error {
   override readonly name = 'CloudUnavailableError';
-  constructor(readonly service: 'PartnerCenter' | 'Graph' | 'ARM', message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly statusCode?: number;
+  readonly retryAfterInMs?: number;
+  constructor(readonly service: 'PartnerCenter' | 'Graph' | 'ARM', message: string, options: CloudUnavailableErrorOptions = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    if (options.statusCode !== undefined) this.statusCode = options.statusCode;
+    if (options.retryAfterInMs !== undefined) this.retryAfterInMs = options.retryAfterInMs;
   }
 }

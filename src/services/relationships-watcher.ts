@@ -9,7 +9,7 @@ import type { GdapGateway, RelationshipNotifier } from './relationships-ports';
 export interface RelationshipWatcherOptions {
   /** How often each customer's acceptance is checked: 5 minutes by default. */
   readonly pollIntervalInMs: number;
-  /** Backing off after failures and throttling (429) doubles the wait up to this: 1 hour by default. */
+  /** Backing off after failures and throttling (429) doubles the wait up to this (a longer Retry-After wins): 1 hour by default. */
   readonly maxPollIntervalInMs?: number;
   /** The requester is reminded once after this long without acceptance. */
   readonly reminderAfterInMs: number;
@@ -33,11 +33,13 @@ interface Backoff {
   readonly nextCheckAt: number;
 }
 
-/** Seconds to wait from a throttled answer's message ("answered 429 … Retry-After: 30"), when it says. */
-function retryAfterInMs(error: unknown): number | undefined {
-  if (!(error instanceof CloudUnavailableError) || !/\b429\b/.test(error.message)) return undefined;
-  const seconds = /retry-after\D{0,4}(\d+)/i.exec(error.message)?.[1];
-  return seconds ? Number(seconds) * 1000 : 60_000;
+/** A 429 that does not say how long to wait: wait this long. */
+const DEFAULT_THROTTLE_WAIT_IN_MS = 60_000;
+
+/** How long the service asked us to keep away: its Retry-After, or a minute for a 429 that does not say; else undefined. */
+function keepAwayInMs(error: unknown): number | undefined {
+  if (!(error instanceof CloudUnavailableError)) return undefined;
+  return error.retryAfterInMs ?? (error.statusCode === 429 ? DEFAULT_THROTTLE_WAIT_IN_MS : undefined);
 }
 
 /**
@@ -50,6 +52,11 @@ export class RelationshipWatcher {
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private readonly backoff = new Map<string, Backoff>();
+  /**
+   * A 429 (or a Retry-After) is about the partner's calls, not one customer: nothing more is asked of that service,
+   * for any customer, until this time.
+   */
+  private readonly keepAwayUntil = new Map<'PartnerCenter' | 'Graph', number>();
 
   constructor(
     private readonly deps: RelationshipWatcherDependencies,
@@ -122,8 +129,10 @@ export class RelationshipWatcher {
   private async isAccepted(key: string, request: AccessRequest, now: number): Promise<boolean | undefined> {
     const state = this.backoff.get(key);
     if (state && state.nextCheckAt > now) return undefined;
+    const relationshipId = request.relationship?.relationshipId;
+    const service = relationshipId && this.deps.gdap ? 'Graph' : 'PartnerCenter';
+    if ((this.keepAwayUntil.get(service) ?? 0) > now) return undefined;
     try {
-      const relationshipId = request.relationship?.relationshipId;
       let yes: boolean;
       if (relationshipId && this.deps.gdap) {
         yes = (await this.deps.gdap.getRelationship(relationshipId))?.status.toLowerCase() === 'active';
@@ -136,7 +145,9 @@ export class RelationshipWatcher {
     } catch (error) {
       const failures = (state?.failures ?? 0) + 1;
       const max = this.options.maxPollIntervalInMs ?? 3_600_000;
-      const wait = Math.max(retryAfterInMs(error) ?? 0, Math.min(max, this.options.pollIntervalInMs * 2 ** failures));
+      const keepAway = keepAwayInMs(error);
+      if (keepAway !== undefined) this.keepAwayUntil.set(service, now + keepAway);
+      const wait = Math.max(keepAway ?? 0, Math.min(max, this.options.pollIntervalInMs * 2 ** failures));
       this.backoff.set(key, { failures, nextCheckAt: now + wait });
       this.deps.onError?.(error, { requestId: request.id, customer: request.customer.tenantId });
       return undefined;
