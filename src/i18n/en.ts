@@ -65,14 +65,6 @@ export const en = {
     missingCustomer: 'Which customer is that subscription in? For example: "… of Contoso".',
     unclearDuration: (text: string) =>
       `I could not tell when "${text}" ends. Write it like "for 8 hours", "for 2 days" or "until 2025-06-30 18:00" (at most a year from now).`,
-    timeBound: (text: string, end: string) =>
-      `You asked for a time limit ("${text}", ending ${end}). Automatic removal at the end is not switched on yet, so the role would stay until someone removes it: cancel if that is not acceptable.`,
-    understoodRevoke: (user: string, role: string | undefined, where: string) =>
-      role ? `I understood: remove ${role} from ${user} on ${where}.` : `I understood: remove every role of ${user} on ${where}.`,
-    understoodList: (where: string, user?: string, role?: string) =>
-      `I understood: list ${role ? `who has ${role}` : user ? `what access ${user} has` : 'who has access'} on ${where}.`,
-    revokeNotAvailable: 'Removing roles from the chat is not switched on in this version, so nothing was changed. An admin agent can remove it in the Azure portal (Access control (IAM)).',
-    listNotAvailable: 'Listing access from the chat is not switched on in this version. An admin agent can see it in the Azure portal (Access control (IAM)).',
     statusNoneMine: 'You have no open requests.',
     statusNonePending: 'Nothing is waiting for approval.',
     statusMine: 'Your requests:',
@@ -122,6 +114,8 @@ export const en = {
     reject: 'Reject',
     commentPlaceholder: 'Comment (optional)',
     confirmPrompt: 'Is this right? Confirm to send it for approval.',
+    until: 'Until',
+    untilValue: (end: string) => `${end} — then I remove it`,
     approvePrompt: 'Please approve or reject this request.',
     privilegedNote: (user: string, customer: string, subscription: string) =>
       `${user} (${customer}) will be able to manage ${subscription} and decide who else has access to it.`,

@@ -66,13 +66,6 @@ export const fr: Messages = {
     missingCustomer: 'Chez quel client se trouve cet abonnement ? Par exemple : « … de Contoso ».',
     unclearDuration: (text) =>
       `Je ne sais pas quand « ${text} » se termine. Écrivez par exemple « pour 8 heures », « pour 2 jours » ou « jusqu'au 30/06/2025 18h » (un an au plus).`,
-    timeBound: (text, end) =>
-      `Vous avez demandé une durée limitée (« ${text} », jusqu'au ${end}). Le retrait automatique à l'échéance n'est pas encore activé : le rôle resterait jusqu'à ce que quelqu'un le retire. Annulez si cela ne convient pas.`,
-    understoodRevoke: (user, role, where) => (role ? `J'ai compris : retirer le rôle ${role} à ${user} sur ${where}.` : `J'ai compris : retirer tous les rôles de ${user} sur ${where}.`),
-    understoodList: (where, user, role) =>
-      `J'ai compris : lister ${role ? `qui a le rôle ${role}` : user ? `les accès de ${user}` : 'qui a accès'} sur ${where}.`,
-    revokeNotAvailable: 'Le retrait de rôles depuis la conversation n\'est pas activé dans cette version : rien n\'a été modifié. Un agent administrateur peut le retirer dans le portail Azure (Contrôle d\'accès (IAM)).',
-    listNotAvailable: 'La liste des accès depuis la conversation n\'est pas activée dans cette version. Un agent administrateur peut la consulter dans le portail Azure (Contrôle d\'accès (IAM)).',
     statusNoneMine: 'Vous n\'avez aucune demande en cours.',
     statusNonePending: 'Aucune demande n\'attend d\'approbation.',
     statusMine: 'Vos demandes :',
@@ -122,6 +115,8 @@ export const fr: Messages = {
     reject: 'Rejeter',
     commentPlaceholder: 'Commentaire (facultatif)',
     confirmPrompt: 'Est-ce correct ? Confirmez pour l\'envoyer en approbation.',
+    until: 'Jusqu\'au',
+    untilValue: (end) => `${end} — puis je le retire`,
     approvePrompt: 'Merci d\'approuver ou de rejeter cette demande.',
     privilegedNote: (user, customer, subscription) => `${user} (${customer}) pourra gérer ${subscription} et décider qui d'autre y a accès.`,
   },

@@ -33,9 +33,6 @@ export type IntakeResult =
   | {
       readonly kind: 'draft';
       readonly request: AccessRequest;
-      /** When a time-bound request should end (ISO 8601), and the words it came from. */
-      readonly expiresAt?: string;
-      readonly durationText?: string;
     }
   | { readonly kind: 'help'; readonly locale: Locale }
   | { readonly kind: 'not_understood'; readonly locale: Locale }
@@ -200,6 +197,8 @@ export class IntakeService {
     if (!policy.ok) return { ...refused, code: policy.code };
     const maxHours = policy.rule.maxDurationHours;
     if (maxHours !== undefined && expires && expires.getTime() - now.getTime() > maxHours * 3_600_000) return { ...refused, code: 'too_long', maxDurationHours: maxHours };
+    // Time-bound access: the end asked for, or the policy's maximum when the role has one and none was asked for.
+    const endsAt = expires ?? (maxHours !== undefined ? new Date(now.getTime() + maxHours * 3_600_000) : undefined);
     const at = now.toISOString();
     const id = requestId(this.deps.newId());
     const request: AccessRequest = {
@@ -207,6 +206,7 @@ export class IntakeService {
       version: 1,
       state: 'draft',
       action: 'grant',
+      ...(endsAt ? { expiresAt: endsAt.toISOString() } : {}),
       requester,
       locale,
       customer: { tenantId: customer.tenantId, name: customer.companyName },
@@ -224,7 +224,7 @@ export class IntakeService {
     };
     this.deps.store.insert(request);
     this.deps.store.appendAudit({ requestId: id, event: 'requested', actor: requester.id, at, detail: { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) } });
-    return { kind: 'draft', request, ...(expires && parsed.duration ? { expiresAt: expires.toISOString(), durationText: parsed.duration.text } : {}) };
+    return { kind: 'draft', request };
   }
 
   /** "send Northwind a relationship request": the invitation card alone (GDAP mode: a new relationship, locked for approval). */

@@ -136,9 +136,6 @@ export function createBot(options: BotOptions): Application<TurnState> {
     if (sent?.id && activity.conversation?.id) {
       store.addCardMessage({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
     }
-    if (result.expiresAt && result.durationText) {
-      await context.sendActivity(messagesFor(result.request.locale).resolve.timeBound(result.durationText, `${result.expiresAt.slice(0, 16).replace('T', ' ')} UTC`));
-    }
   }
 
   // A choice card's button: the server kept the rewritten request under the button's id; the clicker must be the
@@ -306,10 +303,6 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return m.resolve.ambiguous[result.what](result.text, result.within ?? '');
     case 'nothing_to_revoke':
       return m.revoke.nothing(result.user, result.role, result.where);
-    case 'list': {
-      const where = `${result.customer.companyName} / ${result.subscription.displayName}${result.resourceGroup ? ` / ${result.resourceGroup}` : ''}`;
-      return `${m.resolve.understoodList(where, result.user?.displayName, result.role?.roleName)} ${m.resolve.listNotAvailable}`;
-    }
     case 'policy_refused':
       return m.policy[result.code](result.role, result.customer, result.maxDurationHours ?? 0);
     case 'no_delegated_access':

@@ -69,6 +69,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     ...(request.scope.toLowerCase() !== `/subscriptions/${request.subscription.id}`.toLowerCase() ? [{ title: m.card.scope, value: request.scope.split('/').slice(3).join('/') }] : []),
     { title: m.card.requester, value: request.requester.name },
     ...(request.justification ? [{ title: m.card.justification, value: request.justification }] : []),
+    ...(request.action === 'grant' && request.expiresAt ? [{ title: m.card.until, value: m.card.untilValue(`${request.expiresAt.slice(0, 16).replace('T', ' ')} UTC`) }] : []),
     ...(request.requiredApprovals > 1 || request.approvals.length > 0
       ? [{ title: m.card.approvals, value: `${request.approvals.length}/${request.requiredApprovals}${request.approvals.length ? ` — ${request.approvals.map((v) => v.by.name).join(', ')}` : ''}` }]
       : []),
@@ -109,6 +110,8 @@ export function outcomeNote(request: AccessRequest, locale: Locale): string {
     case 'active':
       if (!outcome) return approvedBy;
       return `${outcome.kind === 'already_existed' ? m.outcome.alreadyExisted(user, role, subscription) : m.outcome.created(user, role, subscription)} ${approvedBy}`.trim();
+    case 'expired':
+      return m.expiry.removed(user, role, subscription);
     case 'revoked':
       if (outcome?.kind === 'removed') return `${m.revoke.removed(user, role, subscription)} ${approvedBy}`.trim();
       if (outcome?.kind === 'already_gone') return `${m.revoke.alreadyGone(user, role, subscription)} ${approvedBy}`.trim();
@@ -130,7 +133,7 @@ export function outcomeNote(request: AccessRequest, locale: Locale): string {
 
 function failureReason(code: string, locale: Locale): string {
   const reasons = messagesFor(locale).failureReason;
-  return code === 'AuthorizationFailed' || code === 'PrincipalNotFound' || code === 'RoleAssignmentLimitExceeded' ? reasons[code] : reasons.other;
+  return code in reasons ? reasons[code as keyof typeof reasons] : reasons.other;
 }
 
 /** While the customer's relationship is missing: what Confirm will do, then what the request waits for. */

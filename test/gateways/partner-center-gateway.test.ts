@@ -58,9 +58,8 @@ describe('PartnerCenterRestGateway', () => {
   });
 
   test('when asking for the relationship request, then the URL is exactly what Partner Center returned', async () => {
-    await expect(gateway.getRelationshipRequestUrl()).resolves.toBe(
-      'https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=7d4c9e21-5a3b-4f60-8e12-3c9b5a7d2f41&msppId=0&DAP=false#/BillingAccounts/partner-invitation',
-    );
+    // The sandbox's Partner Center returns a link to its own stand-in for the customer's admin center.
+    await expect(gateway.getRelationshipRequestUrl()).resolves.toBe(`${sandbox.url}/_sandbox/relationship/7d4c9e21-5a3b-4f60-8e12-3c9b5a7d2f41`);
   });
 
   test('when the gateway calls Partner Center, then its token is for the Partner Center audience in the partner tenant', async () => {
