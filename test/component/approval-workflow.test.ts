@@ -149,4 +149,15 @@ describe('the approval workflow', () => {
     await h.bot.idle();
     expect(buttonsOf(lastCardIn(ADA))).toEqual(['Approve', 'Reject']);
   });
+
+  it('when ARM is slow to answer, then the Approve click is answered at once with "granting…" and the outcome follows', async () => {
+    const requestId = await askAndConfirm('Contributor');
+    h.sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'delay', delayMs: 4000 });
+    const approved = await click(ADA, 'approve', { requestId });
+    expect(shown(approved)).toContain('Approved — granting the role…');
+    expect(assignmentsForAlice('Contributor')).toHaveLength(0);
+    await h.bot.idle();
+    expect(assignmentsForAlice('Contributor')).toHaveLength(1);
+    expect(textsTo(SAM).some((t) => t.includes('Done: Alice Martin now has Contributor'))).toBe(true);
+  });
 });
