@@ -85,6 +85,8 @@ export interface AccessRequest {
     /** Revoke: the assignment was deleted, or was already gone when the bot came to delete it. */
     | { readonly kind: 'removed' }
     | { readonly kind: 'already_gone' };
+  /** An extension: the earlier request whose assignment (same name) this one keeps for longer. */
+  readonly extendsRequestId?: string;
   /** Time-bound access: when the bot removes the assignment (ISO 8601). Absent: the role stays until removed. */
   readonly expiresAt?: string;
   /** When the "ends soon" reminder went out (sent once). */

@@ -48,6 +48,8 @@ export type ParsedMessage =
   | RevokeRequest
   | ListRequest
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending' }
+  /** "extend Alice's access by 4 hours": a time-bound grant in force, kept for longer (a new request, same approvals). */
+  | { readonly kind: 'extend'; readonly locale: Locale; readonly principal: string; readonly duration: Duration; readonly targets: readonly TargetReading[] }
   /** "history of Contoso prod": every request the bot handled on that subscription. */
   | ({ readonly kind: 'history'; readonly locale: Locale } & TargetPhrase)
   | { readonly kind: 'help'; readonly locale: Locale }
@@ -350,6 +352,8 @@ function readingsOf(target: string): readonly TargetReading[] {
   return readTarget(target);
 }
 
+const EXTEND_EN = /^extend\s+(.+?)'s?\s+(?:access|role|rights)(?:\s+(?:on|to)\s+(.+?))?\s+(?:by|for)\s+(?:another\s+|an?\s+extra\s+|more\s+)?(.+)$/i;
+const EXTEND_FR = /^prolonge[rz]?\s+l'acc[eè]s\s+(?:de\s+|d')(.+?)(?:\s+sur\s+(.+?))?\s+(?:de|pour)\s+(.+)$/i;
 const MANAGE_EN = /^(?:let|allow)\s+(.+?)\s+(?:to\s+)?manage\s+(?:their|its|her|his)\s+(?:own\s+)?(.+?)(?:\s+(?:azure\s+)?subscription)?$/i;
 const MANAGE_FR = /^(?:laisse|laissez|permets?\s+à|permettez\s+à)\s+(.+?)\s+(?:de\s+)?g[ée]rer\s+(?:son|sa|leur)\s+(?:propre\s+)?(?:abonnement\s+)?(.+)$/i;
 /** "make Contoso's admin bob@contoso.com Owner of prod" */
@@ -373,6 +377,13 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   const relationship = RELATIONSHIP_EN.exec(text) ?? RELATIONSHIP_EN_TO.exec(text) ?? RELATIONSHIP_FR.exec(text);
   const relationshipCustomer = (relationship?.[1] ?? relationship?.[2])?.replace(/'s$/i, '').replace(/^(?:the\s+)?customer\s+/i, '').trim();
   if (relationshipCustomer) return { kind: 'relationship_request', locale: RELATIONSHIP_FR.test(text) ? 'fr' : locale, customer: relationshipCustomer };
+
+  const extend = EXTEND_EN.exec(text) ?? EXTEND_FR.exec(text);
+  if (extend?.[1] && extend[3]) {
+    const extendLocale = EXTEND_FR.test(text) ? 'fr' : locale;
+    const { duration } = extractDuration(`${extendLocale === 'fr' ? 'pour' : 'for'} ${extend[3]}`);
+    if (duration) return { kind: 'extend', locale: extendLocale, principal: extend[1], duration, targets: extend[2] ? readingsOf(extend[2]) : [] };
+  }
 
   // Customer self-management: the customer's own user becomes Owner of their subscription (Owner policy applies).
   const manage = MANAGE_EN.exec(text) ?? MANAGE_FR.exec(text);

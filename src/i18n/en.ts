@@ -29,6 +29,10 @@ export const en = {
     justification_required: (role: string, customer: string, _hours: number) => `${role} on ${customer} needs a justification: ask again with "because …" at the end.`,
     too_long: (role: string, customer: string, hours: number) => `The partner's policy allows ${role} on ${customer} for at most ${hours} hours. Ask again with a shorter time.`,
   },
+  extend: {
+    nothing: (who: string) => `I found no time-bound access of "${who}" in force to extend. To give access again, ask for example "give ${who} Reader on Contoso prod for 8 hours".`,
+    several: (who: string) => `"${who}" has more than one time-bound access in force. Say which one, for example "extend ${who}'s access on Contoso prod by 4 hours".`,
+  },
   revoke: {
     nothing: (user: string, role: string | undefined, where: string) => `${user} has ${role ? `no ${role} role` : 'no role'} assigned on ${where}, so there is nothing to remove. Roles inherited from a higher scope are removed where they are assigned.`,
     title: 'Azure access removal',

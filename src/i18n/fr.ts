@@ -30,6 +30,10 @@ export const fr: Messages = {
     justification_required: (role, customer) => `Le rôle ${role} chez ${customer} doit être justifié : refaites la demande en ajoutant « parce que … » à la fin.`,
     too_long: (role, customer, hours) => `La politique du partenaire autorise le rôle ${role} chez ${customer} pour ${hours} heures au plus. Refaites la demande avec une durée plus courte.`,
   },
+  extend: {
+    nothing: (who) => `Je ne trouve aucun accès à durée limitée de « ${who} » en cours à prolonger. Pour redonner un accès, demandez par exemple « donne à ${who} le rôle Lecteur sur Contoso prod pour 8 heures ».`,
+    several: (who) => `« ${who} » a plusieurs accès à durée limitée en cours. Précisez lequel, par exemple « prolonge l'accès de ${who} sur Contoso prod de 4 heures ».`,
+  },
   revoke: {
     nothing: (user, role, where) => `${user} n'a ${role ? `pas le rôle ${role}` : 'aucun rôle'} attribué sur ${where} : il n'y a rien à retirer. Les rôles hérités d'une étendue supérieure se retirent là où ils sont attribués.`,
     title: 'Retrait d\'accès Azure',

@@ -74,7 +74,7 @@ export class ExpiryService {
         if (end <= now) {
           if (await this.expire(request)) expired += 1;
           else failed += 1;
-        } else if (lead > 0 && end - lead <= now && request.reminderSentAt === undefined) {
+        } else if (lead > 0 && end - lead <= now && request.reminderSentAt === undefined && !timeBound.some((other) => other.id !== request.id && other.assignmentName === request.assignmentName && Date.parse(other.expiresAt ?? '') > end)) {
           if (await this.remind(request)) reminded += 1;
         }
       } catch (error: unknown) {
@@ -89,7 +89,11 @@ export class ExpiryService {
   /** DELETE first, then the state: a crash in between deletes again (ARM answers 204) and then records. */
   private async expire(request: AccessRequest): Promise<boolean> {
     // "Already had it": the assignment is not ours (the person had the role before), so it is left in place.
-    const ours = request.outcome?.kind !== 'already_existed';
+    // Extended: a later request keeps the same assignment (same name) for longer, so this end removes nothing.
+    const extendedBy = this.deps.store
+      .listByState(['active'])
+      .find((other) => other.id !== request.id && other.assignmentName === request.assignmentName && (other.expiresAt === undefined || Date.parse(other.expiresAt) > Date.parse(request.expiresAt ?? '')));
+    const ours = request.outcome?.kind !== 'already_existed' && !extendedBy;
     let removed = false;
     if (ours) {
       try {
@@ -112,10 +116,12 @@ export class ExpiryService {
         scope: request.scope,
         // removed false with ours true: it was already gone (ARM 204).
         removed,
-        ...(ours ? {} : { keptPreExistingAssignment: request.outcome?.kind === 'already_existed' ? (request.outcome.assignmentId ?? true) : true }),
+        ...(extendedBy ? { extendedBy: extendedBy.id } : {}),
+        ...(ours || extendedBy ? {} : { keptPreExistingAssignment: request.outcome?.kind === 'already_existed' ? (request.outcome.assignmentId ?? true) : true }),
       },
     });
-    await this.deps.notifier.requestChanged(next.request);
+    // An extended request ends quietly: the extension's card and messages are the live ones.
+    if (!extendedBy) await this.deps.notifier.requestChanged(next.request);
     return true;
   }
 

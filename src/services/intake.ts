@@ -3,6 +3,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
 import { endOf } from '../domain/durations';
 import { requestId } from '../domain/ids';
+import { matchScore } from '../domain/matching';
 import { renderRequest } from '../domain/render-request';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
 import type { RequestStore } from '../store/request-store';
@@ -40,6 +41,7 @@ export type IntakeResult =
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
   | { readonly kind: 'nothing_to_revoke'; readonly locale: Locale; readonly user: string; readonly role?: string; readonly where: string }
+  | { readonly kind: 'nothing_to_extend'; readonly locale: Locale; readonly principal: string; readonly several: boolean }
   | ({ readonly kind: 'list'; readonly locale: Locale; readonly user?: DirectoryUser; readonly role?: RoleDefinition } & ResolvedScope)
   | ({ readonly kind: 'history'; readonly locale: Locale; readonly requests: readonly AccessRequest[] } & ResolvedScope)
   | ResolutionFailure
@@ -132,6 +134,8 @@ export class IntakeService {
         }
         case 'status':
           return { kind: 'status', locale: parsed.locale, which: parsed.which, requests: this.statusOf(parsed.which, requester) };
+        case 'extend':
+          return await this.extend(parsed, text, requester, options);
         case 'relationship_request':
           return await this.relationshipRequest(parsed.locale, parsed.customer, requester);
         case 'missing':
@@ -250,6 +254,57 @@ export class IntakeService {
     if (!access.ok) return { ok: false, result: access.failure };
     const { customer, subscription } = target.value;
     return { ok: true, value: { customer, subscription, scope: scopeOf(target.value, parsed.resourceGroup), ...(parsed.resourceGroup ? { resourceGroup: parsed.resourceGroup } : {}) } };
+  }
+
+  /**
+   * "extend Alice's access by 4 hours": the one time-bound grant of that person in force (optionally on a target)
+   * becomes a new request for the same assignment (same name, so ARM keeps one assignment) ending later.
+   */
+  private async extend(parsed: Extract<ParsedMessage, { kind: 'extend' }>, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
+    const { locale } = parsed;
+    const now = this.deps.clock.now();
+    const wanted = parsed.targets[0];
+    const candidates = this.deps.store
+      .listByState(['active'])
+      .filter((r) => r.action === 'grant' && r.expiresAt !== undefined && Date.parse(r.expiresAt) > now.getTime())
+      .filter((r) => Math.max(matchScore(parsed.principal, r.principal.displayName), matchScore(parsed.principal, r.principal.userPrincipalName)) >= 0.75)
+      .filter((r) => !wanted || (matchScore(wanted.customer, r.customer.name) >= 0.75 && (!wanted.subscription || matchScore(wanted.subscription, r.subscription.name) >= 0.75 || wanted.subscription.toLowerCase() === r.subscription.id.toLowerCase())));
+    const [current] = candidates;
+    if (!current || candidates.length > 1) return { kind: 'nothing_to_extend', locale, principal: parsed.principal, several: candidates.length > 1 };
+    const base = new Date(Math.max(now.getTime(), Date.parse(current.expiresAt ?? '')));
+    const end = endOf(parsed.duration, parsed.duration.kind === 'for' ? base : now, options.utcOffsetMinutes ?? 0);
+    if (!end) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
+    const customer = { tenantId: current.customer.tenantId, name: current.customer.name };
+    const policy = await this.deps.access.checkRequest(requester, current.role.name, customer, current.justification ?? `extension of ${current.id}`);
+    if (!policy.ok) return { kind: 'policy_refused', locale, code: policy.code, role: current.role.name, customer: customer.name };
+    const maxHours = policy.rule.maxDurationHours;
+    if (maxHours !== undefined && end.getTime() - now.getTime() > maxHours * 3_600_000) return { kind: 'policy_refused', locale, code: 'too_long', role: current.role.name, customer: customer.name, maxDurationHours: maxHours };
+    const at = now.toISOString();
+    const id = requestId(this.deps.newId());
+    const request: AccessRequest = {
+      id,
+      version: 1,
+      state: 'draft',
+      action: 'grant',
+      requester,
+      locale,
+      customer: current.customer,
+      subscription: current.subscription,
+      scope: current.scope,
+      principal: current.principal,
+      role: current.role,
+      ...(current.justification ? { justification: current.justification } : {}),
+      requiredApprovals: policy.rule.approvals,
+      approvals: [],
+      assignmentName: current.assignmentName,
+      extendsRequestId: current.id,
+      expiresAt: end.toISOString(),
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.deps.store.insert(request);
+    this.deps.store.appendAudit({ requestId: id, event: 'extension_requested', actor: requester.id, at, detail: { text, extends: current.id, expiresAt: request.expiresAt } });
+    return { kind: 'draft', request };
   }
 
   /** "remove Bob's Reader on Contoso prod": the assignment in force there becomes a revoke draft, through approval. */

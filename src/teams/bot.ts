@@ -301,6 +301,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       break;
     case 'ambiguous':
       return m.resolve.ambiguous[result.what](result.text, result.within ?? '');
+    case 'nothing_to_extend':
+      return result.several ? m.extend.several(result.principal) : m.extend.nothing(result.principal);
     case 'nothing_to_revoke':
       return m.revoke.nothing(result.user, result.role, result.where);
     case 'policy_refused':

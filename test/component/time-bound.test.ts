@@ -42,4 +42,39 @@ describe('time-bound access', () => {
     expect(textsToSam().some((t) => t.includes('The time is up: I removed Reader from Alice Martin on Contoso Production.'))).toBe(true);
     expect(h.bot.store.get(requestId as never)?.state).toBe('expired');
   });
+
+  it('when time-bound access is extended and approved, then the first end removes nothing and the role goes at the new end', async () => {
+    await h.post(messageFrom(SAM, "give Alice Reader on Contoso's prod subscription for 8 hours", opts()));
+    const first = cardOf(h.connector.to(SAM.conversationId).at(-1))?.actions?.[0]?.data?.requestId;
+    await h.post(actionFrom(SAM, 'confirm', { requestId: first }, opts()));
+    await h.post(actionFrom(ADA, 'approve', { requestId: first }, opts()));
+    await h.bot.idle();
+
+    h.clock.advance(2 * 3600_000);
+    await h.post(messageFrom(SAM, "extend Alice's access by 4 hours", opts()));
+    const card = cardOf(h.connector.to(SAM.conversationId).at(-1));
+    expect(cardText(card)).toContain('Until: 2026-11-25 21:00 UTC — then I remove it');
+    const extension = card?.actions?.[0]?.data?.requestId;
+    await h.post(actionFrom(SAM, 'confirm', { requestId: extension }, opts()));
+    await h.post(actionFrom(ADA, 'approve', { requestId: extension }, opts()));
+    await h.bot.idle();
+    expect(alicesReader()).toHaveLength(1);
+
+    h.clock.advance(6 * 3600_000 + 60_000); // past the first end (17:00)
+    await h.bot.expiry.sweep();
+    await h.bot.idle();
+    expect(alicesReader()).toHaveLength(1);
+    expect(textsToSam().some((t) => t.includes('The time is up'))).toBe(false);
+
+    h.clock.advance(4 * 3600_000); // past the new end (21:00)
+    await h.bot.expiry.sweep();
+    await h.bot.idle();
+    expect(alicesReader()).toHaveLength(0);
+    expect(textsToSam().some((t) => t.includes('The time is up: I removed Reader from Alice Martin'))).toBe(true);
+  });
+
+  it('when there is no time-bound access to extend, then the agent is told so', async () => {
+    await h.post(messageFrom(SAM, "extend Bob's access by 4 hours", opts()));
+    expect(h.connector.to(SAM.conversationId).at(-1)?.body.text).toContain('I found no time-bound access of "Bob" in force to extend');
+  });
 });

@@ -47,3 +47,13 @@ describe('readTarget', () => {
     ]);
   });
 });
+
+describe('extensions', () => {
+  it.each([
+    ["extend Alice's access by 4 hours", 'en', 'Alice', 4],
+    ["extend Alice Martin's access on Contoso prod by another 2 hours", 'en', 'Alice Martin', 2],
+    ["prolonge l'accès d'Alice de 4 heures", 'fr', 'Alice', 4],
+  ] as const)('when the agent writes %j, then it is an extension of that person\'s access', (text, locale, principal, hours) => {
+    expect(parseMessage(text)).toMatchObject({ kind: 'extend', locale, principal, duration: { kind: 'for', amount: hours, unit: 'hour' } });
+  });
+});
