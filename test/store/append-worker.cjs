@@ -1,7 +1,8 @@
 // A second bot instance in miniature: loads the TypeScript store (transpiled on the fly) and appends audit entries
-// to a shared file from its own process. Usage: node append-worker.cjs <db path> <worker name> <count> <start at ms>
+// to a shared file from its own process. Usage: node append-worker.cjs <db path> <worker name> <count> <barrier dir> <workers>
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS script run by plain node: require is how it loads modules */
-const { readFileSync } = require('node:fs');
+const { readFileSync, readdirSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
 const ts = require('typescript');
 
 require.extensions['.ts'] = (module, filename) => {
@@ -13,12 +14,14 @@ require.extensions['.ts'] = (module, filename) => {
 };
 
 const { openSqliteStore } = require('../../src/store/sqlite-store.ts');
-const [path, name, count, startAt] = process.argv.slice(2);
+const [path, name, count, barrier, workers] = process.argv.slice(2);
 const store = openSqliteStore(path, { busyTimeoutInMs: 20000 });
-// Start together, so the appends of the processes really interleave.
-const wait = Number(startAt) - Date.now();
-if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+// Start together (a barrier, not a clock: loading can take seconds on a busy machine), so the appends interleave.
+writeFileSync(join(barrier, name), '');
+while (readdirSync(barrier).length < Number(workers)) pause(5);
 for (let i = 0; i < Number(count); i++) {
   store.appendAudit({ event: 'approval_recorded', actor: name, at: new Date().toISOString(), detail: { i } });
+  if (i % 10 === 9) pause(1); // give the others a turn at the lock now and then
 }
 store.close();

@@ -1,14 +1,16 @@
 // Several processes appending to one audit file (bot instances side by side) must keep one unbroken chain.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { tempStorePath } from './store-fixtures';
 
 const WORKER = join(__dirname, 'append-worker.cjs');
 
-function runWorker(path: string, name: string, count: number, startAt: number): Promise<void> {
+function runWorker(path: string, name: string, count: number, barrier: string, workers: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, path, name, String(count), String(startAt)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [WORKER, path, name, String(count), barrier, String(workers)], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', reject);
@@ -24,9 +26,10 @@ describe('concurrent audit appenders', () => {
       openSqliteStore(file.path).close();
       const names = ['bot-a', 'bot-b', 'bot-c', 'bot-d'];
       const perWorker = 150;
-      const startAt = Date.now() + 2000;
+      const barrier = mkdtempSync(join(tmpdir(), 'audit-barrier-'));
       // Act
-      await Promise.all(names.map((name) => runWorker(file.path, name, perWorker, startAt)));
+      await Promise.all(names.map((name) => runWorker(file.path, name, perWorker, barrier, names.length)));
+      rmSync(barrier, { recursive: true, force: true });
       // Assert
       const store = openSqliteStore(file.path);
       try {
