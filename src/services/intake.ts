@@ -1,4 +1,5 @@
 // Intake: a sales agent's message → parsed → resolved against Partner Center, Graph and ARM → a stored draft or a question.
+import { isRestError } from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
 import { endOf } from '../domain/durations';
@@ -174,7 +175,7 @@ export class IntakeService {
     if (!target.ok) return target.failure;
     // No delegated access yet: the request is drafted anyway, and after Confirm it waits for the customer's relationship.
     const access = await this.resolver.checkDelegatedAccess(target.value.customer, locale);
-    const needsRelationship = !access.ok && access.failure.kind === 'no_delegated_access';
+    let needsRelationship = !access.ok && access.failure.kind === 'no_delegated_access';
     if (!access.ok && !needsRelationship) return access.failure;
     let user;
     try {
@@ -185,13 +186,24 @@ export class IntakeService {
       return this.relationshipRequest(locale, target.value.customer.domain, requester);
     }
     if (!user.ok) return user.failure;
+    // Partner Center saying yes is not enough: if ARM refuses us on the subscription (401/403), we have no usable
+    // delegated access there either — unknown is not yes, so the customer gets the relationship request too.
+    let fromArm: Awaited<ReturnType<RequestResolver['resolveRole']>> | undefined;
+    if (!needsRelationship) {
+      try {
+        fromArm = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
+      } catch (error) {
+        if (!(isRestError(error) && (error.statusCode === 401 || error.statusCode === 403))) throw error;
+        needsRelationship = true;
+      }
+    }
     // ARM cannot be read before the relationship exists: built-in roles are known by their fixed GUIDs.
     const known = needsRelationship ? builtInRole(parsed.role, target.value.subscription.subscriptionId) : undefined;
-    const role = known
-      ? { ok: true as const, value: known }
-      : needsRelationship
-        ? { ok: false as const, failure: { kind: 'not_found' as const, locale, what: 'role' as const, text: parsed.role, within: `${target.value.subscription.displayName} (${BUILT_IN_ROLE_NAMES.slice(0, 5).join(', ')})`, suggestions: [] } }
-        : await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
+    const role =
+      fromArm ??
+      (known
+        ? { ok: true as const, value: known }
+        : { ok: false as const, failure: { kind: 'not_found' as const, locale, what: 'role' as const, text: parsed.role, within: `${target.value.subscription.displayName} (${BUILT_IN_ROLE_NAMES.slice(0, 5).join(', ')})`, suggestions: [] } });
     if (!role.ok) return role.failure;
 
     const { customer, subscription } = target.value;
