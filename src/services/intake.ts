@@ -3,7 +3,7 @@ import { isRestError } from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
 import { endOf } from '../domain/durations';
-import { requestId } from '../domain/ids';
+import { requestId, type RequestId } from '../domain/ids';
 import { matchScore } from '../domain/matching';
 import { renderRequest } from '../domain/render-request';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
@@ -215,32 +215,25 @@ export class IntakeService {
     if (maxHours !== undefined && expires && expires.getTime() - now.getTime() > maxHours * 3_600_000) return { ...refused, code: 'too_long', maxDurationHours: maxHours };
     // Time-bound access: the end asked for, or the policy's maximum when the role has one and none was asked for.
     const endsAt = expires ?? (maxHours !== undefined ? new Date(now.getTime() + maxHours * 3_600_000) : undefined);
-    const at = now.toISOString();
-    const id = requestId(this.deps.newId());
-    const request: AccessRequest = {
-      id,
-      version: 1,
-      state: 'draft',
-      action: 'grant',
-      ...(endsAt ? { expiresAt: endsAt.toISOString() } : {}),
-      requester,
-      locale,
-      customer: { tenantId: customer.tenantId, name: customer.companyName },
-      subscription: { id: subscription.subscriptionId, name: subscription.displayName },
-      scope: scopeOf(target.value, parsed.resourceGroup),
-      principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
-      role: { definitionId: role.value.id, name: role.value.roleName },
-      ...(justification ? { justification } : {}),
-      requiredApprovals: policy.rule.approvals,
-      approvals: [],
-      assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
-      ...(needsRelationship ? { relationship: { mode: this.deps.relationships?.mode ?? 'reseller' } } : {}),
-      createdAt: at,
-      updatedAt: at,
-    };
-    this.deps.store.insert(request);
-    this.deps.store.appendAudit({ requestId: id, event: 'requested', actor: requester.id, at, detail: { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) } });
-    return { kind: 'draft', request };
+    return this.saveDraft(
+      (id) => ({
+        action: 'grant',
+        ...(endsAt ? { expiresAt: endsAt.toISOString() } : {}),
+        requester,
+        locale,
+        customer: { tenantId: customer.tenantId, name: customer.companyName },
+        subscription: { id: subscription.subscriptionId, name: subscription.displayName },
+        scope: scopeOf(target.value, parsed.resourceGroup),
+        principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
+        role: { definitionId: role.value.id, name: role.value.roleName },
+        ...(justification ? { justification } : {}),
+        requiredApprovals: policy.rule.approvals,
+        assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
+        ...(needsRelationship ? { relationship: { mode: this.deps.relationships?.mode ?? 'reseller' } } : {}),
+      }),
+      'requested',
+      { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) },
+    );
   }
 
   /** "send Northwind a relationship request": the invitation card alone (GDAP mode: a new relationship, locked for approval). */
@@ -291,32 +284,25 @@ export class IntakeService {
     if (!policy.ok) return { kind: 'policy_refused', locale, code: policy.code, role: current.role.name, customer: customer.name };
     const maxHours = policy.rule.maxDurationHours;
     if (maxHours !== undefined && end.getTime() - now.getTime() > maxHours * 3_600_000) return { kind: 'policy_refused', locale, code: 'too_long', role: current.role.name, customer: customer.name, maxDurationHours: maxHours };
-    const at = now.toISOString();
-    const id = requestId(this.deps.newId());
-    const request: AccessRequest = {
-      id,
-      version: 1,
-      state: 'draft',
-      action: 'grant',
-      requester,
-      locale,
-      customer: current.customer,
-      subscription: current.subscription,
-      scope: current.scope,
-      principal: current.principal,
-      role: current.role,
-      ...(current.justification ? { justification: current.justification } : {}),
-      requiredApprovals: policy.rule.approvals,
-      approvals: [],
-      assignmentName: current.assignmentName,
-      extendsRequestId: current.id,
-      expiresAt: end.toISOString(),
-      createdAt: at,
-      updatedAt: at,
-    };
-    this.deps.store.insert(request);
-    this.deps.store.appendAudit({ requestId: id, event: 'extension_requested', actor: requester.id, at, detail: { text, extends: current.id, expiresAt: request.expiresAt } });
-    return { kind: 'draft', request };
+    return this.saveDraft(
+      () => ({
+        action: 'grant',
+        requester,
+        locale,
+        customer: current.customer,
+        subscription: current.subscription,
+        scope: current.scope,
+        principal: current.principal,
+        role: current.role,
+        ...(current.justification ? { justification: current.justification } : {}),
+        requiredApprovals: policy.rule.approvals,
+        assignmentName: current.assignmentName,
+        extendsRequestId: current.id,
+        expiresAt: end.toISOString(),
+      }),
+      'extension_requested',
+      { text, extends: current.id, expiresAt: end.toISOString() },
+    );
   }
 
   /** "remove Bob's Reader on Contoso prod": the assignment in force there becomes a revoke draft, through approval. */
@@ -362,28 +348,31 @@ export class IntakeService {
     // Taking access away is never forbidden, but it goes through the same approvals as granting that role.
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: roleName, customer: customer.companyName };
     const rule = this.deps.access.rule(roleName, { tenantId: customer.tenantId, name: customer.companyName });
+    return this.saveDraft(
+      () => ({
+        action: 'revoke',
+        requester,
+        locale,
+        customer: { tenantId: customer.tenantId, name: customer.companyName },
+        subscription: { id: subscription.subscriptionId, name: subscription.displayName },
+        scope: assignment.scope,
+        principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
+        role: { definitionId: assignment.roleDefinitionId, name: roleName },
+        requiredApprovals: rule.approvals,
+        assignmentName: assignment.name,
+      }),
+      'revoke_requested',
+      { text, assignment: assignment.id },
+    );
+  }
+
+  /** Stores a new draft (version 1, no votes yet) with its audit entry; `fields` gets the new id (for a derived name). */
+  private saveDraft(fields: (id: RequestId) => Omit<AccessRequest, 'id' | 'version' | 'state' | 'approvals' | 'createdAt' | 'updatedAt'>, event: string, detail: Record<string, unknown>): IntakeResult {
     const at = this.deps.clock.now().toISOString();
     const id = requestId(this.deps.newId());
-    const request: AccessRequest = {
-      id,
-      version: 1,
-      state: 'draft',
-      action: 'revoke',
-      requester,
-      locale,
-      customer: { tenantId: customer.tenantId, name: customer.companyName },
-      subscription: { id: subscription.subscriptionId, name: subscription.displayName },
-      scope: assignment.scope,
-      principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
-      role: { definitionId: assignment.roleDefinitionId, name: roleName },
-      requiredApprovals: rule.approvals,
-      approvals: [],
-      assignmentName: assignment.name,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const request: AccessRequest = { ...fields(id), id, version: 1, state: 'draft', approvals: [], createdAt: at, updatedAt: at };
     this.deps.store.insert(request);
-    this.deps.store.appendAudit({ requestId: id, event: 'revoke_requested', actor: requester.id, at, detail: { text, assignment: assignment.id } });
+    this.deps.store.appendAudit({ requestId: id, event, actor: request.requester.id, at, detail });
     return { kind: 'draft', request };
   }
 
