@@ -5,7 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import { CloudUnavailableError } from '../services/ports';
 import type { GdapGateway, GdapRelationship, NewGdapRelationship } from '../services/relationships-ports';
 import { forTenant } from './credentials';
-import { GRAPH_SCOPE } from './graph-directory-gateway';
+import { graphScopeFor } from './graph-directory-gateway';
 import { createRestClient, parseAnswer, type RestClient } from './rest-pipeline';
 
 const RELATIONSHIPS = '/v1.0/tenantRelationships/delegatedAdminRelationships';
@@ -43,7 +43,7 @@ export class GraphGdapGateway implements GdapGateway {
       service: 'Graph',
       baseUrl: options.endpoint,
       credential: forTenant(options.credential, options.partnerTenantId),
-      scope: GRAPH_SCOPE,
+      scope: graphScopeFor(options.endpoint),
       tlsCa: options.tlsCa,
       retryOptions: options.retryOptions,
     });

@@ -8,6 +8,20 @@ import { createRestClient, parseAnswer, sameOriginPath, type RestClient } from '
 import { forTenant } from './credentials';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/**
+ * The token scope for a Graph endpoint: a national cloud's own (https://graph.microsoft.us, https://dod-graph.microsoft.us,
+ * https://microsoftgraph.chinacloudapi.cn) for its Graph host; the public cloud's for anything else (a sandbox).
+ */
+export function graphScopeFor(endpoint: string): string {
+  let host = '';
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return GRAPH_SCOPE;
+  }
+  return /^(?:graph|dod-graph|microsoftgraph)\./.test(host) ? `https://${host}/.default` : GRAPH_SCOPE;
+}
 const SELECT = 'id,displayName,givenName,surname,userPrincipalName,mail,userType';
 const TOP = 50;
 /** Graph's largest page for directory object collections. */
@@ -78,7 +92,7 @@ export class GraphDirectoryGateway implements DirectoryGateway {
         service: 'Graph',
         baseUrl: this.options.endpoint,
         credential: forTenant(this.options.credential, tenant),
-        scope: GRAPH_SCOPE,
+        scope: graphScopeFor(this.options.endpoint),
         tlsCa: this.options.tlsCa,
         retryOptions: this.options.retryOptions,
       });

@@ -1,7 +1,7 @@
 // GraphDirectoryGateway against the sandbox: finding customer users by name, UPN, object id; OData escaping; $search header;
 // Entra group membership (transitive members with paging, checkMemberGroups in batches of 20).
 import { loadDefaultSeed, startSandbox, type RunningSandbox } from '../../src/sandbox';
-import { GraphDirectoryGateway } from '../../src/gateways/graph-directory-gateway';
+import { GraphDirectoryGateway, graphScopeFor } from '../../src/gateways/graph-directory-gateway';
 import { createSandboxCredential, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways/credentials';
 import { principalId, tenantId } from '../../src/domain/ids';
 import { GRAPH, rawCall } from '../sandbox/raw-client';
@@ -213,5 +213,17 @@ describe('GraphDirectoryGateway group membership paging', () => {
     expect(ids).toEqual(expect.arrayContaining([LEE, '5a0e0003-0000-4000-8000-000000001199']));
     const pages = big.requests.filter((r) => r.path.endsWith('/transitiveMembers/microsoft.graph.user'));
     expect(pages.map((r) => [r.query.$top, r.query.$select, r.query.$skiptoken !== undefined])).toEqual([['999', 'id', false], ['999', 'id', true]]);
+  });
+});
+
+describe('graphScopeFor', () => {
+  it.each([
+    ['https://graph.microsoft.com', 'https://graph.microsoft.com/.default'],
+    ['https://graph.microsoft.us', 'https://graph.microsoft.us/.default'],
+    ['https://dod-graph.microsoft.us/', 'https://dod-graph.microsoft.us/.default'],
+    ['https://microsoftgraph.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn/.default'],
+    ['https://127.0.0.1:8443', 'https://graph.microsoft.com/.default'],
+  ])('when Graph is at %s, then tokens are asked for %s', (endpoint, scope) => {
+    expect(graphScopeFor(endpoint)).toBe(scope);
   });
 });
