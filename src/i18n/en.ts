@@ -69,12 +69,7 @@ export const en = {
     missingCustomer: 'Which customer is that subscription in? For example: "… of Contoso".',
     unclearDuration: (text: string) =>
       `I could not tell when "${text}" ends. Write it like "for 8 hours", "for 2 days" or "until 2025-06-30 18:00" (at most a year from now).`,
-    statusNoneMine: 'You have no open requests.',
-    statusNonePending: 'Nothing is waiting for approval.',
-    statusMine: 'Your requests:',
-    statusPending: 'Waiting for approval:',
     statusOnlyApprovers: 'Only approvers can see what is waiting for approval.',
-    statusLine: (user: string, role: string, where: string, state: string) => `• ${user}: ${role} on ${where} — ${state}`,
   },
   helpCard: {
     title: 'What I can do',

@@ -70,12 +70,7 @@ export const fr: Messages = {
     missingCustomer: 'Chez quel client se trouve cet abonnement ? Par exemple : « … de Contoso ».',
     unclearDuration: (text) =>
       `Je ne sais pas quand « ${text} » se termine. Écrivez par exemple « pour 8 heures », « pour 2 jours » ou « jusqu'au 30/06/2025 18h » (un an au plus).`,
-    statusNoneMine: 'Vous n\'avez aucune demande en cours.',
-    statusNonePending: 'Aucune demande n\'attend d\'approbation.',
-    statusMine: 'Vos demandes :',
-    statusPending: 'En attente d\'approbation :',
     statusOnlyApprovers: 'Seuls les approbateurs voient les demandes en attente d\'approbation.',
-    statusLine: (user, role, where, state) => `• ${user} : ${role} sur ${where} — ${state}`,
   },
   helpCard: {
     title: 'Ce que je sais faire',

@@ -52,7 +52,7 @@ describe('lists', () => {
 
   it('when an approver asks for pending approvals, then the waiting request is listed; a non-approver is told it is for approvers', async () => {
     expect(cardText(cardOf(await say(ADA, 'pending approvals')))).toContain('Bob Durand — Reader');
-    expect((await say(PAT, 'pending approvals'))?.body.text).toBeTruthy();
+    expect((await say(PAT, 'pending approvals'))?.body.text).toBe('Only approvers can see what is waiting for approval.');
   });
 
   it('when someone asks for the history of a subscription, then the requests made on it are listed', async () => {
