@@ -15,6 +15,17 @@ const httpsUrl = z
   .refine((value) => /^https:\/\//i.test(value), 'must start with https:// (the Azure SDK sends tokens over HTTPS only)')
   .transform((value) => value.replace(/\/+$/, ''));
 
+/** A duration variable ("24h", "90m", "2d", "PT24H") read as milliseconds, with a default and a lower bound. */
+const duration = (fallback: string, minimumInMs: number, message: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text) => parseDuration(text) ?? Number.NaN)
+      .refine((ms) => ms >= minimumInMs, message),
+  );
+
 const rawSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
   HOST: optional(z.string()),
@@ -49,45 +60,15 @@ const rawSchema = z.object({
   ),
   AZURE_MANAGED_IDENTITY_CLIENT_ID: optional(guid),
   AZURE_AUTHORITY_HOST: optional(httpsUrl),
-  PRINCIPAL_REPLICATION_WINDOW: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('10m')
-      .transform((text) => parseDuration(text) ?? Number.NaN)
-      .refine((ms) => ms >= 0, 'must be a duration, like 10m, 30m or PT10M (0 turns the retries off)'),
-  ),
-  EXPIRY_REMINDER_BEFORE: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('1h')
-      .transform((text) => parseDuration(text) ?? Number.NaN)
-      .refine((ms) => ms >= 0, 'must be a duration, like 1h, 30m or PT1H (0 turns the reminder off)'),
-  ),
+  PRINCIPAL_REPLICATION_WINDOW: duration('10m', 0, 'must be a duration, like 10m, 30m or PT10M (0 turns the retries off)'),
+  EXPIRY_REMINDER_BEFORE: duration('1h', 0, 'must be a duration, like 1h, 30m or PT1H (0 turns the reminder off)'),
   POLICY_FILE: optional(z.string()),
-  APPROVAL_TTL: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('24h')
-      .transform((text) => parseDuration(text) ?? Number.NaN)
-      .refine((ms) => ms >= 60_000, 'must be a duration of at least one minute, like 24h, 90m, 2d or PT24H'),
-  ),
+  APPROVAL_TTL: duration('24h', 60_000, 'must be a duration of at least one minute, like 24h, 90m, 2d or PT24H'),
   APPROVAL_CHANNEL: optional(z.string()),
   RELATIONSHIP_MODE: z.preprocess(emptyToUndefined, z.enum(['reseller', 'gdap']).default('reseller')),
-  RELATIONSHIP_POLL_INTERVAL: z.preprocess(
-    emptyToUndefined,
-    z.string().default('5m').transform((text) => parseDuration(text) ?? Number.NaN).refine((ms) => ms >= 1_000, 'must be a duration of at least a second, like 5m or PT5M'),
-  ),
-  RELATIONSHIP_REMINDER_AFTER: z.preprocess(
-    emptyToUndefined,
-    z.string().default('3d').transform((text) => parseDuration(text) ?? Number.NaN).refine((ms) => ms >= 60_000, 'must be a duration of at least a minute, like 3d or P3D'),
-  ),
-  RELATIONSHIP_EXPIRES_AFTER: z.preprocess(
-    emptyToUndefined,
-    z.string().default('14d').transform((text) => parseDuration(text) ?? Number.NaN).refine((ms) => ms >= 60_000, 'must be a duration of at least a minute, like 14d or P14D'),
-  ),
+  RELATIONSHIP_POLL_INTERVAL: duration('5m', 1_000, 'must be a duration of at least a second, like 5m or PT5M'),
+  RELATIONSHIP_REMINDER_AFTER: duration('3d', 60_000, 'must be a duration of at least a minute, like 3d or P3D'),
+  RELATIONSHIP_EXPIRES_AFTER: duration('14d', 60_000, 'must be a duration of at least a minute, like 14d or P14D'),
   GDAP_DURATION: z.preprocess(
     emptyToUndefined,
     z.string().default('P730D').refine((text) => /^P(\d+)D$/i.test(text) && Number(/^P(\d+)D$/i.exec(text)?.[1]) >= 1 && Number(/^P(\d+)D$/i.exec(text)?.[1]) <= 730, 'must be whole days between P1D and P730D (Graph\'s limit)'),
