@@ -11,3 +11,9 @@ export const requestId = (value: string): RequestId => value as RequestId;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isGuid = (value: string): boolean => GUID.test(value);
+
+/**
+ * The GUID of an ARM role definition, lower case, whether given whole
+ * (/subscriptions/…/providers/Microsoft.Authorization/roleDefinitions/{guid}) or as the bare GUID ARM sometimes returns.
+ */
+export const roleDefinitionGuid = (id: string): string => (id.split('/').pop() ?? id).toLowerCase();

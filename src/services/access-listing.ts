@@ -1,6 +1,6 @@
 // "Who has access to Contoso prod?": the role assignments in force at a scope, with people's names and the bot's part.
 import type { AccessRequest } from '../domain/access-request';
-import { principalId, type TenantId } from '../domain/ids';
+import { principalId, roleDefinitionGuid, type TenantId } from '../domain/ids';
 import type { RequestStore } from '../store/request-store';
 import type { AzureRbacGateway, DirectoryGateway, DirectoryUser, RoleDefinition } from './ports';
 import type { ResolvedScope } from './intake';
@@ -22,8 +22,6 @@ export interface AccessListing extends ResolvedScope {
   readonly rows: readonly AccessRow[];
 }
 
-const guidOf = (id: string): string => (id.split('/').pop() ?? id).toLowerCase();
-
 export class AccessListingService {
   constructor(private readonly deps: { rbac: AzureRbacGateway; directory: DirectoryGateway; store: RequestStore }) {}
 
@@ -33,13 +31,13 @@ export class AccessListingService {
       this.deps.rbac.listRoleAssignments(tenant, target.scope),
       this.deps.rbac.listRoleDefinitions(tenant, target.subscription.subscriptionId),
     ]);
-    const roleNames = new Map(roles.map((role) => [guidOf(role.id), role.roleName]));
+    const roleNames = new Map(roles.map((role) => [roleDefinitionGuid(role.id), role.roleName]));
     const scope = target.scope.toLowerCase();
     // In force at the scope: assigned there or above it (inherited), not below it.
     const inForce = assignments
       .filter((a) => scope === a.scope.toLowerCase() || scope.startsWith(`${a.scope.toLowerCase()}/`))
       .filter((a) => !filter.user || a.principalId.toLowerCase() === filter.user.id.toLowerCase())
-      .filter((a) => !filter.role || guidOf(a.roleDefinitionId) === guidOf(filter.role.id));
+      .filter((a) => !filter.role || roleDefinitionGuid(a.roleDefinitionId) === roleDefinitionGuid(filter.role.id));
     const principals = [...new Set(inForce.map((a) => a.principalId.toLowerCase()))].slice(0, 100);
     const users = new Map<string, DirectoryUser | undefined>(
       await Promise.all(principals.map(async (id) => [id, await this.deps.directory.getUser(tenant, principalId(id)).catch(() => undefined)] as const)),
@@ -58,7 +56,7 @@ export class AccessListingService {
         principalName: user?.displayName ?? a.principalId,
         ...(user ? { userPrincipalName: user.userPrincipalName } : {}),
         principalType: a.principalType ?? 'User',
-        role: roleNames.get(guidOf(a.roleDefinitionId)) ?? guidOf(a.roleDefinitionId),
+        role: roleNames.get(roleDefinitionGuid(a.roleDefinitionId)) ?? roleDefinitionGuid(a.roleDefinitionId),
         scope: a.scope,
         inherited: a.scope.toLowerCase() !== scope,
         ...(request ? { grantedBy: { requestId: request.id, requester: request.requester.name, approvers: request.approvals.map((v) => v.by.name) } } : {}),

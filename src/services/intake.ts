@@ -3,7 +3,7 @@ import { isRestError } from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
 import { endOf } from '../domain/durations';
-import { requestId, type RequestId } from '../domain/ids';
+import { requestId, roleDefinitionGuid, type RequestId } from '../domain/ids';
 import { matchScore } from '../domain/matching';
 import { renderRequest } from '../domain/render-request';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
@@ -323,28 +323,27 @@ export class IntakeService {
     const { customer, subscription } = scope.value;
     const tenant = customer.tenantId;
     const [assignments, roles] = await Promise.all([this.deps.rbac.listRoleAssignments(tenant, scope.value.scope), this.deps.rbac.listRoleDefinitions(tenant, subscription.subscriptionId)]);
-    const guidOf = (id: string): string => (id.split('/').pop() ?? id).toLowerCase();
-    const roleById = new Map(roles.map((r) => [guidOf(r.id), r]));
+    const roleById = new Map(roles.map((r) => [roleDefinitionGuid(r.id), r]));
     // Only what is assigned at exactly this scope can be removed here; inherited roles are removed where they are assigned.
     const held = assignments.filter(
       (a) =>
         a.scope.toLowerCase() === scope.value.scope.toLowerCase() &&
         a.principalId.toLowerCase() === user.value.id.toLowerCase() &&
-        (!role || guidOf(a.roleDefinitionId) === guidOf(role.id)),
+        (!role || roleDefinitionGuid(a.roleDefinitionId) === roleDefinitionGuid(role.id)),
     );
     const where = `${customer.companyName} / ${subscription.displayName}${scope.value.resourceGroup ? ` / ${scope.value.resourceGroup}` : ''}`;
     if (held.length === 0) return { kind: 'nothing_to_revoke', locale, user: user.value.displayName, ...(role ? { role: role.roleName } : {}), where };
     if (held.length > 1) {
       const choices = held.map((a) => {
-        const name = roleById.get(guidOf(a.roleDefinitionId))?.roleName ?? guidOf(a.roleDefinitionId);
+        const name = roleById.get(roleDefinitionGuid(a.roleDefinitionId))?.roleName ?? roleDefinitionGuid(a.roleDefinitionId);
         return { label: name, detail: user.value.userPrincipalName, text: renderRequest({ ...parsed, principal: user.value.userPrincipalName, role: name, targets: [{ customer: customer.companyName, subscription: subscription.subscriptionId }] }) };
       });
       return { kind: 'ambiguous', locale, what: 'role', text: user.value.displayName, within: where, choices };
     }
     const [assignment] = held;
     if (!assignment) return { kind: 'nothing_to_revoke', locale, user: user.value.displayName, where };
-    const heldRole = roleById.get(guidOf(assignment.roleDefinitionId));
-    const roleName = heldRole?.roleName ?? guidOf(assignment.roleDefinitionId);
+    const heldRole = roleById.get(roleDefinitionGuid(assignment.roleDefinitionId));
+    const roleName = heldRole?.roleName ?? roleDefinitionGuid(assignment.roleDefinitionId);
     // Taking access away is never forbidden, but it goes through the same approvals as granting that role.
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: roleName, customer: customer.companyName };
     const rule = this.deps.access.rule(roleName, { tenantId: customer.tenantId, name: customer.companyName });
