@@ -13,7 +13,7 @@ import { startSandbox, type FaultSpec, type RunningSandbox } from '../../src/san
 import { ASSIGNMENT_NAMESPACE } from '../../src/services/intake';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
-import { actionFrom, ADA, APPROVER_IDS, installFrom, messageFrom, PARTNER_TENANT, SAM } from '../support/teams-users';
+import { actionFrom, ADA, installFrom, messageFrom, sandboxBotEnv, SAM } from '../support/teams-users';
 
 jest.setTimeout(60_000);
 
@@ -66,16 +66,8 @@ describe('crash safety (bot as a child process, kill -9)', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        CLOUD: 'sandbox',
-        PARTNER_TENANT_ID: PARTNER_TENANT,
-        APPROVERS: APPROVER_IDS.join(','),
-        ARM_ENDPOINT: sandbox.url,
-        GRAPH_ENDPOINT: sandbox.url,
-        PARTNER_CENTER_ENDPOINT: sandbox.url,
+        ...sandboxBotEnv(sandbox.url, storePath),
         NODE_EXTRA_CA_CERTS: caFile,
-        STORE: `sqlite:${storePath}`,
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

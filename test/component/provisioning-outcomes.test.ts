@@ -13,7 +13,7 @@ import { startBot, type RunningBot } from '../../src/main';
 import { startSandbox, type FaultSpec, type RunningSandbox } from '../../src/sandbox';
 import { ASSIGNMENT_NAMESPACE } from '../../src/services/intake';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
-import { actionFrom, ADA, ALEX, APPROVER_IDS, installFrom, messageFrom, PARTNER_TENANT, SAM } from '../support/teams-users';
+import { actionFrom, ADA, ALEX, installFrom, messageFrom, sandboxBotEnv, SAM } from '../support/teams-users';
 
 const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 const ALICE = 'c0000001-0000-4000-8000-0000000000a1';
@@ -39,10 +39,7 @@ async function startWorld(): Promise<World> {
   const sandbox = await startSandbox({ port: 0, now: () => clock.at });
   const connector = await startFakeConnector();
   const dir = mkdtempSync(join(tmpdir(), 'csp-provisioning-'));
-  const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', CLOUD: 'sandbox', PARTNER_TENANT_ID: PARTNER_TENANT, APPROVERS: APPROVER_IDS.join(','),
-    ARM_ENDPOINT: sandbox.url, GRAPH_ENDPOINT: sandbox.url, PARTNER_CENTER_ENDPOINT: sandbox.url, STORE: `sqlite:${join(dir, 'bot.db')}`,
-  });
+  const config = loadConfig(sandboxBotEnv(sandbox.url, join(dir, 'bot.db')));
   const bot = await startBot(config, {
     tlsCa: sandbox.caCertPem,
     clock,

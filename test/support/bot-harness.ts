@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot, type StartOptions } from '../../src/main';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { startFakeConnector, type FakeConnector } from './fake-connector';
-import { APPROVER_IDS, PARTNER_TENANT } from './teams-users';
+import { sandboxBotEnv } from './teams-users';
 
 /** A clock the test moves by hand. */
 export class TestClock {
@@ -41,15 +41,7 @@ export async function startHarness(env: Record<string, string> = {}, startOption
   const dir = mkdtempSync(join(tmpdir(), 'csp-bot-test-'));
   const storePath = join(dir, 'bot.db');
   const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CLOUD: 'sandbox',
-    PARTNER_TENANT_ID: PARTNER_TENANT,
-    APPROVERS: APPROVER_IDS.join(','),
-    ARM_ENDPOINT: sandbox.url,
-    GRAPH_ENDPOINT: sandbox.url,
-    PARTNER_CENTER_ENDPOINT: sandbox.url,
-    STORE: `sqlite:${storePath}`,
+    ...sandboxBotEnv(sandbox.url, storePath),
     ...env,
   });
   const start = () => startBot(config, { tlsCa: sandbox.caCertPem, clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...startOptions });

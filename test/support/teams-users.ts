@@ -64,3 +64,16 @@ export const actionFrom = (from: TeamsUser, verb: string, data: Record<string, u
   ...(options.replyToId ? { replyToId: options.replyToId } : {}),
   value: { action: { type: 'Action.Execute', id: randomUUID(), verb, data }, trigger: 'manual' },
 });
+
+/** The contract's environment for a bot on a given sandbox (the one CONTRACT.md names), on a free loopback port. */
+export const sandboxBotEnv = (sandboxUrl: string, storePath: string): Record<string, string> => ({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  CLOUD: 'sandbox',
+  PARTNER_TENANT_ID: PARTNER_TENANT,
+  APPROVERS: APPROVER_IDS.join(','),
+  ARM_ENDPOINT: sandboxUrl,
+  GRAPH_ENDPOINT: sandboxUrl,
+  PARTNER_CENTER_ENDPOINT: sandboxUrl,
+  STORE: `sqlite:${storePath}`,
+});
