@@ -36,7 +36,18 @@ const rawSchema = z.object({
   // Test and private-cloud settings: where inbound tokens' signing keys are published and who issues them.
   BOT_OPENID_METADATA_URL: optional(z.string().url('must be a URL')),
   BOT_TOKEN_ISSUER: optional(z.string()),
+  // Where the bot gets its own Bot Connector token ({host}/{tenant}); default Microsoft's for BOT_TYPE.
+  BOT_LOGIN_URL: optional(z.string().url('must be a URL').transform((value) => value.replace(/\/+$/, ''))),
   CLOUD: optional(z.enum(['sandbox', 'azure'])),
+  // How the bot acts in customer tenants: delegated (Secure Application Model, App+User) or app (client credentials).
+  ACCESS_MODEL: z.preprocess(emptyToUndefined, z.enum(['delegated', 'app']).default('delegated')),
+  // The partner service account's refresh token (delegated model): seeds the bot, which then keeps the newest one.
+  PARTNER_REFRESH_TOKEN: optional(z.string()),
+  // Azure Key Vault that keeps the newest refresh token (delegated model); empty: it is kept in STORE.
+  KEY_VAULT_URL: optional(httpsUrl),
+  REFRESH_TOKEN_SECRET_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault secret name (letters, digits, dashes)').default('partner-refresh-token')),
+  // app model: Partner Center's relationship-request link, copied once from Partner Center (it serves it to App+User only).
+  RELATIONSHIP_REQUEST_URL: optional(httpsUrl),
   PARTNER_TENANT_ID: optional(guid),
   APPROVERS: optional(
     z
@@ -84,6 +95,17 @@ const rawSchema = z.object({
         for (const id of ids) if (!guid.safeParse(id).success) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${id}" is not a Microsoft Entra role template id (GUID)` });
       }),
   ),
+  // Partner security groups (object ids) that GDAP access assignments give the roles to (the service account's group).
+  GDAP_SECURITY_GROUPS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))
+      .superRefine((ids, ctx) => {
+        for (const id of ids) if (!guid.safeParse(id).success) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${id}" is not a security group object id (GUID)` });
+      }),
+  ),
   GDAP_AUTO_EXTEND: optional(z.enum(['P180D', 'PT0S'], { message: 'must be P180D or PT0S' })),
   STORE: z.preprocess(emptyToUndefined, z.string().regex(/^sqlite:.+/, 'must look like sqlite:<path>').default('sqlite:./data/csp-access-bot.db')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -115,7 +137,17 @@ export interface AppConfig {
     readonly openIdMetadataUrl?: string;
     /** Test or private cloud only: the inbound tokens' issuer (default: https://api.botframework.com). */
     readonly tokenIssuer?: string;
+    /** Where the bot gets its Bot Connector token ({host}/{tenant}); default Microsoft's for the app type. */
+    readonly loginUrl?: string;
   };
+  /** How the bot acts in customer tenants (ACCESS_MODEL). */
+  readonly accessModel: 'delegated' | 'app';
+  /** delegated: the partner service account's refresh token as first given (PARTNER_REFRESH_TOKEN). */
+  readonly partnerRefreshToken?: string;
+  /** delegated: the Key Vault that keeps the newest refresh token; undefined: kept in the store. */
+  readonly keyVault?: { readonly url: string; readonly secretName: string };
+  /** app: the relationship-request link sent to customers (RELATIONSHIP_REQUEST_URL). */
+  readonly relationshipRequestUrl?: string;
   readonly cloud: 'sandbox' | 'azure';
   /** undefined: start the built-in sandbox in-process and point every gateway at it. */
   readonly endpoints?: CloudEndpoints;
@@ -149,7 +181,13 @@ export interface AppConfig {
     readonly pollIntervalInMs: number;
     readonly reminderAfterInMs: number;
     readonly expiresAfterInMs: number;
-    readonly gdap: { readonly duration: string; readonly roleDefinitionIds: readonly string[]; readonly autoExtendDuration?: 'P180D' | 'PT0S' };
+    readonly gdap: {
+      readonly duration: string;
+      readonly roleDefinitionIds: readonly string[];
+      readonly autoExtendDuration?: 'P180D' | 'PT0S';
+      /** Partner security groups given the roles by access assignments (GDAP_SECURITY_GROUPS); may be empty. */
+      readonly securityGroupIds: readonly string[];
+    };
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Per user: at most `limit` messages within `windowInMs` (RATE_LIMIT). */
@@ -226,7 +264,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       appType: raw.BOT_TYPE,
       ...(raw.BOT_OPENID_METADATA_URL ? { openIdMetadataUrl: raw.BOT_OPENID_METADATA_URL } : {}),
       ...(raw.BOT_TOKEN_ISSUER ? { tokenIssuer: raw.BOT_TOKEN_ISSUER } : {}),
+      ...(raw.BOT_LOGIN_URL ? { loginUrl: raw.BOT_LOGIN_URL } : {}),
     },
+    accessModel: raw.ACCESS_MODEL,
+    ...(raw.PARTNER_REFRESH_TOKEN ? { partnerRefreshToken: raw.PARTNER_REFRESH_TOKEN } : {}),
+    ...(raw.KEY_VAULT_URL ? { keyVault: { url: raw.KEY_VAULT_URL, secretName: raw.REFRESH_TOKEN_SECRET_NAME } } : {}),
+    ...(raw.RELATIONSHIP_REQUEST_URL ? { relationshipRequestUrl: raw.RELATIONSHIP_REQUEST_URL } : {}),
     cloud,
     endpoints,
     partnerTenantId: raw.PARTNER_TENANT_ID ?? SANDBOX_PARTNER_TENANT_ID,
@@ -251,7 +294,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       pollIntervalInMs: raw.RELATIONSHIP_POLL_INTERVAL,
       reminderAfterInMs: raw.RELATIONSHIP_REMINDER_AFTER,
       expiresAfterInMs: raw.RELATIONSHIP_EXPIRES_AFTER,
-      gdap: { duration: raw.GDAP_DURATION.toUpperCase(), roleDefinitionIds: raw.GDAP_ROLES, ...(raw.GDAP_AUTO_EXTEND ? { autoExtendDuration: raw.GDAP_AUTO_EXTEND } : {}) },
+      gdap: {
+        duration: raw.GDAP_DURATION.toUpperCase(),
+        roleDefinitionIds: raw.GDAP_ROLES,
+        ...(raw.GDAP_AUTO_EXTEND ? { autoExtendDuration: raw.GDAP_AUTO_EXTEND } : {}),
+        securityGroupIds: raw.GDAP_SECURITY_GROUPS,
+      },
     },
     logLevel: raw.LOG_LEVEL,
     rateLimit: raw.RATE_LIMIT,

@@ -70,20 +70,84 @@ const roleAssignmentSchema = z.object({
   scope: z.string().startsWith('/subscriptions/'),
   roleDefinitionName: guid,
   principalId: guid,
-  principalType: z.enum(['User', 'Group', 'ServicePrincipal']),
+  /** ForeignGroup: a group of the partner's tenant (Admin Agents' "AOBO" Owner on Azure plan subscriptions). */
+  principalType: z.enum(['User', 'Group', 'ServicePrincipal', 'ForeignGroup']),
   createdOn: z.string(),
   createdBy: guid.nullable().default(null),
   description: z.string().nullable().default(null),
 });
 
+const gdapStatus = z.enum(['created', 'approvalPending', 'active', 'terminationRequested', 'terminating', 'terminated', 'expired']);
+
+/** A GDAP delegatedAdminRelationship of the partner with one customer, and its access assignments to partner groups. */
+const gdapRelationshipSchema = z.object({
+  id: z.string().min(1),
+  displayName: z.string().min(1).max(50),
+  customerTenantId: guid,
+  status: gdapStatus,
+  duration: z.string().regex(/^P\d+D$/),
+  createdDateTime: z.string(),
+  activatedDateTime: z.string().nullable().default(null),
+  endDateTime: z.string().nullable().default(null),
+  autoExtendDuration: z.enum(['P180D', 'PT0S']).default('PT0S'),
+  /** Microsoft Entra role template ids the customer approved (accessDetails.unifiedRoles). */
+  roles: z.array(guid).min(1),
+  accessAssignments: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        /** A security group of the partner's tenant (accessContainer, type securityGroup). */
+        groupId: guid,
+        /** A subset of the relationship's roles. */
+        roles: z.array(guid).min(1),
+        status: z.enum(['pending', 'active', 'deleting', 'deleted', 'error']),
+      }),
+    )
+    .default([]),
+});
+
+/** Entra ID as the sandbox plays it: app registrations, their service principals (consent) per tenant, the SAM account. */
+const entraSchema = z.object({
+  apps: z.array(
+    z.object({
+      appId: guid,
+      displayName: z.string().min(1),
+      /** The tenant where the app is registered. */
+      tenantId: guid,
+      clientSecrets: z.array(z.string().min(16)).default([]),
+      /** Allows public-client flows (device code) without a secret. */
+      publicClient: z.boolean().default(false),
+    }),
+  ),
+  /** An app's enterprise application in one tenant: it exists there because it was consented there. */
+  servicePrincipals: z.array(
+    z.object({
+      appId: guid,
+      tenantId: guid,
+      objectId: guid,
+      /** Delegated permissions granted (oauth2PermissionGrants), e.g. User.Read.All, user_impersonation. */
+      delegatedScopes: z.array(z.string()).default([]),
+      /** Application permissions granted (appRoleAssignments), e.g. User.Read.All. */
+      appRoles: z.array(z.string()).default([]),
+    }),
+  ),
+  /** The partner user whose refresh token the bot holds (Secure Application Model integration account). */
+  serviceAccountId: guid,
+  /** Partner users who sign in without MFA (their tokens' amr lacks "mfa"). */
+  usersWithoutMfa: z.array(guid).default([]),
+});
+
 export const sandboxSeedSchema = z
   .object({
-    partner: z.object({ name: z.string(), tenantId: guid, partnerId: guid, domain: z.string() }),
+    /** adminAgentsGroupId: the partner's Admin Agents group (Partner Center role; Owner of Azure plan subscriptions). */
+    partner: z.object({ name: z.string(), tenantId: guid, partnerId: guid, domain: z.string(), adminAgentsGroupId: guid }),
     customers: z.array(customerSchema),
     users: z.array(userSchema),
     groups: z.array(groupSchema).default([]),
     roleDefinitions: z.array(roleDefinitionSchema),
     roleAssignments: z.array(roleAssignmentSchema).default([]),
+    gdapRelationships: z.array(gdapRelationshipSchema).default([]),
+    entra: entraSchema,
   })
   .superRefine((seed, ctx) => {
     const tenants = new Set([seed.partner.tenantId, ...seed.customers.map((c) => c.id)].map((t) => t.toLowerCase()));
@@ -113,15 +177,31 @@ export const sandboxSeedSchema = z
       });
     });
     const roles = new Set(seed.roleDefinitions.map((r) => r.name.toLowerCase()));
-    const users = new Set(seed.users.map((u) => u.id.toLowerCase()));
+    const principals = new Set([...seed.users.map((u) => u.id), ...seed.groups.map((g) => g.id), ...seed.entra.servicePrincipals.map((sp) => sp.objectId)].map((id) => id.toLowerCase()));
     seed.roleAssignments.forEach((a, i) => {
       if (!roles.has(a.roleDefinitionName.toLowerCase())) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['roleAssignments', i, 'roleDefinitionName'], message: 'unknown role' });
       }
-      if (!users.has(a.principalId.toLowerCase())) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['roleAssignments', i, 'principalId'], message: 'unknown user' });
+      if (!principals.has(a.principalId.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['roleAssignments', i, 'principalId'], message: 'unknown user, group or service principal' });
       }
     });
+    seed.gdapRelationships.forEach((r, i) => {
+      if (!seed.customers.some((c) => c.id.toLowerCase() === r.customerTenantId.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['gdapRelationships', i, 'customerTenantId'], message: 'unknown customer' });
+      }
+      r.accessAssignments.forEach((a, j) => {
+        if (!seed.groups.some((g) => g.id.toLowerCase() === a.groupId.toLowerCase() && g.tenantId.toLowerCase() === seed.partner.tenantId.toLowerCase())) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['gdapRelationships', i, 'accessAssignments', j, 'groupId'], message: 'not a group of the partner tenant' });
+        }
+        if (a.roles.some((role) => !r.roles.map((x) => x.toLowerCase()).includes(role.toLowerCase()))) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['gdapRelationships', i, 'accessAssignments', j, 'roles'], message: "must be a subset of the relationship's roles" });
+        }
+      });
+    });
+    if (!seed.users.some((u) => u.id.toLowerCase() === seed.entra.serviceAccountId.toLowerCase() && u.tenantId.toLowerCase() === seed.partner.tenantId.toLowerCase())) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entra', 'serviceAccountId'], message: 'not a user of the partner tenant' });
+    }
   });
 
 /** A validated seed (defaults applied). */
