@@ -212,6 +212,7 @@ export type SeedCustomer = SandboxSeed['customers'][number];
 export type SeedUser = SandboxSeed['users'][number];
 export type SeedGroup = SandboxSeed['groups'][number];
 export type SeedRoleDefinition = SandboxSeed['roleDefinitions'][number];
+export type SeedGdapRelationship = SandboxSeed['gdapRelationships'][number];
 
 /** Validates seed JSON; throws a ZodError naming every bad path. */
 export function parseSeed(json: unknown): SandboxSeed {

@@ -1,5 +1,8 @@
 // The sandbox cloud's live state: customers, directories (users, groups), subscriptions, role definitions and assignments.
-import type { SandboxSeed, SeedCustomer, SeedGroup, SeedRoleDefinition, SeedUser } from './seed';
+import type { SandboxSeed, SeedCustomer, SeedGdapRelationship, SeedGroup, SeedRoleDefinition, SeedUser } from './seed';
+
+/** Microsoft Entra role template id of Global Administrator (what DAP gave the partner's Admin Agents). */
+export const GLOBAL_ADMINISTRATOR_ROLE = '62e90394-69f5-4237-9190-012177145e10';
 
 export interface StoredRoleAssignment {
   /** Lower-case GUID. */
@@ -32,9 +35,15 @@ export class SandboxState {
   readonly groups: SeedGroup[];
   readonly roleDefinitions: SeedRoleDefinition[];
   readonly roleAssignments: StoredRoleAssignment[];
+  /** GDAP relationships (seeded and created through Graph) with their access assignments. */
+  readonly gdapRelationships: SeedGdapRelationship[];
+  /** Entra ID: app registrations, service principals per tenant, the SAM account. */
+  readonly entra: SandboxSeed['entra'];
 
   constructor(seed: SandboxSeed) {
     const copy = structuredClone(seed);
+    this.gdapRelationships = copy.gdapRelationships;
+    this.entra = copy.entra;
     this.partner = copy.partner;
     this.customers = copy.customers;
     this.users = copy.users;
@@ -102,6 +111,42 @@ export class SandboxState {
     return [...users.values()];
   }
 
+  /** Whether `objectId` (a user or group) is `groupId` or a member of it, directly or through nested groups. */
+  isTransitiveMember(groupId: string, objectId: string): boolean {
+    const visited = new Set<string>();
+    const visit = (id: string): boolean => {
+      if (same(id, objectId)) return true;
+      if (visited.has(id.toLowerCase())) return false;
+      visited.add(id.toLowerCase());
+      const group = this.findGroup(undefined, id);
+      return group ? group.members.some((member) => visit(member)) : false;
+    };
+    return visit(groupId);
+  }
+
+  /**
+   * The Microsoft Entra roles (template ids) partner user `userId` holds in customer tenant `customerTenantId`: through
+   * each active GDAP relationship's active access assignments to a group that (transitively) holds the user; and, for
+   * a customer with legacy DAP (allowDelegatedAccess), Global Administrator for members of the partner's Admin Agents.
+   */
+  partnerRolesIn(userId: string, customerTenantId: string): Set<string> {
+    const roles = new Set<string>();
+    for (const relationship of this.gdapRelationships) {
+      if (!same(relationship.customerTenantId, customerTenantId) || relationship.status !== 'active') continue;
+      for (const assignment of relationship.accessAssignments) {
+        if (assignment.status !== 'active' || !this.isTransitiveMember(assignment.groupId, userId)) continue;
+        for (const role of assignment.roles) roles.add(role.toLowerCase());
+      }
+    }
+    if (this.customer(customerTenantId)?.allowDelegatedAccess && this.isTransitiveMember(this.partner.adminAgentsGroupId, userId)) roles.add(GLOBAL_ADMINISTRATOR_ROLE);
+    return roles;
+  }
+
+  /** The app's service principal in `tenantId` (it exists where the app was consented); undefined when not there. */
+  servicePrincipal(appId: string, tenantId: string): SandboxSeed['entra']['servicePrincipals'][number] | undefined {
+    return this.entra.servicePrincipals.find((sp) => same(sp.appId, appId) && same(sp.tenantId, tenantId));
+  }
+
   /** Role definitions assignable at a scope under `subscriptionId` (built-ins everywhere, custom roles where listed). */
   roleDefinitionsFor(subscriptionId: string): SeedRoleDefinition[] {
     const subscriptionScope = `/subscriptions/${subscriptionId}`.toLowerCase();
@@ -128,6 +173,8 @@ export class SandboxState {
       groups: this.groups,
       roleDefinitions: this.roleDefinitions,
       roleAssignments: this.roleAssignments,
+      gdapRelationships: this.gdapRelationships,
+      entra: { apps: this.entra.apps.map((a) => ({ appId: a.appId, displayName: a.displayName, tenantId: a.tenantId })), servicePrincipals: this.entra.servicePrincipals, serviceAccountId: this.entra.serviceAccountId },
     };
   }
 }
