@@ -13,6 +13,17 @@ export interface TokenInfo {
   readonly objectId?: string;
   readonly appId?: string;
   readonly expiresAt?: number;
+  /** "app" (client credentials) or "user" (App+User); undefined when the token does not say. */
+  readonly idtyp?: 'app' | 'user';
+  /** Delegated permissions (`scp`, split on spaces); empty for app tokens. */
+  readonly scopes: readonly string[];
+  /** Application permissions (`roles`); empty for user tokens. */
+  readonly roles: readonly string[];
+  readonly upn?: string;
+  /** Authentication methods (`amr`): "mfa" when the user passed MFA. */
+  readonly amr: readonly string[];
+  /** The user's home tenant: from `idp` (a partner user acting in a customer tenant), else `tid`. */
+  readonly homeTenantId?: string;
 }
 
 export interface SandboxRequest {
@@ -103,9 +114,19 @@ export function readBearer(header: string | undefined): TokenInfo | undefined {
   if (raw === undefined) return undefined;
   const parts = raw.split('.');
   const payload = parts.length === 3 && parts[1] !== undefined ? decodeSegment(parts[1]) : undefined;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { isJwt: false };
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { isJwt: false, scopes: [], roles: [], amr: [] };
   const claims = payload as Record<string, unknown>;
+  const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  const idtyp = str(claims, 'idtyp');
+  const tid = str(claims, 'tid');
+  const idp = /^https:\/\/sts\.windows\.net\/([^/]+)\/$/.exec(str(claims, 'idp') ?? '')?.[1];
   return {
+    ...(idtyp === 'app' || idtyp === 'user' ? { idtyp } : {}),
+    scopes: (str(claims, 'scp') ?? '').split(' ').filter((s) => s !== ''),
+    roles: list(claims.roles),
+    upn: str(claims, 'upn'),
+    amr: list(claims.amr),
+    homeTenantId: idp ?? tid,
     isJwt: true,
     tenantId: str(claims, 'tid'),
     audience: str(claims, 'aud'),
