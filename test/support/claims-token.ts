@@ -1,6 +1,7 @@
 // Access tokens with the claims the sandbox's Entra issues (BRIEF token contract), for tests that call the services directly.
 // Unsigned (alg "none") until the sandbox's own signer is merged: switch `encode` to it then, nothing else changes.
 import { randomUUID } from 'node:crypto';
+import type { TokenCredential } from '@azure/identity';
 import type { SandboxState } from '../../src/sandbox';
 
 /** The partner's multi-tenant SAM app (seed.entra.apps[0]). */
@@ -68,4 +69,25 @@ export function appToken(state: SandboxState, options: AppTokenOptions): string 
     idtyp: 'app', oid: sp.objectId, sub: sp.objectId, idp: `https://sts.windows.net/${options.tenantId}/`,
     ...(sp.appRoles.length > 0 ? { roles: [...sp.appRoles] } : {}),
   });
+}
+
+const resourceOf = (scopes: string | string[]): Resource => {
+  const scope = (Array.isArray(scopes) ? scopes[0] : scopes) ?? '';
+  const found = (Object.keys(RESOURCES) as Resource[]).find((r) => scope.startsWith(RESOURCES[r]));
+  return found ?? 'arm';
+};
+
+/**
+ * A TokenCredential for the real gateways: each getToken returns a token from `tenantId` (getToken's, else the
+ * partner's) for the scope's resource, as the given user (App+User) or as the SAM app (app-only).
+ */
+export function claimsCredential(state: SandboxState, who: { userId: string } | 'app'): TokenCredential {
+  return {
+    async getToken(scopes, options) {
+      const tenantId = options?.tenantId ?? state.partner.tenantId;
+      const resource = resourceOf(scopes);
+      const token = who === 'app' ? appToken(state, { tenantId, resource }) : userToken(state, { tenantId, resource, userId: who.userId });
+      return { token, expiresOnTimestamp: Date.now() + 3_600_000, tokenType: 'Bearer' };
+    },
+  };
 }
