@@ -79,7 +79,7 @@ describe('sandbox CLI', () => {
 describe('fixture copies', () => {
   const sharedPresent = existsSync(SHARED_FIXTURES_DIR);
   (sharedPresent ? test : test.skip)('when shared/fixtures is next to the repository, then the copies in test/fixtures are identical', () => {
-    const copies = ['partner-center', 'graph-users', 'arm-authorization-2022-04-01/examples', 'arm-authorization-2022-04-01/examples-typespec-layout', 'arm-subscriptions-2022-12-01/examples']
+    const copies = ['partner-center', 'graph-users', 'graph-gdap', 'arm-authorization-2022-04-01/examples', 'arm-authorization-2022-04-01/examples-typespec-layout', 'arm-subscriptions-2022-12-01/examples']
       .flatMap((dir) => readdirSync(path.join(FIXTURES_DIR, dir)).map((f) => path.join(dir, f)));
     for (const file of copies) {
       expect(`${file}:${readFileSync(path.join(FIXTURES_DIR, file), 'utf8')}`).toBe(`${file}:${readFileSync(path.join(SHARED_FIXTURES_DIR, file), 'utf8')}`);
