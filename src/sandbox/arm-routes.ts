@@ -22,10 +22,10 @@ function wrongTenant(tokenTenant: string, tenant: string): SandboxResponse {
 
 /**
  * Resolves /subscriptions/{id}[/resourceGroups/{rg}] and applies ARM's checks in ARM's order: subscription exists,
- * token tenant matches, the caller's roles allow `action` there (the gateway's check; none when `action` is
- * undefined), resource group exists.
+ * token tenant matches, the caller's roles allow `action` there (the gateway's check, none when `action` is
+ * undefined; its refusal names the scope followed by `resourcePath`), resource group exists.
  */
-export function resolveScope(state: SandboxState, req: SandboxRequest, parts: readonly string[], action: string | undefined): ArmScope | SandboxResponse {
+export function resolveScope(state: SandboxState, req: SandboxRequest, parts: readonly string[], action: string | undefined, resourcePath = ''): ArmScope | SandboxResponse {
   const [subs, subscriptionId, rgs, resourceGroup, ...extra] = parts;
   const wellFormed = subs?.toLowerCase() === 'subscriptions' && subscriptionId !== undefined &&
     (rgs === undefined || (rgs.toLowerCase() === 'resourcegroups' && resourceGroup !== undefined && extra.length === 0));
@@ -39,7 +39,7 @@ export function resolveScope(state: SandboxState, req: SandboxRequest, parts: re
   const subscriptionScope = `/subscriptions/${location.subscription.subscriptionId}`;
   const rg = resourceGroup === undefined ? undefined : location.subscription.resourceGroups.find((r) => r.toLowerCase() === resourceGroup.toLowerCase());
   const scope = resourceGroup === undefined ? subscriptionScope : `${subscriptionScope}/resourceGroups/${rg ?? resourceGroup}`;
-  if (action !== undefined && decide(state, caller, tenant, scope, action) === 'denied') return authorizationFailed(caller, action, scope);
+  if (action !== undefined && decide(state, caller, tenant, scope, action) === 'denied') return authorizationFailed(caller, action, `${scope}${resourcePath}`);
   if (resourceGroup !== undefined && rg === undefined) {
     return armError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`);
   }
@@ -100,6 +100,9 @@ function roleDefinitionsRoute(state: SandboxState, req: SandboxRequest, scope: A
   return json(200, { value: selected.map((d) => roleDefinitionBody(subscriptionId, d)) });
 }
 
+/** "/providers/Microsoft.Authorization/roleAssignments/{name}": what ARM's AuthorizationFailed names after the scope. */
+const resourcePathOf = (parts: readonly string[], providerIndex: number): string => `/${parts.slice(providerIndex).join('/')}`;
+
 /** Handles ARM paths (/subscriptions…, /providers…); undefined when no route matches. */
 export function armRoute(state: SandboxState, req: SandboxRequest): SandboxResponse | undefined {
   if (!req.query.get('api-version')) {
@@ -126,13 +129,13 @@ export function armRoute(state: SandboxState, req: SandboxRequest): SandboxRespo
   const kind = resourceType?.toLowerCase();
   if (kind === 'roledefinitions') {
     if (req.method !== 'GET') return undefined;
-    const resolved = resolveScope(state, req, parts.slice(0, providerIndex), 'Microsoft.Authorization/roleDefinitions/read');
+    const resolved = resolveScope(state, req, parts.slice(0, providerIndex), 'Microsoft.Authorization/roleDefinitions/read', resourcePathOf(parts, providerIndex));
     return 'status' in resolved ? resolved : roleDefinitionsRoute(state, req, resolved, name);
   }
   if (kind === 'roleassignments') {
     // The gateway checks the action alone; write and delete conditions are checked with the assignment's attributes.
     const action = req.method === 'GET' ? 'read' : req.method === 'DELETE' ? 'delete' : 'write';
-    const resolved = resolveScope(state, req, parts.slice(0, providerIndex), `Microsoft.Authorization/roleAssignments/${action}`);
+    const resolved = resolveScope(state, req, parts.slice(0, providerIndex), `Microsoft.Authorization/roleAssignments/${action}`, resourcePathOf(parts, providerIndex));
     return 'status' in resolved ? resolved : roleAssignmentsRoute(state, req, resolved, name);
   }
   if (kind === 'permissions' && name === undefined && req.method === 'GET') {
