@@ -76,11 +76,16 @@ describe('sandbox server', () => {
     expect(answer.body).toMatchObject({ error: { code: 'InvalidAuthenticationTokenTenant' } });
   });
 
-  test('when a static (non-JWT) bearer is used, then no service lets it in', async () => {
+  test('when a static (non-JWT) bearer is used, then each service refuses it with 401 in its own shape', async () => {
     const arm = await rawCall(sandbox, 'GET', '/subscriptions?api-version=2022-12-01', { token: 'sandbox-static-token' });
     const graph = await rawCall(sandbox, 'GET', '/v1.0/users', { token: 'sandbox-static-token' });
     const pc = await rawCall(sandbox, 'GET', '/v1/customers', { token: 'sandbox-static-token' });
-    expect([arm.status, graph.status, pc.status]).toEqual([401, 401, 401]);
+    expect(arm.status).toBe(401);
+    expect(arm.body).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    expect(graph.status).toBe(401);
+    expect(graph.body).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    expect(pc.status).toBe(401);
+    expect(pc.body).toMatchObject({ code: 401, source: 'PartnerFD' });
   });
 
   test('when requests arrive, then they are recorded with the authorization header reduced to its scheme', async () => {
@@ -113,16 +118,15 @@ describe('sandbox server', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
-  test('when GET /_sandbox/state is called, then it shows the live state, and PATCH /_sandbox/customers/{id} switches legacy DAP and the reseller relationship', async () => {
+  test('when GET /_sandbox/state is called, then it shows the live state, and PATCH /_sandbox/customers/{id} grants delegated access', async () => {
     const northwind = 'c0000004-0000-4000-8000-000000000004';
-    const patched = await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: true, relationshipToPartner: 'none' } });
-    const refused = await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: 'yes' } });
+    const patched = await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: true } });
     const state = await rawCall(sandbox, 'GET', '/_sandbox/state', { token: null });
-    await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: false, relationshipToPartner: 'reseller' } });
+    sandbox.state.setDelegatedAccess(northwind, false);
 
-    expect([patched.status, refused.status]).toEqual([200, 400]);
-    const body = state.body as { customers: { id: string; allowDelegatedAccess: boolean; relationshipToPartner: string }[]; roleAssignments: unknown[] };
-    expect(body.customers.find((c) => c.id === northwind)).toMatchObject({ allowDelegatedAccess: true, relationshipToPartner: 'none' });
+    expect(patched.status).toBe(200);
+    const body = state.body as { customers: { id: string; allowDelegatedAccess: boolean }[]; roleAssignments: unknown[] };
+    expect(body.customers.find((c) => c.id === northwind)?.allowDelegatedAccess).toBe(true);
     expect(body.roleAssignments.length).toBeGreaterThanOrEqual(2);
   });
 
