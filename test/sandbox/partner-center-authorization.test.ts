@@ -2,7 +2,7 @@
 // and application consents through GDAP roles in the customer.
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { readFixture } from '../gateways/microsoft-fixtures';
-import { PARTNER_CENTER, rawCall, SERVICE_ACCOUNT, type RawOptions } from './raw-client';
+import { PARTNER_CENTER, rawCall, type RawOptions } from './raw-client';
 
 const CONTOSO = 'c0000001-0000-4000-8000-000000000001';
 const NORTHWIND = 'c0000004-0000-4000-8000-000000000004';
