@@ -1,5 +1,6 @@
 // `npm run consent`: the partner service account signs in by device code (MFA); its refresh token goes where the bot reads it.
 import { PublicClientApplication, type AuthenticationResult, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import type { TokenCredential } from '@azure/identity';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { authorityFor, msalConfiguration, RefreshTokenWatch } from './gateways/credentials-msal';
 import { entraNetworkClient } from './gateways/credentials-network';
@@ -31,6 +32,8 @@ export interface ConsentCliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Extra CA to trust (tests: an in-process authority); otherwise NODE_EXTRA_CA_CERTS does it. */
   readonly tlsCa?: string;
+  /** Who writes the Key Vault secret; default DefaultAzureCredential (az login, or a managed identity). */
+  readonly vaultCredential?: TokenCredential;
 }
 
 /** The access token's `amr` (read, not verified: it just came from the authority over TLS). */
@@ -122,7 +125,12 @@ export async function runConsentCli(argv: readonly string[], io: ConsentCliIo): 
     io.stderr(`consent: ${who} signed in without multi-factor authentication; Partner Center refuses App+User calls without it. Nothing stored: sign in again with MFA.\n`);
     return EXIT_NO_MFA;
   }
-  const store = openRefreshTokenStore({ storePath: config.storePath, ...(config.keyVault ? { keyVault: config.keyVault } : {}), ...(io.tlsCa ? { tlsCa: io.tlsCa } : {}) });
+  const store = openRefreshTokenStore({
+    storePath: config.storePath,
+    ...(config.keyVault ? { keyVault: config.keyVault } : {}),
+    ...(io.vaultCredential ? { vaultCredential: io.vaultCredential } : {}),
+    ...(io.tlsCa ? { tlsCa: io.tlsCa } : {}),
+  });
   try {
     await store.save(refreshToken);
   } catch (error) {

@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config';
-import { EXIT_FAILED, EXIT_STORED, runConsentCli } from '../src/consent-cli';
+import { EXIT_FAILED, EXIT_STORED, runConsentCli, type ConsentCliIo } from '../src/consent-cli';
 import { createPartnerCredential } from '../src/gateways/credentials-setup';
 import { startSandbox, type RunningSandbox } from '../src/sandbox';
 import { openSqliteRefreshTokens } from '../src/store/sqlite-refresh-tokens';
 import { rawCall } from './sandbox/raw-client';
+import { startVaultStandIn, vaultIdentity } from './support/key-vault-stand-in';
 import { claimsOf } from './support/sandbox-tokens';
 
 const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
@@ -36,13 +37,14 @@ const envFor = (storePath: string): Record<string, string> => ({
 });
 
 /** Runs the command; when it prints Microsoft's sentence, `who` enters the code on the sign-in page (the sandbox's approve route). */
-async function consentAs(who: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function consentAs(who: string, env: Record<string, string>, io: Partial<ConsentCliIo> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   let approved: Promise<unknown> = Promise.resolve();
   const code = await runConsentCli([], {
     env,
     tlsCa: sandbox.caCertPem,
+    ...io,
     stderr: (text) => { stderr += text; },
     stdout: (text) => {
       stdout += text;
@@ -80,6 +82,19 @@ describe('npm run consent', () => {
     const token = claimsOf((await bot.credential.getToken('https://management.azure.com/.default', { tenantId: CONTOSO })).token);
     expect(token).toMatchObject({ tid: CONTOSO, oid: SERVICE_ACCOUNT, idp: `https://sts.windows.net/${PARTNER}/` });
     await bot.refreshTokens.close();
+  });
+
+  it('when KEY_VAULT_URL is set, then the refresh token becomes the Key Vault secret and the command names the vault and secret', async () => {
+    const vault = await startVaultStandIn();
+    const env = { ...envFor(join(dir, 'bot.db')), KEY_VAULT_URL: vault.url, REFRESH_TOKEN_SECRET_NAME: 'litware-sam-refresh-token' };
+    const { code, stdout } = await consentAs(SERVICE_ACCOUNT, env, { tlsCa: `${sandbox.caCertPem}\n${vault.ca}`, vaultCredential: vaultIdentity() });
+
+    expect(code).toBe(EXIT_STORED);
+    expect(stdout).toContain(`The refresh token is stored in Key Vault ${vault.url}, secret "litware-sam-refresh-token"`);
+    const secret = vault.secrets.get('litware-sam-refresh-token')?.value;
+    expect(secret).toBeDefined();
+    expect(stdout).not.toContain(secret ?? 'no token');
+    await vault.stop();
   });
 
   it('when the person who signs in has no MFA, then nothing is stored and the command says why', async () => {
