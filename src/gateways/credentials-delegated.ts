@@ -192,9 +192,9 @@ export class DelegatedCredential implements TokenCredential {
   }
 
   private restored(): void {
+    this.lastRefusal = undefined;
     if (this.signInError === undefined) return;
     this.signInError = undefined;
-    this.lastRefusal = undefined;
     for (const listener of [...this.restoredListeners]) notify(listener);
   }
 }
