@@ -1,7 +1,7 @@
 // The sandbox's fault plan: per operation, N× 429 with Retry-After, 500, delay, PrincipalNotFound for T seconds, 403,
 // random faults and lost answers — checked on the wire (raw HTTPS) and through the real ARM SDK client.
 import { ArmRbacGateway } from '../../src/gateways/arm-rbac-gateway';
-import { createSandboxCredential } from '../../src/gateways/credentials';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { principalId, tenantId } from '../../src/domain/ids';
 import { createFaultInjector } from '../../src/sandbox/faults';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
@@ -103,7 +103,7 @@ describe('fault plan on the sandbox server', () => {
 
   describe('through the real ARM SDK client', () => {
     const gateway = () =>
-      new ArmRbacGateway({ endpoint: sandbox.url, credential: createSandboxCredential(), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 4, retryDelayInMs: 20, maxRetryDelayInMs: 100 } });
+      new ArmRbacGateway({ endpoint: sandbox.url, credential: sandboxUserCredential(sandbox), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 4, retryDelayInMs: 20, maxRetryDelayInMs: 100 } });
     const grant = (name: string) => ({ scope: PROD, name, roleDefinitionId: CONTRIBUTOR, principalId: ALICE, principalType: 'User' as const });
     const putsFor = (name: string) => sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(name));
 

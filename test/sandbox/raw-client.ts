@@ -1,8 +1,8 @@
-// A bare HTTPS client for driving the sandbox directly in tests (trusting its certificate, minting sandbox tokens).
+// A bare HTTPS client for driving the sandbox directly in tests (trusting its certificate, with tokens from its Entra).
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RunningSandbox } from '../../src/sandbox';
-import { createSandboxCredential } from '../../src/gateways/credentials';
+import { appToken, userToken } from '../support/sandbox-tokens';
 
 export const ARM = 'https://management.azure.com/.default';
 export const GRAPH = 'https://graph.microsoft.com/.default';
@@ -15,8 +15,10 @@ export interface RawAnswer {
 }
 
 export interface RawOptions {
-  /** null = no Authorization header; a string = that bearer value; default = a sandbox JWT for `scope`/`tenantId`. */
+  /** null = no Authorization header; a string = that bearer value; default = a token from the sandbox's Entra for `scope`/`tenantId`. */
   token?: string | null;
+  /** Who the default token is for: the SAM service account (App+User, the default) or the partner app alone. */
+  as?: 'user' | 'app';
   scope?: string;
   tenantId?: string;
   headers?: Record<string, string>;
@@ -26,8 +28,8 @@ export interface RawOptions {
 export async function rawCall(sandbox: RunningSandbox, method: string, pathAndQuery: string, options: RawOptions = {}): Promise<RawAnswer> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token === undefined) {
-    const minted = await createSandboxCredential().getToken(options.scope ?? ARM, options.tenantId ? { tenantId: options.tenantId } : undefined);
-    headers.authorization = `Bearer ${minted?.token ?? ''}`;
+    const wanted = { resource: (options.scope ?? ARM).replace(/\/\.default$/, ''), ...(options.tenantId ? { tenantId: options.tenantId } : {}) };
+    headers.authorization = `Bearer ${options.as === 'app' ? await appToken(sandbox, wanted) : await userToken(sandbox, wanted)}`;
   } else if (options.token !== null) {
     headers.authorization = `Bearer ${options.token}`;
   }

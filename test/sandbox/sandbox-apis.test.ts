@@ -4,6 +4,7 @@ import { armExampleBody, missingKeys } from '../gateways/microsoft-fixtures';
 import { GRAPH, PARTNER_CENTER, rawCall } from './raw-client';
 
 const CONTOSO = 'c0000001-0000-4000-8000-000000000001';
+const FABRIKAM = 'c0000003-0000-4000-8000-000000000003';
 const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 const ASSIGNMENTS = `${PROD}/providers/Microsoft.Authorization/roleAssignments`;
 const READER = `${PROD}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`;
@@ -93,7 +94,7 @@ describe('sandbox Partner Center and Graph', () => {
   });
 
   test('when Graph is asked with $top smaller than the matches, then @odata.nextLink points back at the sandbox', async () => {
-    const page = await rawCall(sandbox, 'GET', `/v1.0/users?$filter=${encodeURIComponent("startswith(givenName,'alice')")}&$top=1`, { scope: GRAPH, token: 'static' });
+    const page = await rawCall(sandbox, 'GET', `/v1.0/users?$filter=${encodeURIComponent("startswith(givenName,'alice')")}&$top=1`, { scope: GRAPH, tenantId: FABRIKAM });
     const next = (page.body as Record<string, unknown>)['@odata.nextLink'];
     expect(typeof next === 'string' && next.startsWith(`${sandbox.url}/v1.0/users?`)).toBe(true);
   });

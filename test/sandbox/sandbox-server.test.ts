@@ -76,11 +76,16 @@ describe('sandbox server', () => {
     expect(answer.body).toMatchObject({ error: { code: 'InvalidAuthenticationTokenTenant' } });
   });
 
-  test('when a static (non-JWT) bearer is used, then it is accepted for any tenant', async () => {
-    const answer = await rawCall(sandbox, 'GET', '/subscriptions?api-version=2022-12-01', { token: 'sandbox-static-token' });
-    expect(answer.status).toBe(200);
-    const ids = (answer.body as { value: { subscriptionId: string }[] }).value.map((s) => s.subscriptionId);
-    expect(ids).toEqual(expect.arrayContaining([CONTOSO_PROD, 'c0000003-5b50-4000-8000-000000000001']));
+  test('when a static (non-JWT) bearer is used, then each service refuses it with 401 in its own shape', async () => {
+    const arm = await rawCall(sandbox, 'GET', '/subscriptions?api-version=2022-12-01', { token: 'sandbox-static-token' });
+    const graph = await rawCall(sandbox, 'GET', '/v1.0/users', { token: 'sandbox-static-token' });
+    const pc = await rawCall(sandbox, 'GET', '/v1/customers', { token: 'sandbox-static-token' });
+    expect(arm.status).toBe(401);
+    expect(arm.body).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    expect(graph.status).toBe(401);
+    expect(graph.body).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
+    expect(pc.status).toBe(401);
+    expect(pc.body).toMatchObject({ code: 401, source: 'PartnerFD' });
   });
 
   test('when requests arrive, then they are recorded with the authorization header reduced to its scheme', async () => {
