@@ -2,6 +2,7 @@
 // the real token endpoint (raw HTTPS, trusting the sandbox's certificate), and TokenCredentials built on them.
 import https from 'node:https';
 import { ClientSecretCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { RunningSandbox } from '../../src/sandbox';
 
 export const ARM_RESOURCE = 'https://management.azure.com';
@@ -103,5 +104,53 @@ export function sandboxUserCredential(sandbox: RunningSandbox, options: { readon
       const expiresIn = typeof answer.body.expires_in === 'number' ? answer.body.expires_in : 3599;
       return { token, expiresOnTimestamp: Date.now() + expiresIn * 1000, tokenType: 'Bearer' };
     },
+  };
+}
+
+/**
+ * MSAL (node) trusts the sandbox's certificate through its own network client: MSAL 5 calls the global `fetch`,
+ * which takes no CA per call, so tests give `system.networkClient` this node:https client with `ca`. (A process
+ * started with NODE_EXTRA_CA_CERTS=<sandbox cert> needs nothing: fetch uses Node's CA store, which includes it.)
+ */
+export function sandboxNetworkClient(caCertPem: string): INetworkModule {
+  const send = <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const body = options?.body;
+      const req = https.request(
+        { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, ca: caCertPem, agent: false,
+          headers: { ...options?.headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const headers: Record<string, string> = {};
+            for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+            try {
+              resolve({ status: res.statusCode ?? 0, headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as T });
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return {
+    sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>('GET', url, options),
+    sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>('POST', url, options),
+  };
+}
+
+/**
+ * MSAL's settings for the sandbox as an authority: the authority URL, `knownAuthorities` = its host:port (so MSAL
+ * skips instance discovery at login.microsoftonline.com and reads the sandbox's own OpenID metadata), and the
+ * network client above.
+ */
+export function msalSandboxOptions(sandbox: RunningSandbox, tenant: string): { auth: { authority: string; knownAuthorities: string[] }; system: { networkClient: INetworkModule } } {
+  return {
+    auth: { authority: `${sandbox.authorityHost}/${tenant}`, knownAuthorities: [new URL(sandbox.authorityHost).host] },
+    system: { networkClient: sandboxNetworkClient(sandbox.caCertPem) },
   };
 }

@@ -10,7 +10,8 @@ import {
   appTokenClaims, clientInfo, grantedScope, idTokenClaims, userTokenClaims, type ClientAuthentication, type TokenAnswer,
 } from './tokens';
 
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** RFC 8628's grant type; Entra also takes the short `device_code`, which MSAL sends. */
+export const DEVICE_CODE_GRANTS = ['urn:ietf:params:oauth:grant-type:device_code', 'device_code'];
 
 /** Everything the token endpoint reads or changes. */
 export interface EntraContext {
@@ -142,10 +143,8 @@ export function redeem(ctx: EntraContext, request: TokenRequest): TokenOutcome {
   if (!clientId) return fail(AADSTS.missingParameter('client_id'));
   const app = findApp(ctx.state, clientId);
   if (!app) return fail(AADSTS.appNotFound(clientId, request.tenant.kind === 'tenant' ? request.tenant.tenantId : request.tenantSegment));
-  switch (grantType) {
-    case 'client_credentials': return clientCredentials(ctx, request, app);
-    case 'refresh_token': return refreshTokenGrant(ctx, request, app);
-    case DEVICE_CODE_GRANT: return deviceCodeGrant(ctx, request, app);
-    default: return fail(AADSTS.unsupportedGrant(grantType));
-  }
+  if (grantType === 'client_credentials') return clientCredentials(ctx, request, app);
+  if (grantType === 'refresh_token') return refreshTokenGrant(ctx, request, app);
+  if (DEVICE_CODE_GRANTS.includes(grantType)) return deviceCodeGrant(ctx, request, app);
+  return fail(AADSTS.unsupportedGrant(grantType));
 }

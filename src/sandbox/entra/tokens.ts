@@ -73,6 +73,7 @@ export function userTokenClaims(input: Common & { readonly user: SeedUser; reado
     ipaddr: '127.0.0.1',
     name: user.displayName,
     oid: user.id.toLowerCase(),
+    puid: createHash('sha256').update(user.id.toLowerCase()).digest('hex').slice(0, 16).toUpperCase(),
     rh: opaque(),
     scp: input.scopes.join(' '),
     sub: pairwiseSubject(user.id, input.appId),
