@@ -202,14 +202,13 @@ var commonSettings = [
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'AZURE_STORAGE_ACCOUNT_NAME', value: storage.name }
 ]
-var appCredentialSettings = usesAppSecret
-  ? [
-      { name: 'AZURE_CLIENT_SECRET', value: appSecretReference }
-    ]
-  : [
-      // No secret: the identity's token is the client assertion of the partner app (workload identity federation).
-      { name: 'AZURE_USE_MANAGED_IDENTITY', value: 'true' }
-    ]
+var secretSettings = [
+  { name: 'AZURE_CLIENT_SECRET', value: appSecretReference }
+]
+var managedIdentitySettings = [
+  // No secret: the identity's token is the client assertion of the partner app (workload identity federation).
+  { name: 'AZURE_USE_MANAGED_IDENTITY', value: 'true' }
+]
 
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: baseName
@@ -234,7 +233,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/health'
-      appSettings: concat(commonSettings, appCredentialSettings)
+      appSettings: concat(commonSettings, usesAppSecret ? secretSettings : managedIdentitySettings)
     }
   }
   // The references must resolve at the first start: the role and the secrets exist before the app.
