@@ -38,8 +38,6 @@ export interface StartOptions {
   readonly newId?: IdGenerator;
   readonly logger?: Logger;
   readonly credential?: TokenCredential;
-  /** How the bot gets its outbound Bot Connector token (tests: a fake token; default: MSAL with BOT_PASSWORD). */
-  readonly botCredentialsFactory?: BotCredentialsFactory;
   /** Waits between PrincipalNotFound retries (tests move their clock instead of waiting). */
   readonly sleep?: Sleep;
   /** The cloud clients' retry options (tests shorten the waits); default: each gateway's own. */
@@ -127,7 +125,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       }
     },
   });
-  const adapter = new SecureTeamsAdapter({ ...botAuth, ...signer }, options.botCredentialsFactory ?? botCredentials, outbound);
+  const adapter = new SecureTeamsAdapter({ ...botAuth, ...signer }, botCredentials, outbound);
   const rateLimiter = new SlidingWindowRateLimiter({ ...config.rateLimit, now: () => clock.now().getTime() });
   const policy = loadPolicy(config.policyFile);
   const access = new AccessControl({

@@ -5,13 +5,10 @@
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BotCredentialsFactory } from '../../src/teams/secure-adapter';
 
 /** The bot's app id in tests: the sandbox seed's Bot Framework app, whose tokens the sandbox's Entra issues. */
 export const TEST_BOT_ID = '9e1b0c52-7a6f-4d1e-b3c8-5f2a4d6eb075';
 export const TEST_ISSUER = 'https://api.botframework.com';
-/** What the fake outbound credentials put on every call to the connector. */
-export const OUTBOUND_TOKEN = 'test-outbound-token';
 
 export interface TokenIssuer {
   /** The BOT_OPENID_METADATA_URL to give the bot. */
@@ -72,19 +69,4 @@ export async function startTokenIssuer(options: TokenIssuerOptions = {}): Promis
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** The bot's outbound token in tests: a fixed bearer instead of an MSAL call to Entra (no internet). */
-export function fakeBotCredentials(appId: string = TEST_BOT_ID): BotCredentialsFactory {
-  const credentials = {
-    async signRequest<T extends { headers: { set(name: string, value: string): void } }>(webResource: T): Promise<T> {
-      webResource.headers.set('authorization', `Bearer ${OUTBOUND_TOKEN}`);
-      return webResource;
-    },
-  };
-  return {
-    isValidAppId: async (id: string) => id === appId,
-    isAuthenticationDisabled: async () => false,
-    createCredentials: async () => credentials,
-  } as unknown as BotCredentialsFactory;
 }
