@@ -3,8 +3,10 @@ import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import { createAzureCredential, createSandboxCredential } from './gateways/credentials';
 import { createGateways } from './gateways';
+import type { AzureCredentialOptions } from './gateways/credentials';
+import type { DelegatedCredential } from './gateways/credentials-delegated';
+import { createPartnerCredential, REFRESH_TOKEN_KEEP_ALIVE_IN_MS, type PartnerCredential } from './gateways/credentials-setup';
 import { createLogger, type Logger } from './logger';
 import { startSandbox, type RunningSandbox } from './sandbox';
 import { loadPolicy } from './policy/load-policy';
@@ -37,6 +39,7 @@ export interface StartOptions {
   readonly clock?: Clock;
   readonly newId?: IdGenerator;
   readonly logger?: Logger;
+  /** Replaces the credential built from the settings (ACCESS_MODEL). */
   readonly credential?: TokenCredential;
   /** Waits between PrincipalNotFound retries (tests move their clock instead of waiting). */
   readonly sleep?: Sleep;
@@ -58,6 +61,11 @@ export interface RunningBot {
   idle(): Promise<void>;
   /** The in-process sandbox, when the bot started one. */
   readonly sandbox?: RunningSandbox;
+  /**
+   * ACCESS_MODEL=delegated: the service account's sign-in — whether one is required now, and listeners for when it
+   * becomes required (refresh token revoked or expired) and when tokens flow again.
+   */
+  readonly signIn?: Pick<DelegatedCredential, 'signInRequired' | 'onSignInRequired' | 'onSignInRestored'>;
   stop(): Promise<void>;
 }
 
@@ -65,18 +73,21 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
 
-  const sandbox = config.endpoints ? undefined : await startSandbox({ port: 0 });
+  // CLOUD=sandbox: the built-in sandbox serves whatever is not given (endpoints; authority and app credential).
+  const sandbox = config.cloud === 'sandbox' && (!config.endpoints || !config.azureCredential) ? await startSandbox({ port: 0 }) : undefined;
   const endpoints = config.endpoints ?? { arm: sandbox?.url ?? '', graph: sandbox?.url ?? '', partnerCenter: sandbox?.url ?? '' };
-  const credential =
-    options.credential ??
-    (config.cloud === 'azure' && config.azureCredential ? createAzureCredential(config.azureCredential) : createSandboxCredential({ defaultTenantId: config.partnerTenantId }));
+  const tlsCa = [options.tlsCa, sandbox?.caCertPem].filter((pem): pem is string => pem !== undefined).join('\n') || undefined;
+  const partner = options.credential ? undefined : buildPartnerCredential(config, sandbox, tlsCa, logger);
+  const credential = options.credential ?? partner?.credential ?? missingCredential();
+  const keepAlive = partner?.accessModel === 'delegated' ? setInterval(() => void renewRefreshToken(partner.credential, logger), REFRESH_TOKEN_KEEP_ALIVE_IN_MS) : undefined;
+  keepAlive?.unref();
   const gateways = createGateways({
     armEndpoint: endpoints.arm,
     graphEndpoint: endpoints.graph,
     partnerCenterEndpoint: endpoints.partnerCenter,
     credential,
     partnerTenantId: config.partnerTenantId,
-    ...(options.tlsCa ?? sandbox?.caCertPem ? { tlsCa: options.tlsCa ?? sandbox?.caCertPem } : {}),
+    ...(tlsCa ? { tlsCa } : {}),
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
   });
 
@@ -90,8 +101,14 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
         MicrosoftAppTenantId: config.bot.tenantId ?? '',
       }
     : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
-  // The bot's own token for the Bot Connector comes from BOT_LOGIN_URL (default Microsoft's for BOT_TYPE).
-  const loginUrl = botLoginUrl({ appType: config.bot.appType, ...(config.bot.tenantId ? { tenantId: config.bot.tenantId } : {}), ...(config.bot.loginUrl ? { loginUrl: config.bot.loginUrl } : {}) });
+  // The bot's own token for the Bot Connector comes from BOT_LOGIN_URL: default Microsoft's for BOT_TYPE, or, with
+  // CLOUD=sandbox, the built-in sandbox's Entra (it serves what is not given).
+  const loginUrl = botLoginUrl({
+    appType: config.bot.appType,
+    ...(config.bot.tenantId ? { tenantId: config.bot.tenantId } : {}),
+    ...(config.bot.loginUrl ? { loginUrl: config.bot.loginUrl } : {}),
+    ...(sandbox ? { host: sandbox.authorityHost } : {}),
+  });
   // A private cloud's or a test's channel-token signer replaces Bot Framework's: botbuilder then wants every endpoint named.
   const signer = config.bot.openIdMetadataUrl
     ? {
@@ -112,7 +129,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
         loginUrl,
         ...(config.bot.appPassword ? { appPassword: config.bot.appPassword } : {}),
         ...(config.bot.tenantId ? { tenantId: config.bot.tenantId } : {}),
-        ...(options.tlsCa ? { tlsCa: options.tlsCa } : {}),
+        ...(tlsCa ? { tlsCa } : {}),
       })
     : new ConfigurationServiceClientCredentialFactory(botAuth);
   const outbound = new OutboundLimits({
@@ -139,9 +156,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
-  const sandboxCa = options.tlsCa ?? sandbox?.caCertPem;
   const gdap = config.relationships.mode === 'gdap'
-    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(sandboxCa ? { tlsCa: sandboxCa } : {}) })
+    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}) })
     : undefined;
   const advancer: RequestAdvancer = { advance: (id, event) => approval.advance(id, event) };
   const logRelationshipError = (error: unknown, context: { requestId?: string; customer?: string }) =>
@@ -234,8 +250,10 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     expiry,
     idle,
     ...(sandbox ? { sandbox } : {}),
+    ...(partner?.accessModel === 'delegated' ? { signIn: partner.credential } : {}),
     async stop() {
       clearInterval(sweeper);
+      clearInterval(keepAlive);
       await relationshipWatcher.stop();
       await server.close();
       // Cuts PrincipalNotFound waits short: those requests stay `provisioning` and resume at the next start.
@@ -243,9 +261,63 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await provisioning.stop();
       await idle();
       store.close();
+      if (partner?.accessModel === 'delegated') await partner.refreshTokens.close();
       await sandbox?.stop();
     },
   };
+}
+
+const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
+
+function missingCredential(): never {
+  throw new Error('No credential for the partner\'s app: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate, or a managed identity)');
+}
+
+/**
+ * The partner app's credential for ACCESS_MODEL. Given settings win; the built-in sandbox (when the bot started one
+ * because they were missing) stands in as the authority with its seeded app, and as the issuer of the service
+ * account's refresh token — what `npm run consent` would have produced.
+ */
+function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbox | undefined, tlsCa: string | undefined, logger: Logger): PartnerCredential | undefined {
+  const given = config.azureCredential;
+  let app: AzureCredentialOptions | undefined;
+  let issuedRefreshToken: string | undefined;
+  if (given) {
+    app = { ...given, tenantId: given.tenantId || config.partnerTenantId };
+  } else if (sandbox) {
+    app = { tenantId: config.partnerTenantId, clientId: sandbox.partnerApp.clientId, secret: { kind: 'secret', clientSecret: sandbox.partnerApp.clientSecret }, authorityHost: sandbox.url };
+    issuedRefreshToken = config.accessModel === 'delegated' ? sandbox.issueRefreshToken() : undefined;
+  }
+  if (!app) return undefined;
+  const managedIdentityClientId = given?.secret.kind === 'managedIdentity' ? given.secret.clientId : undefined;
+  const partner = createPartnerCredential({
+    accessModel: config.accessModel,
+    app: { ...app, ...(tlsCa ? { tlsCa } : {}) },
+    ...(config.partnerRefreshToken ?? issuedRefreshToken ? { configuredRefreshToken: config.partnerRefreshToken ?? issuedRefreshToken } : {}),
+    refreshTokens: {
+      storePath: config.storePath,
+      ...(config.keyVault ? { keyVault: config.keyVault } : {}),
+      ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+      ...(tlsCa ? { tlsCa } : {}),
+    },
+    onStoreError: (error, action) => logger.error({ err: describeError(error), action }, 'refresh-token store unavailable: the bot goes on with the token it holds'),
+  });
+  if (partner.accessModel === 'delegated') {
+    partner.credential.onSignInRequired((error) =>
+      logger.warn({ reason: error.reason, aadsts: error.aadsts, store: partner.refreshTokens.location }, 'the partner service account must sign in again: run npm run consent'),
+    );
+    partner.credential.onSignInRestored(() => logger.info('the partner service account is signed in again; tokens flow'));
+  }
+  return partner;
+}
+
+/** The weekly keep-alive: a refused token is already reported by the credential's sign-in listeners. */
+async function renewRefreshToken(credential: DelegatedCredential, logger: Logger): Promise<void> {
+  try {
+    await credential.renew();
+  } catch (error: unknown) {
+    logger.warn({ err: describeError(error) }, 'refresh-token keep-alive: not renewed this time');
+  }
 }
 
 async function main(): Promise<void> {

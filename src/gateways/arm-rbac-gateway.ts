@@ -3,12 +3,14 @@ import { AuthorizationManagementClient, type RoleAssignment as SdkRoleAssignment
 import { isRestError, type PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { principalId, type SubscriptionId, type TenantId } from '../domain/ids';
+import { isAccessDenied } from '../services/access-errors';
 import {
   CloudUnavailableError, type ArmFailureCode, type AzureRbacGateway, type CreateAssignmentResult, type NewRoleAssignment,
   type RoleAssignment, type RoleDefinition,
 } from '../services/ports';
 import { forTenant } from './credentials';
 import { tlsWithExtraCa, trimBaseUrl } from './rest-pipeline';
+import { serviceRefusal } from './token-errors';
 
 export const DEFAULT_ARM_AUDIENCE = 'https://management.azure.com';
 /** The SDK's constructor wants a subscription id; every call we make is by scope, so none is used. */
@@ -106,8 +108,15 @@ export class ArmRbacGateway implements AzureRbacGateway {
     return client;
   }
 
-  /** Rethrows: outages as CloudUnavailableError, ARM answers as the SDK's RestError (check with isRestError). */
-  private rethrow(error: unknown, what: string): never {
+  /**
+   * Rethrows: a token Entra refused and ARM's 401/403 as AccessDeniedError (a reason, not an outage), outages as
+   * CloudUnavailableError, other ARM answers as the SDK's RestError (check with isRestError).
+   */
+  private rethrow(error: unknown, what: string, tenant: TenantId): never {
+    if (isAccessDenied(error)) throw error;
+    if (isRestError(error) && (error.statusCode === 401 || error.statusCode === 403)) {
+      throw serviceRefusal('ARM', error.statusCode, error.code, `${what} refused (${error.statusCode}): ${error.message}`, tenant, error);
+    }
     if (isOutage(error)) {
       throw new CloudUnavailableError('ARM', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -122,7 +131,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
         result.push({ id: d.id, name: d.name, roleName: d.roleName, description: d.description ?? '', roleType: d.roleType ?? 'BuiltInRole' });
       }
     } catch (error: unknown) {
-      this.rethrow(error, 'Listing role definitions');
+      this.rethrow(error, 'Listing role definitions', customerTenant);
     }
     return result;
   }
@@ -137,7 +146,8 @@ export class ArmRbacGateway implements AzureRbacGateway {
       });
       return { ok: true, alreadyExisted: false, assignment: toAssignment(created) };
     } catch (error: unknown) {
-      if (isOutage(error) || !isRestError(error)) this.rethrow(error, 'Creating the role assignment');
+      // ARM's 403 (AuthorizationFailed) stays an outcome the requester reads; a refused or rejected token (401) is a refusal.
+      if (isOutage(error) || !isRestError(error) || error.statusCode === 401) this.rethrow(error, 'Creating the role assignment', customerTenant);
       const code = (error.code ?? '').toLowerCase();
       if (error.statusCode === 409 && code === 'roleassignmentexists') {
         const existingAssignmentId = existingAssignmentIdFrom(error.message);
@@ -153,7 +163,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
       return toAssignment(await this.client(customerTenant).roleAssignments.get(scope, name));
     } catch (error: unknown) {
       if (isRestError(error) && error.statusCode === 404 && (error.code ?? '').toLowerCase() === 'roleassignmentnotfound') return undefined;
-      return this.rethrow(error, 'Reading the role assignment');
+      return this.rethrow(error, 'Reading the role assignment', customerTenant);
     }
   }
 
@@ -162,7 +172,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
     try {
       for await (const a of this.client(customerTenant).roleAssignments.listForScope(scope)) result.push(toAssignment(a));
     } catch (error: unknown) {
-      this.rethrow(error, 'Listing role assignments');
+      this.rethrow(error, 'Listing role assignments', customerTenant);
     }
     return result;
   }
@@ -176,7 +186,9 @@ export class ArmRbacGateway implements AzureRbacGateway {
         },
       });
     } catch (error: unknown) {
-      this.rethrow(error, 'Deleting the role assignment');
+      // As for a create, ARM's 403 on a delete stays the RestError its caller turns into the outcome; 401 is a refusal.
+      if (isRestError(error) && error.statusCode === 403) throw error;
+      this.rethrow(error, 'Deleting the role assignment', customerTenant);
     }
     return status === 200;
   }

@@ -3,7 +3,7 @@
 import { createHttpHeaders } from '@azure/core-rest-pipeline';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { tenantId, type TenantId } from '../../src/domain/ids';
-import { createGateways, createSandboxCredential, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways';
+import { createGateways, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways';
 import { GraphGdapGateway } from '../../src/gateways/gdap-gateway';
 import { retryAfterInMs } from '../../src/gateways/rest-pipeline';
 import { loadPolicy } from '../../src/policy/load-policy';
@@ -18,6 +18,7 @@ import { RelationshipWatcher } from '../../src/services/relationships-watcher';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { RequestStore } from '../../src/store/request-store';
 import { makeRequest, tempStorePath } from '../store/store-fixtures';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
 
 const NORTHWIND = tenantId('c0000004-0000-4000-8000-000000000004');
 const FABRIKAM = tenantId('c0000003-0000-4000-8000-000000000003');
@@ -55,7 +56,7 @@ async function startWorld(): Promise<World> {
   const sandbox = await startSandbox({ port: 0, now: () => clock.at });
   const file = tempStorePath();
   const store = openSqliteStore(file.path);
-  const credential = createSandboxCredential({ defaultTenantId: SANDBOX_PARTNER_TENANT_ID });
+  const credential = sandboxUserCredential(sandbox);
   // No pipeline retries: each check the watcher makes is exactly one request, so what is measured is the watcher's own
   // backoff (in production the pipeline first retries within a check, then the watcher backs off between checks).
   const retryOptions = { maxRetries: 0 };

@@ -49,7 +49,7 @@ export async function startHarness(env: HarnessEnv = {}, startOptions: StartOpti
   const dir = mkdtempSync(join(tmpdir(), 'csp-bot-test-'));
   const storePath = join(dir, 'bot.db');
   const config = loadConfig({
-    ...sandboxBotEnv(sandbox.url, storePath),
+    ...sandboxBotEnv(sandbox, storePath),
     ...(typeof env === 'function' ? env(sandbox) : env),
   });
   const start = () => startBot(config, { tlsCa: sandbox.caCertPem, clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...startOptions });
