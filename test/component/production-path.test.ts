@@ -16,10 +16,12 @@ import { startTokenIssuer, TEST_ISSUER, type TokenIssuer } from '../support/toke
 
 jest.setTimeout(120_000);
 
-const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
-const ALICE = 'c0000001-0000-4000-8000-0000000000a1';
 const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
-const CONTOSO_TENANT = 'c0000001-0000-4000-8000-000000000001';
+/** Who is granted what where: a GDAP-only customer, and a customer still on legacy DAP. */
+const GRANTS = [
+  { customer: 'Contoso (GDAP only)', ask: "give Alice Contributor on Contoso's prod subscription", tenant: 'c0000001-0000-4000-8000-000000000001', scope: '/subscriptions/c0000001-5b50-4000-8000-000000000001', user: 'c0000001-0000-4000-8000-0000000000a1' },
+  { customer: 'Contoso Pharma (legacy DAP)', ask: "give Eve Adams Contributor on Contoso Pharma's Pharma Research subscription", tenant: 'c0000002-0000-4000-8000-000000000002', scope: '/subscriptions/c0000002-5b50-4000-8000-000000000001', user: 'c0000002-0000-4000-8000-0000000000e1' },
+];
 /** "Litware Azure Managers", nested in Admin Agents: the service account's group in GDAP access assignments. */
 const AZURE_MANAGERS = '5a0e0002-0000-4000-8000-000000000004';
 
@@ -113,6 +115,14 @@ describe('the production path on loopback (CLOUD=azure, the sandbox started alon
     });
     return { status: response.status, text: await response.text() };
   };
+  /** Resolves once the bot has sent nothing to the connector for half a second (earlier outcomes delivered). */
+  const quiet = async (): Promise<void> => {
+    let seen = -1;
+    while (seen !== connector.sent.length) {
+      seen = connector.sent.length;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
   /** How many requests the bot's store holds (read from its SQLite file, as an operator would). */
   const storedRequests = (): number => {
     const store = openSqliteStore(join(dir, 'bot.db'));
@@ -137,39 +147,49 @@ describe('the production path on loopback (CLOUD=azure, the sandbox started alon
     return id;
   };
 
-  it('when Sam asks for Alice Contributor on Contoso prod, confirms, and Ada approves, then the sandbox\'s ARM holds the assignment made by the service account, and every token was checked', async () => {
-    // Arrange: Ada and Sam install the bot.
+  it('when Ada and Sam install the bot, then each is greeted through the connector with the bot\'s own token', async () => {
     expect((await post(installFrom(ADA, opts()))).status).toBe(200);
     expect((await post(installFrom(SAM, opts()))).status).toBe(200);
+    await until('the greetings', () => connector.to(ADA.conversationId).length > 0 && connector.to(SAM.conversationId).length > 0, explain);
+    expect(connector.refused).toEqual([]);
+    // From the sandbox's Entra through MSAL: client credentials at BOT_LOGIN_URL for the Bot Connector.
+    expect(sandbox.entraRequests.map((r) => ({ path: r.path, body: r.body }))).toContainEqual({
+      path: `/${PARTNER_TENANT}/oauth2/v2.0/token`,
+      body: expect.objectContaining({ grant_type: 'client_credentials', client_id: sandbox.botApp.clientId, scope: 'https://api.botframework.com/.default' }),
+    });
+    const connectorToken = claimsOf(connector.sent[0]?.authorization?.slice('Bearer '.length) ?? '');
+    expect(connectorToken).toMatchObject({ aud: 'https://api.botframework.com', appid: sandbox.botApp.clientId, tid: PARTNER_TENANT, iss: `https://sts.windows.net/${PARTNER_TENANT}/` });
+  });
+
+  it.each(GRANTS)('when Sam asks for a Contributor grant at $customer, confirms, and Ada approves, then the sandbox\'s ARM holds it, made by the service account, and every token held', async (grant) => {
+    // Arrange
+    const sentBefore = connector.sent.length;
+    const found = () => sandbox.state.roleAssignments.filter((a) => a.scope === grant.scope && a.principalId === grant.user);
+    expect(found()).toEqual([]);
 
     // Act: ask, confirm, approve, each a signed Teams activity.
-    expect((await post(messageFrom(SAM, "give Alice Contributor on Contoso's prod subscription", opts()))).status).toBe(200);
+    expect((await post(messageFrom(SAM, grant.ask, opts()))).status).toBe(200);
     await until('the confirmation card', () => lastCardIn(SAM.conversationId)?.actions?.some((a) => a.verb === 'confirm') === true, explain);
     const requestId = requestIdOn(SAM.conversationId, 'confirm');
     expect((await post(actionFrom(SAM, 'confirm', { requestId }, opts()))).status).toBe(200);
-    await until('the approval card', () => lastCardIn(ADA.conversationId)?.actions?.some((a) => a.verb === 'approve') === true, explain);
-    expect((await post(actionFrom(ADA, 'approve', { requestId: requestIdOn(ADA.conversationId, 'approve') }, opts()))).status).toBe(200);
-    await until('the assignment in Azure', () => sandbox.state.roleAssignments.some((a) => a.scope === PROD && a.principalId === ALICE), explain);
+    await until('the approval card', () => connector.to(ADA.conversationId).some((a) => cardOf(a)?.actions?.some((b) => b.verb === 'approve' && b.data?.requestId === requestId) === true), explain);
+    expect((await post(actionFrom(ADA, 'approve', { requestId }, opts()))).status).toBe(200);
+    await until('the assignment in Azure', () => found().length > 0, explain);
 
-    // Assert: what Azure holds — Contributor for Alice (a User), made by the service account through GDAP.
-    const made = sandbox.state.roleAssignments.filter((a) => a.scope === PROD && a.principalId === ALICE);
-    expect(made.map((a) => ({ role: a.roleDefinitionName, principalType: a.principalType, createdBy: a.createdBy }))).toEqual([
+    // Assert: what Azure holds — Contributor for the user (a User), made by the service account, acting in the customer.
+    expect(found().map((a) => ({ role: a.roleDefinitionName, principalType: a.principalType, createdBy: a.createdBy }))).toEqual([
       { role: CONTRIBUTOR, principalType: 'User', createdBy: sandbox.state.entra.serviceAccountId },
     ]);
     // What Sam reads in his chat.
     await until('the outcome', () => connector.to(SAM.conversationId).some((a) => /now has/.test(`${a.body.text ?? ''}${cardText(cardOf(a))}`)), explain);
-
-    // The bot's own tokens: from the sandbox's Entra through MSAL — its Bot Connector token by client credentials at
-    // BOT_LOGIN_URL, ARM's by the refresh token at the customer's authority — and every call carried one that held.
-    const grants = sandbox.entraRequests.map((r) => ({ path: r.path, body: r.body as Record<string, string> }));
-    expect(grants).toContainEqual({ path: `/${PARTNER_TENANT}/oauth2/v2.0/token`, body: expect.objectContaining({ grant_type: 'client_credentials', client_id: sandbox.botApp.clientId, scope: 'https://api.botframework.com/.default' }) });
-    expect(grants).toContainEqual({ path: `/${CONTOSO_TENANT}/oauth2/v2.0/token`, body: expect.objectContaining({ grant_type: 'refresh_token', client_id: sandbox.partnerApp.clientId }) });
+    // The bot's tokens for the customer: its refresh token redeemed at that tenant's authority; every send and call held.
+    expect(sandbox.entraRequests.map((r) => ({ path: r.path, body: r.body }))).toContainEqual({
+      path: `/${grant.tenant}/oauth2/v2.0/token`,
+      body: expect.objectContaining({ grant_type: 'refresh_token', client_id: sandbox.partnerApp.clientId }),
+    });
     expect(connector.refused).toEqual([]);
-    expect(connector.sent.length).toBeGreaterThanOrEqual(4);
-    expect(connector.sent.every((a) => a.authorization?.startsWith('Bearer '))).toBe(true);
+    expect(connector.sent.slice(sentBefore).every((a) => a.authorization?.startsWith('Bearer '))).toBe(true);
     expect(sandbox.requests.filter((r) => r.status === 401)).toEqual([]);
-    const connectorToken = claimsOf(connector.sent[0]?.authorization?.slice('Bearer '.length) ?? '');
-    expect(connectorToken).toMatchObject({ aud: 'https://api.botframework.com', appid: sandbox.botApp.clientId, tid: PARTNER_TENANT, iss: `https://sts.windows.net/${PARTNER_TENANT}/` });
   });
 
   it.each([
@@ -177,6 +197,7 @@ describe('the production path on loopback (CLOUD=azure, the sandbox started alon
     ['a token signed by a key Teams does not publish', () => teams.sign(connector.serviceUrl, {}, { key: teams.strangerKey })],
     ['a token for another bot', () => teams.sign(connector.serviceUrl, { aud: sandbox.partnerApp.clientId })],
   ])('when an activity carries %s, then the bot answers 401 and does nothing', async (_what, token) => {
+    await quiet();
     const before = { sent: connector.sent.length, requests: storedRequests() };
     const response = await post(messageFrom(SAM, "give Alice Reader on Contoso's prod subscription", opts()), token());
     expect(response.status).toBe(401);
