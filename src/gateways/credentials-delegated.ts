@@ -115,7 +115,9 @@ export class DelegatedCredential implements TokenCredential {
       const refreshToken = await this.usableRefreshToken();
       let result;
       try {
-        result = await this.app.acquireTokenByRefreshToken({ scopes, refreshToken, authority: authorityFor(this.options.authorityHost, tenantId) });
+        // forceCache: without it MSAL drops the answer's tokens from its cache when the account (from the id token) is
+        // not cached yet — and the rotated refresh token can only be read from that cache.
+        result = await this.app.acquireTokenByRefreshToken({ scopes, refreshToken, authority: authorityFor(this.options.authorityHost, tenantId), forceCache: true });
       } catch (error: unknown) {
         const refusal = entraRefusal(error, tenantId);
         if (refusal?.reason === 'sign_in_required' && isDeadRefreshToken(refusal.aadsts)) {
