@@ -1,12 +1,14 @@
 // CSP Access Bot in Azure: App Service on Linux (Node 20) running the bot, an Azure Bot (single-tenant, Microsoft
-// Teams channel) pointing at it, and a storage account. Deployed by `atk provision` (m365agents.yml, arm/deploy) with
-// azure.parameters.json; outputs are written back to env/.env.<env>.
+// Teams channel) pointing at it, a Key Vault holding every secret and the partner's refresh token, and one
+// user-assigned managed identity that reads those secrets (Key Vault references), writes the rotated refresh token, and
+// stands in for the partner app's secret (federated credential). Deployed by `atk provision` (m365agents.yml,
+// arm/deploy) with azure.parameters.json; outputs are written back to env/.env.<env>. See docs/azure-setup.md.
 
 @description('Appended to every resource name; empty: derived from the resource group id (stable per group).')
 @maxLength(12)
 param resourceSuffix string = ''
 
-@description('Azure region of the App Service and the storage account (the Azure Bot itself is global).')
+@description('Azure region of the App Service, the Key Vault, the identity and the storage account (the Azure Bot itself is global).')
 param location string = resourceGroup().location
 
 @description('App Service plan SKU: B1 is the smallest with Always On (needed so approvals are not delayed by cold starts).')
@@ -15,7 +17,7 @@ param webAppSku string = 'B1'
 @maxLength(42)
 param botDisplayName string = 'CSP Access Bot'
 
-@description('The bot app registration (aadApp/create in m365agents.yml): client id, secret and tenant.')
+@description('The bot app registration (aadApp/create in m365agents.yml): client id, secret and tenant. The secret goes to Key Vault only.')
 param botAadAppClientId string
 @secure()
 param botAadAppClientSecret string
@@ -27,16 +29,115 @@ param partnerTenantId string = tenant().tenantId
 @description('Comma-separated Entra object ids of the partner users who may approve.')
 param approvers string
 
-@description('The partner app that calls Partner Center, Graph and ARM (multi-tenant, with GDAP).')
+@description('How the bot acts in customer tenants: delegated (Secure Application Model, GDAP) or app (client credentials, customers onboarded one by one).')
+@allowed([
+  'delegated'
+  'app'
+])
+param accessModel string = 'delegated'
+
+@description('The partner\'s multi-tenant app registration (application id) that calls Partner Center, Graph and ARM.')
 param azureClientId string
+
+@description('How that app proves itself: managedIdentity (no secret: the identity below is a federated credential of the app; the app must be in this subscription\'s tenant) or secret (its client secret, kept in Key Vault).')
+@allowed([
+  'managedIdentity'
+  'secret'
+])
+param partnerAppCredential string = 'managedIdentity'
+
+@description('partnerAppCredential=secret only: the partner app\'s client secret. It is stored in Key Vault, never in an app setting.')
 @secure()
-param azureClientSecret string
-param azureTenantId string = tenant().tenantId
+param azureClientSecret string = ''
+
+@description('Key Vault secret that holds the newest refresh token of the partner service account (delegated model); `npm run consent` writes it, the bot rotates it.')
+param refreshTokenSecretName string = 'partner-refresh-token'
+
+@description('delegated model: object id(s) of the partner security group(s) that GDAP access assignments give the roles to (the group of the service account, nested under Admin Agents), comma-separated.')
+param gdapSecurityGroups string = ''
+
+@description('How customers without a relationship are invited: gdap (a GDAP relationship request; delegated model) or reseller (the reseller relationship link).')
+@allowed([
+  'gdap'
+  'reseller'
+])
+param relationshipMode string = 'gdap'
+
+@description('app model: the reseller relationship link copied once from Partner Center (Customers > Request a reseller relationship).')
+param relationshipRequestUrl string = ''
+
+@description('Optional: the object id of the admin who runs `npm run consent` (it writes the first refresh token into the vault): given Key Vault Secrets Officer on this vault.')
+param consentOperatorObjectId string = ''
 
 param logLevel string = 'info'
 
 var suffix = empty(resourceSuffix) ? take(uniqueString(resourceGroup().id), 8) : toLower(resourceSuffix)
 var baseName = 'csp-access-${suffix}'
+// Built-in role: Key Vault Secrets Officer (read and write secrets; the bot writes each rotated refresh token).
+// https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security#key-vault-secrets-officer
+var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+var usesAppSecret = partnerAppCredential == 'secret'
+
+// One identity for everything the App Service does in Azure: Key Vault references, the refresh token, and (as a
+// federated credential of the partner app) the app's tokens in every customer tenant.
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: baseName
+  location: location
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take('cspaccess-${suffix}', 24)
+  location: location
+  properties: {
+    tenantId: tenant().tenantId
+    sku: { family: 'A', name: 'standard' }
+    // Azure RBAC, not access policies: the identity gets exactly one data-plane role on this vault.
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'bot-password'
+  properties: {
+    value: botAadAppClientSecret
+    contentType: 'Bot app registration client secret (BOT_PASSWORD)'
+  }
+}
+
+resource appSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (usesAppSecret) {
+  parent: vault
+  name: 'partner-app-secret'
+  properties: {
+    value: azureClientSecret
+    contentType: 'Partner multi-tenant app client secret (AZURE_CLIENT_SECRET)'
+  }
+}
+
+// Secrets Officer, not Secrets User: the bot must write the refresh token Entra rotates on every redemption.
+resource identityOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, keyVaultSecretsOfficerRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficerRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource operatorOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(consentOperatorObjectId)) {
+  name: guid(vault.id, consentOperatorObjectId, keyVaultSecretsOfficerRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficerRoleId)
+    principalId: consentOperatorObjectId
+    principalType: 'User'
+  }
+}
 
 // Kept for the bot's data beyond the App Service: the SQLite file lives in the App Service's persistent /home;
 // this account holds its backups and audit exports (container "backups").
@@ -72,13 +173,58 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   properties: { reserved: true } // Linux
 }
 
+// A Key Vault reference without a version follows the newest version of the secret.
+var botPasswordReference = '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/bot-password/)'
+var appSecretReference = '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/partner-app-secret/)'
+
+var commonSettings = [
+  // App Service builds the uploaded sources (npm install, npm run build): native modules match its Linux.
+  { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+  { name: 'CLOUD', value: 'azure' }
+  { name: 'BOT_ID', value: botAadAppClientId }
+  { name: 'BOT_PASSWORD', value: botPasswordReference }
+  { name: 'BOT_TENANT_ID', value: botTenantId }
+  { name: 'BOT_TYPE', value: 'SingleTenant' }
+  { name: 'PARTNER_TENANT_ID', value: partnerTenantId }
+  { name: 'APPROVERS', value: approvers }
+  { name: 'ACCESS_MODEL', value: accessModel }
+  { name: 'AZURE_CLIENT_ID', value: azureClientId }
+  { name: 'AZURE_TENANT_ID', value: partnerTenantId }
+  // The identity's client id: which of the App Service's identities reads and writes the vault.
+  { name: 'AZURE_MANAGED_IDENTITY_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'KEY_VAULT_URL', value: vault.properties.vaultUri }
+  { name: 'REFRESH_TOKEN_SECRET_NAME', value: refreshTokenSecretName }
+  { name: 'RELATIONSHIP_MODE', value: relationshipMode }
+  { name: 'GDAP_SECURITY_GROUPS', value: gdapSecurityGroups }
+  { name: 'RELATIONSHIP_REQUEST_URL', value: relationshipRequestUrl }
+  // /home is the App Service's persistent storage, kept across restarts and deployments.
+  { name: 'STORE', value: 'sqlite:/home/data/csp-access-bot.db' }
+  { name: 'LOG_LEVEL', value: logLevel }
+  { name: 'AZURE_STORAGE_ACCOUNT_NAME', value: storage.name }
+]
+var secretSettings = [
+  { name: 'AZURE_CLIENT_SECRET', value: appSecretReference }
+]
+var managedIdentitySettings = [
+  // No secret: the identity's token is the client assertion of the partner app (workload identity federation).
+  { name: 'AZURE_USE_MANAGED_IDENTITY', value: 'true' }
+]
+
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: baseName
   location: location
   kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity (there is no system-assigned one).
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
       appCommandLine: 'node dist/src/main.js'
@@ -87,26 +233,15 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/health'
-      appSettings: [
-        // App Service builds the uploaded sources (npm install, npm run build): native modules match its Linux.
-        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
-        { name: 'CLOUD', value: 'azure' }
-        { name: 'BOT_ID', value: botAadAppClientId }
-        { name: 'BOT_PASSWORD', value: botAadAppClientSecret }
-        { name: 'BOT_TENANT_ID', value: botTenantId }
-        { name: 'BOT_TYPE', value: 'SingleTenant' }
-        { name: 'PARTNER_TENANT_ID', value: partnerTenantId }
-        { name: 'APPROVERS', value: approvers }
-        { name: 'AZURE_CLIENT_ID', value: azureClientId }
-        { name: 'AZURE_CLIENT_SECRET', value: azureClientSecret }
-        { name: 'AZURE_TENANT_ID', value: azureTenantId }
-        // /home is the App Service's persistent storage, kept across restarts and deployments.
-        { name: 'STORE', value: 'sqlite:/home/data/csp-access-bot.db' }
-        { name: 'LOG_LEVEL', value: logLevel }
-        { name: 'AZURE_STORAGE_ACCOUNT_NAME', value: storage.name }
-      ]
+      appSettings: concat(commonSettings, usesAppSecret ? secretSettings : managedIdentitySettings)
     }
   }
+  // The references must resolve at the first start: the role and the secrets exist before the app.
+  dependsOn: [
+    identityOnVault
+    botPasswordSecret
+    appSecret
+  ]
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
@@ -137,3 +272,8 @@ output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.name
+output KEY_VAULT_URL string = vault.properties.vaultUri
+output KEY_VAULT_NAME string = vault.name
+// For the federated credential on the partner app (docs/azure-setup.md): subject = this principal id.
+output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.properties.clientId

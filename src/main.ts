@@ -27,6 +27,7 @@ import type { RequestStore } from './store/request-store';
 import { createBot } from './teams/bot';
 import { OutboundLimits } from './teams/outbound-limits';
 import { SlidingWindowRateLimiter } from './teams/rate-limit';
+import { botLoginUrl, createBotCredentialsFactory } from './teams/bot-credentials';
 import { SecureTeamsAdapter, type BotCredentialsFactory } from './teams/secure-adapter';
 import { startHttpServer } from './teams/server';
 import { TeamsNotifier } from './teams/teams-notifier';
@@ -40,8 +41,6 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Replaces the credential built from the settings (ACCESS_MODEL). */
   readonly credential?: TokenCredential;
-  /** How the bot gets its outbound Bot Connector token (tests: a fake token; default: MSAL with BOT_PASSWORD). */
-  readonly botCredentialsFactory?: BotCredentialsFactory;
   /** Waits between PrincipalNotFound retries (tests move their clock instead of waiting). */
   readonly sleep?: Sleep;
   /** The cloud clients' retry options (tests shorten the waits); default: each gateway's own. */
@@ -102,19 +101,37 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
         MicrosoftAppTenantId: config.bot.tenantId ?? '',
       }
     : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' };
-  // A test or private-cloud token signer replaces Bot Framework's: botbuilder then wants every endpoint named.
+  // The bot's own token for the Bot Connector comes from BOT_LOGIN_URL: default Microsoft's for BOT_TYPE, or, with
+  // CLOUD=sandbox, the built-in sandbox's Entra (it serves what is not given).
+  const loginUrl = botLoginUrl({
+    appType: config.bot.appType,
+    ...(config.bot.tenantId ? { tenantId: config.bot.tenantId } : {}),
+    ...(config.bot.loginUrl ? { loginUrl: config.bot.loginUrl } : {}),
+    ...(sandbox ? { host: sandbox.authorityHost } : {}),
+  });
+  // A private cloud's or a test's channel-token signer replaces Bot Framework's: botbuilder then wants every endpoint named.
   const signer = config.bot.openIdMetadataUrl
     ? {
         ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
         ToBotFromEmulatorOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
         ToBotFromChannelTokenIssuer: config.bot.tokenIssuer ?? 'https://api.botframework.com',
-        ToChannelFromBotLoginUrl: `https://login.microsoftonline.com/${config.bot.tenantId ?? 'botframework.com'}`,
+        ToChannelFromBotLoginUrl: loginUrl,
         ToChannelFromBotOAuthScope: 'https://api.botframework.com',
         OAuthUrl: 'https://api.botframework.com',
         CallerId: CallerIdConstants.PublicAzureChannel,
         ValidateAuthority: true,
       }
     : {};
+  const botCredentials: BotCredentialsFactory = config.bot.appId
+    ? createBotCredentialsFactory({
+        appId: config.bot.appId,
+        appType: config.bot.appType,
+        loginUrl,
+        ...(config.bot.appPassword ? { appPassword: config.bot.appPassword } : {}),
+        ...(config.bot.tenantId ? { tenantId: config.bot.tenantId } : {}),
+        ...(tlsCa ? { tlsCa } : {}),
+      })
+    : new ConfigurationServiceClientCredentialFactory(botAuth);
   const outbound = new OutboundLimits({
     onBlocked: (conversationId, code) => {
       logger.warn({ conversationId, code }, 'Teams refuses messages in this conversation; the bot stops sending there');
@@ -125,7 +142,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       }
     },
   });
-  const adapter = new SecureTeamsAdapter({ ...botAuth, ...signer }, options.botCredentialsFactory ?? new ConfigurationServiceClientCredentialFactory(botAuth), outbound);
+  const adapter = new SecureTeamsAdapter({ ...botAuth, ...signer }, botCredentials, outbound);
   const rateLimiter = new SlidingWindowRateLimiter({ ...config.rateLimit, now: () => clock.now().getTime() });
   const policy = loadPolicy(config.policyFile);
   const access = new AccessControl({

@@ -1,7 +1,7 @@
 // Inbound security through the real endpoint in azure mode: tokens, tenant, channel, size, malformed bodies.
 import { startSecureHarness, type SecureHarness } from '../support/secure-harness';
 import { installFrom, messageFrom, OTHER_TENANT, SAM } from '../support/teams-users';
-import { OUTBOUND_TOKEN, TEST_BOT_ID } from '../support/token-issuer';
+import { TEST_BOT_ID } from '../support/token-issuer';
 
 const ASK = "give Alice Contributor on Contoso's prod subscription";
 
@@ -25,13 +25,15 @@ describe('inbound requests in azure mode', () => {
   });
   afterEach(async () => s.stop());
 
-  it('when a correctly signed Teams activity arrives, then the bot answers with its own outbound token', async () => {
+  it('when a correctly signed Teams activity arrives, then the bot answers with its own Entra token, which the connector accepts', async () => {
     const response = await s.post(messageFrom(SAM, ASK, opts()));
     expect(response.status).toBe(200);
     await s.h.bot.idle();
     const replies = s.h.connector.to(SAM.conversationId);
     expect(replies.length).toBeGreaterThan(0);
-    expect(replies.every((reply) => reply.authorization === `Bearer ${OUTBOUND_TOKEN}`)).toBe(true);
+    expect(s.h.connector.refused).toEqual([]);
+    const claims = JSON.parse(Buffer.from(replies[0]?.authorization?.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toMatchObject({ aud: 'https://api.botframework.com', appid: TEST_BOT_ID });
   });
 
   it('when a POST carries no token, then it gets 401 and nothing runs', async () => {

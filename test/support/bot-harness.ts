@@ -6,7 +6,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { startBot, type RunningBot, type StartOptions } from '../../src/main';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
-import { startFakeConnector, type FakeConnector } from './fake-connector';
+import { startFakeConnector, type FakeConnector, type FakeConnectorOptions } from './fake-connector';
 import { sandboxBotEnv } from './teams-users';
 
 /** A clock the test moves by hand. */
@@ -34,15 +34,23 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}, startOptions: StartOptions = {}): Promise<Harness> {
+/** Settings on top of the contract's sandbox environment; a function when they depend on the started sandbox. */
+export type HarnessEnv = Record<string, string> | ((sandbox: RunningSandbox) => Record<string, string>);
+
+export interface HarnessOptions {
+  /** How the fake connector checks the bot's token (default: it does not), given the started sandbox. */
+  readonly connector?: (sandbox: RunningSandbox) => FakeConnectorOptions;
+}
+
+export async function startHarness(env: HarnessEnv = {}, startOptions: StartOptions = {}, options: HarnessOptions = {}): Promise<Harness> {
   const clock = new TestClock();
   const sandbox = await startSandbox({ port: 0 });
-  const connector = await startFakeConnector();
+  const connector = await startFakeConnector(options.connector?.(sandbox));
   const dir = mkdtempSync(join(tmpdir(), 'csp-bot-test-'));
   const storePath = join(dir, 'bot.db');
   const config = loadConfig({
     ...sandboxBotEnv(sandbox, storePath),
-    ...env,
+    ...(typeof env === 'function' ? env(sandbox) : env),
   });
   const start = () => startBot(config, { tlsCa: sandbox.caCertPem, clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...startOptions });
   let bot = await start();

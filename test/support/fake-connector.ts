@@ -1,6 +1,8 @@
-// A fake Bot Connector on loopback: records what the bot sends (replies, proactive messages, updates) as Teams would.
+// A fake Bot Connector on loopback: records what the bot sends (replies, proactive messages, updates) as Teams would,
+// and, given the bot's identity, refuses any send whose bearer token Entra did not issue to that bot, as Bot Framework does.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { botTokenProblem, entraKeys, type BotTokenExpectations } from './bot-token-check';
 
 export interface SentActivity {
   readonly method: 'POST' | 'PUT';
@@ -15,9 +17,23 @@ export interface SentActivity {
   readonly body: Record<string, unknown> & { type?: string; text?: string; attachments?: { contentType: string; content: unknown }[] };
 }
 
+/** A send the connector refused for its token, and why (the bot never learns more than 401). */
+export interface RefusedSend {
+  readonly method: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface FakeConnectorOptions {
+  /** Check every send's bearer token like the Bot Connector: issued by this Entra to this bot (absent: no check). */
+  readonly botToken?: BotTokenExpectations;
+}
+
 export interface FakeConnector {
   readonly serviceUrl: string;
   readonly sent: SentActivity[];
+  /** Sends refused with 401 because their token was missing or not the bot's. */
+  readonly refused: RefusedSend[];
   /** Activities sent to one conversation (new messages and updates), in order. */
   to(conversationId: string): SentActivity[];
   /** Answer the next N sends with this status (e.g. 429) before accepting again. */
@@ -27,16 +43,26 @@ export interface FakeConnector {
   stop(): Promise<void>;
 }
 
-export async function startFakeConnector(): Promise<FakeConnector> {
+export async function startFakeConnector(options: FakeConnectorOptions = {}): Promise<FakeConnector> {
   const sent: SentActivity[] = [];
+  const refused: RefusedSend[] = [];
+  const keys = options.botToken ? entraKeys(options.botToken) : undefined;
   let counter = 0;
   let failures: { count: number; status: number; headers: Record<string, string>; body: string } = { count: 0, status: 200, headers: {}, body: '' };
   let sendDelayMs = 0;
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    const handle = async (raw: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (options.botToken && keys) {
+        const reason = await botTokenProblem(req.headers.authorization, options.botToken, keys);
+        if (reason) {
+          refused.push({ method: req.method ?? '', path: url.pathname, reason });
+          // Bot Framework's answer to a send without a valid bot token.
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: 'Authorization has been denied for this request.' }));
+          return;
+        }
+      }
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
       if (failures.count > 0) {
         failures.count--;
@@ -51,7 +77,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       }
       const conversationId = decodeURIComponent(match[1]);
       const pathId = match[2] ? decodeURIComponent(match[2]) : undefined;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as SentActivity['body'];
+      const body = JSON.parse(raw.toString('utf8') || '{}') as SentActivity['body'];
       const activityId = req.method === 'PUT' && pathId ? pathId : `activity-${++counter}`;
       const method = req.method;
       const authorization = req.headers.authorization;
@@ -64,6 +90,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       };
       if (sendDelayMs > 0) setTimeout(answer, sendDelayMs);
       else answer();
+    };
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      handle(Buffer.concat(chunks)).catch(() => {
+        if (res.headersSent) return;
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"ServiceError"}}');
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,6 +106,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     serviceUrl: `http://127.0.0.1:${port}/`,
     sent,
+    refused,
     to: (conversationId) => sent.filter((a) => a.conversationId === conversationId),
     failNext(count, status, headers = {}, body = '{"error":{"code":"Throttled"}}') {
       failures = { count, status, headers, body };

@@ -1,9 +1,10 @@
-// The bot as deployed (CLOUD=azure, BOT_ID set) on loopback: tokens from a local signer, clouds from the sandbox.
+// The bot as deployed (CLOUD=azure, BOT_ID set) on loopback: Teams' tokens from the test's signer, the bot's own
+// Bot Connector token from the sandbox's Entra (BOT_LOGIN_URL), a connector that accepts only that token.
 import pino from 'pino';
 import type { StartOptions } from '../../src/main';
 import { startHarness, type Harness } from './bot-harness';
 import { APPROVER_IDS, PARTNER_TENANT } from './teams-users';
-import { fakeBotCredentials, startTokenIssuer, TEST_BOT_ID, type TokenIssuer } from './token-issuer';
+import { startTokenIssuer, type TokenIssuer } from './token-issuer';
 
 export interface RawResponse {
   readonly status: number;
@@ -23,22 +24,24 @@ export interface SecureHarness {
 
 export async function startSecureHarness(env: Record<string, string> = {}, startOptions: StartOptions = {}): Promise<SecureHarness> {
   const issuer = await startTokenIssuer();
+  const authenticated = env.BOT_ID !== '';
   const h = await startHarness(
-    {
+    (sandbox) => ({
       CLOUD: 'azure',
-      BOT_ID: TEST_BOT_ID,
-      BOT_PASSWORD: 'not-a-real-secret',
+      BOT_ID: sandbox.botApp.clientId,
+      BOT_PASSWORD: sandbox.botApp.clientSecret,
       BOT_TENANT_ID: PARTNER_TENANT,
+      BOT_LOGIN_URL: `${sandbox.authorityHost}/${PARTNER_TENANT}`,
       BOT_OPENID_METADATA_URL: issuer.metadataUrl,
       PARTNER_TENANT_ID: PARTNER_TENANT,
       APPROVERS: APPROVER_IDS.join(','),
       ...env,
-    },
+    }),
     {
       logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      ...(env.BOT_ID === '' ? {} : { botCredentialsFactory: fakeBotCredentials() }),
       ...startOptions,
     },
+    authenticated ? { connector: (sandbox) => ({ botToken: { appId: sandbox.botApp.clientId, tenantId: PARTNER_TENANT, authorityHost: sandbox.authorityHost, ca: sandbox.caCertPem } }) } : {},
   );
   const postRaw = async (body: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse> => {
     const response = await fetch(`${h.bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });

@@ -1,13 +1,14 @@
-// A local stand-in for Bot Framework's token signer: an RSA key published through OpenID metadata on loopback.
+// A local stand-in for Bot Framework's channel-token signer (Teams → bot): an RSA key published through OpenID metadata
+// on loopback http, which the contract allows for BOT_OPENID_METADATA_URL. It stays with the test, not the sandbox:
+// Bot Framework's signer is not Entra (its own metadata, issuer https://api.botframework.com, keys endorsed per channel)
+// and the test plays Teams, so the test holds Teams' key.
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BotCredentialsFactory } from '../../src/teams/secure-adapter';
 
-export const TEST_BOT_ID = '0b07c0de-0000-4000-8000-00000000b071';
+/** The bot's app id in tests: the sandbox seed's Bot Framework app, whose tokens the sandbox's Entra issues. */
+export const TEST_BOT_ID = '9e1b0c52-7a6f-4d1e-b3c8-5f2a4d6eb075';
 export const TEST_ISSUER = 'https://api.botframework.com';
-/** What the fake outbound credentials put on every call to the connector. */
-export const OUTBOUND_TOKEN = 'test-outbound-token';
 
 export interface TokenIssuer {
   /** The BOT_OPENID_METADATA_URL to give the bot. */
@@ -23,7 +24,14 @@ export interface TokenIssuer {
 
 const b64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
 
-export async function startTokenIssuer(options: { endorsements?: readonly string[] } = {}): Promise<TokenIssuer> {
+export interface TokenIssuerOptions {
+  /** Channels the signing key is endorsed for (Bot Framework's `endorsements`); default msteams. */
+  readonly endorsements?: readonly string[];
+  /** The bot the tokens are for (`aud`); default TEST_BOT_ID. */
+  readonly audience?: string;
+}
+
+export async function startTokenIssuer(options: TokenIssuerOptions = {}): Promise<TokenIssuer> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `test-key-${randomUUID()}`;
@@ -54,26 +62,11 @@ export async function startTokenIssuer(options: { endorsements?: readonly string
     sign(serviceUrl, claims = {}, signOptions = {}) {
       const now = Math.floor(Date.now() / 1000);
       const header = { alg: 'RS256', typ: 'JWT', kid: signOptions.kid ?? kid };
-      const payload = { iss: TEST_ISSUER, aud: TEST_BOT_ID, serviceurl: serviceUrl, nbf: now - 60, iat: now - 60, exp: now + 3600, ...claims };
+      const payload = { iss: TEST_ISSUER, aud: options.audience ?? TEST_BOT_ID, serviceurl: serviceUrl, nbf: now - 60, iat: now - 60, exp: now + 3600, ...claims };
       const unsigned = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
       const signature = createSign('RSA-SHA256').update(unsigned).sign(signOptions.key ?? privateKey);
       return `${unsigned}.${b64url(signature)}`;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** The bot's outbound token in tests: a fixed bearer instead of an MSAL call to Entra (no internet). */
-export function fakeBotCredentials(appId: string = TEST_BOT_ID): BotCredentialsFactory {
-  const credentials = {
-    async signRequest<T extends { headers: { set(name: string, value: string): void } }>(webResource: T): Promise<T> {
-      webResource.headers.set('authorization', `Bearer ${OUTBOUND_TOKEN}`);
-      return webResource;
-    },
-  };
-  return {
-    isValidAppId: async (id: string) => id === appId,
-    isAuthenticationDisabled: async () => false,
-    createCredentials: async () => credentials,
-  } as unknown as BotCredentialsFactory;
 }

@@ -1,0 +1,55 @@
+// What infra/*.bicep gives Azure, read as text (no Bicep compiler here): no secret in a plain app setting, the bot's
+// identity may write the refresh token, and the per-customer role can hand out only the listed roles, to users.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const read = (file: string) => readFileSync(join(__dirname, '..', '..', file), 'utf8');
+
+describe('infra/azure.bicep', () => {
+  const bicep = read('infra/azure.bicep');
+  const setting = (name: string) => new RegExp(`\\{ name: '${name}', value: ([^}]+) \\}`).exec(bicep)?.[1]?.trim();
+
+  test('when the App Service gets its settings, then every secret is a Key Vault reference and none is a parameter', () => {
+    expect(bicep).toMatch(/var botPasswordReference = '@Microsoft\.KeyVault\(SecretUri=\$\{vault\.properties\.vaultUri\}secrets\/bot-password\/\)'/);
+    expect(setting('BOT_PASSWORD')).toBe('botPasswordReference');
+    expect(setting('AZURE_CLIENT_SECRET')).toBe('appSecretReference');
+    expect(setting('PARTNER_REFRESH_TOKEN')).toBeUndefined();
+    // Each @secure() parameter is written to a vault secret and nowhere else.
+    const secureParams = [...bicep.matchAll(/@secure\(\)\s*\nparam (\w+)/g)].map((m) => m[1] ?? '');
+    expect(secureParams.sort()).toEqual(['azureClientSecret', 'botAadAppClientSecret']);
+    for (const name of secureParams) {
+      const uses = [...bicep.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].length;
+      expect({ name, uses }).toEqual({ name, uses: 2 }); // its declaration and `value:` of a vault secret
+      expect(bicep).toMatch(new RegExp(`value: ${name}\\n`));
+    }
+  });
+
+  test('when the bot rotates the refresh token, then its identity may write the vault (Key Vault Secrets Officer) and the app resolves references with it', () => {
+    expect(bicep).toContain("var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'");
+    expect(bicep).toMatch(/resource identityOnVault[\s\S]*?scope: vault[\s\S]*?principalId: identity\.properties\.principalId/);
+    expect(bicep).toContain('keyVaultReferenceIdentity: identity.id');
+    expect(setting('KEY_VAULT_URL')).toBe('vault.properties.vaultUri');
+    expect(setting('AZURE_MANAGED_IDENTITY_CLIENT_ID')).toBe('identity.properties.clientId');
+  });
+});
+
+describe('infra/customer-subscription-rbac.bicep', () => {
+  const bicep = read('infra/customer-subscription-rbac.bicep');
+  const defaults = /param allowedRoleDefinitionIds string = '([^']+)'/.exec(bicep)?.[1] ?? '';
+
+  test('when it is deployed as it is, then the role is RBAC Administrator constrained to Contributor and Reader for users', () => {
+    expect(bicep).toContain("var rbacAdministratorRoleId = 'f58310d9-a9f6-439a-9e8d-f62e7b41a168'");
+    expect(defaults.split(',').map((id) => id.trim())).toEqual(['b24988ac-6180-42a0-ab88-20f7382dd24c', 'acdd72a7-3385-48ef-bd42-f606fba81ae7']);
+    expect(bicep).toContain("param allowedPrincipalTypes string = '\\'User\\''");
+    expect(bicep).toContain("conditionVersion: '2.0'");
+    // Both actions are constrained: write on the request, delete on the existing assignment.
+    expect(bicep).toContain("(!(ActionMatches{\\'Microsoft.Authorization/roleAssignments/write\\'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId]");
+    expect(bicep).toContain("(!(ActionMatches{\\'Microsoft.Authorization/roleAssignments/delete\\'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId]");
+  });
+
+  test('when the default roles are read, then none of them may hand out rights (Owner, User Access Administrator, RBAC Administrator)', () => {
+    for (const privileged of ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'f58310d9-a9f6-439a-9e8d-f62e7b41a168']) {
+      expect(defaults).not.toContain(privileged);
+    }
+  });
+});
