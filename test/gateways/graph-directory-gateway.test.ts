@@ -120,17 +120,17 @@ describe('GraphDirectoryGateway group membership', () => {
     expect(sent[0]?.headers.authorization).toBe('Bearer');
   });
 
-  test('when the group is unknown, not a GUID, or of another tenant, then listGroupUserIds gives an empty list', async () => {
+  test('when the group is unknown or not a GUID, then listGroupUserIds gives an empty list; in a customer tenant where the app has no group permission, Graph refuses (not an outage)', async () => {
     const unknown = await gateway.listGroupUserIds(PARTNER, UNKNOWN_GROUP);
     const unknownStatus = sandbox.requests.at(-1)?.status;
     const before = sandbox.requests.length;
     const notGuid = await gateway.listGroupUserIds(PARTNER, 'Litware Sales Agents');
     const sentForNotGuid = sandbox.requests.length - before;
-    const otherTenant = await gateway.listGroupUserIds(CONTOSO, ADMIN_AGENTS);
+    const otherTenant = gateway.listGroupUserIds(CONTOSO, ADMIN_AGENTS);
 
     expect([unknown, unknownStatus]).toEqual([[], 404]);
     expect([notGuid, sentForNotGuid]).toEqual([[], 0]);
-    expect(otherTenant).toEqual([]);
+    await expect(otherTenant).rejects.toMatchObject({ name: 'AccessDeniedError', reason: 'forbidden', statusCode: 403 });
   });
 
   test('when memberGroups checks a nested member, then one POST checkMemberGroups returns the matching ids as the caller spelled them', async () => {
