@@ -18,6 +18,7 @@ const CONTRIBUTOR = `${PROD}/providers/Microsoft.Authorization/roleDefinitions/b
 const READER = `${PROD}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`;
 const EXAMPLES = 'arm-authorization-2022-04-01/examples';
 
+let seeded = 0;
 let sandbox: RunningSandbox;
 let gateway: ArmRbacGateway;
 let counter = 0;
@@ -29,6 +30,7 @@ const grant = (overrides: Partial<NewRoleAssignment> = {}): NewRoleAssignment =>
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
+  seeded = sandbox.state.roleAssignments.length;
   gateway = new ArmRbacGateway({
     endpoint: sandbox.url,
     credential: sandboxUserCredential(sandbox),
@@ -41,7 +43,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sandbox.faults.clear();
-  sandbox.state.roleAssignments.splice(2); // keep the two seeded assignments only
+  sandbox.state.roleAssignments.splice(seeded); // keep the seeded assignments only (AOBO Owner, Bob, Chloé, the app's)
 });
 
 describe('ArmRbacGateway', () => {

@@ -36,12 +36,14 @@ describe('PartnerCenterRestGateway', () => {
     expect(request?.headers.authorization).toBe('Bearer');
   });
 
-  test('when reading one customer, then allowDelegatedAccess comes from GET /v1/customers/{id}', async () => {
+  test('when reading one customer, then the legacy DAP flag (allowDelegatedAccess) comes from GET /v1/customers/{id}: false for GDAP-only Contoso, true for Contoso Pharma', async () => {
     const contoso = await gateway.getCustomer(CONTOSO);
+    const pharma = await gateway.getCustomer(tenantId('c0000002-0000-4000-8000-000000000002'));
     const northwind = await gateway.getCustomer(NORTHWIND);
     const unknown = await gateway.getCustomer(tenantId('99999999-0000-4000-8000-000000000009'));
 
-    expect(contoso).toEqual({ id: CONTOSO, tenantId: CONTOSO, companyName: 'Contoso', domain: 'contoso.onmicrosoft.com', relationshipToPartner: 'reseller', allowDelegatedAccess: true });
+    expect(contoso).toEqual({ id: CONTOSO, tenantId: CONTOSO, companyName: 'Contoso', domain: 'contoso.onmicrosoft.com', relationshipToPartner: 'reseller', allowDelegatedAccess: false });
+    expect(pharma?.allowDelegatedAccess).toBe(true);
     expect(northwind?.allowDelegatedAccess).toBe(false);
     expect(unknown).toBeUndefined();
   });
@@ -89,8 +91,9 @@ describe('PartnerCenterRestGateway', () => {
       const paging = new PartnerCenterRestGateway({ endpoint: `${big.url}/`, credential: sandboxUserCredential(big), partnerTenantId: PARTNER, tlsCa: big.caCertPem });
       const all = await paging.listCustomers();
 
-      expect(all).toHaveLength(105);
-      expect(new Set(all.map((c) => c.id)).size).toBe(105);
+      const expected = loadDefaultSeed().customers.length + 101;
+      expect(all).toHaveLength(expected);
+      expect(new Set(all.map((c) => c.id)).size).toBe(expected);
       expect(big.requests.map((r) => r.url)).toEqual(['/v1/customers?size=100', '/v1/customers?size=100&seekOperation=Next']);
       expect(big.requests[1]?.headers['ms-continuationtoken']).toEqual(expect.any(String));
     } finally {
