@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createAzureCredential, forTenant, tokenExchangeAudience } from '../../src/gateways/credentials';
+import { takeRefusals } from '../hygiene/guards.cjs';
 
 const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 const CUSTOMER = 'c0000001-0000-4000-8000-000000000001';
@@ -82,6 +83,9 @@ describe('tokens per customer tenant', () => {
     const error: unknown = await forTenant(credential, CUSTOMER).getToken('https://management.azure.com/.default').then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error).message)).not.toMatch(/AdditionallyAllowedTenants/i);
+    // MSAL first checks an authority it does not know with Entra's instance discovery: the test network guard refuses
+    // that call (it would otherwise depend on the machine having no internet); only Entra's public host was asked.
+    expect([...new Set(takeRefusals().map((r) => r.target))]).toEqual(['login.microsoftonline.com:443']);
   });
 
   it('when the authority is a sovereign cloud, then the managed identity asks for that cloud\'s token-exchange audience', () => {
