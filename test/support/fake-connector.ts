@@ -18,6 +18,8 @@ export interface SentActivity {
 export interface FakeConnector {
   readonly serviceUrl: string;
   readonly sent: SentActivity[];
+  /** Every call the bot made, in arrival order, with the status it was answered (refused ones included). */
+  readonly attempts: { readonly method: string; readonly path: string; readonly status: number }[];
   /** Activities sent to one conversation (new messages and updates), in order. */
   to(conversationId: string): SentActivity[];
   /** Answer the next N sends with this status (e.g. 429) before accepting again. */
@@ -29,6 +31,7 @@ export interface FakeConnector {
 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const sent: SentActivity[] = [];
+  const attempts: { method: string; path: string; status: number }[] = [];
   let counter = 0;
   let failures: { count: number; status: number; headers: Record<string, string>; body: string } = { count: 0, status: 200, headers: {}, body: '' };
   let sendDelayMs = 0;
@@ -40,11 +43,13 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
       if (failures.count > 0) {
         failures.count--;
+        attempts.push({ method: req.method ?? '', path: url.pathname, status: failures.status });
         res.writeHead(failures.status, { 'content-type': 'application/json', ...failures.headers });
         res.end(failures.body);
         return;
       }
       if (!match?.[1] || (req.method !== 'POST' && req.method !== 'PUT')) {
+        attempts.push({ method: req.method ?? '', path: url.pathname, status: 404 });
         res.writeHead(404);
         res.end();
         return;
@@ -58,6 +63,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       const record = () =>
         sent.push({ method, conversationId, activityId, ...(req.method === 'POST' && pathId ? { replyToId: pathId } : {}), ...(authorization ? { authorization } : {}), at: Date.now(), body });
       const answer = () => {
+        attempts.push({ method, path: url.pathname, status: 200 });
         record();
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: activityId }));
@@ -71,6 +77,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     serviceUrl: `http://127.0.0.1:${port}/`,
     sent,
+    attempts,
     to: (conversationId) => sent.filter((a) => a.conversationId === conversationId),
     failNext(count, status, headers = {}, body = '{"error":{"code":"Throttled"}}') {
       failures = { count, status, headers, body };
