@@ -26,6 +26,8 @@ export interface FakeConnector {
   failNext(count: number, status: number, headers?: Record<string, string>, body?: string): void;
   /** Hold every send this long before recording and answering it, like a slow Teams. */
   delaySends(ms: number): void;
+  /** Hold every send, unrecorded and unanswered, until the returned function is called (a Teams that is slow for as long as the test needs). */
+  holdSends(): () => void;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let counter = 0;
   let failures: { count: number; status: number; headers: Record<string, string>; body: string } = { count: 0, status: 200, headers: {}, body: '' };
   let sendDelayMs = 0;
+  let held: (() => void)[] | undefined;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -68,7 +71,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: activityId }));
       };
-      if (sendDelayMs > 0) setTimeout(answer, sendDelayMs);
+      if (held) held.push(answer);
+      else if (sendDelayMs > 0) setTimeout(answer, sendDelayMs);
       else answer();
     });
   });
@@ -84,6 +88,14 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     },
     delaySends(ms) {
       sendDelayMs = ms;
+    },
+    holdSends() {
+      const mine: (() => void)[] = [];
+      held = mine;
+      return () => {
+        if (held === mine) held = undefined;
+        for (const answer of mine.splice(0)) answer();
+      };
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
