@@ -1,9 +1,12 @@
 // Every template in cards/ expands with sample data and renders with the official `adaptivecards` JS renderer in
-// headless Chromium with no renderer error or warning; the screenshots go to docs/cards/ (the README shows them).
+// headless Chromium with no renderer error or warning. The screenshots go to a temporary folder, removed afterwards:
+// a test run never writes into the checkout. `npm run docs:cards` (scripts/render-card-docs.mjs) runs this file with
+// CARD_DOCS_OUT set to its own staging folder and, when every card rendered cleanly, copies them to docs/cards/.
 // Sample data: test/cards/samples/<template>[.<case>].<en|fr>.json; cards/access-request.json is built by the bot's
 // own accessRequestCard() instead (access-request-samples.ts), so the pictures are what users really get.
 import * as ACData from 'adaptivecards-templating';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessRequestCases, type CardCase } from './access-request-samples';
 import { CardRenderer } from './render-in-chromium';
@@ -11,7 +14,6 @@ import { CardRenderer } from './render-in-chromium';
 const root = join(__dirname, '..', '..');
 const cardsDir = join(root, 'cards');
 const samplesDir = join(__dirname, 'samples');
-const screenshotsDir = join(root, 'docs', 'cards');
 const hostConfig = JSON.parse(readFileSync(join(__dirname, 'teams-host-config.json'), 'utf8'));
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const BUILT_BY_THE_BOT = new Set(['access-request']);
@@ -55,12 +57,18 @@ if (!haveChromium && !process.env.CI) {
 
 (haveChromium || process.env.CI ? describe : describe.skip)(`card rendering in headless Chromium${haveChromium ? '' : ` (SKIPPED: no ${chromiumPath})`}`, () => {
   let renderer: CardRenderer;
+  // Only scripts/render-card-docs.mjs sets CARD_DOCS_OUT (a staging folder of its own, outside the checkout too).
+  const docsOut = process.env.CARD_DOCS_OUT;
+  let screenshotsDir = '';
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`CI must render the cards, but there is no Chromium at ${chromiumPath} (.ci/run installs it)`);
+    screenshotsDir = docsOut || mkdtempSync(join(tmpdir(), 'card-screenshots-'));
     renderer = await CardRenderer.start(chromiumPath);
-    mkdirSync(screenshotsDir, { recursive: true });
   }, 60_000);
-  afterAll(async () => renderer?.stop());
+  afterAll(async () => {
+    await renderer?.stop();
+    if (screenshotsDir && !docsOut) rmSync(screenshotsDir, { recursive: true, force: true });
+  });
 
   test('when a card holds what the renderer does not know, then its events say so (the harness can fail)', async () => {
     const broken = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'typo' }, { type: 'Input.Text' }] };

@@ -1,6 +1,7 @@
 // Approval rules through the real HTTP endpoint: N-of-M, races, reject, timeout, cancel, restart, tampered data.
 import { buttonsOf, cardOf, cardText, type CardJson } from '../support/fake-connector';
 import { startHarness, type Harness } from '../support/bot-harness';
+import { clockMovedUntil, fakeTimeouts, until } from '../support/fake-time';
 import { actionFrom, ADA, ALEX, installFrom, messageFrom, SAM, type TeamsUser } from '../support/teams-users';
 
 const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
@@ -139,13 +140,26 @@ describe('the approval workflow', () => {
     expect(bogus.value).toBe('This button is not valid any more.');
   });
 
+  /** Clicks without waiting; `answer()` is the click's answer once it came (the click must not wait for what is held). */
+  const clickAsync = (who: TeamsUser, verb: string, data: Record<string, unknown>) => {
+    let answered = false;
+    const answering = click(who, verb, data);
+    answering.then(() => (answered = true), () => (answered = true));
+    return { answered: () => answered, answer: () => answering };
+  };
+
   it('when Teams is slow to accept messages, then a click is still answered at once and the other cards follow', async () => {
     await h.post(messageFrom(SAM, "give Alice Contributor on Contoso's prod subscription", opts()));
     const requestId = lastCardIn(SAM)?.actions?.find((a) => a.verb === 'confirm')?.data?.requestId;
-    h.connector.delaySends(1500);
-    const confirmed = await click(SAM, 'confirm', { requestId });
-    expect(shown(confirmed)).toContain('Waiting for approval');
-    expect(h.connector.to(ADA.conversationId).filter((a) => cardOf(a))).toHaveLength(0);
+    const releaseSends = h.connector.holdSends(); // Teams accepts nothing until the test says so
+    try {
+      const confirming = clickAsync(SAM, 'confirm', { requestId });
+      await until('the Confirm click is answered while Teams holds every send', confirming.answered, 3_000);
+      expect(shown(await confirming.answer())).toContain('Waiting for approval');
+      expect(h.connector.to(ADA.conversationId).filter((a) => cardOf(a))).toHaveLength(0);
+    } finally {
+      releaseSends();
+    }
     await h.bot.idle();
     expect(buttonsOf(lastCardIn(ADA))).toEqual(['Approve', 'Reject']);
   });
@@ -153,11 +167,16 @@ describe('the approval workflow', () => {
   it('when ARM is slow to answer, then the Approve click is answered at once with "granting…" and the outcome follows', async () => {
     const requestId = await askAndConfirm('Contributor');
     h.sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'delay', delayMs: 4000 });
-    const approved = await click(ADA, 'approve', { requestId });
-    expect(shown(approved)).toContain('Approved — granting the role…');
-    expect(assignmentsForAlice('Contributor')).toHaveLength(0);
-    await h.bot.idle();
-    expect(assignmentsForAlice('Contributor')).toHaveLength(1);
-    expect(textsTo(SAM).some((t) => t.includes('Done: Alice Martin now has Contributor'))).toBe(true);
+    fakeTimeouts(); // ARM holds the PUT until the test moves the clock 4 s
+    try {
+      const approving = clickAsync(ADA, 'approve', { requestId });
+      await until('the Approve click is answered while ARM holds the PUT', approving.answered, 3_000);
+      expect(shown(await approving.answer())).toContain('Approved — granting the role…');
+      expect(assignmentsForAlice('Contributor')).toHaveLength(0);
+      await clockMovedUntil('Sam is told it is done', () => textsTo(SAM).some((t) => t.includes('Done: Alice Martin now has Contributor')));
+      expect(assignmentsForAlice('Contributor')).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

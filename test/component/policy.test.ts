@@ -1,5 +1,5 @@
 // The policy file decides what may be requested and how many approvals it needs, before anything is stored.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buttonsOf, cardOf, cardText } from '../support/fake-connector';
@@ -31,12 +31,17 @@ describe('the access policy', () => {
     return h.connector.to(SAM.conversationId).at(-1);
   };
 
+  let dir: string;
   beforeAll(async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
+    dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'policy.yaml');
     writeFileSync(file, POLICY);
     h = await startHarness({ POLICY_FILE: file });
   });
-  afterAll(async () => h.stop());
+  afterAll(async () => {
+    await h.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('when a role is forbidden on a customer, then the agent is told so and nothing is stored', async () => {
     const reply = await ask('give Dan Owner on Fabrikam Production');

@@ -6,6 +6,7 @@ import { principalId, subscriptionId, tenantId } from '../../src/domain/ids';
 import { isAccessDenied } from '../../src/services/access-errors';
 import { CloudUnavailableError, type NewRoleAssignment } from '../../src/services/ports';
 import { rawCall } from '../sandbox/raw-client';
+import { clockMovedUntil, fakeTimeouts, until } from '../support/fake-time';
 import { armExampleBody, armExampleRequestBody, keyPaths, missingKeys } from './microsoft-fixtures';
 
 const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
@@ -112,16 +113,22 @@ describe('ArmRbacGateway', () => {
     expect(result).toMatchObject({ ok: false, code: 'SubscriptionNotFound', statusCode: 404 });
   });
 
-  test('when ARM throttles with 429 and Retry-After, then the SDK pipeline waits, retries and the assignment is created', async () => {
+  test('when ARM throttles with 429 and Retry-After, then the SDK pipeline waits that long, retries and the assignment is created', async () => {
     sandbox.faults.add({ method: 'PUT', pathIncludes: '/roleAssignments/', status: 429, code: 'TooManyRequests', retryAfterSeconds: 1 });
     const request = grant();
-    const started = Date.now();
-    const result = await gateway.createRoleAssignment(CONTOSO, request);
+    const puts = () => sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.name));
+    fakeTimeouts();
+    try {
+      const result = gateway.createRoleAssignment(CONTOSO, request);
+      await until('the first PUT is answered 429', () => puts()[0]?.status === 429);
+      const waited = await clockMovedUntil('the PUT is retried', () => puts().length > 1);
 
-    expect(result).toMatchObject({ ok: true, alreadyExisted: false });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    const puts = sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.name));
-    expect(puts.map((r) => r.status)).toEqual([429, 201]);
+      expect(await result).toMatchObject({ ok: true, alreadyExisted: false });
+      expect(waited).toBeGreaterThanOrEqual(1000);
+      expect(puts().map((r) => r.status)).toEqual([429, 201]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('when ARM keeps failing with 503, then the gateway throws CloudUnavailableError after the retries', async () => {

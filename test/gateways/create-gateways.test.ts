@@ -1,6 +1,6 @@
 // createGateways wiring: one sandbox base URL for all three services, and certificate trust through NODE_EXTRA_CA_CERTS.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -38,12 +38,13 @@ describe('createGateways', () => {
   });
 
   test('when another process trusts the sandbox certificate through NODE_EXTRA_CA_CERTS, then TLS to the sandbox succeeds', async () => {
-    const certFile = path.join(mkdtempSync(path.join(tmpdir(), 'sandbox-ca-')), 'ca.pem');
+    const dir = mkdtempSync(path.join(tmpdir(), 'sandbox-ca-'));
+    const certFile = path.join(dir, 'ca.pem');
     writeFileSync(certFile, sandbox.caCertPem);
     const script = `require('node:https').get(process.argv[1], (r) => { console.log(r.statusCode); r.resume(); }).on('error', (e) => { console.log(e.code); });`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, `${sandbox.url}/v1.0/users`], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile },
-    });
+    }).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(stdout.trim()).toBe('401');
   });
 });

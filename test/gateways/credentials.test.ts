@@ -13,6 +13,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { isAccessDenied, type AccessDeniedError } from '../../src/services/access-errors';
 import { rawCall } from '../sandbox/raw-client';
 import { claimsOf } from '../support/sandbox-tokens';
+import { takeRefusals } from '../hygiene/guards.cjs';
 
 const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 const CUSTOMER = 'c0000001-0000-4000-8000-000000000001';
@@ -96,6 +97,9 @@ describe('tokens per customer tenant', () => {
     expect(error).toBeInstanceOf(Error);
     expect(isAccessDenied(error)).toBe(false);
     expect(String((error as Error).message)).not.toMatch(/AdditionallyAllowedTenants/i);
+    // An authority that is not one of Microsoft's is trusted as configured: no instance discovery at Entra's public
+    // host (the test network guard would have refused and recorded that call).
+    expect(takeRefusals()).toEqual([]);
   });
 
   it('when the authority is a sovereign cloud, then the managed identity asks for that cloud\'s token-exchange audience', () => {

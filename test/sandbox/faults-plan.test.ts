@@ -5,6 +5,7 @@ import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { principalId, tenantId } from '../../src/domain/ids';
 import { createFaultInjector } from '../../src/sandbox/faults';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { clockMovedUntil, fakeTimeouts, until } from '../support/fake-time';
 import { rawCall } from './raw-client';
 
 const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
@@ -59,8 +60,10 @@ describe('fault injector (unit)', () => {
 
 describe('fault plan on the sandbox server', () => {
   let sandbox: RunningSandbox;
+  /** The fault plan's clock (time-based faults), moved by the tests. */
+  let faultClock = 1_000_000;
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
+    sandbox = await startSandbox({ port: 0, now: () => faultClock });
   });
   afterAll(() => sandbox.stop());
   beforeEach(() => {
@@ -107,14 +110,23 @@ describe('fault plan on the sandbox server', () => {
     const grant = (name: string) => ({ scope: PROD, name, roleDefinitionId: CONTRIBUTOR, principalId: ALICE, principalType: 'User' as const });
     const putsFor = (name: string) => sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(name));
 
-    it('when 3× 429 with Retry-After 1 s come first, then the pipeline waits each time and the assignment is created', async () => {
+    it('when 3× 429 with Retry-After 1 s come first, then the pipeline waits a second each time and the assignment is created', async () => {
       sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'throttle', times: 3, retryAfterSeconds: 1 });
       const name = newName();
-      const started = Date.now();
-      const result = await gateway().createRoleAssignment(CONTOSO, grant(name));
-      expect(result).toMatchObject({ ok: true, alreadyExisted: false });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
-      expect(putsFor(name).map((r) => r.status)).toEqual([429, 429, 429, 201]);
+      fakeTimeouts();
+      try {
+        const result = gateway().createRoleAssignment(CONTOSO, grant(name));
+        const waits: number[] = [];
+        for (let answered = 1; answered <= 3; answered += 1) {
+          await until(`PUT ${answered} is answered 429`, () => putsFor(name)[answered - 1]?.status === 429);
+          waits.push(await clockMovedUntil(`PUT ${answered + 1} is sent`, () => putsFor(name).length > answered));
+        }
+        expect(await result).toMatchObject({ ok: true, alreadyExisted: false });
+        expect(Math.min(...waits)).toBeGreaterThanOrEqual(1000);
+        expect(putsFor(name).map((r) => r.status)).toEqual([429, 429, 429, 201]);
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('when 500 twice, then the pipeline retries and the assignment is created once', async () => {
@@ -125,19 +137,31 @@ describe('fault plan on the sandbox server', () => {
       expect(sandbox.state.roleAssignments.filter((a) => a.name === name)).toHaveLength(1);
     });
 
-    it('when the call is delayed, then it is answered normally after the delay', async () => {
+    it('when the call is delayed, then it is held that long on the clock and answered normally after it', async () => {
       sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'delay', delayMs: 300 });
-      const started = Date.now();
-      expect(await gateway().createRoleAssignment(CONTOSO, grant(newName()))).toMatchObject({ ok: true });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      const name = newName();
+      fakeTimeouts();
+      try {
+        const result = gateway().createRoleAssignment(CONTOSO, grant(name));
+        await until('the PUT reaches the sandbox', () => putsFor(name).length === 1);
+        await jest.advanceTimersByTimeAsync(299);
+        const stillHeld = putsFor(name)[0]?.status === undefined;
+        await jest.advanceTimersByTimeAsync(1);
+        expect(stillHeld).toBe(true);
+        expect(await result).toMatchObject({ ok: true });
+        expect(putsFor(name).map((r) => r.status)).toEqual([201]);
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('when PrincipalNotFound lasts 1 s, then calls in that second get it and a call after it succeeds', async () => {
       sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'principalNotFound', forSeconds: 1 });
       const name = newName();
       expect(await gateway().createRoleAssignment(CONTOSO, grant(name))).toMatchObject({ ok: false, code: 'PrincipalNotFound', statusCode: 400 });
+      faultClock += 999;
       expect(await gateway().createRoleAssignment(CONTOSO, grant(name))).toMatchObject({ ok: false, code: 'PrincipalNotFound' });
-      await new Promise((resolve) => setTimeout(resolve, 1050));
+      faultClock += 1;
       expect(await gateway().createRoleAssignment(CONTOSO, grant(name))).toMatchObject({ ok: true, alreadyExisted: false });
     });
 

@@ -5,6 +5,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { acceptRelationship } from '../../src/sandbox/relationship-page';
 import { missingKeys, readFixture } from '../gateways/microsoft-fixtures';
 import { GRAPH, PARTNER_CENTER, rawCall, SERVICE_ACCOUNT, type RawOptions } from './raw-client';
+import { fakeDate } from '../support/fake-time';
 
 const CONTOSO = 'c0000001-0000-4000-8000-000000000001';
 const PHARMA = 'c0000002-0000-4000-8000-000000000002';
@@ -131,13 +132,15 @@ describe('Graph: a new customer through GDAP, end to end (Northwind)', () => {
     const relationship = sandbox.state.gdapRelationships.find((r) => r.customerTenantId === TAILSPIN);
     const id = relationship?.id ?? '';
     sandbox.state.accessAssignmentActivationMs = 300;
+    fakeDate(); // the sandbox times activation with Date: the test moves it
     try {
       // Tailspin's relationship holds Exchange Administrator only; a second group gets it.
       const body = { accessContainer: { accessContainerId: '5a0e0002-0000-4000-8000-000000000003', accessContainerType: 'securityGroup' }, accessDetails: { unifiedRoles: relationship?.roles.map((roleDefinitionId) => ({ roleDefinitionId })) ?? [] } };
       const created = await graph('POST', `${RELATIONSHIPS}/${id}/accessAssignments`, { body });
+      jest.advanceTimersByTime(299);
       const soon = await graph('GET', `${RELATIONSHIPS}/${id}/accessAssignments?$filter=${encodeURIComponent("status eq 'pending'")}`);
       const leeRolesSoon = sandbox.state.partnerRolesIn('5a0e0001-0000-4000-8000-000000000005', TAILSPIN).size;
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      jest.advanceTimersByTime(1);
       const later = await graph('GET', `${RELATIONSHIPS}/${id}/accessAssignments`);
 
       expect(created.status).toBe(201);
@@ -146,6 +149,7 @@ describe('Graph: a new customer through GDAP, end to end (Northwind)', () => {
       expect(valueOf(later.body).map((a) => a.status)).toEqual(['active', 'active']);
       expect(sandbox.state.partnerRolesIn('5a0e0001-0000-4000-8000-000000000005', TAILSPIN).size).toBe(1);
     } finally {
+      jest.useRealTimers();
       sandbox.state.accessAssignmentActivationMs = 0;
     }
   });

@@ -1,6 +1,7 @@
 // The sandbox server's cross-cutting behaviour: TLS trust, auth per service, api-version, paths, faults, control routes.
 import https from 'node:https';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { fakeTimeouts, until } from '../support/fake-time';
 import { ARM, GRAPH, PARTNER_CENTER, rawCall } from './raw-client';
 
 const CONTOSO = 'c0000001-0000-4000-8000-000000000001';
@@ -110,12 +111,22 @@ describe('sandbox server', () => {
     expect(next.status).toBe(200);
   });
 
-  test('when a delay-only fault is added, then the matching call is slowed but answered normally', async () => {
-    sandbox.faults.add({ pathIncludes: '/subscriptions', delayMs: 150 });
-    const started = Date.now();
-    const answer = await rawCall(sandbox, 'GET', '/subscriptions?api-version=2022-12-01', { tenantId: CONTOSO });
-    expect(answer.status).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  test('when a delay-only fault is added, then the matching call is held that long on the clock, then answered normally', async () => {
+    fakeTimeouts();
+    try {
+      sandbox.faults.add({ pathIncludes: '/subscriptions', delayMs: 150 });
+      const before = sandbox.requests.length;
+      const answer = rawCall(sandbox, 'GET', '/subscriptions?api-version=2022-12-01', { tenantId: CONTOSO });
+      await until('the call reaches the sandbox', () => sandbox.requests.length > before);
+      // Act: the clock moves to 1 ms before the end of the hold, then to its end.
+      await jest.advanceTimersByTimeAsync(149);
+      const stillHeld = sandbox.requests[before]?.status === undefined;
+      await jest.advanceTimersByTimeAsync(1);
+      expect(stillHeld).toBe(true);
+      expect((await answer).status).toBe(200);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('when GET /_sandbox/state is called, then it shows the live state, and PATCH /_sandbox/customers/{id} grants delegated access', async () => {

@@ -1,5 +1,6 @@
 // Abuse limits: per-user message rate limit through the endpoint; outbound pacing, retries and blocked chats.
 import { OutboundLimits } from '../../src/teams/outbound-limits';
+import { clockMovedUntil, fakeTimeouts, until } from '../support/fake-time';
 import { startSecureHarness, type SecureHarness } from '../support/secure-harness';
 import { installFrom, messageFrom, SAM, PAT } from '../support/teams-users';
 
@@ -39,12 +40,19 @@ describe('abuse limits through the endpoint', () => {
     expect(s.h.connector.to(SAM.conversationId)).toHaveLength(1);
   });
 
-  it('when Teams answers 429 with Retry-After: 1, then the retry waits at least a second', async () => {
+  it('when Teams answers 429 with Retry-After: 1, then the retry waits at least a second on the clock', async () => {
     s.h.connector.failNext(1, 429, { 'Retry-After': '1' });
-    const started = Date.now();
-    await s.post(messageFrom(SAM, 'help', opts()));
-    expect(s.h.connector.to(SAM.conversationId)).toHaveLength(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    fakeTimeouts();
+    try {
+      const posted = s.post(messageFrom(SAM, 'help', opts()));
+      await until('the reply is refused with 429', () => s.h.connector.attempts.some((a) => a.status === 429));
+      const waited = await clockMovedUntil('the reply is sent again', () => s.h.connector.to(SAM.conversationId).length > 0);
+      expect((await posted).status).toBe(200);
+      expect(waited).toBeGreaterThanOrEqual(1000);
+      expect(s.h.connector.attempts.map((a) => a.status)).toEqual([429, 200]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('when Teams answers 412, then the send is retried', async () => {

@@ -34,12 +34,16 @@ export interface FakeConnector {
   readonly sent: SentActivity[];
   /** Sends refused with 401 because their token was missing or not the bot's. */
   readonly refused: RefusedSend[];
+  /** Every call the bot made, in arrival order, with the status it was answered (refused ones included). */
+  readonly attempts: { readonly method: string; readonly path: string; readonly status: number }[];
   /** Activities sent to one conversation (new messages and updates), in order. */
   to(conversationId: string): SentActivity[];
   /** Answer the next N sends with this status (e.g. 429) before accepting again. */
   failNext(count: number, status: number, headers?: Record<string, string>, body?: string): void;
   /** Hold every send this long before recording and answering it, like a slow Teams. */
   delaySends(ms: number): void;
+  /** Hold every send, unrecorded and unanswered, until the returned function is called (a Teams that is slow for as long as the test needs). */
+  holdSends(): () => void;
   stop(): Promise<void>;
 }
 
@@ -47,9 +51,11 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   const sent: SentActivity[] = [];
   const refused: RefusedSend[] = [];
   const keys = options.botToken ? entraKeys(options.botToken) : undefined;
+  const attempts: { method: string; path: string; status: number }[] = [];
   let counter = 0;
   let failures: { count: number; status: number; headers: Record<string, string>; body: string } = { count: 0, status: 200, headers: {}, body: '' };
   let sendDelayMs = 0;
+  let held: (() => void)[] | undefined;
   const server: Server = createServer((req, res) => {
     const handle = async (raw: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -66,11 +72,13 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url.pathname);
       if (failures.count > 0) {
         failures.count--;
+        attempts.push({ method: req.method ?? '', path: url.pathname, status: failures.status });
         res.writeHead(failures.status, { 'content-type': 'application/json', ...failures.headers });
         res.end(failures.body);
         return;
       }
       if (!match?.[1] || (req.method !== 'POST' && req.method !== 'PUT')) {
+        attempts.push({ method: req.method ?? '', path: url.pathname, status: 404 });
         res.writeHead(404);
         res.end();
         return;
@@ -84,11 +92,13 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       const record = () =>
         sent.push({ method, conversationId, activityId, ...(req.method === 'POST' && pathId ? { replyToId: pathId } : {}), ...(authorization ? { authorization } : {}), at: Date.now(), body });
       const answer = () => {
+        attempts.push({ method, path: url.pathname, status: 200 });
         record();
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: activityId }));
       };
-      if (sendDelayMs > 0) setTimeout(answer, sendDelayMs);
+      if (held) held.push(answer);
+      else if (sendDelayMs > 0) setTimeout(answer, sendDelayMs);
       else answer();
     };
     const chunks: Buffer[] = [];
@@ -107,12 +117,21 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     serviceUrl: `http://127.0.0.1:${port}/`,
     sent,
     refused,
+    attempts,
     to: (conversationId) => sent.filter((a) => a.conversationId === conversationId),
     failNext(count, status, headers = {}, body = '{"error":{"code":"Throttled"}}') {
       failures = { count, status, headers, body };
     },
     delaySends(ms) {
       sendDelayMs = ms;
+    },
+    holdSends() {
+      const mine: (() => void)[] = [];
+      held = mine;
+      return () => {
+        if (held === mine) held = undefined;
+        for (const answer of mine.splice(0)) answer();
+      };
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
