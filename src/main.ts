@@ -3,7 +3,7 @@ import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import { createAzureCredential, createSandboxCredential } from './gateways/credentials';
+import { createAzureCredential, createSandboxCredential, SANDBOX_APP_ID } from './gateways/credentials';
 import { createGateways } from './gateways';
 import { createLogger, type Logger } from './logger';
 import { startSandbox, type RunningSandbox } from './sandbox';
@@ -15,6 +15,10 @@ import { randomIds, systemClock, type Clock, type IdGenerator } from './services
 import { ExpiryService } from './services/expiry';
 import { IntakeService } from './services/intake';
 import { ADMIN_CENTER_GDAP_URL, RelationshipService, type RequestAdvancer } from './services/relationships';
+import { GdapCompletion } from './services/gdap-completion';
+import { ReadinessService } from './services/readiness';
+import { ReadinessAlerts } from './services/readiness-alerts';
+import { PARTNER_CENTER_SCOPE } from './gateways/partner-center-gateway';
 import { RelationshipWatcher } from './services/relationships-watcher';
 import { GraphGdapGateway } from './gateways/gdap-gateway';
 import { sandboxRelationshipUrl } from './sandbox/relationship-page';
@@ -129,14 +133,40 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
   const sandboxCa = options.tlsCa ?? sandbox?.caCertPem;
-  const gdap = config.relationships.mode === 'gdap'
-    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(sandboxCa ? { tlsCa: sandboxCa } : {}) })
+  // Readiness (delegated model) reads the partner's GDAP relationships whatever RELATIONSHIP_MODE says.
+  const gdap = config.accessModel === 'delegated' || config.relationships.mode === 'gdap'
+    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(sandboxCa ? { tlsCa: sandboxCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}) })
+    : undefined;
+  // What the bot needs to act for a customer, found out and answered piece by piece; approvers told what to fix.
+  const alerts = new ReadinessAlerts({ notifier: relationshipNotifier, clock, onError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'could not tell the approvers') });
+  const readiness = new ReadinessService({
+    model: config.accessModel,
+    partnerCenter: gateways.partnerCenter,
+    directory: gateways.directory,
+    rbac: gateways.rbac,
+    ...(gdap && config.accessModel === 'delegated' ? { gdap } : {}),
+    securityGroupIds: config.relationships.gdap.securityGroupIds,
+    appId: config.azureCredential?.clientId ?? SANDBOX_APP_ID,
+    authorityHost: config.azureCredential?.authorityHost ?? 'https://login.microsoftonline.com',
+    clock,
+    onRefused: (refusal) => {
+      if (refusal.reason === 'sign_in_required') alerts.signInMissing();
+    },
+    onSignedIn: () => alerts.signInWorks(),
+  });
+  const completion = gdap && config.relationships.mode === 'gdap'
+    ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, store, clock })
     : undefined;
   const advancer: RequestAdvancer = { advance: (id, event) => approval.advance(id, event) };
   const logRelationshipError = (error: unknown, context: { requestId?: string; customer?: string }) =>
     logger.warn({ ...context, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'relationship request: not done yet');
   const relationships = new RelationshipService({
     mode: config.relationships.mode,
+    accessModel: config.accessModel,
+    ...(config.relationshipRequestUrl ? { relationshipRequestUrl: config.relationshipRequestUrl } : {}),
+    readiness,
+    directory: gateways.directory,
+    alerts,
     partnerCenter: gateways.partnerCenter,
     ...(gdap ? { gdap } : {}),
     gdapSettings: {
@@ -151,7 +181,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: logRelationshipError,
   });
   const relationshipWatcher = new RelationshipWatcher(
-    { store, clock, partnerCenter: gateways.partnerCenter, ...(gdap ? { gdap } : {}), relationships, requests: advancer, notifier: relationshipNotifier, onError: logRelationshipError },
+    { store, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, notifier: relationshipNotifier, onError: logRelationshipError },
     { pollIntervalInMs: config.relationships.pollIntervalInMs, reminderAfterInMs: config.relationships.reminderAfterInMs, expiresAfterInMs: config.relationships.expiresAfterInMs },
   );
   const provisioning = new ProvisioningService({
@@ -162,6 +192,14 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
     principalReplicationWindowInMs: config.principalReplicationWindowInMs,
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    onSignInRequired: (refusal) => {
+      if (refusal.reason === 'sign_in_required') alerts.signInMissing();
+    },
+  });
+  // Once the partner's sign-in works again, what waited for it goes on.
+  alerts.onSignInRestored(() => {
+    void provisioning.resume();
+    void relationshipWatcher.pollNow();
   });
   // Time-bound access: reminder before the end, removal at the end; swept at start and every minute.
   const expiry = new ExpiryService({
@@ -189,7 +227,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
     onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
   });
-  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access, relationships });
+  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, store });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId) });
@@ -208,7 +246,11 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     }
   };
   // Requests left waiting past the approval window time out — at start (after downtime) and then every minute.
-  const sweep = () => approval.expireOverdue().catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
+  const sweep = async () => {
+    await approval.expireOverdue().catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
+    // A lost sign-in is asked again (a token from the partner tenant) until it works: then waiting work goes on.
+    if (alerts.signInRequired) await credential.getToken(PARTNER_CENTER_SCOPE, { tenantId: config.partnerTenantId }).then(() => alerts.signInWorks(), () => undefined);
+  };
   void sweep();
   const sweeper = setInterval(() => void sweep(), Math.min(60_000, Math.max(1_000, config.approvalTtlInMs / 10)));
   sweeper.unref();

@@ -1,10 +1,10 @@
 // Intake: a sales agent's message → parsed → resolved against Partner Center, Graph and ARM → a stored draft or a question.
-import { isRestError } from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
 import { endOf } from '../domain/durations';
-import { requestId, roleDefinitionGuid, type RequestId } from '../domain/ids';
+import { principalId, requestId, roleDefinitionGuid, type RequestId } from '../domain/ids';
 import { matchScore } from '../domain/matching';
+import { WAITABLE_GAPS, type ReadinessGap } from '../domain/readiness-gap';
 import { renderRequest } from '../domain/render-request';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
 import type { RequestStore } from '../store/request-store';
@@ -12,7 +12,10 @@ import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
 import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, type Customer, type DirectoryGateway, type DirectoryUser, type PartnerCenterGateway, type RoleDefinition } from './ports';
-import { RequestResolver, scopeOf, type Choice, type ResolutionFailure } from './resolution';
+import type { Readiness, ReadinessService } from './readiness';
+import type { ReadinessAlerts } from './readiness-alerts';
+import { refusalOf } from './refusals';
+import { RequestResolver, scopeOf, type Choice, type ResolutionFailure, type Step } from './resolution';
 import type { RelationshipService } from './relationships';
 import type { RelationshipInvitation } from './relationships-ports';
 import { BUILT_IN_ROLE_NAMES, builtInRole } from './relationships-roles';
@@ -62,7 +65,11 @@ export interface IntakeDependencies {
   /** Who may request what, and how many approvals it needs (the policy file). */
   readonly access: AccessControl;
   readonly cache?: DirectoryCacheOptions;
-  /** Customers without delegated access: relationship requests (reseller link or GDAP). */
+  /** What the bot may do for a customer now (relationship, directory, Azure rights, consent). */
+  readonly readiness: ReadinessService;
+  /** Tells the approvers what is missing (once in a while per customer). */
+  readonly alerts?: ReadinessAlerts;
+  /** Customers without a relationship: relationship requests (reseller link or GDAP). */
   readonly relationships?: RelationshipService;
 }
 
@@ -83,7 +90,7 @@ export class IntakeService {
 
   constructor(private readonly deps: IntakeDependencies) {
     const cache = new DirectoryCache(deps, deps.cache);
-    this.resolver = new RequestResolver(cache, () => deps.relationships?.relationshipUrl() ?? deps.partnerCenter.getRelationshipRequestUrl());
+    this.resolver = new RequestResolver(cache);
   }
 
   /** Choices offered on choice cards, by id: the rewritten request stays here, the button carries only the id. */
@@ -126,9 +133,9 @@ export class IntakeService {
         case 'revoke':
           return await this.revoke(parsed, text, requester);
         case 'list':
-          return await this.list(parsed);
+          return await this.list(parsed, requester);
         case 'history': {
-          const scope = await this.scopeFor({ kind: 'list', locale: parsed.locale, targets: parsed.targets });
+          const scope = await this.scopeFor({ kind: 'list', locale: parsed.locale, targets: parsed.targets }, requester);
           if (!scope.ok) return scope.result;
           const requests = this.deps.store.listRequests({ customerTenantId: scope.value.customer.tenantId, subscriptionId: scope.value.subscription.subscriptionId, limit: 20 });
           return { kind: 'history', locale: parsed.locale, ...scope.value, requests };
@@ -146,6 +153,13 @@ export class IntakeService {
           return parsed;
       }
     } catch (error) {
+      // Microsoft refusing is never "did not answer": it is what is missing (the partner's sign-in, most often).
+      const refusal = refusalOf(error);
+      if (refusal) {
+        const gap = this.deps.readiness.gapOf(refusal);
+        if (gap.kind === 'sign_in_required') this.deps.alerts?.signInMissing();
+        return { kind: 'not_ready', locale: parsed.locale, customer: '', gap };
+      }
       if (error instanceof CloudUnavailableError) return { kind: 'cloud_unavailable', locale: parsed.locale, service: error.service };
       throw error;
     }
@@ -173,32 +187,27 @@ export class IntakeService {
 
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return target.failure;
-    // No delegated access yet: the request is drafted anyway, and after Confirm it waits for the customer's relationship.
-    const access = await this.resolver.checkDelegatedAccess(target.value.customer, locale);
-    let needsRelationship = !access.ok && access.failure.kind === 'no_delegated_access';
-    if (!access.ok && !needsRelationship) return access.failure;
-    let user;
+    // What the bot may do for this customer now. A missing piece someone can close keeps the request: drafted anyway,
+    // it waits after Confirm and goes on to approval by itself once the piece is there.
+    const readiness = await this.readinessOf(target.value, true);
+    const gap = readiness.ready ? undefined : readiness.gap;
+    if (gap && !WAITABLE_GAPS.has(gap.kind)) return this.notReady(locale, target.value, gap, requester);
+    let user: Step<DirectoryUser> | undefined;
     try {
       user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
     } catch (error) {
-      // Without a relationship the customer's directory may not answer: the invitation alone, the request later.
-      if (!(needsRelationship && error instanceof CloudUnavailableError)) throw error;
-      return this.relationshipRequest(locale, target.value.customer.domain, requester);
+      // The customer's directory is closed to the bot until the gap is closed: the user is looked up then.
+      if (!gap || !refusalOf(error)) throw error;
     }
-    if (!user.ok) return user.failure;
-    // Partner Center saying yes is not enough: if ARM refuses us on the subscription (401/403), we have no usable
-    // delegated access there either — unknown is not yes, so the customer gets the relationship request too.
-    let fromArm: Awaited<ReturnType<RequestResolver['resolveRole']>> | undefined;
-    if (!needsRelationship) {
-      try {
-        fromArm = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
-      } catch (error) {
-        if (!(isRestError(error) && (error.statusCode === 401 || error.statusCode === 403))) throw error;
-        needsRelationship = true;
-      }
+    if (user && !user.ok) return user.failure;
+    let fromArm: Step<RoleDefinition> | undefined;
+    try {
+      fromArm = await this.resolver.resolveRole(parsed, parsed.role, target.value, user?.value.userPrincipalName);
+    } catch (error) {
+      if (!refusalOf(error)) throw error;
     }
-    // ARM cannot be read before the relationship exists: built-in roles are known by their fixed GUIDs.
-    const known = needsRelationship ? builtInRole(parsed.role, target.value.subscription.subscriptionId) : undefined;
+    // ARM cannot be read before the bot may act there: built-in roles are known by their fixed GUIDs.
+    const known = fromArm ? undefined : builtInRole(parsed.role, target.value.subscription.subscriptionId);
     const role =
       fromArm ??
       (known
@@ -224,39 +233,64 @@ export class IntakeService {
         customer: { tenantId: customer.tenantId, name: customer.companyName },
         subscription: { id: subscription.subscriptionId, name: subscription.displayName },
         scope: scopeOf(target.value, parsed.resourceGroup),
-        principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
+        principal: user
+          ? { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' }
+          : { id: principalId(''), displayName: parsed.principal, userPrincipalName: '', principalType: 'User' },
+        ...(user ? {} : { principalQuery: parsed.principal }),
         role: { definitionId: role.value.id, name: role.value.roleName },
         ...(justification ? { justification } : {}),
         requiredApprovals: policy.rule.approvals,
         assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
-        ...(needsRelationship ? { relationship: { mode: this.deps.relationships?.mode ?? 'reseller' } } : {}),
+        ...(gap ? { relationship: { mode: this.deps.relationships?.mode ?? 'reseller', ...(gap.kind === 'no_relationship' ? {} : { missing: gap }) } } : {}),
       }),
       'requested',
       { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) },
     );
   }
 
-  /** "send Northwind a relationship request": the invitation card alone (GDAP mode: a new relationship, locked for approval). */
+  /**
+   * "send Northwind a relationship request": the invitation card alone (GDAP mode: the customer's pending relationship,
+   * or a new one locked for approval — also when the relationship they have holds no directory-reading role).
+   */
   private async relationshipRequest(locale: Locale, text: string, requester: PartnerUser): Promise<IntakeResult> {
     const rewrite = (domain: string) => (locale === 'fr' ? `envoie une demande de relation à ${domain}` : `send ${domain} a relationship request`);
     const customer = await this.resolver.resolveCustomer(locale, text, rewrite);
     if (!customer.ok) return customer.failure;
     const { companyName, tenantId } = customer.value;
-    const access = await this.resolver.checkDelegatedAccess(customer.value, locale);
-    if (access.ok) return { kind: 'relationship_exists', locale, customer: companyName };
+    const readiness = await this.deps.readiness.check({ tenantId }, { fresh: true });
+    if (readiness.ready) return { kind: 'relationship_exists', locale, customer: companyName };
+    const { gap } = readiness;
+    const newRelationshipHelps = gap.kind === 'no_relationship' || (gap.kind === 'no_directory_role' && !gap.inRelationship && this.deps.relationships?.mode === 'gdap');
+    if (!newRelationshipHelps) return this.notReady(locale, { customer: customer.value }, gap, requester);
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: '', customer: companyName };
-    const invitation = this.deps.relationships
-      ? await this.deps.relationships.prepare({ tenantId, name: companyName }, requester)
-      : { customer: { tenantId, name: companyName }, mode: 'reseller' as const, url: await this.deps.partnerCenter.getRelationshipRequestUrl() };
+    const pending = gap.kind === 'no_relationship' ? gap.pendingRelationshipId : undefined;
+    const prepared = this.deps.relationships
+      ? await this.deps.relationships.prepare({ tenantId, name: companyName }, requester, undefined, pending)
+      : { ok: true as const, invitation: { customer: { tenantId, name: companyName }, mode: 'reseller' as const, url: await this.deps.partnerCenter.getRelationshipRequestUrl() } };
+    if (!prepared.ok) return this.notReady(locale, { customer: customer.value }, prepared.gap, requester);
+    const { invitation } = prepared;
     this.deps.store.appendAudit({ event: 'relationship_requested', actor: requester.id, at: this.deps.clock.now().toISOString(), detail: { customer: tenantId, mode: invitation.mode } });
     return { kind: 'relationship_invitation', locale, invitation };
   }
 
-  private async scopeFor(parsed: RevokeRequest | ListRequest): Promise<{ ok: true; value: ResolvedScope } | { ok: false; result: IntakeResult }> {
+  /** Readiness for a customer and subscription (`azure`: with the right to assign roles there). */
+  private readinessOf(target: { readonly customer: Customer; readonly subscription: AzureSubscription }, azure: boolean): Promise<Readiness> {
+    return this.deps.readiness.check({ tenantId: target.customer.tenantId, subscription: { id: target.subscription.subscriptionId, status: target.subscription.status } }, { azure });
+  }
+
+  /** The answer for what is missing; the approvers hear of it too when it is theirs to close. */
+  private notReady(locale: Locale, target: { readonly customer: Customer; readonly subscription?: AzureSubscription }, gap: ReadinessGap, requester: PartnerUser): IntakeResult {
+    const customer = { tenantId: target.customer.tenantId, name: target.customer.companyName };
+    this.deps.alerts?.gap(customer, gap, { ...(target.subscription ? { subscription: target.subscription.displayName } : {}), requester });
+    return { kind: 'not_ready', locale, customer: customer.name, ...(target.subscription ? { subscription: target.subscription.displayName } : {}), gap };
+  }
+
+  private async scopeFor(parsed: RevokeRequest | ListRequest, requester: PartnerUser): Promise<{ ok: true; value: ResolvedScope } | { ok: false; result: IntakeResult }> {
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return { ok: false, result: target.failure };
-    const access = await this.resolver.checkDelegatedAccess(target.value.customer, parsed.locale);
-    if (!access.ok) return { ok: false, result: access.failure };
+    // Removing needs the right to assign roles; listing needs the directory only.
+    const readiness = await this.readinessOf(target.value, parsed.kind === 'revoke');
+    if (!readiness.ready) return { ok: false, result: this.notReady(parsed.locale, target.value, readiness.gap, requester) };
     const { customer, subscription } = target.value;
     return { ok: true, value: { customer, subscription, scope: scopeOf(target.value, parsed.resourceGroup), ...(parsed.resourceGroup ? { resourceGroup: parsed.resourceGroup } : {}) } };
   }
@@ -308,7 +342,7 @@ export class IntakeService {
   /** "remove Bob's Reader on Contoso prod": the assignment in force there becomes a revoke draft, through approval. */
   private async revoke(parsed: RevokeRequest, text: string, requester: PartnerUser): Promise<IntakeResult> {
     const { locale } = parsed;
-    const scope = await this.scopeFor(parsed);
+    const scope = await this.scopeFor(parsed, requester);
     if (!scope.ok) return scope.result;
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return target.failure;
@@ -355,7 +389,10 @@ export class IntakeService {
         customer: { tenantId: customer.tenantId, name: customer.companyName },
         subscription: { id: subscription.subscriptionId, name: subscription.displayName },
         scope: assignment.scope,
-        principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
+        principal: user
+          ? { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' }
+          : { id: principalId(''), displayName: parsed.principal, userPrincipalName: '', principalType: 'User' },
+        ...(user ? {} : { principalQuery: parsed.principal }),
         role: { definitionId: assignment.roleDefinitionId, name: roleName },
         requiredApprovals: rule.approvals,
         assignmentName: assignment.name,
@@ -375,8 +412,8 @@ export class IntakeService {
     return { kind: 'draft', request };
   }
 
-  private async list(parsed: ListRequest): Promise<IntakeResult> {
-    const scope = await this.scopeFor(parsed);
+  private async list(parsed: ListRequest, requester: PartnerUser): Promise<IntakeResult> {
+    const scope = await this.scopeFor(parsed, requester);
     if (!scope.ok) return scope.result;
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return target.failure;

@@ -11,7 +11,7 @@ import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import type { RequestStore } from '../store/request-store';
-import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
+import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, gapSentence, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
@@ -307,8 +307,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return m.revoke.nothing(result.user, result.role, result.where);
     case 'policy_refused':
       return m.policy[result.code](result.role, result.customer, result.maxDurationHours ?? 0);
-    case 'no_delegated_access':
-      return m.noDelegatedAccess(result.customer, result.relationshipUrl);
+    case 'not_ready':
+      return gapSentence(result.gap, { customer: result.customer, ...(result.subscription ? { subscription: result.subscription } : {}) }, result.locale);
     case 'relationship_exists':
       return m.relationship.exists(result.customer);
     case 'cloud_unavailable':
