@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { armError, json, type SandboxRequest, type SandboxResponse } from './http-kit';
 import type { SandboxState, StoredRoleAssignment } from './state';
 import type { ArmScope } from './arm-routes';
+import { authorizationFailed, decide } from './arm-permissions';
+import { conditionParses, type RoleAssignmentAttributes } from './arm-conditions';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE_DEFINITION_ID = /^(?:\/subscriptions\/([^/]+))?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i;
@@ -18,6 +20,19 @@ const putBodySchema = z.object({
   }),
 });
 
+/** A principal of the customer's directory (user, group, service principal), or a partner group named as ForeignGroup. */
+function findPrincipal(state: SandboxState, tenant: string, id: string, declared: string | undefined): { id: string; type: string } | undefined {
+  const same = (a: string) => a.toLowerCase() === id.toLowerCase();
+  const user = state.usersOf(tenant).find((u) => same(u.id));
+  if (user) return { id: user.id, type: 'User' };
+  const group = state.findGroup(tenant, id);
+  if (group) return { id: group.id, type: 'Group' };
+  const sp = state.entra.servicePrincipals.find((s) => same(s.objectId) && s.tenantId.toLowerCase() === tenant.toLowerCase());
+  if (sp) return { id: sp.objectId, type: 'ServicePrincipal' };
+  const partnerGroup = declared === 'ForeignGroup' ? state.findGroup(state.partner.tenantId, id) : undefined;
+  return partnerGroup ? { id: partnerGroup.id, type: 'ForeignGroup' } : undefined;
+}
+
 /** ARM timestamps carry 7 fractional digits. */
 const armNow = (): string => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 
@@ -29,8 +44,8 @@ export function assignmentBody(a: StoredRoleAssignment) {
       principalId: a.principalId,
       principalType: a.principalType,
       scope: a.scope,
-      condition: null,
-      conditionVersion: null,
+      condition: a.condition ?? null,
+      conditionVersion: a.conditionVersion ?? null,
       createdOn: a.createdOn,
       updatedOn: a.updatedOn,
       createdBy: a.createdBy,
@@ -57,15 +72,20 @@ function put(state: SandboxState, req: SandboxRequest, target: ArmScope, name: s
     return armError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${roleGuid}' does not exist.`);
   }
   const tenant = target.location.customer.id;
-  const principal = GUID.test(p.principalId)
-    ? state.usersOf(tenant).find((u) => u.id.toLowerCase() === p.principalId.toLowerCase())
-    : undefined;
+  const principal = GUID.test(p.principalId) ? findPrincipal(state, tenant, p.principalId, p.principalType) : undefined;
   if (!principal) {
     return armError(400, 'PrincipalNotFound', `Principal ${p.principalId.replace(/-/g, '')} does not exist in the directory ${tenant}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`);
   }
-  if (p.principalType !== undefined && p.principalType !== 'User') {
-    return armError(400, 'UnmatchedPrincipalType', `The PrincipalId '${principal.id.replace(/-/g, '')}' has type 'User' , which is different from specified PrincipalType '${p.principalType}'.`);
+  if (p.principalType !== undefined && p.principalType !== principal.type) {
+    return armError(400, 'UnmatchedPrincipalType', `The PrincipalId '${principal.id.replace(/-/g, '')}' has type '${principal.type}' , which is different from specified PrincipalType '${p.principalType}'.`);
   }
+  if (p.condition && (p.conditionVersion !== '2.0' || !conditionParses(p.condition))) {
+    return armError(400, 'InvalidConditionSyntax', `The condition '${p.condition}' is not valid for conditionVersion '${p.conditionVersion ?? ''}'.`);
+  }
+  const action = 'Microsoft.Authorization/roleAssignments/write';
+  const request: RoleAssignmentAttributes = { roleDefinitionId: role.name.toLowerCase(), principalType: principal.type, principalId: principal.id.toLowerCase() };
+  const decision = decide(state, target.caller, tenant, target.scope, action, { request });
+  if (decision !== 'allowed') return authorizationFailed(target.caller, action, `${target.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, decision === 'conditionNotMet');
   const principalId = principal.id.toLowerCase();
   const existing = state.findAssignment(target.scope, name);
   if (existing) {
@@ -88,8 +108,10 @@ function put(state: SandboxState, req: SandboxRequest, target: ArmScope, name: s
     scope: target.scope,
     roleDefinitionName: role.name.toLowerCase(),
     principalId,
-    principalType: p.principalType ?? 'User',
+    principalType: principal.type,
     description: p.description ?? null,
+    condition: p.condition ?? null,
+    conditionVersion: p.condition ? (p.conditionVersion ?? null) : null,
     createdOn: now,
     updatedOn: now,
     createdBy: req.token.objectId ?? null,
@@ -136,6 +158,11 @@ export function roleAssignmentsRoute(state: SandboxState, req: SandboxRequest, t
   }
   if (req.method === 'DELETE') {
     if (!existing) return { status: 204 };
+    // A delete condition looks at the assignment being removed (@Resource).
+    const action = 'Microsoft.Authorization/roleAssignments/delete';
+    const resource: RoleAssignmentAttributes = { roleDefinitionId: existing.roleDefinitionName, principalType: existing.principalType, principalId: existing.principalId };
+    const decision = decide(state, target.caller, target.location.customer.id, target.scope, action, { resource });
+    if (decision !== 'allowed') return authorizationFailed(target.caller, action, `${target.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, decision === 'conditionNotMet');
     state.removeAssignment(existing);
     return json(200, assignmentBody(existing));
   }

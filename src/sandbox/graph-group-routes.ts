@@ -1,6 +1,7 @@
 // Microsoft Graph v1.0 group membership: a group's transitive user members and a user's checkMemberGroups.
 import { json, type SandboxRequest, type SandboxResponse } from './http-kit';
 import type { SandboxState } from './state';
+import { authorizeGroupMemberRead } from './graph-access';
 import { findUser, graphError, invalidSelect, parseSelect, resourceNotFound, userPage } from './graph-user-pages';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -10,12 +11,14 @@ const STRINGS_CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#Collection(E
 
 /**
  * GET /v1.0/groups/{id}/transitiveMembers/microsoft.graph.user: the group's users, direct or nested, once each.
- * Groups of the token's tenant only (any tenant for a static token); another tenant's group is 404 like an unknown one.
+ * Groups of the token's tenant only; another tenant's group is 404 like an unknown one. Needs GroupMember.Read.All or wider.
  */
 export function groupRoute(state: SandboxState, req: SandboxRequest): SandboxResponse | undefined {
   const [, , key, relation, cast, ...rest] = req.segments;
   if (req.method !== 'GET' || key === undefined || rest.length > 0) return undefined;
   if (relation?.toLowerCase() !== 'transitivemembers' || cast?.toLowerCase() !== 'microsoft.graph.user') return undefined;
+  const refused = authorizeGroupMemberRead(state, req);
+  if (refused) return refused;
   const groupId = decodeURIComponent(key);
   if (!GUID.test(groupId)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${groupId}'.`);
   const group = state.findGroup(req.token.tenantId, groupId);
@@ -38,6 +41,8 @@ function groupIdsOf(body: unknown): string[] | undefined {
 export function userActionRoute(state: SandboxState, req: SandboxRequest): SandboxResponse | undefined {
   const [, , key, action, ...rest] = req.segments;
   if (req.method !== 'POST' || key === undefined || action?.toLowerCase() !== 'checkmembergroups' || rest.length > 0) return undefined;
+  const refused = authorizeGroupMemberRead(state, req);
+  if (refused) return refused;
   const groupIds = groupIdsOf(req.body);
   if (!groupIds) return graphError(400, 'Request_BadRequest', "The request body must be a JSON object with a 'groupIds' string collection.");
   if (groupIds.length > MAX_CHECKED_GROUPS) {

@@ -7,6 +7,7 @@ import {
   asProperty, findUser, graphError, invalidSelect, parseSelect, project, resourceNotFound, userPage, USERS_CONTEXT, type UserProperty,
 } from './graph-user-pages';
 import { groupRoute, userActionRoute } from './graph-group-routes';
+import { authorizeUserRead } from './graph-access';
 
 const STARTSWITH_PROPS: readonly UserProperty[] = ['displayName', 'givenName', 'surname', 'userPrincipalName', 'mail'];
 
@@ -113,6 +114,8 @@ export function graphRoute(state: SandboxState, req: SandboxRequest): SandboxRes
   if (collection?.toLowerCase() !== 'users') return undefined;
   if (key !== undefined && rest.length > 0) return userActionRoute(state, req);
   if (req.method !== 'GET') return undefined;
+  const refused = authorizeUserRead(state, req);
+  if (refused) return refused;
   if (key === undefined) return listUsers(state, req);
   const user = findUser(state, req, key);
   if (!user) return resourceNotFound(key);

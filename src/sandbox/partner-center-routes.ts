@@ -1,13 +1,15 @@
-// Partner Center REST v1 subset: customers (list, filter, get), subscriptions, azureEntitlements, relationship requests.
+// Partner Center REST v1 subset: customers (list, filter, get), subscriptions, azureEntitlements, relationship requests,
+// application consents; each call authorised from its token (partner-center-access.ts).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { errorFor, headerValue, json, type SandboxRequest, type SandboxResponse } from './http-kit';
+import { headerValue, json, type SandboxRequest, type SandboxResponse } from './http-kit';
 import type { SandboxState } from './state';
 import type { SeedCustomer } from './seed';
 import { sandboxRelationshipUrl } from './relationship-page';
+import { authorizePartnerCenter, pcError } from './partner-center-access';
+import { createApplicationConsent, deleteApplicationConsent } from './partner-center-consents';
 
 const link = (uri: string) => ({ uri, method: 'GET', headers: [] as { key: string; value: string }[] });
-const pcError = (status: number, code: string, message: string) => errorFor('PartnerCenter', status, code, message);
 
 /** A stable fake GUID derived from text (commerce ids, billing profile ids). */
 function derivedGuid(text: string): string {
@@ -158,15 +160,30 @@ function listCustomers(state: SandboxState, req: SandboxRequest): SandboxRespons
 /** Handles /v1/… paths; undefined when no route matches. */
 export function partnerCenterRoute(state: SandboxState, req: SandboxRequest): SandboxResponse | undefined {
   const [, customers, id, sub, subId, leaf, ...rest] = req.segments.map((s) => decodeURIComponent(s));
-  if (req.method !== 'GET' || customers?.toLowerCase() !== 'customers' || rest.length > 0) return undefined;
+  if (customers?.toLowerCase() !== 'customers' || rest.length > 0) return undefined;
+  // App+User only (each doc's Prerequisites, CSP notes §3.1): the relationship request link and application consents.
+  const isRelationshipRequest = id?.toLowerCase() === 'relationshiprequests' && sub === undefined;
+  const isConsent = sub?.toLowerCase() === 'applicationconsents' && leaf === undefined;
+  const caller = authorizePartnerCenter(state, req, isRelationshipRequest || isConsent);
+  if ('status' in caller) return caller;
+  if (isConsent && id !== undefined) {
+    const customer = state.customer(id);
+    if (!customer) return pcError(404, '3000', `Customer ${id} was not found.`);
+    if (caller.kind !== 'user') return undefined;
+    if (req.method === 'POST' && subId === undefined) return createApplicationConsent(state, req, caller, customer);
+    if (req.method === 'DELETE' && subId !== undefined) return deleteApplicationConsent(state, caller, customer, subId);
+    return undefined;
+  }
+  if (req.method !== 'GET') return undefined;
   if (id === undefined) return listCustomers(state, req);
-  if (id.toLowerCase() === 'relationshiprequests' && sub === undefined) {
+  if (isRelationshipRequest) {
     // Partner Center's real link opens the customer's admin center; the sandbox's opens its own accept page.
     const url = sandboxRelationshipUrl(req.baseUrl, state.partner.partnerId);
     return json(200, { url, attributes: { objectType: 'RelationshipRequest' } });
   }
   const customer = state.customer(id);
   if (!customer) return pcError(404, '3000', `Customer ${id} was not found.`);
+  // allowDelegatedAccess is legacy DAP, shown as Partner Center shows it (get-by-id only); it authorises nothing here.
   if (sub === undefined) return json(200, fullCustomer(customer));
   if (sub.toLowerCase() !== 'subscriptions') return undefined;
   const subscriptions = subscriptionsOf(customer);

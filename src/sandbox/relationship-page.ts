@@ -1,7 +1,7 @@
 // The sandbox's stand-in for the customer's admin center: a small page where "the customer" accepts the partner's
-// relationship request (reseller link) or approves a GDAP relationship, after which the sandbox reports it active.
+// reseller relationship request or approves a GDAP relationship, after which the sandbox reports it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { activateGdapRelationship, gdapRelationshipsOf } from './gdap-routes';
+import { activateGdapRelationship } from './gdap-routes';
 import type { SandboxState } from './state';
 
 const PREFIX = '/_sandbox/relationship/';
@@ -11,20 +11,30 @@ const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.
 /** Where Partner Center's relationship-request URL points in the sandbox (one URL per partner, as in Partner Center). */
 export const sandboxRelationshipUrl = (baseUrl: string, partnerId: string): string => `${baseUrl}${PREFIX}${partnerId}`;
 
-/** Accepts for the customer: a reseller relationship (delegated access on) or a GDAP relationship waiting for approval. */
+/**
+ * Accepts for the customer: a GDAP relationship waiting for approval becomes active (its roles reach partner users only
+ * once the partner creates access assignments); or the reseller relationship, which makes `relationshipToPartner`
+ * "reseller" and nothing more. Choice: no DAP (retired; none granted since 25 Sep 2023) and no default GDAP either —
+ * Microsoft grants "Default GDAP" only to customers the partner *creates* in Partner Center ("What Azure Active Directory
+ * roles would be granted for default GDAP as part of Create customer?", PC-mirror gdap-faq.md), not to an existing
+ * tenant that accepts a reseller invitation; such a customer needs a GDAP request of its own.
+ */
 export function acceptRelationship(state: SandboxState, what: { customer?: string; relationship?: string }): boolean {
   if (what.relationship) return activateGdapRelationship(state, what.relationship) !== undefined;
-  return what.customer !== undefined && state.setDelegatedAccess(what.customer, true);
+  const customer = what.customer === undefined ? undefined : state.customer(what.customer);
+  if (!customer) return false;
+  customer.relationshipToPartner = 'reseller';
+  return true;
 }
 
 function page(state: SandboxState, partnerId: string, message: string): string {
-  const waiting = state.customers.filter((c) => !c.allowDelegatedAccess);
-  const gdap = [...gdapRelationshipsOf(state).values()].filter((r) => r.status === 'approvalPending');
+  const waiting = state.customers.filter((c) => c.relationshipToPartner.toLowerCase() !== 'reseller');
+  const gdap = state.gdapRelationships.filter((r) => r.status === 'approvalPending');
   const form = (field: string, value: string, label: string) =>
     `<form method="post" action="${PREFIX}${escape(partnerId)}/accept"><input type="hidden" name="${field}" value="${escape(value)}"><button type="submit">${escape(label)}</button></form>`;
   const rows = [
-    ...waiting.map((c) => `<li><b>${escape(c.companyName)}</b> (${escape(c.domain)}) — reseller relationship with delegated admin rights ${form('customer', c.id, `Accept as ${c.companyName}`)}</li>`),
-    ...gdap.map((r) => `<li><b>${escape(r.customer.displayName)}</b> — GDAP relationship "${escape(r.displayName)}", ${r.accessDetails.unifiedRoles.length} Entra role(s), ${escape(r.duration)} ${form('relationship', r.id, `Approve as ${r.customer.displayName}`)}</li>`),
+    ...waiting.map((c) => `<li><b>${escape(c.companyName)}</b> (${escape(c.domain)}) — reseller relationship ${form('customer', c.id, `Accept as ${c.companyName}`)}</li>`),
+    ...gdap.map((r) => `<li><b>${escape(r.customerDisplayName)}</b> — GDAP relationship "${escape(r.displayName)}", ${r.roles.length} Entra role(s), ${escape(r.duration)} ${form('relationship', r.id, `Approve as ${r.customerDisplayName}`)}</li>`),
   ];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sandbox — partner relationship requests</title>
 <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;line-height:1.5}li{margin:.8rem 0}form{display:inline;margin-left:.5rem}.note{background:#eef6ee;padding:.5rem 1rem}</style></head>
@@ -82,7 +92,7 @@ export function serveRelationshipPage(state: SandboxState, req: IncomingMessage,
         const customer = form.get('customer') ?? undefined;
         const relationship = form.get('relationship') ?? undefined;
         const ok = acceptRelationship(state, { ...(customer ? { customer } : {}), ...(relationship ? { relationship } : {}) });
-        html(ok ? 200 : 400, page(state, partnerId, ok ? 'Accepted: the partner now has delegated admin rights.' : 'Nothing to accept with that.'));
+        html(ok ? 200 : 400, page(state, partnerId, ok ? 'Accepted.' : 'Nothing to accept with that.'));
       },
       () => html(400, page(state, partnerId, 'The form could not be read.')),
     );

@@ -75,6 +75,9 @@ const roleAssignmentSchema = z.object({
   createdOn: z.string(),
   createdBy: guid.nullable().default(null),
   description: z.string().nullable().default(null),
+  /** An ABAC condition limiting the assignment (e.g. which roles an RBAC Administrator may assign), version "2.0". */
+  condition: z.string().nullable().default(null),
+  conditionVersion: z.literal('2.0').nullable().default(null),
 });
 
 const gdapStatus = z.enum(['created', 'approvalPending', 'active', 'terminationRequested', 'terminating', 'terminated', 'expired']);

@@ -28,6 +28,8 @@ export interface StartSandboxOptions {
   now?: () => number;
   /** The fault plan's randomness (probabilistic faults); default Math.random. */
   random?: () => number;
+  /** How long a new GDAP access assignment stays `pending` before it is `active` (default 0: from the next request on). */
+  accessAssignmentActivationMs?: number;
 }
 
 export interface RunningSandbox {
@@ -114,12 +116,26 @@ function controlRoute(state: SandboxState, faults: FaultInjector, method: string
     faults.clear();
     return { status: 204 };
   }
-  if (what === 'customers' && id !== undefined && method === 'PATCH') {
-    const allow = typeof body === 'object' && body !== null && 'allowDelegatedAccess' in body ? body.allowDelegatedAccess : undefined;
-    if (typeof allow !== 'boolean') return json(400, { error: { code: 'InvalidBody', message: 'Expected {"allowDelegatedAccess": boolean}.' } });
-    return state.setDelegatedAccess(decodeURIComponent(id), allow) ? json(200, state.customer(decodeURIComponent(id))) : json(404, { error: { code: 'NotFound', message: 'Unknown customer.' } });
-  }
+  if (what === 'customers' && id !== undefined && method === 'PATCH') return patchCustomer(state, decodeURIComponent(id), body);
   return json(404, { error: { code: 'NotFound', message: 'Sandbox control routes: GET /_sandbox/state, POST|DELETE /_sandbox/faults, PATCH /_sandbox/customers/{id}.' } });
+}
+
+/**
+ * PATCH /_sandbox/customers/{id} with {"allowDelegatedAccess"?: boolean, "relationshipToPartner"?: string}: a test's
+ * switch for legacy DAP (which Microsoft no longer grants) and for the reseller relationship.
+ */
+function patchCustomer(state: SandboxState, id: string, body: unknown): SandboxResponse {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const allow = fields.allowDelegatedAccess;
+  const relationship = fields.relationshipToPartner;
+  const valid = (allow === undefined || typeof allow === 'boolean') && (relationship === undefined || typeof relationship === 'string') &&
+    (allow !== undefined || relationship !== undefined);
+  if (!valid) return json(400, { error: { code: 'InvalidBody', message: 'Expected {"allowDelegatedAccess"?: boolean, "relationshipToPartner"?: string}.' } });
+  const customer = state.customer(id);
+  if (!customer) return json(404, { error: { code: 'NotFound', message: 'Unknown customer.' } });
+  if (typeof allow === 'boolean') customer.allowDelegatedAccess = allow;
+  if (typeof relationship === 'string') customer.relationshipToPartner = relationship;
+  return json(200, customer);
 }
 
 function notRouted(family: Exclude<ServiceFamily, 'Sandbox'>, method: string, path: string): SandboxResponse {
@@ -131,7 +147,7 @@ function notRouted(family: Exclude<ServiceFamily, 'Sandbox'>, method: string, pa
 /** Starts the sandbox cloud with a fresh certificate and a fresh copy of the seed. */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
-  const state = new SandboxState(options.seed ?? loadDefaultSeed());
+  const state = new SandboxState(options.seed ?? loadDefaultSeed(), { accessAssignmentActivationMs: options.accessAssignmentActivationMs });
   const faults = createFaultInjector({ ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
   const requests: RecordedRequest[] = [];
   const { key, cert } = await createCertificate(host);

@@ -14,10 +14,37 @@ export interface StoredRoleAssignment {
   principalId: string;
   principalType: string;
   description: string | null;
+  /** An ABAC condition (conditionVersion "2.0") that limits what this assignment allows; absent or null: none. */
+  condition?: string | null;
+  conditionVersion?: string | null;
   createdOn: string;
   updatedOn: string;
   createdBy: string | null;
   updatedBy: string | null;
+}
+
+/** A GDAP access assignment: a partner security group holds these Entra roles in the customer once it is `active`. */
+export interface GdapAccessAssignment {
+  id: string;
+  groupId: string;
+  roles: string[];
+  status: 'pending' | 'active' | 'deleting' | 'deleted' | 'error';
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  /** When a `pending` assignment becomes `active` (epoch ms): Microsoft activates it asynchronously. */
+  activatesAt?: number;
+}
+
+/** A GDAP delegatedAdminRelationship as the sandbox keeps it (seeded or created through Graph). */
+export interface GdapRelationship extends Omit<SeedGdapRelationship, 'accessAssignments'> {
+  customerDisplayName: string;
+  lastModifiedDateTime: string;
+  accessAssignments: GdapAccessAssignment[];
+}
+
+export interface SandboxStateOptions {
+  /** How long a new GDAP access assignment stays `pending` (default 0: active from the next request on). */
+  accessAssignmentActivationMs?: number;
 }
 
 export interface SubscriptionLocation {
@@ -36,13 +63,21 @@ export class SandboxState {
   readonly roleDefinitions: SeedRoleDefinition[];
   readonly roleAssignments: StoredRoleAssignment[];
   /** GDAP relationships (seeded and created through Graph) with their access assignments. */
-  readonly gdapRelationships: SeedGdapRelationship[];
+  readonly gdapRelationships: GdapRelationship[];
+  /** How long a new GDAP access assignment stays `pending`; tests may change it while the sandbox runs. */
+  accessAssignmentActivationMs: number;
   /** Entra ID: app registrations, service principals per tenant, the SAM account. */
   readonly entra: SandboxSeed['entra'];
 
-  constructor(seed: SandboxSeed) {
+  constructor(seed: SandboxSeed, options: SandboxStateOptions = {}) {
     const copy = structuredClone(seed);
-    this.gdapRelationships = copy.gdapRelationships;
+    this.accessAssignmentActivationMs = options.accessAssignmentActivationMs ?? 0;
+    this.gdapRelationships = copy.gdapRelationships.map((r) => ({
+      ...r,
+      customerDisplayName: copy.customers.find((c) => same(c.id, r.customerTenantId))?.companyName ?? r.customerTenantId,
+      lastModifiedDateTime: r.activatedDateTime ?? r.createdDateTime,
+      accessAssignments: r.accessAssignments.map((a) => ({ ...a, createdDateTime: r.activatedDateTime ?? r.createdDateTime, lastModifiedDateTime: r.activatedDateTime ?? r.createdDateTime })),
+    }));
     this.entra = copy.entra;
     this.partner = copy.partner;
     this.customers = copy.customers;
@@ -56,6 +91,8 @@ export class SandboxState {
       principalId: a.principalId.toLowerCase(),
       principalType: a.principalType,
       description: a.description,
+      condition: a.condition,
+      conditionVersion: a.conditionVersion,
       createdOn: a.createdOn,
       updatedOn: a.createdOn,
       createdBy: a.createdBy,
@@ -67,7 +104,7 @@ export class SandboxState {
     return this.customers.find((c) => same(c.id, id));
   }
 
-  /** Grants or withdraws the partner's delegated access (what a customer accepting a relationship request does). */
+  /** Grants or withdraws legacy DAP (Global Administrator for Admin Agents): a test switch, since Microsoft grants no new DAP. */
   setDelegatedAccess(customerId: string, allowDelegatedAccess: boolean): boolean {
     const customer = this.customer(customerId);
     if (!customer) return false;
@@ -126,10 +163,11 @@ export class SandboxState {
 
   /**
    * The Microsoft Entra roles (template ids) partner user `userId` holds in customer tenant `customerTenantId`: through
-   * each active GDAP relationship's active access assignments to a group that (transitively) holds the user; and, for
+   * each active GDAP relationship's active access assignments to a group that (transitively) holds the user; else, for
    * a customer with legacy DAP (allowDelegatedAccess), Global Administrator for members of the partner's Admin Agents.
    */
   partnerRolesIn(userId: string, customerTenantId: string): Set<string> {
+    this.settleAccessAssignments();
     const roles = new Set<string>();
     for (const relationship of this.gdapRelationships) {
       if (!same(relationship.customerTenantId, customerTenantId) || relationship.status !== 'active') continue;
@@ -138,8 +176,23 @@ export class SandboxState {
         for (const role of assignment.roles) roles.add(role.toLowerCase());
       }
     }
-    if (this.customer(customerTenantId)?.allowDelegatedAccess && this.isTransitiveMember(this.partner.adminAgentsGroupId, userId)) roles.add(GLOBAL_ADMINISTRATOR_ROLE);
+    // "GDAP takes precedence over DAP": a user with a GDAP role there gets only GDAP's roles (PC-mirror gdap-faq.md).
+    if (roles.size === 0 && this.customer(customerTenantId)?.allowDelegatedAccess && this.isTransitiveMember(this.partner.adminAgentsGroupId, userId)) {
+      roles.add(GLOBAL_ADMINISTRATOR_ROLE);
+    }
     return roles;
+  }
+
+  /** Activates the pending GDAP access assignments whose time has come (Microsoft does it asynchronously). */
+  settleAccessAssignments(now = Date.now()): void {
+    for (const relationship of this.gdapRelationships) {
+      for (const assignment of relationship.accessAssignments) {
+        if (assignment.status !== 'pending' || assignment.activatesAt === undefined || assignment.activatesAt > now) continue;
+        assignment.status = 'active';
+        assignment.lastModifiedDateTime = new Date(Math.max(now, assignment.activatesAt)).toISOString();
+        delete assignment.activatesAt;
+      }
+    }
   }
 
   /** The app's service principal in `tenantId` (it exists where the app was consented); undefined when not there. */

@@ -1,11 +1,11 @@
 // The sandbox's fault plan: per operation, N× 429 with Retry-After, 500, delay, PrincipalNotFound for T seconds, 403,
 // random faults and lost answers — checked on the wire (raw HTTPS) and through the real ARM SDK client.
 import { ArmRbacGateway } from '../../src/gateways/arm-rbac-gateway';
-import { createSandboxCredential } from '../../src/gateways/credentials';
+import { claimsCredential } from '../support/claims-token';
 import { principalId, tenantId } from '../../src/domain/ids';
 import { createFaultInjector } from '../../src/sandbox/faults';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
-import { rawCall } from './raw-client';
+import { rawCall, SERVICE_ACCOUNT } from './raw-client';
 
 const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
 const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
@@ -103,7 +103,7 @@ describe('fault plan on the sandbox server', () => {
 
   describe('through the real ARM SDK client', () => {
     const gateway = () =>
-      new ArmRbacGateway({ endpoint: sandbox.url, credential: createSandboxCredential(), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 4, retryDelayInMs: 20, maxRetryDelayInMs: 100 } });
+      new ArmRbacGateway({ endpoint: sandbox.url, credential: claimsCredential(sandbox.state, { userId: SERVICE_ACCOUNT }), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 4, retryDelayInMs: 20, maxRetryDelayInMs: 100 } });
     const grant = (name: string) => ({ scope: PROD, name, roleDefinitionId: CONTRIBUTOR, principalId: ALICE, principalType: 'User' as const });
     const putsFor = (name: string) => sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(name));
 

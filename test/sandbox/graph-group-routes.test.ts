@@ -8,7 +8,7 @@ const CONTOSO = 'c0000001-0000-4000-8000-000000000001';
 const ADMIN_AGENTS = '5a0e0002-0000-4000-8000-000000000001';
 const SALES_AGENTS = '5a0e0002-0000-4000-8000-000000000002';
 const SALES_LEADS = '5a0e0002-0000-4000-8000-000000000003';
-const [SAM, ADA, ALEX, PAT, LEE] = [1, 2, 3, 4, 5].map((n) => `5a0e0001-0000-4000-8000-00000000000${n}`);
+const [SAM, ADA, ALEX, PAT, LEE, SERVICE_ACCOUNT] = [1, 2, 3, 4, 5, 6].map((n) => `5a0e0001-0000-4000-8000-00000000000${n}`);
 const USER_CAST = 'transitiveMembers/microsoft.graph.user';
 
 let sandbox: RunningSandbox;
@@ -19,8 +19,10 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
+// In Contoso, the service account reads the directory through GDAP (Directory Readers) with a token that has the scopes.
+const READ_GROUPS = { userId: SERVICE_ACCOUNT ?? '', scopes: ['User.Read.All', 'GroupMember.Read.All'] };
 const graph = (method: string, path: string, options: { tenantId?: string; body?: unknown } = {}) =>
-  rawCall(sandbox, method, path, { scope: GRAPH, tenantId: options.tenantId ?? PARTNER, body: options.body });
+  rawCall(sandbox, method, path, { scope: GRAPH, tenantId: options.tenantId ?? PARTNER, body: options.body, ...(options.tenantId ? { as: READ_GROUPS } : {}) });
 const codeOf = (body: unknown): unknown => (body as { error?: { code?: unknown } } | undefined)?.error?.code;
 const idsOf = (body: unknown): string[] => (body as { value: { id: string }[] }).value.map((u) => u.id);
 
@@ -41,7 +43,7 @@ describe('sandbox GET /v1.0/groups/{id}/transitiveMembers/microsoft.graph.user',
   test('when no $select is given, then each member has the default user properties of GET /users', async () => {
     const answer = await graph('GET', `/v1.0/groups/${ADMIN_AGENTS}/${USER_CAST}`);
 
-    expect(idsOf(answer.body)).toEqual([ADA, ALEX]);
+    expect(idsOf(answer.body)).toEqual([ADA, ALEX, SERVICE_ACCOUNT]);
     expect(missingKeys(readFixture('graph-users/ex01-get_users_2.response.json'), answer.body)).toEqual([]);
   });
 
@@ -122,6 +124,7 @@ describe('sandbox group state', () => {
       groups: [
         { id: ADMIN_AGENTS, tenantId: PARTNER, displayName: 'A', members: [ADA, SALES_AGENTS] },
         { id: SALES_AGENTS, tenantId: PARTNER, displayName: 'B', members: [SAM, ADMIN_AGENTS, ADA] },
+        ...seed.groups.slice(2),
       ],
     });
     const state = new SandboxState(looped);

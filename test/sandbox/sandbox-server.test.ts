@@ -76,11 +76,11 @@ describe('sandbox server', () => {
     expect(answer.body).toMatchObject({ error: { code: 'InvalidAuthenticationTokenTenant' } });
   });
 
-  test('when a static (non-JWT) bearer is used, then it is accepted for any tenant', async () => {
-    const answer = await rawCall(sandbox, 'GET', '/subscriptions?api-version=2022-12-01', { token: 'sandbox-static-token' });
-    expect(answer.status).toBe(200);
-    const ids = (answer.body as { value: { subscriptionId: string }[] }).value.map((s) => s.subscriptionId);
-    expect(ids).toEqual(expect.arrayContaining([CONTOSO_PROD, 'c0000003-5b50-4000-8000-000000000001']));
+  test('when a static (non-JWT) bearer is used, then no service lets it in', async () => {
+    const arm = await rawCall(sandbox, 'GET', '/subscriptions?api-version=2022-12-01', { token: 'sandbox-static-token' });
+    const graph = await rawCall(sandbox, 'GET', '/v1.0/users', { token: 'sandbox-static-token' });
+    const pc = await rawCall(sandbox, 'GET', '/v1/customers', { token: 'sandbox-static-token' });
+    expect([arm.status, graph.status, pc.status]).toEqual([401, 401, 401]);
   });
 
   test('when requests arrive, then they are recorded with the authorization header reduced to its scheme', async () => {
@@ -113,15 +113,16 @@ describe('sandbox server', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
-  test('when GET /_sandbox/state is called, then it shows the live state, and PATCH /_sandbox/customers/{id} grants delegated access', async () => {
+  test('when GET /_sandbox/state is called, then it shows the live state, and PATCH /_sandbox/customers/{id} switches legacy DAP and the reseller relationship', async () => {
     const northwind = 'c0000004-0000-4000-8000-000000000004';
-    const patched = await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: true } });
+    const patched = await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: true, relationshipToPartner: 'none' } });
+    const refused = await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: 'yes' } });
     const state = await rawCall(sandbox, 'GET', '/_sandbox/state', { token: null });
-    sandbox.state.setDelegatedAccess(northwind, false);
+    await rawCall(sandbox, 'PATCH', `/_sandbox/customers/${northwind}`, { token: null, body: { allowDelegatedAccess: false, relationshipToPartner: 'reseller' } });
 
-    expect(patched.status).toBe(200);
-    const body = state.body as { customers: { id: string; allowDelegatedAccess: boolean }[]; roleAssignments: unknown[] };
-    expect(body.customers.find((c) => c.id === northwind)?.allowDelegatedAccess).toBe(true);
+    expect([patched.status, refused.status]).toEqual([200, 400]);
+    const body = state.body as { customers: { id: string; allowDelegatedAccess: boolean; relationshipToPartner: string }[]; roleAssignments: unknown[] };
+    expect(body.customers.find((c) => c.id === northwind)).toMatchObject({ allowDelegatedAccess: true, relationshipToPartner: 'none' });
     expect(body.roleAssignments.length).toBeGreaterThanOrEqual(2);
   });
 
