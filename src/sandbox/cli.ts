@@ -1,7 +1,8 @@
-// Command line entry of the sandbox cloud: node dist/src/sandbox/cli.js [--port N] [--host H] [--cert-out file.pem] [--latency-ms N]
+// Command line entry of the sandbox cloud: node dist/src/sandbox/cli.js [--port N] [--host H] [--cert-out file.pem] [--latency-ms N];
+// prints the URL, Entra's authority host, the partner and bot apps' ids and secrets, and a SAM refresh token.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startSandbox } from './server';
+import { startSandbox, type RunningSandbox } from './server';
 
 interface CliOptions { port: number; host: string; certOut: string; latencyMs: number }
 
@@ -22,13 +23,44 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
+/**
+ * What a developer needs to point the bot (or any Entra client) at a running sandbox: the settings as environment
+ * lines, and the same as one JSON object. The refresh token is what the one-time SAM consent would have produced.
+ */
+export function describeSandbox(sandbox: RunningSandbox, certPath: string): { json: Record<string, unknown>; env: string[] } {
+  const refreshToken = sandbox.issueRefreshToken();
+  const partnerTenantId = sandbox.state.partner.tenantId;
+  const env = [
+    `NODE_EXTRA_CA_CERTS=${certPath}`,
+    `AZURE_AUTHORITY_HOST=${sandbox.authorityHost}`,
+    `ARM_ENDPOINT=${sandbox.url}`,
+    `GRAPH_ENDPOINT=${sandbox.url}`,
+    `PARTNER_CENTER_ENDPOINT=${sandbox.url}`,
+    `PARTNER_TENANT_ID=${partnerTenantId}`,
+    `AZURE_CLIENT_ID=${sandbox.partnerApp.clientId}`,
+    `AZURE_CLIENT_SECRET=${sandbox.partnerApp.clientSecret}`,
+    `PARTNER_REFRESH_TOKEN=${refreshToken}`,
+    `BOT_ID=${sandbox.botApp.clientId}`,
+    `BOT_PASSWORD=${sandbox.botApp.clientSecret}`,
+    `BOT_LOGIN_URL=${sandbox.authorityHost}/${partnerTenantId}`,
+  ];
+  const json = {
+    url: sandbox.url, caCertFile: certPath, authorityHost: sandbox.authorityHost, partnerTenantId,
+    partnerApp: sandbox.partnerApp, botApp: sandbox.botApp, refreshToken,
+  };
+  return { json, env };
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const sandbox = await startSandbox({ port: options.port, host: options.host, latencyMs: options.latencyMs });
   const certPath = resolve(options.certOut);
   writeFileSync(certPath, sandbox.caCertPem);
-  process.stdout.write(`${JSON.stringify({ url: sandbox.url, caCertFile: certPath })}\n`);
-  process.stderr.write(`Sandbox cloud listening on ${sandbox.url} (certificate in ${certPath}; trust it with NODE_EXTRA_CA_CERTS)\n`);
+  const described = describeSandbox(sandbox, certPath);
+  process.stdout.write(`${JSON.stringify(described.json)}\n`);
+  process.stderr.write(`Sandbox cloud listening on ${sandbox.url} (certificate in ${certPath}; trust it with NODE_EXTRA_CA_CERTS)\n`
+    + `Entra ID is at ${sandbox.authorityHost} (device sign-in page: ${sandbox.authorityHost}/devicelogin). Settings for the bot:\n`
+    + `${described.env.map((line) => `  ${line}`).join('\n')}\n`);
   const stop = () => {
     sandbox.stop().then(() => process.exit(0), () => process.exit(1));
   };

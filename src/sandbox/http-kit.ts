@@ -1,13 +1,14 @@
-// Request/response types of the sandbox server, bearer-token decoding and each service's error body shape.
+// Request/response types of the sandbox server, bearer-token verification and each service's error body shape.
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { JwtCheck } from './entra/keys';
 
 export type ServiceFamily = 'PartnerCenter' | 'Graph' | 'ARM' | 'Sandbox';
 
 export interface TokenInfo {
-  /** The raw bearer value was a JWT. */
+  /** Always true: only verified JWTs reach a route (static bearers are refused). */
   readonly isJwt: boolean;
-  /** `tid` claim; undefined means "any tenant" (a static, non-JWT bearer). */
+  /** `tid` claim (lower case). */
   readonly tenantId?: string;
   readonly audience?: string;
   readonly objectId?: string;
@@ -94,44 +95,29 @@ export function errorFor(family: ServiceFamily, status: number, code: string, me
   }
 }
 
-function decodeSegment(segment: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 const str = (claims: Record<string, unknown>, key: string): string | undefined =>
   typeof claims[key] === 'string' ? (claims[key] as string) : undefined;
 
 export const armError = (status: number, code: string, message: string): SandboxResponse => errorFor('ARM', status, code, message);
 
-/** Decodes `Authorization: Bearer …`; undefined when absent. Signatures are not checked: this is a sandbox. */
-export function readBearer(header: string | undefined): TokenInfo | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  const raw = match?.[1];
-  if (raw === undefined) return undefined;
-  const parts = raw.split('.');
-  const payload = parts.length === 3 && parts[1] !== undefined ? decodeSegment(parts[1]) : undefined;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { isJwt: false, scopes: [], roles: [], amr: [] };
-  const claims = payload as Record<string, unknown>;
+/** The token's verified claims as the services read them. */
+function tokenInfo(claims: Record<string, unknown>): TokenInfo {
   const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   const idtyp = str(claims, 'idtyp');
-  const tid = str(claims, 'tid');
-  const idp = /^https:\/\/sts\.windows\.net\/([^/]+)\/$/.exec(str(claims, 'idp') ?? '')?.[1];
+  const tid = str(claims, 'tid')?.toLowerCase();
+  const idp = /^https:\/\/sts\.windows\.net\/([^/]+)\/$/.exec(str(claims, 'idp') ?? '')?.[1]?.toLowerCase();
   return {
+    isJwt: true,
     ...(idtyp === 'app' || idtyp === 'user' ? { idtyp } : {}),
     scopes: (str(claims, 'scp') ?? '').split(' ').filter((s) => s !== ''),
     roles: list(claims.roles),
     upn: str(claims, 'upn'),
     amr: list(claims.amr),
     homeTenantId: idp ?? tid,
-    isJwt: true,
-    tenantId: str(claims, 'tid'),
+    tenantId: tid,
     audience: str(claims, 'aud'),
-    objectId: str(claims, 'oid'),
-    appId: str(claims, 'appid'),
+    objectId: str(claims, 'oid')?.toLowerCase(),
+    appId: str(claims, 'appid')?.toLowerCase(),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
   };
 }
@@ -139,31 +125,63 @@ export function readBearer(header: string | undefined): TokenInfo | undefined {
 const AUDIENCES: Record<'PartnerCenter' | 'Graph' | 'ARM', string[]> = {
   PartnerCenter: ['https://api.partnercenter.microsoft.com', 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd'],
   Graph: ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'],
-  ARM: ['https://management.azure.com', 'https://management.core.windows.net'],
+  ARM: ['https://management.azure.com', 'https://management.core.windows.net', '797f4846-ba00-4fd7-ba43-dac1f8f63013'],
 };
 
-/** The 401 a service answers for a missing, expired or wrong-audience token; undefined when the token is fine. */
-export function checkToken(family: 'PartnerCenter' | 'Graph' | 'ARM', token: TokenInfo | undefined, nowSeconds: number): SandboxResponse | undefined {
-  const header = { 'WWW-Authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' };
-  if (!token) {
+type Family = 'PartnerCenter' | 'Graph' | 'ARM';
+type Refusal = 'missing' | 'invalid' | 'notJwt' | 'expired' | 'audience';
+
+/** Each service's own 401 for each reason a bearer is refused. */
+function refuse(family: Family, why: Refusal, authority: string, audience?: string): SandboxResponse {
+  const header = { 'WWW-Authenticate': `Bearer authorization_uri="${authority}/common", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."` };
+  if (why === 'missing') {
     if (family === 'ARM') return errorFor('ARM', 401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", header);
     if (family === 'Graph') return errorFor('Graph', 401, 'InvalidAuthenticationToken', 'Access token is empty.', header);
     return errorFor('PartnerCenter', 401, '401', 'Authorization header is missing or invalid.', header);
   }
-  if (token.expiresAt !== undefined && token.expiresAt < nowSeconds) {
-    if (family === 'ARM') return errorFor('ARM', 401, 'ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time.', header);
-    if (family === 'Graph') return errorFor('Graph', 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', header);
-    return errorFor('PartnerCenter', 401, '401', 'The access token has expired.', header);
+  const invalid = { 'WWW-Authenticate': `Bearer authorization_uri="${authority}/common", error="invalid_token"` };
+  if (why === 'expired') {
+    if (family === 'ARM') return errorFor('ARM', 401, 'ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time.', invalid);
+    if (family === 'Graph') return errorFor('Graph', 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', invalid);
+    return errorFor('PartnerCenter', 401, '401', 'The access token has expired.', invalid);
   }
-  const aud = token.audience?.replace(/\/+$/, '').toLowerCase();
-  if (aud !== undefined && !AUDIENCES[family].includes(aud)) {
+  if (why === 'audience') {
     if (family === 'ARM') {
-      return errorFor('ARM', 401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${token.audience}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`, header);
+      return errorFor('ARM', 401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${audience ?? ''}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`, invalid);
     }
-    if (family === 'Graph') return errorFor('Graph', 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.', header);
-    return errorFor('PartnerCenter', 401, '401', 'The access token audience is invalid.', header);
+    if (family === 'Graph') return errorFor('Graph', 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.', invalid);
+    return errorFor('PartnerCenter', 401, '401', 'The access token audience is invalid.', invalid);
   }
-  return undefined;
+  if (family === 'ARM') return errorFor('ARM', 401, 'InvalidAuthenticationToken', 'The access token is invalid.', invalid);
+  if (family === 'Graph') {
+    return errorFor('Graph', 401, 'InvalidAuthenticationToken', why === 'notJwt' ? 'IDX14100: JWT is not well formed, there are no dots (.).' : 'Access token validation failure.', invalid);
+  }
+  return errorFor('PartnerCenter', 401, '401', 'The access token is invalid.', invalid);
+}
+
+/** Checks a compact JWS's signature against the sandbox's Entra key (see entra/keys.ts). */
+export type SignatureCheck = (token: string) => JwtCheck;
+
+/**
+ * Verifies `Authorization: Bearer …` as a Microsoft API does: a JWT signed (RS256) by the sandbox's Entra key with a
+ * known `kid`, `iss` = `https://sts.windows.net/{tid}/`, not before its `nbf` (5 minutes of skew), not after its
+ * `exp`, for this service's audience. Anything else — no header, a static value, `alg: none`, another key — is the
+ * service's own 401. `authority`: where the WWW-Authenticate header sends clients.
+ */
+export function authenticate(family: Family, authorization: string | undefined, verify: SignatureCheck, nowSeconds: number, authority: string): { token: TokenInfo } | { refused: SandboxResponse } {
+  const raw = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (raw === undefined) return { refused: refuse(family, 'missing', authority) };
+  if (raw.split('.').length !== 3) return { refused: refuse(family, 'notJwt', authority) };
+  const checked = verify(raw);
+  if (!checked.ok) return { refused: refuse(family, 'invalid', authority) };
+  const { claims } = checked;
+  const tid = str(claims, 'tid');
+  if (tid === undefined || str(claims, 'iss')?.toLowerCase() !== `https://sts.windows.net/${tid.toLowerCase()}/`) return { refused: refuse(family, 'invalid', authority) };
+  if (typeof claims.nbf === 'number' && claims.nbf - 300 > nowSeconds) return { refused: refuse(family, 'invalid', authority) };
+  if (typeof claims.exp !== 'number' || claims.exp < nowSeconds) return { refused: refuse(family, 'expired', authority) };
+  const audience = str(claims, 'aud');
+  if (audience === undefined || !AUDIENCES[family].includes(audience.replace(/\/+$/, '').toLowerCase())) return { refused: refuse(family, 'audience', authority, audience) };
+  return { token: tokenInfo(claims) };
 }
 
 /** Header value as one string (first of repeated headers). */

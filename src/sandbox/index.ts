@@ -4,3 +4,4 @@ export { loadDefaultSeed, parseSeed, type SandboxSeed, type SandboxSeedInput } f
 export { SandboxState, type StoredRoleAssignment } from './state';
 export type { FaultInjector, FaultKind, FaultOperation, FaultSpec } from './faults';
 export type { RecordedRequest } from './http-kit';
+export type { AppCredentials, IssueRefreshTokenOptions } from './entra';

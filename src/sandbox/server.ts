@@ -1,13 +1,15 @@
-// The sandbox cloud: one local HTTPS server speaking the Partner Center, Graph and ARM subsets the gateways use.
+// The sandbox cloud: one local HTTPS server playing Microsoft Entra ID and the Partner Center, Graph and ARM subsets
+// the gateways use; every API call must carry a token the sandbox's Entra signed.
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { generate } from 'selfsigned';
 import {
-  checkToken, errorFor, familyOf, json, readBearer, recordHeaders,
+  authenticate, errorFor, familyOf, json, recordHeaders,
   type RecordedRequest, type SandboxRequest, type SandboxResponse, type ServiceFamily,
 } from './http-kit';
+import { createEntra, type AppCredentials, type IssueRefreshTokenOptions, type SandboxEntra } from './entra';
 import { createFaultInjector, faultPlanSchema, type FaultInjector } from './faults';
 import { loadDefaultSeed, type SandboxSeed } from './seed';
 import { SandboxState } from './state';
@@ -24,8 +26,13 @@ export interface StartSandboxOptions {
   seed?: SandboxSeed;
   /** Added to every answer, to feel like a real cloud. */
   latencyMs?: number;
-  /** The fault plan's clock (time-based faults); default Date.now. */
+  /**
+   * The sandbox's clock (ms), default Date.now: time-based faults, Entra's token times, refresh-token idle expiry
+   * (90 days) and device-code expiry, and the services' token expiry checks.
+   */
   now?: () => number;
+  /** The `interval` device-code clients are told to poll at; default 5 s, as Entra. */
+  deviceCodeIntervalSeconds?: number;
   /** The fault plan's randomness (probabilistic faults); default Math.random. */
   random?: () => number;
   /** How long a new GDAP access assignment stays `pending` before it is `active` (default 0: from the next request on). */
@@ -39,8 +46,18 @@ export interface RunningSandbox {
   readonly caCertPem: string;
   readonly state: SandboxState;
   readonly faults: FaultInjector;
-  /** Every request to the three APIs (not /_sandbox), in arrival order. */
+  /** Every request to the three APIs (not /_sandbox, not Entra), in arrival order. */
   readonly requests: RecordedRequest[];
+  /** Every request to Entra's endpoints, in arrival order; secrets, assertions and grants in the form are masked. */
+  readonly entraRequests: RecordedRequest[];
+  /** Entra's base URL (`AZURE_AUTHORITY_HOST`, `BOT_LOGIN_URL`'s host): the same as `url`. */
+  readonly authorityHost: string;
+  /** The partner's multi-tenant SAM app (publicClient, consented in the customers). */
+  readonly partnerApp: AppCredentials;
+  /** The bot's Bot Framework app. */
+  readonly botApp: AppCredentials;
+  /** A refresh token as the one-time consent would give (default: the SAM service account through the partner app). */
+  issueRefreshToken(options?: IssueRefreshTokenOptions): string;
   stop(): Promise<void>;
 }
 
@@ -102,8 +119,9 @@ function send(res: ServerResponse, answer: SandboxResponse): void {
   res.end(text);
 }
 
-function controlRoute(state: SandboxState, faults: FaultInjector, method: string, segments: readonly string[], body: unknown): SandboxResponse {
+function controlRoute(state: SandboxState, faults: FaultInjector, entra: SandboxEntra, method: string, segments: readonly string[], body: unknown): SandboxResponse {
   const [, what, id] = segments;
+  if (what === 'entra') return entra.control(method, segments.slice(2), body);
   if (method === 'GET' && what === 'state') return json(200, { ...state.snapshot(), faults: faults.pending });
   if (what === 'faults' && method === 'POST') {
     // One fault, or a plan: {"faults": [...]} (first match wins).
@@ -117,7 +135,13 @@ function controlRoute(state: SandboxState, faults: FaultInjector, method: string
     return { status: 204 };
   }
   if (what === 'customers' && id !== undefined && method === 'PATCH') return patchCustomer(state, decodeURIComponent(id), body);
-  return json(404, { error: { code: 'NotFound', message: 'Sandbox control routes: GET /_sandbox/state, POST|DELETE /_sandbox/faults, PATCH /_sandbox/customers/{id}.' } });
+  return json(404, { error: { code: 'NotFound', message: 'Sandbox control routes: GET /_sandbox/state, POST|DELETE /_sandbox/faults, PATCH /_sandbox/customers/{id}, POST /_sandbox/entra/….' } });
+}
+
+/** A token request's form as recorded: what proves identity or carries a grant is masked. */
+function maskForm(text: string): Record<string, string> {
+  const secret = new Set(['client_secret', 'client_assertion', 'refresh_token', 'device_code', 'code']);
+  return Object.fromEntries([...new URLSearchParams(text)].map(([k, v]) => [k, secret.has(k) ? '***' : v]));
 }
 
 /**
@@ -149,8 +173,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const host = options.host ?? '127.0.0.1';
   const state = new SandboxState(options.seed ?? loadDefaultSeed(), { accessAssignmentActivationMs: options.accessAssignmentActivationMs });
   const faults = createFaultInjector({ ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
+  const now = options.now ?? Date.now;
+  const entra = await createEntra(state, { now, ...(options.deviceCodeIntervalSeconds !== undefined ? { deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds } : {}) });
   const requests: RecordedRequest[] = [];
+  const entraRequests: RecordedRequest[] = [];
   const { key, cert } = await createCertificate(host);
+  const baseUrlOf = (req: IncomingMessage): string => `https://${req.headers.host ?? host}`;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<SandboxResponse> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -159,13 +187,20 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     const segments = path.split('/').filter((s) => s.length > 0);
     const query = new URLSearchParams(rawQuery);
     const text = await readBody(req);
+    const fromEntra = entra.route(method, segments, text, req.headers, baseUrlOf(req));
+    if (fromEntra) {
+      const record: RecordedRequest = { method, url: req.url ?? '/', path, query: Object.fromEntries(query), headers: recordHeaders(req.headers), body: maskForm(text) };
+      entraRequests.push(record);
+      record.status = fromEntra.status;
+      return fromEntra;
+    }
     let body: unknown = text.length > 0 ? text : undefined;
     let bodyIsJson = text.length === 0;
     try {
       if (text.length > 0) { body = JSON.parse(text); bodyIsJson = true; }
     } catch { /* kept as text */ }
     const family = familyOf(path);
-    if (family === 'Sandbox') return controlRoute(state, faults, method, segments, body);
+    if (family === 'Sandbox') return controlRoute(state, faults, entra, method, segments, body);
     const record: RecordedRequest = { method, url: req.url ?? '/', path, query: Object.fromEntries(query), headers: recordHeaders(req.headers), body };
     requests.push(record);
     const answer = await answerFor(family, method, path, segments, query, body, bodyIsJson, req, res);
@@ -176,9 +211,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   async function answerFor(family: ServiceFamily | undefined, method: string, path: string, segments: string[], query: URLSearchParams,
     body: unknown, bodyIsJson: boolean, req: IncomingMessage, res: ServerResponse): Promise<SandboxResponse> {
     if (family === undefined || family === 'Sandbox') return errorFor('ARM', 404, 'NotFound', `No service serves ${path}.`);
-    const token = readBearer(req.headers.authorization);
-    const refused = checkToken(family, token, Math.floor(Date.now() / 1000));
-    if (refused || !token) return refused ?? errorFor(family, 401, 'AuthenticationFailed', 'No token.');
+    const authenticated = authenticate(family, req.headers.authorization, entra.verify, Math.floor(now() / 1000), baseUrlOf(req));
+    if ('refused' in authenticated) return authenticated.refused;
+    const { token } = authenticated;
     const fault = faults.take(method, path);
     const injected = (): SandboxResponse | undefined => {
       if (fault?.status === undefined) return undefined;
@@ -187,7 +222,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     };
     const operate = (): SandboxResponse => {
       if (!bodyIsJson) return errorFor(family, 400, family === 'ARM' ? 'InvalidRequestContent' : 'BadRequest', 'The request body is not valid JSON.');
-      const request: SandboxRequest = { method, path, segments, query, headers: req.headers, body, token, baseUrl: `https://${req.headers.host ?? `${host}`}` };
+      const request: SandboxRequest = { method, path, segments, query, headers: req.headers, body, token, baseUrl: baseUrlOf(req) };
       const route = family === 'PartnerCenter' ? partnerCenterRoute : family === 'Graph' ? graphWithGdapRoute : armRoute;
       return route(state, request) ?? notRouted(family, method, path);
     };
@@ -203,8 +238,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   }
 
   const server = https.createServer({ key, cert }, (req, res) => {
-    // The customer's side of a relationship request: an HTML page, not a cloud API.
-    if (serveRelationshipPage(state, req, res)) return;
+    // The customer's side of a relationship request and the device-login page: HTML pages, not cloud APIs.
+    if (serveRelationshipPage(state, req, res) || entra.serveDeviceLogin(req, res)) return;
     handle(req, res)
       .then(async (answer) => {
         if (options.latencyMs) await sleep(options.latencyMs);
@@ -220,12 +255,22 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `https://${urlHost}:${port}`;
   return {
-    url: `https://${urlHost}:${port}`,
+    url,
     caCertPem: cert,
     state,
     faults,
     requests,
+    entraRequests,
+    authorityHost: url,
+    partnerApp: entra.partnerApp,
+    botApp: entra.botApp,
+    issueRefreshToken: (wanted) => {
+      const token = entra.issueRefreshToken(wanted);
+      if (token === undefined) throw new Error(`No such user or app in the sandbox: ${JSON.stringify(wanted ?? {})}`);
+      return token;
+    },
     stop: () => new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeAllConnections();

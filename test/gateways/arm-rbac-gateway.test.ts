@@ -2,7 +2,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { ArmRbacGateway, existingAssignmentIdFrom } from '../../src/gateways/arm-rbac-gateway';
-import { createSandboxCredential } from '../../src/gateways/credentials';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { principalId, subscriptionId, tenantId } from '../../src/domain/ids';
 import { CloudUnavailableError, type NewRoleAssignment } from '../../src/services/ports';
 import { rawCall } from '../sandbox/raw-client';
@@ -10,7 +10,7 @@ import { armExampleBody, armExampleRequestBody, keyPaths, missingKeys } from './
 
 const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
 const FABRIKAM = tenantId('c0000003-0000-4000-8000-000000000003');
-const NORTHWIND = tenantId('c0000004-0000-4000-8000-000000000004');
+const WINGTIP = tenantId('c0000006-0000-4000-8000-000000000006');
 const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 const ALICE = principalId('c0000001-0000-4000-8000-0000000000a1');
 const BOB = principalId('c0000001-0000-4000-8000-0000000000b1');
@@ -31,7 +31,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
   gateway = new ArmRbacGateway({
     endpoint: sandbox.url,
-    credential: createSandboxCredential(),
+    credential: sandboxUserCredential(sandbox),
     tlsCa: sandbox.caCertPem,
     retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
   });
@@ -82,10 +82,12 @@ describe('ArmRbacGateway', () => {
     expect(changed).toMatchObject({ ok: false, code: 'RoleAssignmentUpdateNotPermitted', statusCode: 409 });
   });
 
-  test('when the customer gave no delegated access (Northwind), then the result is AuthorizationFailed with ARM message', async () => {
-    const scope = '/subscriptions/c0000004-5b50-4000-8000-000000000001';
-    const result = await gateway.createRoleAssignment(NORTHWIND, grant({
-      scope, principalId: principalId('c0000004-0000-4000-8000-0000000000f1'),
+  // Wingtip: the partner's account gets tokens there (GDAP Directory Readers) but holds no Azure role. (Northwind, with
+  // no relationship at all, never gets as far as ARM: Entra refuses the token, AADSTS50020.)
+  test('when the customer gave the partner no Azure rights (Wingtip), then the result is AuthorizationFailed with ARM message', async () => {
+    const scope = '/subscriptions/c0000006-5b50-4000-8000-000000000001';
+    const result = await gateway.createRoleAssignment(WINGTIP, grant({
+      scope, principalId: principalId('c0000006-0000-4000-8000-0000000000a1'),
       roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
     }));
     expect(result).toMatchObject({ ok: false, code: 'AuthorizationFailed', statusCode: 403 });
@@ -183,8 +185,8 @@ describe('ArmRbacGateway', () => {
   });
 
   test('when ARM rejects a read for lack of access, then the gateway rethrows the RestError for the caller to inspect', async () => {
-    const scope = '/subscriptions/c0000004-5b50-4000-8000-000000000001';
-    const error: unknown = await gateway.listRoleAssignments(NORTHWIND, scope).catch((e: unknown) => e);
+    const scope = '/subscriptions/c0000006-5b50-4000-8000-000000000001';
+    const error: unknown = await gateway.listRoleAssignments(WINGTIP, scope).catch((e: unknown) => e);
     expect(isRestError(error)).toBe(true);
     expect(isRestError(error) ? [error.statusCode, error.code] : []).toEqual([403, 'AuthorizationFailed']);
   });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
-import { createGateways, createSandboxCredential, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways';
+import { createGateways, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { principalId, tenantId } from '../../src/domain/ids';
 
 const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
@@ -22,7 +23,7 @@ describe('createGateways', () => {
   test('when the three endpoints are the same sandbox URL, then each gateway reaches its own service paths', async () => {
     const gateways = createGateways({
       armEndpoint: sandbox.url, graphEndpoint: sandbox.url, partnerCenterEndpoint: sandbox.url,
-      credential: createSandboxCredential(), partnerTenantId: SANDBOX_PARTNER_TENANT_ID, tlsCa: sandbox.caCertPem,
+      credential: sandboxUserCredential(sandbox), partnerTenantId: SANDBOX_PARTNER_TENANT_ID, tlsCa: sandbox.caCertPem,
       retryOptions: { maxRetries: 1, retryDelayInMs: 10 },
     });
 

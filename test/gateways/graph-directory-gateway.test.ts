@@ -2,7 +2,8 @@
 // Entra group membership (transitive members with paging, checkMemberGroups in batches of 20).
 import { loadDefaultSeed, startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { GraphDirectoryGateway, graphScopeFor } from '../../src/gateways/graph-directory-gateway';
-import { createSandboxCredential, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways/credentials';
+import { SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways/credentials';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { principalId, tenantId } from '../../src/domain/ids';
 import { GRAPH, rawCall } from '../sandbox/raw-client';
 import { missingKeys, readFixture } from './microsoft-fixtures';
@@ -23,7 +24,7 @@ let gateway: GraphDirectoryGateway;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
-  gateway = new GraphDirectoryGateway({ endpoint: sandbox.url, credential: createSandboxCredential(), tlsCa: sandbox.caCertPem });
+  gateway = new GraphDirectoryGateway({ endpoint: sandbox.url, credential: sandboxUserCredential(sandbox), tlsCa: sandbox.caCertPem });
 });
 afterAll(async () => {
   await sandbox.stop();
@@ -173,7 +174,7 @@ describe('GraphDirectoryGateway group membership', () => {
   });
 
   test('when Graph fails with 503, then both calls throw CloudUnavailableError naming the request', async () => {
-    const impatient = new GraphDirectoryGateway({ endpoint: sandbox.url, credential: createSandboxCredential(), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 0 } });
+    const impatient = new GraphDirectoryGateway({ endpoint: sandbox.url, credential: sandboxUserCredential(sandbox), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 0 } });
     sandbox.faults.add({ pathIncludes: '/checkMemberGroups', status: 503, code: 'serviceNotAvailable' });
     sandbox.faults.add({ pathIncludes: '/transitiveMembers', status: 503, code: 'serviceNotAvailable' });
 
@@ -204,7 +205,7 @@ describe('GraphDirectoryGateway group membership paging', () => {
   });
 
   test('when a group has more users than one page, then listGroupUserIds follows @odata.nextLink to the end', async () => {
-    const bigGateway = new GraphDirectoryGateway({ endpoint: big.url, credential: createSandboxCredential(), tlsCa: big.caCertPem });
+    const bigGateway = new GraphDirectoryGateway({ endpoint: big.url, credential: sandboxUserCredential(big), tlsCa: big.caCertPem });
 
     const ids = await bigGateway.listGroupUserIds(PARTNER, BIG_GROUP);
 

@@ -1,7 +1,7 @@
 // PartnerCenterRestGateway against the sandbox: customer list paging, name filter encoding, delegated access, Azure plan.
 import { startSandbox, loadDefaultSeed, type RunningSandbox } from '../../src/sandbox';
 import { PartnerCenterRestGateway } from '../../src/gateways/partner-center-gateway';
-import { createSandboxCredential } from '../../src/gateways/credentials';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { tenantId } from '../../src/domain/ids';
 import { PARTNER_CENTER, rawCall } from '../sandbox/raw-client';
 import { missingKeys, readFixture } from './microsoft-fixtures';
@@ -19,7 +19,7 @@ function tokenClaims(authorization: string | undefined): Record<string, unknown>
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
-  gateway = new PartnerCenterRestGateway({ endpoint: sandbox.url, credential: createSandboxCredential(), partnerTenantId: PARTNER, tlsCa: sandbox.caCertPem });
+  gateway = new PartnerCenterRestGateway({ endpoint: sandbox.url, credential: sandboxUserCredential(sandbox), partnerTenantId: PARTNER, tlsCa: sandbox.caCertPem });
 });
 afterAll(async () => {
   await sandbox.stop();
@@ -67,7 +67,7 @@ describe('PartnerCenterRestGateway', () => {
     const spying = new PartnerCenterRestGateway({
       endpoint: sandbox.url, partnerTenantId: PARTNER, tlsCa: sandbox.caCertPem,
       credential: { getToken: async (scopes, options) => {
-        const token = await createSandboxCredential().getToken(scopes, options);
+        const token = await sandboxUserCredential(sandbox).getToken(scopes, options);
         captured = token?.token;
         return token;
       } },
@@ -86,7 +86,7 @@ describe('PartnerCenterRestGateway', () => {
     }
     const big = await startSandbox({ port: 0, seed });
     try {
-      const paging = new PartnerCenterRestGateway({ endpoint: `${big.url}/`, credential: createSandboxCredential(), partnerTenantId: PARTNER, tlsCa: big.caCertPem });
+      const paging = new PartnerCenterRestGateway({ endpoint: `${big.url}/`, credential: sandboxUserCredential(big), partnerTenantId: PARTNER, tlsCa: big.caCertPem });
       const all = await paging.listCustomers();
 
       expect(all).toHaveLength(105);
