@@ -18,7 +18,6 @@ import { ADMIN_CENTER_GDAP_URL, RelationshipService, type RequestAdvancer } from
 import { GdapCompletion } from './services/gdap-completion';
 import { ReadinessService } from './services/readiness';
 import { ReadinessAlerts } from './services/readiness-alerts';
-import { PARTNER_CENTER_SCOPE } from './gateways/partner-center-gateway';
 import { RelationshipWatcher } from './services/relationships-watcher';
 import { GraphGdapGateway } from './gateways/gdap-gateway';
 import { sandboxRelationshipUrl } from './sandbox/relationship-page';
@@ -152,7 +151,6 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onRefused: (refusal) => {
       if (refusal.reason === 'sign_in_required') alerts.signInMissing();
     },
-    onSignedIn: () => alerts.signInWorks(),
   });
   const completion = gdap && config.relationships.mode === 'gdap'
     ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, store, clock })
@@ -246,11 +244,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     }
   };
   // Requests left waiting past the approval window time out — at start (after downtime) and then every minute.
-  const sweep = async () => {
-    await approval.expireOverdue().catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
-    // A lost sign-in is asked again (a token from the partner tenant) until it works: then waiting work goes on.
-    if (alerts.signInRequired) await credential.getToken(PARTNER_CENTER_SCOPE, { tenantId: config.partnerTenantId }).then(() => alerts.signInWorks(), () => undefined);
-  };
+  const sweep = () => approval.expireOverdue().catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
   void sweep();
   const sweeper = setInterval(() => void sweep(), Math.min(60_000, Math.max(1_000, config.approvalTtlInMs / 10)));
   sweeper.unref();

@@ -49,8 +49,6 @@ export interface ReadinessDependencies {
   readonly readyTtlInMs?: number;
   /** A refusal that someone must act on outside the customer (sign-in, app credential): told to the sign-in watch. */
   readonly onRefused?: (refusal: AccessDeniedError) => void;
-  /** Each time a check reached Microsoft on the partner's behalf without a sign-in refusal. */
-  readonly onSignedIn?: () => void;
 }
 
 /** Microsoft Graph and Azure Service Management: the resource apps the bot's delegated consent names. */
@@ -90,9 +88,7 @@ export class ReadinessService {
     const status = target.subscription?.status?.toLowerCase() ?? '';
     if (azure && !USABLE_SUBSCRIPTION.has(status)) return gap({ kind: 'subscription_unavailable', status });
     try {
-      const found = this.deps.model === 'app' ? await this.forApp(target, azure) : await this.delegated(target, azure);
-      if (!(!found.ready && found.gap.kind === 'sign_in_required')) this.deps.onSignedIn?.();
-      return found;
+      return this.deps.model === 'app' ? await this.forApp(target, azure) : await this.delegated(target, azure);
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal) throw error;
