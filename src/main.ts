@@ -132,8 +132,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
   const sandboxCa = options.tlsCa ?? sandbox?.caCertPem;
-  // Readiness (delegated model) reads the partner's GDAP relationships whatever RELATIONSHIP_MODE says.
-  const gdap = config.accessModel === 'delegated' || config.relationships.mode === 'gdap'
+  // Delegated model: readiness reads the partner's GDAP relationships, and reseller customers are invited to GDAP.
+  const gdap = config.accessModel === 'delegated'
     ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(sandboxCa ? { tlsCa: sandboxCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}) })
     : undefined;
   // What the bot needs to act for a customer, found out and answered piece by piece; approvers told what to fix.
@@ -143,7 +143,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     partnerCenter: gateways.partnerCenter,
     directory: gateways.directory,
     rbac: gateways.rbac,
-    ...(gdap && config.accessModel === 'delegated' ? { gdap } : {}),
+    ...(gdap ? { gdap } : {}),
     securityGroupIds: config.relationships.gdap.securityGroupIds,
     appId: config.azureCredential?.clientId ?? SANDBOX_APP_ID,
     authorityHost: config.azureCredential?.authorityHost ?? 'https://login.microsoftonline.com',
@@ -152,7 +152,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       if (refusal.reason === 'sign_in_required') alerts.signInMissing();
     },
   });
-  const completion = gdap && config.relationships.mode === 'gdap'
+  const completion = gdap
     ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, store, clock })
     : undefined;
   const advancer: RequestAdvancer = { advance: (id, event) => approval.advance(id, event) };

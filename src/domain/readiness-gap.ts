@@ -9,8 +9,11 @@ export interface GroupRef {
 }
 
 export type ReadinessGap =
-  /** No relationship to act through: the customer must accept one (a GDAP relationship may already wait for them). */
-  | { readonly kind: 'no_relationship'; readonly pendingRelationshipId?: string }
+  /**
+   * No relationship to act through: the customer must accept one. `reseller`: they are the partner's reseller customer
+   * already, so what is missing is a GDAP relationship (one may already wait for them: `pendingRelationshipId`).
+   */
+  | { readonly kind: 'no_relationship'; readonly reseller?: boolean; readonly pendingRelationshipId?: string }
   /** Active GDAP, but no active access assignment gives roles to a group the bot's account is in. */
   | { readonly kind: 'no_group_assignment'; readonly groups: readonly GroupRef[] }
   /** The roles that reach the bot's account read no directory: `role` must be added (to the relationship too, if `inRelationship` is false). */

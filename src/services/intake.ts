@@ -243,7 +243,7 @@ export class IntakeService {
         ...(justification ? { justification } : {}),
         requiredApprovals: policy.rule.approvals,
         assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
-        ...(gap ? { relationship: { mode: this.deps.relationships?.mode ?? 'reseller', ...(gap.kind === 'no_relationship' ? {} : { missing: gap }) } } : {}),
+        ...(gap ? { relationship: { mode: this.deps.relationships?.modeFor(gap.kind === 'no_relationship' ? gap.reseller : true) ?? 'reseller', ...(gap.kind === 'no_relationship' ? {} : { missing: gap }) } } : {}),
       }),
       'requested',
       { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) },
@@ -262,12 +262,13 @@ export class IntakeService {
     const readiness = await this.deps.readiness.check({ tenantId }, { fresh: true });
     if (readiness.ready) return { kind: 'relationship_exists', locale, customer: companyName };
     const { gap } = readiness;
-    const newRelationshipHelps = gap.kind === 'no_relationship' || (gap.kind === 'no_directory_role' && !gap.inRelationship && this.deps.relationships?.mode === 'gdap');
+    const newRelationshipHelps = gap.kind === 'no_relationship' || (gap.kind === 'no_directory_role' && !gap.inRelationship && this.deps.relationships?.modeFor(true) === 'gdap');
     if (!newRelationshipHelps) return notReady(this.deps.alerts, locale, { customer: customer.value }, gap, requester);
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: '', customer: companyName };
-    const pending = gap.kind === 'no_relationship' ? gap.pendingRelationshipId : undefined;
+    // A customer with a relationship lacking the directory role is a reseller customer: a new GDAP relationship helps.
+    const wanted = gap.kind === 'no_relationship' ? gap : { reseller: true };
     const prepared = this.deps.relationships
-      ? await this.deps.relationships.prepare({ tenantId, name: companyName }, requester, undefined, pending)
+      ? await this.deps.relationships.prepare({ tenantId, name: companyName }, requester, undefined, wanted)
       : { ok: true as const, invitation: { customer: { tenantId, name: companyName }, mode: 'reseller' as const, url: await this.deps.partnerCenter.getRelationshipRequestUrl() } };
     if (!prepared.ok) return notReady(this.deps.alerts, locale, { customer: customer.value }, prepared.gap, requester);
     const { invitation } = prepared;

@@ -120,7 +120,11 @@ export class ReadinessService {
     const dap = customer?.allowDelegatedAccess === true;
     const roles = verdict.kind === 'roles' ? verdict.roles : new Set<string>();
     if (!dap) {
-      if (verdict.kind === 'none') return gap({ kind: 'no_relationship', ...(verdict.pendingRelationshipId ? { pendingRelationshipId: verdict.pendingRelationshipId } : {}) });
+      if (verdict.kind === 'none') {
+        // GDAP needs the reseller relationship first: without it, the reseller link; with it, a GDAP relationship.
+        const reseller = customer?.relationshipToPartner.toLowerCase() === 'reseller';
+        return gap({ kind: 'no_relationship', reseller, ...(verdict.pendingRelationshipId ? { pendingRelationshipId: verdict.pendingRelationshipId } : {}) });
+      }
       if (verdict.kind === 'no_group') return gap({ kind: 'no_group_assignment', groups: await this.named(this.deps.securityGroupIds) });
       if (!readsDirectory(roles)) return this.noDirectoryRole(verdict);
     }

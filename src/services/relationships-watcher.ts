@@ -130,6 +130,10 @@ export class RelationshipWatcher {
     const readiness = found.get(key);
     if (readiness?.ready) return this.deps.relationships.resume(request);
     if (readiness && readiness.gap.kind !== 'no_relationship') return this.waitingFor(request, readiness.gap);
+    // The customer accepted the reseller link: what is missing now is the GDAP relationship, which goes out the same way.
+    if (readiness?.gap.kind === 'no_relationship' && request.relationship?.mode === 'reseller' && this.deps.relationships.modeFor(readiness.gap.reseller) === 'gdap') {
+      return this.deps.relationships.invite(request);
+    }
     return this.remindIfDue(request, now, since);
   }
 

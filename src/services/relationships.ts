@@ -77,7 +77,19 @@ export class RelationshipService {
   constructor(private readonly deps: RelationshipServiceDependencies) {}
 
   get mode(): RelationshipMode {
-    return this.deps.accessModel === 'app' ? 'reseller' : this.deps.mode;
+    return this.deps.accessModel === 'app' || !this.deps.gdap || !this.deps.gdapSettings ? 'reseller' : this.deps.mode;
+  }
+
+  /**
+   * What a customer is invited to. App model: the reseller link (RELATIONSHIP_REQUEST_URL). Delegated: the reseller
+   * link while they are not the partner's reseller customer (GDAP needs that first), then a GDAP relationship — also
+   * under RELATIONSHIP_MODE=reseller, since DAP's retirement the link gives a reseller customer no admin rights.
+   * `reseller` unknown: RELATIONSHIP_MODE decides.
+   */
+  modeFor(reseller: boolean | undefined): RelationshipMode {
+    if (this.deps.accessModel === 'app' || !this.deps.gdap || !this.deps.gdapSettings) return 'reseller';
+    if (reseller === undefined) return this.deps.mode;
+    return reseller ? 'gdap' : 'reseller';
   }
 
   /** The reseller link: app model, RELATIONSHIP_REQUEST_URL; delegated, Partner Center's (asked once; a failure is not kept). */
@@ -98,9 +110,10 @@ export class RelationshipService {
    * already have pending, or a new one with the configured roles, created and locked for approval. Throws
    * CloudUnavailableError when a cloud does not answer.
    */
-  async prepare(customer: { readonly tenantId: string; readonly name: string }, requestedBy: PartnerUser, request?: AccessRequest, pendingRelationshipId?: string): Promise<Prepared> {
+  async prepare(customer: { readonly tenantId: string; readonly name: string }, requestedBy: PartnerUser, request?: AccessRequest, wanted: { readonly pendingRelationshipId?: string; readonly reseller?: boolean } = {}): Promise<Prepared> {
     const withRequest = request ? { request } : {};
-    if (this.mode === 'reseller' || !this.deps.gdap || !this.deps.gdapSettings) {
+    const pendingRelationshipId = wanted.pendingRelationshipId;
+    if (this.modeFor(wanted.reseller) === 'reseller' || !this.deps.gdap || !this.deps.gdapSettings) {
       const url = await this.relationshipUrl();
       if (url === undefined) return { ok: false, gap: { kind: 'missing_setting', setting: 'RELATIONSHIP_REQUEST_URL' } };
       return { ok: true, invitation: { customer, mode: 'reseller', url, ...withRequest } };
@@ -191,7 +204,7 @@ export class RelationshipService {
     if (readiness.gap.kind !== 'no_relationship') return this.waitFor(waiting, readiness.gap);
     let prepared: Prepared;
     try {
-      prepared = await this.prepare(waiting.customer, waiting.requester, waiting, readiness.gap.pendingRelationshipId);
+      prepared = await this.prepare(waiting.customer, waiting.requester, waiting, readiness.gap);
     } catch (error) {
       this.deps.onError?.(error, { requestId: waiting.id, customer: waiting.customer.tenantId });
       await this.deps.notifier.invitationFailed(waiting);

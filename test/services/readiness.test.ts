@@ -58,8 +58,8 @@ describe('readiness, delegated model (the partner service account, GDAP)', () =>
     expect(await readinessFor('delegated', [AZURE_MANAGERS]).check({ tenantId: WINGTIP.tenantId })).toEqual({ ready: true });
   });
 
-  it('when Northwind has no relationship at all, then the answer is the invitation', async () => {
-    expect(await readinessFor('delegated').check(NORTHWIND)).toEqual({ ready: false, gap: { kind: 'no_relationship' } });
+  it('when Northwind (a reseller customer) has no GDAP relationship, then the answer is the invitation, a GDAP one', async () => {
+    expect(await readinessFor('delegated').check(NORTHWIND)).toEqual({ ready: false, gap: { kind: 'no_relationship', reseller: true } });
   });
 
   it('when a customer is ready, then the yes is remembered for a few minutes and asked again after', async () => {
