@@ -3,8 +3,10 @@ import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import { createAzureCredential, createSandboxCredential, SANDBOX_APP_ID } from './gateways/credentials';
 import { createGateways } from './gateways';
+import type { AzureCredentialOptions } from './gateways/credentials';
+import type { DelegatedCredential } from './gateways/credentials-delegated';
+import { createPartnerCredential, REFRESH_TOKEN_KEEP_ALIVE_IN_MS, type PartnerCredential } from './gateways/credentials-setup';
 import { createLogger, type Logger } from './logger';
 import { startSandbox, type RunningSandbox } from './sandbox';
 import { loadPolicy } from './policy/load-policy';
@@ -39,6 +41,7 @@ export interface StartOptions {
   readonly clock?: Clock;
   readonly newId?: IdGenerator;
   readonly logger?: Logger;
+  /** Replaces the credential built from the settings (ACCESS_MODEL). */
   readonly credential?: TokenCredential;
   /** How the bot gets its outbound Bot Connector token (tests: a fake token; default: MSAL with BOT_PASSWORD). */
   readonly botCredentialsFactory?: BotCredentialsFactory;
@@ -62,6 +65,11 @@ export interface RunningBot {
   idle(): Promise<void>;
   /** The in-process sandbox, when the bot started one. */
   readonly sandbox?: RunningSandbox;
+  /**
+   * ACCESS_MODEL=delegated: the service account's sign-in — whether one is required now, and listeners for when it
+   * becomes required (refresh token revoked or expired) and when tokens flow again.
+   */
+  readonly signIn?: Pick<DelegatedCredential, 'signInRequired' | 'onSignInRequired' | 'onSignInRestored'>;
   stop(): Promise<void>;
 }
 
@@ -69,18 +77,21 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
 
-  const sandbox = config.endpoints ? undefined : await startSandbox({ port: 0 });
+  // CLOUD=sandbox: the built-in sandbox serves whatever is not given (endpoints; authority and app credential).
+  const sandbox = config.cloud === 'sandbox' && (!config.endpoints || !config.azureCredential) ? await startSandbox({ port: 0 }) : undefined;
   const endpoints = config.endpoints ?? { arm: sandbox?.url ?? '', graph: sandbox?.url ?? '', partnerCenter: sandbox?.url ?? '' };
-  const credential =
-    options.credential ??
-    (config.cloud === 'azure' && config.azureCredential ? createAzureCredential(config.azureCredential) : createSandboxCredential({ defaultTenantId: config.partnerTenantId }));
+  const tlsCa = [options.tlsCa, sandbox?.caCertPem].filter((pem): pem is string => pem !== undefined).join('\n') || undefined;
+  const partner = options.credential ? undefined : buildPartnerCredential(config, sandbox, tlsCa, logger);
+  const credential = options.credential ?? partner?.credential ?? missingCredential();
+  const keepAlive = partner?.accessModel === 'delegated' ? setInterval(() => void renewRefreshToken(partner.credential, logger), REFRESH_TOKEN_KEEP_ALIVE_IN_MS) : undefined;
+  keepAlive?.unref();
   const gateways = createGateways({
     armEndpoint: endpoints.arm,
     graphEndpoint: endpoints.graph,
     partnerCenterEndpoint: endpoints.partnerCenter,
     credential,
     partnerTenantId: config.partnerTenantId,
-    ...(options.tlsCa ?? sandbox?.caCertPem ? { tlsCa: options.tlsCa ?? sandbox?.caCertPem } : {}),
+    ...(tlsCa ? { tlsCa } : {}),
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
   });
 
@@ -131,10 +142,9 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
-  const sandboxCa = options.tlsCa ?? sandbox?.caCertPem;
   // Delegated model: readiness reads the partner's GDAP relationships, and reseller customers are invited to GDAP.
   const gdap = config.accessModel === 'delegated'
-    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(sandboxCa ? { tlsCa: sandboxCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}) })
+    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}) })
     : undefined;
   // What the bot needs to act for a customer, found out and answered piece by piece; approvers told what to fix.
   const alerts = new ReadinessAlerts({ notifier: relationshipNotifier, clock, onError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'could not tell the approvers') });
@@ -145,13 +155,18 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     rbac: gateways.rbac,
     ...(gdap ? { gdap } : {}),
     securityGroupIds: config.relationships.gdap.securityGroupIds,
-    appId: config.azureCredential?.clientId ?? SANDBOX_APP_ID,
-    authorityHost: config.azureCredential?.authorityHost ?? 'https://login.microsoftonline.com',
+    appId: config.azureCredential?.clientId ?? sandbox?.partnerApp.clientId ?? '',
+    authorityHost: config.azureCredential?.authorityHost ?? sandbox?.authorityHost ?? 'https://login.microsoftonline.com',
     clock,
     onRefused: (refusal) => {
       if (refusal.reason === 'sign_in_required') alerts.signInMissing();
     },
   });
+  // The credential knows when the service account's refresh token dies and when tokens flow again.
+  if (partner?.accessModel === 'delegated') {
+    partner.credential.onSignInRequired(() => alerts.signInMissing());
+    partner.credential.onSignInRestored(() => alerts.signInWorks());
+  }
   const completion = gdap
     ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, store, clock })
     : undefined;
@@ -259,8 +274,10 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     expiry,
     idle,
     ...(sandbox ? { sandbox } : {}),
+    ...(partner?.accessModel === 'delegated' ? { signIn: partner.credential } : {}),
     async stop() {
       clearInterval(sweeper);
+      clearInterval(keepAlive);
       await relationshipWatcher.stop();
       await server.close();
       // Cuts PrincipalNotFound waits short: those requests stay `provisioning` and resume at the next start.
@@ -268,9 +285,63 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await provisioning.stop();
       await idle();
       store.close();
+      if (partner?.accessModel === 'delegated') await partner.refreshTokens.close();
       await sandbox?.stop();
     },
   };
+}
+
+const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
+
+function missingCredential(): never {
+  throw new Error('No credential for the partner\'s app: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate, or a managed identity)');
+}
+
+/**
+ * The partner app's credential for ACCESS_MODEL. Given settings win; the built-in sandbox (when the bot started one
+ * because they were missing) stands in as the authority with its seeded app, and as the issuer of the service
+ * account's refresh token — what `npm run consent` would have produced.
+ */
+function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbox | undefined, tlsCa: string | undefined, logger: Logger): PartnerCredential | undefined {
+  const given = config.azureCredential;
+  let app: AzureCredentialOptions | undefined;
+  let issuedRefreshToken: string | undefined;
+  if (given) {
+    app = { ...given, tenantId: given.tenantId || config.partnerTenantId };
+  } else if (sandbox) {
+    app = { tenantId: config.partnerTenantId, clientId: sandbox.partnerApp.clientId, secret: { kind: 'secret', clientSecret: sandbox.partnerApp.clientSecret }, authorityHost: sandbox.url };
+    issuedRefreshToken = config.accessModel === 'delegated' ? sandbox.issueRefreshToken() : undefined;
+  }
+  if (!app) return undefined;
+  const managedIdentityClientId = given?.secret.kind === 'managedIdentity' ? given.secret.clientId : undefined;
+  const partner = createPartnerCredential({
+    accessModel: config.accessModel,
+    app: { ...app, ...(tlsCa ? { tlsCa } : {}) },
+    ...(config.partnerRefreshToken ?? issuedRefreshToken ? { configuredRefreshToken: config.partnerRefreshToken ?? issuedRefreshToken } : {}),
+    refreshTokens: {
+      storePath: config.storePath,
+      ...(config.keyVault ? { keyVault: config.keyVault } : {}),
+      ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+      ...(tlsCa ? { tlsCa } : {}),
+    },
+    onStoreError: (error, action) => logger.error({ err: describeError(error), action }, 'refresh-token store unavailable: the bot goes on with the token it holds'),
+  });
+  if (partner.accessModel === 'delegated') {
+    partner.credential.onSignInRequired((error) =>
+      logger.warn({ reason: error.reason, aadsts: error.aadsts, store: partner.refreshTokens.location }, 'the partner service account must sign in again: run npm run consent'),
+    );
+    partner.credential.onSignInRestored(() => logger.info('the partner service account is signed in again; tokens flow'));
+  }
+  return partner;
+}
+
+/** The weekly keep-alive: a refused token is already reported by the credential's sign-in listeners. */
+async function renewRefreshToken(credential: DelegatedCredential, logger: Logger): Promise<void> {
+  try {
+    await credential.renew();
+  } catch (error: unknown) {
+    logger.warn({ err: describeError(error) }, 'refresh-token keep-alive: not renewed this time');
+  }
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 import { allowsAction, permissionListSchema, ROLE_ASSIGNMENT_WRITE, type Permission } from './arm-permissions';
 import { forTenant } from './credentials';
 import { sameOriginPath, tlsWithExtraCa, trimBaseUrl } from './rest-pipeline';
+import { serviceRefusal } from './token-errors';
 
 /** The permissions API's version (the subscription-scope path works though the spec lists only RG and resource ones). */
 const PERMISSIONS_API_VERSION = '2022-04-01';
@@ -135,11 +136,16 @@ export class ArmRbacGateway implements AzureRbacGateway {
     return client;
   }
 
-  /** Rethrows: outages as CloudUnavailableError, ARM answers as the SDK's RestError (check with isRestError). */
-  private rethrow(error: unknown, what: string): never {
-    // Microsoft refusing a token is a reason someone can act on, never "ARM did not answer".
+  /**
+   * Rethrows: a token Entra refused (even wrapped by the pipeline) and ARM's 401/403 as AccessDeniedError (a reason,
+   * not an outage), outages as CloudUnavailableError, other ARM answers as the SDK's RestError (check with isRestError).
+   */
+  private rethrow(error: unknown, what: string, tenant: TenantId): never {
     const refusal = refusalIn(error);
     if (refusal !== undefined) throw refusal;
+    if (isRestError(error) && (error.statusCode === 401 || error.statusCode === 403)) {
+      throw serviceRefusal('ARM', error.statusCode, error.code, `${what} refused (${error.statusCode}): ${error.message}`, tenant, error);
+    }
     if (isOutage(error)) {
       throw new CloudUnavailableError('ARM', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -154,7 +160,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
         result.push({ id: d.id, name: d.name, roleName: d.roleName, description: d.description ?? '', roleType: d.roleType ?? 'BuiltInRole' });
       }
     } catch (error: unknown) {
-      this.rethrow(error, 'Listing role definitions');
+      this.rethrow(error, 'Listing role definitions', customerTenant);
     }
     return result;
   }
@@ -169,7 +175,8 @@ export class ArmRbacGateway implements AzureRbacGateway {
       });
       return { ok: true, alreadyExisted: false, assignment: toAssignment(created) };
     } catch (error: unknown) {
-      if (isOutage(error) || !isRestError(error)) this.rethrow(error, 'Creating the role assignment');
+      // ARM's 403 (AuthorizationFailed) stays an outcome the requester reads; a refused or rejected token (401) is a refusal.
+      if (isOutage(error) || !isRestError(error) || error.statusCode === 401) this.rethrow(error, 'Creating the role assignment', customerTenant);
       const code = (error.code ?? '').toLowerCase();
       if (error.statusCode === 409 && code === 'roleassignmentexists') {
         const existingAssignmentId = existingAssignmentIdFrom(error.message);
@@ -185,7 +192,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
       return toAssignment(await this.client(customerTenant).roleAssignments.get(scope, name));
     } catch (error: unknown) {
       if (isRestError(error) && error.statusCode === 404 && (error.code ?? '').toLowerCase() === 'roleassignmentnotfound') return undefined;
-      return this.rethrow(error, 'Reading the role assignment');
+      return this.rethrow(error, 'Reading the role assignment', customerTenant);
     }
   }
 
@@ -194,7 +201,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
     try {
       for await (const a of this.client(customerTenant).roleAssignments.listForScope(scope)) result.push(toAssignment(a));
     } catch (error: unknown) {
-      this.rethrow(error, 'Listing role assignments');
+      this.rethrow(error, 'Listing role assignments', customerTenant);
     }
     return result;
   }
@@ -208,7 +215,9 @@ export class ArmRbacGateway implements AzureRbacGateway {
         },
       });
     } catch (error: unknown) {
-      this.rethrow(error, 'Deleting the role assignment');
+      // As for a create, ARM's 403 on a delete stays the RestError its caller turns into the outcome; 401 is a refusal.
+      if (isRestError(error) && error.statusCode === 403) throw error;
+      this.rethrow(error, 'Deleting the role assignment', customerTenant);
     }
     return status === 200;
   }
@@ -226,7 +235,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
       try {
         response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
       } catch (error: unknown) {
-        this.rethrow(error, 'Reading permissions');
+        this.rethrow(error, 'Reading permissions', customerTenant);
       }
       if (response.status === 401 || response.status === 403) return 'denied';
       // SubscriptionNotFound, ResourceGroupNotFound: the scope is gone (a cancelled subscription), not an outage.

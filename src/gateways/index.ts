@@ -44,4 +44,8 @@ export function createGateways(options: CreateGatewaysOptions): Gateways {
 }
 
 export { ArmRbacGateway, GraphDirectoryGateway, PartnerCenterRestGateway };
-export { createAzureCredential, createSandboxCredential, forTenant, SANDBOX_PARTNER_TENANT_ID } from './credentials';
+export { createAzureCredential, forTenant, SANDBOX_PARTNER_TENANT_ID, type AzureAppSecret, type AzureCredentialOptions } from './credentials';
+export { DelegatedCredential, type DelegatedCredentialOptions } from './credentials-delegated';
+export { entraNetworkClient, isMicrosoftAuthorityHost } from './credentials-network';
+export { createPartnerCredential, openRefreshTokenStore, type PartnerCredential, type PartnerCredentialSettings } from './credentials-setup';
+export { aadstsOf, entraRefusal, serviceRefusal } from './token-errors';

@@ -6,7 +6,9 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import type { z } from 'zod';
+import { isAccessDenied } from '../services/access-errors';
 import { CloudUnavailableError } from '../services/ports';
+import { serviceRefusal } from './token-errors';
 
 export type RestService = 'PartnerCenter' | 'Graph';
 
@@ -16,6 +18,8 @@ export interface RestClientOptions {
   readonly baseUrl: string;
   /** Already bound to the tenant the tokens must be for. */
   readonly credential: TokenCredential;
+  /** That tenant, named on refusals (AccessDeniedError.tenantId). */
+  readonly tenantId?: string;
   /** e.g. https://graph.microsoft.com/.default */
   readonly scope: string;
   readonly tlsCa?: string;
@@ -29,9 +33,12 @@ export interface JsonResponse {
 }
 
 export interface RestClient {
-  /** GET a path on the service ("/v1/customers?size=100"); 2xx and 404 come back, anything else throws. */
+  /**
+   * GET a path on the service ("/v1/customers?size=100"); 2xx and 404 come back. 401/403 (and a token Entra refused)
+   * throw AccessDeniedError; anything else throws CloudUnavailableError.
+   */
   get(pathAndQuery: string, headers?: Record<string, string>): Promise<JsonResponse>;
-  /** POST a JSON body to a path on the service; 2xx and 404 come back, anything else throws. */
+  /** POST a JSON body to a path on the service; 2xx and 404 come back, refusals and failures throw as for get. */
   post(pathAndQuery: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
 }
 
@@ -58,6 +65,20 @@ export function retryAfterInMs(headers: HttpHeaders, now: number = Date.now()): 
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
   const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/**
+ * The service's own error code in a refusal: Graph's and ARM's `error.code` (Authorization_RequestDenied,
+ * AuthorizationFailed), Partner Center's `code` (a number, or a string).
+ */
+export function serviceErrorCode(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const outer = body as { error?: unknown; code?: unknown };
+  if (typeof outer.error === 'object' && outer.error !== null) {
+    const code = (outer.error as { code?: unknown }).code;
+    if (typeof code === 'string' || typeof code === 'number') return String(code);
+  }
+  return typeof outer.code === 'string' || typeof outer.code === 'number' ? String(outer.code) : undefined;
 }
 
 /** The status and Retry-After travel on the error, so that callers who poll can respect a 429 (or a 503 that says when). */
@@ -87,6 +108,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
     try {
       response = await pipeline.sendRequest(httpClient, request);
     } catch (error: unknown) {
+      // Entra refused the token (the bearer policy asked): a reason to act on, not an outage.
+      if (isAccessDenied(error)) throw error;
       const detail = isRestError(error) ? `${error.code ?? 'RestError'}: ${error.message}` : String(error);
       const answer = isRestError(error) && error.response ? answerDetails(error.response) : {};
       throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} failed: ${detail}`, { cause: error, ...answer });
@@ -102,6 +125,9 @@ export function createRestClient(options: RestClientOptions): RestClient {
       }
     }
     if ((response.status >= 200 && response.status < 300) || response.status === 404) return { status: response.status, body: parsed };
+    if (response.status === 401 || response.status === 403) {
+      throw serviceRefusal(options.service, response.status, serviceErrorCode(parsed), `${method} ${pathAndQuery} refused (${response.status}): ${text.slice(0, 500)}`, options.tenantId);
+    }
     throw new CloudUnavailableError(options.service, `${method} ${pathAndQuery} answered ${response.status}: ${text.slice(0, 500)}`, answered);
   }
 

@@ -2,7 +2,7 @@
 
 /** What was refused, in the words of what someone has to do about it. */
 export type AccessDeniedReason =
-  /** The partner service account's refresh token is missing, expired or revoked, or MFA is needed again (AADSTS50173, 700082, 9002313, 70000, 50076, 50079): someone must sign in again (`npm run consent`). */
+  /** The partner service account's refresh token is missing, expired or revoked (a password change too), or MFA is needed again (AADSTS50173, 700082, 9002313, 70000, 50133, 50076, 50079): someone must sign in again (`npm run consent`). */
   | 'sign_in_required'
   /** Our app has no service principal (no consent) in that tenant (AADSTS700016, 65001): admin consent or Partner Center applicationconsents. */
   | 'app_not_consented'
@@ -52,7 +52,7 @@ export function isAccessDenied(error: unknown): error is AccessDeniedError {
 
 /** The reason Entra's AADSTS code stands for; undefined for codes that are not a refusal of access (e.g. throttling). */
 export function reasonOfAadsts(code: number): AccessDeniedReason | undefined {
-  if ([50173, 700082, 9002313, 70000, 70008, 50076, 50079, 50078, 54005].includes(code)) return 'sign_in_required';
+  if ([50173, 700082, 9002313, 70000, 70008, 50076, 50079, 50078, 54005, 50132, 50133, 700084, 50089].includes(code)) return 'sign_in_required';
   if ([700016, 65001, 650051, 650052].includes(code)) return 'app_not_consented';
   if (code === 50020 || code === 50034 || code === 50053) return 'not_in_customer_tenant';
   if ([7000215, 7000222, 700027, 700024, 7000112].includes(code)) return 'app_credential_invalid';

@@ -66,7 +66,7 @@ describe('crash safety (bot as a child process, kill -9)', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
-        ...sandboxBotEnv(sandbox.url, storePath),
+        ...sandboxBotEnv(sandbox, storePath),
         NODE_EXTRA_CA_CERTS: caFile,
         LOG_LEVEL: 'info',
       },

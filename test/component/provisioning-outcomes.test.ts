@@ -39,7 +39,7 @@ async function startWorld(): Promise<World> {
   const sandbox = await startSandbox({ port: 0, now: () => clock.at });
   const connector = await startFakeConnector();
   const dir = mkdtempSync(join(tmpdir(), 'csp-provisioning-'));
-  const config = loadConfig(sandboxBotEnv(sandbox.url, join(dir, 'bot.db')));
+  const config = loadConfig(sandboxBotEnv(sandbox, join(dir, 'bot.db')));
   const bot = await startBot(config, {
     tlsCa: sandbox.caCertPem,
     clock,

@@ -1,11 +1,18 @@
-// The partner app's credential for CLOUD=azure: secret, certificate or managed identity (as the app's federated
-// credential), allowed in every customer tenant, against a configurable authority (sovereign clouds); config → credential.
-import { ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, type GetTokenOptions, type TokenCredential } from '@azure/identity';
+// ACCESS_MODEL=app: the partner app's credential (secret, certificate, or managed identity as the app's federated
+// credential), allowed in every customer tenant, against a configurable authority; config → credential; app-only tokens
+// from the sandbox's Entra through @azure/identity, with Entra's refusals as reasons.
+import { type GetTokenOptions, type TokenCredential } from '@azure/identity';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { ConfigError, loadConfig } from '../../src/config';
-import { createAzureCredential, forTenant, tokenExchangeAudience } from '../../src/gateways/credentials';
+import { createAzureCredential, forTenant, tokenExchangeAudience, type AzureAppSecret } from '../../src/gateways/credentials';
+import { isMicrosoftAuthorityHost, knownAuthoritiesFor } from '../../src/gateways/credentials-network';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { isAccessDenied, type AccessDeniedError } from '../../src/services/access-errors';
+import { rawCall } from '../sandbox/raw-client';
+import { claimsOf } from '../support/sandbox-tokens';
 
 const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 const CUSTOMER = 'c0000001-0000-4000-8000-000000000001';
@@ -37,20 +44,17 @@ describe('Azure credentials from configuration', () => {
   it('when a client secret is set, then the app proves itself with it', () => {
     const config = loadConfig({ ...AZURE_BASE, AZURE_CLIENT_SECRET: 's3cret' });
     expect(config.azureCredential).toEqual({ clientId: APP, tenantId: PARTNER, secret: { kind: 'secret', clientSecret: 's3cret' } });
-    expect(createAzureCredential(config.azureCredential ?? fail('no credential'))).toBeInstanceOf(ClientSecretCredential);
   });
 
-  it('when a certificate file is set (and a sovereign authority), then a certificate credential is built for that authority', () => {
+  it('when a certificate file is set (and a sovereign authority), then the certificate and that authority are the app\'s', () => {
     const config = loadConfig({ ...AZURE_BASE, AZURE_CLIENT_CERTIFICATE_PATH: pem, AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/' });
     expect(config.azureCredential).toMatchObject({ secret: { kind: 'certificate', certificatePath: pem }, authorityHost: 'https://login.microsoftonline.us' });
-    expect(createAzureCredential(config.azureCredential ?? fail('no credential'))).toBeInstanceOf(ClientCertificateCredential);
   });
 
   it('when a managed identity is chosen, then it is the federated credential of the multi-tenant app (user-assigned id kept)', () => {
     const config = loadConfig({ ...AZURE_BASE, AZURE_USE_MANAGED_IDENTITY: 'true', AZURE_MANAGED_IDENTITY_CLIENT_ID: '99999999-8888-4777-8666-555555555555' });
     expect(config.cloud).toBe('azure');
     expect(config.azureCredential).toMatchObject({ clientId: APP, secret: { kind: 'managedIdentity', clientId: '99999999-8888-4777-8666-555555555555' } });
-    expect(createAzureCredential(config.azureCredential ?? fail('no credential'))).toBeInstanceOf(ClientAssertionCredential);
   });
 
   it('when no way to prove the app is set, or more than one, or the certificate file is missing, then the start is refused naming the key', () => {
@@ -76,11 +80,12 @@ describe('tokens per customer tenant', () => {
     expect(asked[0]?.tenantId).toBe(CUSTOMER);
   });
 
-  it('when the app credential is asked for a token in a customer tenant, then it is allowed to try (additionallyAllowedTenants: *)', async () => {
+  it('when the authority does not answer, then the failure is an outage to retry, not a refusal (and the customer tenant was allowed)', async () => {
     // The authority is a closed local port: the credential must get as far as calling it, not refuse the tenant.
     const credential = createAzureCredential({ tenantId: PARTNER, clientId: APP, secret: { kind: 'secret', clientSecret: 's' }, authorityHost: 'https://127.0.0.1:9' });
     const error: unknown = await forTenant(credential, CUSTOMER).getToken('https://management.azure.com/.default').then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
+    expect(isAccessDenied(error)).toBe(false);
     expect(String((error as Error).message)).not.toMatch(/AdditionallyAllowedTenants/i);
   });
 
@@ -89,8 +94,60 @@ describe('tokens per customer tenant', () => {
     expect(tokenExchangeAudience('https://login.microsoftonline.us')).toBe('api://AzureADTokenExchangeUSGov');
     expect(tokenExchangeAudience('https://login.chinacloudapi.cn')).toBe('api://AzureADTokenExchangeChina');
   });
+
+  it('when the authority host is Microsoft\'s, then MSAL validates it; any other host is trusted as configured (no instance discovery)', () => {
+    for (const host of [undefined, 'https://login.microsoftonline.com', 'https://login.microsoftonline.us', 'https://login.partner.microsoftonline.cn', 'https://login.microsoftonline.de']) {
+      expect([host, isMicrosoftAuthorityHost(host), knownAuthoritiesFor(host)]).toEqual([host, true, []]);
+    }
+    expect(isMicrosoftAuthorityHost('https://127.0.0.1:8443')).toBe(false);
+    expect(knownAuthoritiesFor('https://127.0.0.1:8443/')).toEqual(['127.0.0.1:8443']);
+    expect(isMicrosoftAuthorityHost('https://login.microsoftonline.com.example.net')).toBe(false);
+  });
 });
 
-function fail(message: string): never {
-  throw new Error(message);
-}
+describe('app-only tokens from the sandbox\'s Entra (ACCESS_MODEL=app)', () => {
+  const CONTOSO_SP = 'c0000001-0000-4000-8000-00000000a990';
+  const NORTHWIND = 'c0000004-0000-4000-8000-000000000004';
+  let sandbox: RunningSandbox;
+  let dir: string;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'csp-app-cred-'));
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const appCredential = (secret: AzureAppSecret = { kind: 'secret', clientSecret: sandbox.partnerApp.clientSecret }) =>
+    createAzureCredential({ tenantId: PARTNER, clientId: sandbox.partnerApp.clientId, secret, authorityHost: sandbox.authorityHost, tlsCa: sandbox.caCertPem });
+  const refusalOf = (promise: Promise<unknown>): Promise<AccessDeniedError> =>
+    promise.then(
+      () => { throw new Error('expected a refusal'); },
+      (error: unknown) => { if (isAccessDenied(error)) return error; throw error; },
+    );
+
+  it('when a gateway asks for Contoso (consented, with an app role), then the token is the app\'s service principal in Contoso', async () => {
+    const token = await forTenant(appCredential(), CUSTOMER).getToken('https://graph.microsoft.com/.default');
+    expect(claimsOf(token?.token ?? '')).toMatchObject({ tid: CUSTOMER, idtyp: 'app', oid: CONTOSO_SP, appid: sandbox.partnerApp.clientId, roles: ['User.Read.All'] });
+  });
+
+  it('when a gateway asks for Northwind (the app is not there), then it is refused as not consented (AADSTS700016), not as an outage', async () => {
+    const refusal = await refusalOf(forTenant(appCredential(), NORTHWIND).getToken('https://management.azure.com/.default'));
+    expect([refusal.service, refusal.reason, refusal.aadsts, refusal.tenantId]).toEqual(['Entra', 'app_not_consented', 700016, NORTHWIND]);
+  });
+
+  it('when the app\'s secret is wrong, then it is refused as an invalid app credential (AADSTS7000215)', async () => {
+    const refusal = await refusalOf(forTenant(appCredential({ kind: 'secret', clientSecret: 'not-the-secret' }), CUSTOMER).getToken('https://graph.microsoft.com/.default'));
+    expect([refusal.service, refusal.reason, refusal.aadsts]).toEqual(['Entra', 'app_credential_invalid', 7000215]);
+  });
+
+  it('when the app proves itself with a registered certificate (a PEM file with its key), then it gets the same app token', async () => {
+    const made = await generate([{ name: 'commonName', value: 'CSP Access Bot app credential' }], { keyType: 'rsa', keySize: 2048, algorithm: 'sha256' });
+    expect((await rawCall(sandbox, 'POST', `/_sandbox/entra/apps/${sandbox.partnerApp.clientId}/certificates`, { token: null, body: { pem: made.cert } })).status).toBe(201);
+    const file = join(dir, 'partner-app.pem');
+    writeFileSync(file, `${made.cert}\n${made.private}`);
+    const token = await forTenant(appCredential({ kind: 'certificate', certificatePath: file }), CUSTOMER).getToken('https://graph.microsoft.com/.default');
+    expect(claimsOf(token?.token ?? '')).toMatchObject({ tid: CUSTOMER, idtyp: 'app', oid: CONTOSO_SP, appidacr: '2' });
+  });
+});

@@ -2,7 +2,11 @@
 // certificate, refresh token at a customer's authority, device code) and @azure/identity (secret and certificate).
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
+import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { claimsOf, msalSandboxOptions, postToEntra } from '../support/sandbox-tokens';
@@ -40,6 +44,15 @@ describe('MSAL node against the sandbox authority', () => {
     expect(claimsOf(result?.accessToken ?? '')).toMatchObject({
       aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${CONTOSO}/`, tid: CONTOSO, idtyp: 'app',
       oid: 'c0000001-0000-4000-8000-00000000a990', roles: ['User.Read.All'], appid: sandbox.partnerApp.clientId, appidacr: '1', ver: '1.0',
+    });
+  });
+
+  test("when the bot app asks at botframework.com (a multi-tenant bot's login URL), then it gets a Bot Framework token from that tenant", async () => {
+    const options = msalSandboxOptions(sandbox, 'botframework.com');
+    const app = new ConfidentialClientApplication({ ...options, auth: { ...options.auth, clientId: sandbox.botApp.clientId, clientSecret: sandbox.botApp.clientSecret } });
+    const result = await app.acquireTokenByClientCredential({ scopes: ['https://api.botframework.com/.default'] });
+    expect(claimsOf(result?.accessToken ?? '')).toMatchObject({
+      aud: 'https://api.botframework.com', tid: 'd6d49420-f39b-4df7-a1dc-d59a935871db', iss: 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/', appid: sandbox.botApp.clientId,
     });
   });
 
@@ -116,6 +129,29 @@ describe('@azure/identity against the sandbox authority', () => {
     const credential = new ClientSecretCredential(PARTNER, sandbox.partnerApp.clientId, 'not-the-secret', common());
     await expect(credential.getToken('https://graph.microsoft.com/.default')).rejects.toThrow(/AADSTS7000215/);
   });
+});
+
+describe('a process that trusts the sandbox through NODE_EXTRA_CA_CERTS (how the bot runs in development)', () => {
+  test("when MSAL and @azure/identity run with their default HTTP clients, then they get tokens without any CA option", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-ca-'));
+    const caFile = join(dir, 'sandbox-ca.pem');
+    writeFileSync(caFile, sandbox.caCertPem);
+    const script = `
+      const { ConfidentialClientApplication } = require('@azure/msal-node');
+      const { ClientSecretCredential } = require('@azure/identity');
+      const [host, tenant, clientId, secret] = process.argv.slice(1);
+      const msal = new ConfidentialClientApplication({ auth: { clientId, clientSecret: secret, authority: host + '/' + tenant, knownAuthorities: [new URL(host).host] } });
+      const identity = new ClientSecretCredential(tenant, clientId, secret, { authorityHost: host, disableInstanceDiscovery: true });
+      Promise.all([msal.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }), identity.getToken('https://management.azure.com/.default')])
+        .then(([a, b]) => process.stdout.write(JSON.stringify([a.accessToken, b.token])), (e) => { process.stderr.write(String(e)); process.exit(1); });`;
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['-e', script, sandbox.authorityHost, PARTNER, sandbox.partnerApp.clientId, sandbox.partnerApp.clientSecret],
+        { cwd: join(__dirname, '../..'), env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile }, timeout: 30_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+    });
+    const [graph = '', arm = ''] = JSON.parse(output) as string[];
+    expect([claimsOf(graph).aud, claimsOf(arm).aud]).toEqual(['https://graph.microsoft.com', 'https://management.azure.com']);
+  }, 40_000);
 });
 
 describe('token requests as the sandbox saw them', () => {

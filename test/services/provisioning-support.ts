@@ -4,13 +4,13 @@ import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { principalId, requestId, subscriptionId, tenantId } from '../../src/domain/ids';
 import { ArmRbacGateway } from '../../src/gateways/arm-rbac-gateway';
-import { createSandboxCredential } from '../../src/gateways/credentials';
 import { loadDefaultSeed, startSandbox, type RunningSandbox, type SandboxSeed } from '../../src/sandbox';
 import { ASSIGNMENT_NAMESPACE } from '../../src/services/intake';
 import type { Notifier } from '../../src/services/notifier';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { RequestStore } from '../../src/store/request-store';
 import { tempStorePath } from '../store/store-fixtures';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
 
 export const CONTOSO = tenantId('c0000001-0000-4000-8000-000000000001');
 export const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
@@ -112,7 +112,7 @@ export async function startWorld(options: { seed?: SandboxSeed; random?: () => n
   const store = openSqliteStore(file.path);
   const rbac = new ArmRbacGateway({
     endpoint: sandbox.url,
-    credential: createSandboxCredential(),
+    credential: sandboxUserCredential(sandbox),
     tlsCa: sandbox.caCertPem,
     retryOptions: { maxRetries: options.maxRetries ?? 4, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
   });

@@ -41,7 +41,7 @@ export async function startHarness(env: Record<string, string> = {}, startOption
   const dir = mkdtempSync(join(tmpdir(), 'csp-bot-test-'));
   const storePath = join(dir, 'bot.db');
   const config = loadConfig({
-    ...sandboxBotEnv(sandbox.url, storePath),
+    ...sandboxBotEnv(sandbox, storePath),
     ...env,
   });
   const start = () => startBot(config, { tlsCa: sandbox.caCertPem, clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...startOptions });

@@ -1,6 +1,5 @@
 // The bot as deployed (CLOUD=azure, BOT_ID set) on loopback: tokens from a local signer, clouds from the sandbox.
 import pino from 'pino';
-import { createSandboxCredential } from '../../src/gateways/credentials';
 import type { StartOptions } from '../../src/main';
 import { startHarness, type Harness } from './bot-harness';
 import { APPROVER_IDS, PARTNER_TENANT } from './teams-users';
@@ -33,12 +32,9 @@ export async function startSecureHarness(env: Record<string, string> = {}, start
       BOT_OPENID_METADATA_URL: issuer.metadataUrl,
       PARTNER_TENANT_ID: PARTNER_TENANT,
       APPROVERS: APPROVER_IDS.join(','),
-      AZURE_CLIENT_ID: '11111111-1111-4111-8111-111111111111',
-      AZURE_CLIENT_SECRET: 'not-a-real-secret',
       ...env,
     },
     {
-      credential: createSandboxCredential({ defaultTenantId: PARTNER_TENANT }),
       logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       ...(env.BOT_ID === '' ? {} : { botCredentialsFactory: fakeBotCredentials() }),
       ...startOptions,

@@ -1,5 +1,6 @@
 // Teams-side identities of the sandbox's partner users, and Bot Framework activities as Teams sends them.
 import { randomUUID } from 'node:crypto';
+import type { RunningSandbox } from '../../src/sandbox';
 
 export const PARTNER_TENANT = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 export const OTHER_TENANT = '99999999-9999-4999-8999-999999999999';
@@ -65,15 +66,25 @@ export const actionFrom = (from: TeamsUser, verb: string, data: Record<string, u
   value: { action: { type: 'Action.Execute', id: randomUUID(), verb, data }, trigger: 'manual' },
 });
 
-/** The contract's environment for a bot on a given sandbox (the one CONTRACT.md names), on a free loopback port. */
-export const sandboxBotEnv = (sandboxUrl: string, storePath: string): Record<string, string> => ({
+/** What the environment needs from a running sandbox: its URL, and its Entra's partner app and refresh tokens. */
+export type SandboxForBot = Pick<RunningSandbox, 'url' | 'authorityHost' | 'partnerApp' | 'issueRefreshToken'>;
+
+/**
+ * The contract's environment for a bot on a given sandbox (the one CONTRACT.md names), on a free loopback port: its
+ * endpoints, its Entra as the authority, the partner app, and the service account's refresh token (as `npm run consent` gives).
+ */
+export const sandboxBotEnv = (sandbox: SandboxForBot, storePath: string): Record<string, string> => ({
   PORT: '0',
   HOST: '127.0.0.1',
   CLOUD: 'sandbox',
   PARTNER_TENANT_ID: PARTNER_TENANT,
   APPROVERS: APPROVER_IDS.join(','),
-  ARM_ENDPOINT: sandboxUrl,
-  GRAPH_ENDPOINT: sandboxUrl,
-  PARTNER_CENTER_ENDPOINT: sandboxUrl,
+  ARM_ENDPOINT: sandbox.url,
+  GRAPH_ENDPOINT: sandbox.url,
+  PARTNER_CENTER_ENDPOINT: sandbox.url,
+  AZURE_AUTHORITY_HOST: sandbox.authorityHost,
+  AZURE_CLIENT_ID: sandbox.partnerApp.clientId,
+  AZURE_CLIENT_SECRET: sandbox.partnerApp.clientSecret,
+  PARTNER_REFRESH_TOKEN: sandbox.issueRefreshToken(),
   STORE: `sqlite:${storePath}`,
 });

@@ -8,11 +8,18 @@ export type TenantRef =
   | { readonly kind: 'tenant'; readonly tenantId: string; readonly displayName: string }
   | { readonly kind: 'common' | 'organizations' };
 
-/** `{tenant}` of `/{tenant}/…`: a tenant id or a verified domain of the partner or a customer; undefined when unknown. */
+/**
+ * Microsoft's Bot Framework tenant (`botframework.com`): where a multi-tenant bot gets its token for the Bot Connector
+ * (botbuilder's default ToChannelFromBotLoginUrl). Every bot app may get a Bot Framework token there.
+ */
+export const BOT_FRAMEWORK_TENANT = { tenantId: 'd6d49420-f39b-4df7-a1dc-d59a935871db', domain: 'botframework.com' } as const;
+
+/** `{tenant}` of `/{tenant}/…`: a tenant id or a verified domain of the partner, a customer or Bot Framework; undefined when unknown. */
 export function resolveTenant(state: SandboxState, segment: string): TenantRef | undefined {
   const name = decodeURIComponent(segment);
   if (same(name, 'common')) return { kind: 'common' };
   if (same(name, 'organizations')) return { kind: 'organizations' };
+  if (same(name, BOT_FRAMEWORK_TENANT.tenantId) || same(name, BOT_FRAMEWORK_TENANT.domain)) return { kind: 'tenant', tenantId: BOT_FRAMEWORK_TENANT.tenantId, displayName: 'Bot Framework' };
   const { partner } = state;
   if (same(name, partner.tenantId) || same(name, partner.domain)) return { kind: 'tenant', tenantId: partner.tenantId.toLowerCase(), displayName: partner.name };
   const customer = state.customers.find((c) => same(c.id, name) || same(c.domain, name));

@@ -1,8 +1,9 @@
 // POST /{tenant}/oauth2/v2.0/token: client credentials, refresh token and device code grants, refused as Entra refuses.
+import { createHash } from 'node:crypto';
 import type { SandboxState } from '../state';
 import type { SeedUser } from '../seed';
 import { authenticateClient, type AppCertificates, type SandboxApp } from './client-auth';
-import { parseScopes, type TenantRef } from './directory';
+import { BOT_FRAMEWORK_TENANT, parseScopes, type TenantRef } from './directory';
 import { AADSTS, entraTime, noTenantInformation, type EntraError } from './errors';
 import type { SigningKeys } from './keys';
 import { REFRESH_TOKEN_IDLE_MS, type DeviceCodes, type RefreshTokens } from './sessions';
@@ -77,10 +78,16 @@ export function issueForUser(ctx: EntraContext, request: TokenRequest, app: Sand
   };
 }
 
+/** A bot app's principal in the Bot Framework tenant (bot registration provisions it; the seed does not list it). */
+function botFrameworkPrincipal(app: SandboxApp): { objectId: string; appRoles: string[] } {
+  const hex = createHash('sha256').update(`botframework|${app.appId.toLowerCase()}`).digest('hex');
+  return { objectId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`, appRoles: [] };
+}
+
 function clientCredentials(ctx: EntraContext, request: TokenRequest, app: SandboxApp): TokenOutcome {
   if (request.tenant.kind !== 'tenant') return fail(noTenantInformation());
   const tenantId = request.tenant.tenantId;
-  const sp = ctx.state.servicePrincipal(app.appId, tenantId);
+  const sp = ctx.state.servicePrincipal(app.appId, tenantId) ?? (tenantId === BOT_FRAMEWORK_TENANT.tenantId ? botFrameworkPrincipal(app) : undefined);
   if (!sp) return fail(AADSTS.appNotFound(app.appId, tenantId));
   const auth = authenticateClient(app, proof(ctx, request, false), ctx.certificates);
   if ('error' in auth) return fail(auth.error);
@@ -88,6 +95,7 @@ function clientCredentials(ctx: EntraContext, request: TokenRequest, app: Sandbo
   if (!scopeParam) return fail(AADSTS.missingParameter('scope'));
   const scopes = parseScopes(scopeParam);
   if ('problem' in scopes) return fail(scopes.problem === 'unknownResource' ? AADSTS.resourceNotFound(scopes.resource, request.tenantSegment) : AADSTS.clientCredentialsScope(scopes.scope));
+  if (tenantId === BOT_FRAMEWORK_TENANT.tenantId && scopes.resource.name !== 'BotFramework') return fail(AADSTS.resourceNotFound(scopes.audience, request.tenantSegment));
   if (scopes.oidc.length > 0 || scopes.permissions.length !== 1 || scopes.permissions[0] !== '.default') return fail(AADSTS.clientCredentialsScope(scopeParam));
   // Application permissions are per resource; the seed's app roles are Microsoft Graph's.
   const roles = scopes.resource.name === 'Graph' ? sp.appRoles : [];
