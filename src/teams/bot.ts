@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
+import { refusalOf } from '../services/refusals';
 import type { RequestStore } from '../store/request-store';
 import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, gapSentence, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
@@ -122,7 +123,17 @@ export function createBot(options: BotOptions): Application<TurnState> {
   async function answerIntake(context: TurnContext, requester: PartnerUser, result: IntakeResult): Promise<void> {
     const { activity } = context;
     if (result.kind === 'list') {
-      const listing = await options.listing.list(result, { ...(result.user ? { user: result.user } : {}), ...(result.role ? { role: result.role } : {}) });
+      let listing;
+      try {
+        listing = await options.listing.list(result, { ...(result.user ? { user: result.user } : {}), ...(result.role ? { role: result.role } : {}) });
+      } catch (error) {
+        // ARM refusing to show the assignments is an answer (who may read them), never "something went wrong".
+        const refusal = refusalOf(error);
+        if (!refusal) throw error;
+        const gap = { kind: 'refused' as const, service: refusal.service, code: refusal.code ?? String(refusal.statusCode ?? refusal.reason) };
+        await context.sendActivity(gapSentence(gap, { customer: result.customer.companyName, subscription: result.subscription.displayName }, result.locale));
+        return;
+      }
       await context.sendActivity(MessageFactory.attachment(asAttachment(accessListCard(listing, result.locale))));
       return;
     }
