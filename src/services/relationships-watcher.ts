@@ -130,9 +130,12 @@ export class RelationshipWatcher {
     const readiness = found.get(key);
     if (readiness?.ready) return this.deps.relationships.resume(request);
     if (readiness && readiness.gap.kind !== 'no_relationship') return this.waitingFor(request, readiness.gap);
-    // The customer accepted the reseller link: what is missing now is the GDAP relationship, which goes out the same way.
-    if (readiness?.gap.kind === 'no_relationship' && request.relationship?.mode === 'reseller' && this.deps.relationships.modeFor(readiness.gap.reseller) === 'gdap') {
-      return this.deps.relationships.invite(request);
+    if (readiness?.gap.kind === 'no_relationship') {
+      // No invitation went out (a cloud did not answer then); or the customer accepted the reseller link, and what is
+      // missing now is the GDAP relationship: the invitation goes out the same way.
+      const unsent = request.relationship?.url === undefined;
+      const gdapNext = request.relationship?.mode === 'reseller' && this.deps.relationships.modeFor(readiness.gap.reseller) === 'gdap';
+      if (unsent || gdapNext) return this.deps.relationships.invite(request, { retry: unsent });
     }
     return this.remindIfDue(request, now, since);
   }

@@ -184,21 +184,24 @@ export class RelationshipService {
    * relationship → the invitation goes out; anything else → the requester and the approvers hear what is missing.
    * Runs after the click is answered (never inside it).
    */
-  invite(request: AccessRequest): Promise<void> {
-    const job = this.doInvite(request).catch((error: unknown) => this.deps.onError?.(error, { requestId: request.id }));
+  invite(request: AccessRequest, options: { readonly retry?: boolean } = {}): Promise<void> {
+    const job = this.doInvite(request, options.retry === true).catch((error: unknown) => this.deps.onError?.(error, { requestId: request.id }));
     this.inFlight.add(job);
     void job.finally(() => this.inFlight.delete(job));
     return job;
   }
 
-  private async doInvite(waiting: AccessRequest): Promise<void> {
+  /** `retry`: the watcher trying again; the requester already heard of a failure once and is not told again. */
+  private async doInvite(waiting: AccessRequest, retry: boolean): Promise<void> {
+    const failed = async (error: unknown): Promise<void> => {
+      this.deps.onError?.(error, { requestId: waiting.id, customer: waiting.customer.tenantId });
+      if (!retry) await this.deps.notifier.invitationFailed(waiting);
+    };
     let readiness;
     try {
       readiness = await this.deps.readiness.check(targetOf(waiting), { fresh: true });
     } catch (error) {
-      this.deps.onError?.(error, { requestId: waiting.id, customer: waiting.customer.tenantId });
-      await this.deps.notifier.invitationFailed(waiting);
-      return;
+      return failed(error);
     }
     if (readiness.ready) return this.resume(waiting);
     if (readiness.gap.kind !== 'no_relationship') return this.waitFor(waiting, readiness.gap);
@@ -206,9 +209,7 @@ export class RelationshipService {
     try {
       prepared = await this.prepare(waiting.customer, waiting.requester, waiting, readiness.gap);
     } catch (error) {
-      this.deps.onError?.(error, { requestId: waiting.id, customer: waiting.customer.tenantId });
-      await this.deps.notifier.invitationFailed(waiting);
-      return;
+      return failed(error);
     }
     if (!prepared.ok) return this.waitFor(waiting, prepared.gap);
     const { invitation } = prepared;
