@@ -10,7 +10,10 @@ export interface Customer {
   readonly companyName: string;
   readonly domain: string;
   readonly relationshipToPartner: string;
-  /** From GET /v1/customers/{id} only; undefined when Partner Center did not say (unknown is not "yes"). */
+  /**
+   * Legacy DAP (delegated admin privileges, retired for reseller relationships in 2023), from GET /v1/customers/{id}
+   * only; undefined when Partner Center did not say. It says nothing of GDAP: readiness asks Graph for that.
+   */
   readonly allowDelegatedAccess?: boolean;
 }
 
