@@ -42,9 +42,10 @@ const rawSchema = z.object({
   // How the bot acts in customer tenants: delegated (Secure Application Model, App+User) or app (client credentials).
   ACCESS_MODEL: z.preprocess(emptyToUndefined, z.enum(['delegated', 'app']).default('delegated')),
   // The partner service account's refresh token (delegated model): seeds the bot, which then keeps the newest one.
-  PARTNER_REFRESH_TOKEN: optional(z.string()),
+  // Trimmed: a token pasted with its line break would be refused by Entra as unknown.
+  PARTNER_REFRESH_TOKEN: optional(z.string().transform((value) => value.trim()).refine((value) => !/\s/.test(value), 'must be one refresh token, without spaces or line breaks inside')),
   // Azure Key Vault that keeps the newest refresh token (delegated model); empty: it is kept in STORE.
-  KEY_VAULT_URL: optional(httpsUrl),
+  KEY_VAULT_URL: optional(httpsUrl.refine((value) => new URL(value).pathname === '/' && !new URL(value).search, 'must be the vault\'s URL alone, like https://my-vault.vault.azure.net (no secret path)')),
   REFRESH_TOKEN_SECRET_NAME: z.preprocess(emptyToUndefined, z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault secret name (letters, digits, dashes)').default('partner-refresh-token')),
   // app model: Partner Center's relationship-request link, copied once from Partner Center (it serves it to App+User only).
   RELATIONSHIP_REQUEST_URL: optional(httpsUrl),

@@ -1,7 +1,7 @@
 // MSAL configuration shared by the delegated credential and `npm run consent`: authority, app proof, network, and the refresh-token watch.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Configuration, ICachePlugin, NodeAuthOptions, TokenCacheContext } from '@azure/msal-node';
+import type { Configuration, ICachePlugin, INetworkModule, NodeAuthOptions, TokenCacheContext } from '@azure/msal-node';
 import { z } from 'zod';
 import { managedIdentityAssertion, type AzureAppSecret } from './credentials';
 import { DEFAULT_AUTHORITY_HOST, entraNetworkClient, knownAuthoritiesFor } from './credentials-network';
@@ -14,6 +14,8 @@ export interface MsalAppOptions {
   readonly authorityHost?: string;
   readonly tlsCa?: string;
   readonly cachePlugin?: ICachePlugin;
+  /** Replaces the network client built on `tlsCa` (the consent command watches Entra's answers through it). */
+  readonly networkClient?: INetworkModule;
 }
 
 export function authorityFor(authorityHost: string | undefined, tenantId: string): string {
@@ -53,7 +55,7 @@ export function msalConfiguration(options: MsalAppOptions, proof: Pick<NodeAuthO
       knownAuthorities: knownAuthoritiesFor(options.authorityHost),
       ...proof,
     },
-    system: { networkClient: entraNetworkClient(options.tlsCa) },
+    system: { networkClient: options.networkClient ?? entraNetworkClient(options.tlsCa) },
     ...(options.cachePlugin ? { cache: { cachePlugin: options.cachePlugin } } : {}),
   };
 }

@@ -1,9 +1,9 @@
 // ArmRbacGateway (the real @azure/arm-authorization client) against the sandbox: requests, ARM rules, retries.
-import { isRestError } from '@azure/core-rest-pipeline';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { ArmRbacGateway, existingAssignmentIdFrom } from '../../src/gateways/arm-rbac-gateway';
 import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { principalId, subscriptionId, tenantId } from '../../src/domain/ids';
+import { isAccessDenied } from '../../src/services/access-errors';
 import { CloudUnavailableError, type NewRoleAssignment } from '../../src/services/ports';
 import { rawCall } from '../sandbox/raw-client';
 import { armExampleBody, armExampleRequestBody, keyPaths, missingKeys } from './microsoft-fixtures';
@@ -184,11 +184,10 @@ describe('ArmRbacGateway', () => {
     expect([deleted.status, deletedAgain.status, deletedAgain.body]).toEqual([200, 204, undefined]);
   });
 
-  test('when ARM rejects a read for lack of access, then the gateway rethrows the RestError for the caller to inspect', async () => {
+  test('when ARM rejects a read for lack of access, then the gateway throws a refusal (AccessDeniedError) with ARM\'s status and code', async () => {
     const scope = '/subscriptions/c0000006-5b50-4000-8000-000000000001';
     const error: unknown = await gateway.listRoleAssignments(WINGTIP, scope).catch((e: unknown) => e);
-    expect(isRestError(error)).toBe(true);
-    expect(isRestError(error) ? [error.statusCode, error.code] : []).toEqual([403, 'AuthorizationFailed']);
+    expect(isAccessDenied(error) ? [error.service, error.reason, error.statusCode, error.code] : error).toEqual(['ARM', 'forbidden', 403, 'AuthorizationFailed']);
   });
 
   test("when ARM's 409 message carries the existing id without dashes, then it is read back as a GUID", () => {

@@ -1,9 +1,11 @@
 // The Secure Application Model credential (MSAL's confidential client) against the sandbox's Entra: App+User tokens per
 // tenant, one redemption per tenant and scope, the newest refresh token kept in SQLite across restarts, a revoked token
 // refused once as "sign in again", and a new consent taken up.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { DelegatedCredential, type DelegatedCredentialOptions } from '../../src/gateways/credentials-delegated';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { isAccessDenied, type AccessDeniedError } from '../../src/services/access-errors';
@@ -196,6 +198,28 @@ describe('the delegated credential (Secure Application Model)', () => {
     expect(['not_in_customer_tenant', 'app_not_consented']).toContain(refusal.reason);
     expect(bot.signInRequired).toBeUndefined();
     expect(claimsOf((await bot.getToken(GRAPH, { tenantId: CONTOSO })).token).tid).toBe(CONTOSO);
+  });
+
+  it('when the app proves itself with a certificate (PEM with a passphrase-protected key), then the refresh token is redeemed the same way', async () => {
+    const made = await generate([{ name: 'commonName', value: 'CSP Access Bot SAM credential' }], { keyType: 'rsa', keySize: 2048, algorithm: 'sha256' });
+    expect((await rawCall(sandbox, 'POST', `/_sandbox/entra/apps/${sandbox.partnerApp.clientId}/certificates`, { token: null, body: { pem: made.cert } })).status).toBe(201);
+    const encrypted = createPrivateKey(made.private).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pem-pass' }).toString();
+    const file = join(dir, 'sam-app.pem');
+    writeFileSync(file, `${made.cert}\n${encrypted}`);
+    const bot = credential(storeAt(), { configuredRefreshToken: sandbox.issueRefreshToken(), secret: { kind: 'certificate', certificatePath: file, certificatePassword: 'pem-pass' } });
+
+    expect(claimsOf((await bot.getToken(ARM, { tenantId: CONTOSO })).token)).toMatchObject({ tid: CONTOSO, oid: SERVICE_ACCOUNT, appidacr: '2' });
+  });
+
+  it('when the weekly keep-alive runs, then the refresh token is redeemed even though an access token is cached, and the new one is kept', async () => {
+    const store = storeAt();
+    const bot = credential(store, { configuredRefreshToken: sandbox.issueRefreshToken() });
+    await bot.getToken(PARTNER_CENTER);
+    const kept = await store.read();
+    const before = redemptions().length;
+    await bot.renew();
+    expect(redemptions().slice(before)).toEqual([[PARTNER, PARTNER_CENTER, 200]]);
+    expect(await store.read()).not.toBe(kept);
   });
 
   it('when the app\'s secret is wrong, then every tenant is refused as an invalid app credential', async () => {

@@ -65,6 +65,15 @@ describe('Azure credentials from configuration', () => {
     expect(problemsOf({ ...AZURE_BASE, AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'http://login.example' })).toEqual(['AZURE_AUTHORITY_HOST']);
   });
 
+  it('when the delegated model\'s settings are given, then the refresh token is read trimmed and Key Vault must be a vault URL alone', () => {
+    expect(loadConfig({ PARTNER_REFRESH_TOKEN: '  0.AAAA-token\n' })).toMatchObject({ accessModel: 'delegated', partnerRefreshToken: '0.AAAA-token' });
+    expect(loadConfig({ KEY_VAULT_URL: 'https://litware-bot.vault.azure.net/' }).keyVault).toEqual({ url: 'https://litware-bot.vault.azure.net', secretName: 'partner-refresh-token' });
+    expect(problemsOf({ PARTNER_REFRESH_TOKEN: '0.AAAA one 0.BBBB two' })).toEqual(['PARTNER_REFRESH_TOKEN']);
+    expect(problemsOf({ KEY_VAULT_URL: 'https://litware-bot.vault.azure.net/secrets/partner-refresh-token' })).toEqual(['KEY_VAULT_URL']);
+    expect(problemsOf({ KEY_VAULT_URL: 'http://litware-bot.vault.azure.net' })).toEqual(['KEY_VAULT_URL']);
+    expect(problemsOf({ ACCESS_MODEL: 'app-only' })).toEqual(['ACCESS_MODEL']);
+  });
+
   it('when the replication window and reminder lead are set, then they are read as durations (defaults 10 min and 1 h)', () => {
     expect(loadConfig({})).toMatchObject({ principalReplicationWindowInMs: 600_000, expiryReminderBeforeInMs: 3_600_000 });
     expect(loadConfig({ PRINCIPAL_REPLICATION_WINDOW: '30m', EXPIRY_REMINDER_BEFORE: '0s' })).toMatchObject({ principalReplicationWindowInMs: 1_800_000, expiryReminderBeforeInMs: 0 });
