@@ -71,6 +71,7 @@ function gateways(directory: Directory): { partnerCenter: PartnerCenterGateway; 
       getCustomer: async (id) => directory.customers.find((c) => c.id === id),
       listAzureSubscriptions: async (id) => directory.subscriptions.get(id) ?? [],
       getRelationshipRequestUrl: async () => 'https://admin.microsoft.com/relationship',
+      consentApplication: async () => undefined,
     },
     directory: {
       findUsers: async (tenant: TenantId, text: string) => {
@@ -82,6 +83,7 @@ function gateways(directory: Directory): { partnerCenter: PartnerCenterGateway; 
       getUser: async () => undefined,
       listGroupUserIds: async () => [],
       memberGroups: async () => [],
+      probeDirectory: async () => undefined,
     } as DirectoryGateway,
     rbac: {
       listRoleDefinitions: async () => roles,
@@ -89,6 +91,7 @@ function gateways(directory: Directory): { partnerCenter: PartnerCenterGateway; 
       getRoleAssignment: async () => undefined,
       listRoleAssignments: async () => [],
       deleteRoleAssignment: async () => false,
+      canAssignRoles: async () => 'allowed',
     },
   };
 }
@@ -123,7 +126,7 @@ async function handle(resolver: RequestResolver, request: BenchRequest): Promise
   const parsed = parseMessage(request.text);
   if (parsed.kind !== 'grant') return parsed.kind;
   const target = await resolver.resolveTarget(parsed);
-  if (!target.ok) return `target ${target.failure.kind} (${target.failure.kind === 'no_delegated_access' ? '' : target.failure.what})`;
+  if (!target.ok) return `target ${target.failure.kind} (${target.failure.kind === 'not_ready' ? '' : target.failure.what})`;
   const user = await resolver.resolveUser(parsed, parsed.principal, target.value);
   if (!user.ok) return `user ${user.failure.kind}`;
   const role = await resolver.resolveRole(parsed, parsed.role, target.value);
@@ -159,7 +162,7 @@ interface Round {
 async function round(directory: Directory, requests: number, cold: boolean): Promise<Round> {
   const clock = { now: () => new Date() };
   const cache = new DirectoryCache({ ...gateways(directory), clock });
-  const resolver = new RequestResolver(cache, async () => '');
+  const resolver = new RequestResolver(cache);
   const built = performance.now();
   await cache.customers();
   const indexMs = performance.now() - built;

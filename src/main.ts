@@ -17,6 +17,9 @@ import { randomIds, systemClock, type Clock, type IdGenerator } from './services
 import { ExpiryService } from './services/expiry';
 import { IntakeService } from './services/intake';
 import { ADMIN_CENTER_GDAP_URL, RelationshipService, type RequestAdvancer } from './services/relationships';
+import { GdapCompletion } from './services/gdap-completion';
+import { ReadinessService } from './services/readiness';
+import { ReadinessAlerts } from './services/readiness-alerts';
 import { RelationshipWatcher } from './services/relationships-watcher';
 import { GraphGdapGateway } from './gateways/gdap-gateway';
 import { sandboxRelationshipUrl } from './sandbox/relationship-page';
@@ -156,14 +159,44 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
-  const gdap = config.relationships.mode === 'gdap'
-    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}) })
+  // Delegated model: readiness reads the partner's GDAP relationships, and reseller customers are invited to GDAP.
+  const gdap = config.accessModel === 'delegated'
+    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}) })
+    : undefined;
+  // What the bot needs to act for a customer, found out and answered piece by piece; approvers told what to fix.
+  const alerts = new ReadinessAlerts({ notifier: relationshipNotifier, clock, onError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'could not tell the approvers') });
+  const readiness = new ReadinessService({
+    model: config.accessModel,
+    partnerCenter: gateways.partnerCenter,
+    directory: gateways.directory,
+    rbac: gateways.rbac,
+    ...(gdap ? { gdap } : {}),
+    securityGroupIds: config.relationships.gdap.securityGroupIds,
+    appId: config.azureCredential?.clientId ?? sandbox?.partnerApp.clientId ?? '',
+    authorityHost: config.azureCredential?.authorityHost ?? sandbox?.authorityHost ?? 'https://login.microsoftonline.com',
+    clock,
+    onRefused: (refusal) => {
+      if (refusal.reason === 'sign_in_required') alerts.signInMissing();
+    },
+  });
+  // The credential knows when the service account's refresh token dies and when tokens flow again.
+  if (partner?.accessModel === 'delegated') {
+    partner.credential.onSignInRequired(() => alerts.signInMissing());
+    partner.credential.onSignInRestored(() => alerts.signInWorks());
+  }
+  const completion = gdap
+    ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, store, clock })
     : undefined;
   const advancer: RequestAdvancer = { advance: (id, event) => approval.advance(id, event) };
   const logRelationshipError = (error: unknown, context: { requestId?: string; customer?: string }) =>
     logger.warn({ ...context, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'relationship request: not done yet');
   const relationships = new RelationshipService({
     mode: config.relationships.mode,
+    accessModel: config.accessModel,
+    ...(config.relationshipRequestUrl ? { relationshipRequestUrl: config.relationshipRequestUrl } : {}),
+    readiness,
+    directory: gateways.directory,
+    alerts,
     partnerCenter: gateways.partnerCenter,
     ...(gdap ? { gdap } : {}),
     gdapSettings: {
@@ -178,7 +211,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: logRelationshipError,
   });
   const relationshipWatcher = new RelationshipWatcher(
-    { store, clock, partnerCenter: gateways.partnerCenter, ...(gdap ? { gdap } : {}), relationships, requests: advancer, notifier: relationshipNotifier, onError: logRelationshipError },
+    { store, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, notifier: relationshipNotifier, onError: logRelationshipError },
     { pollIntervalInMs: config.relationships.pollIntervalInMs, reminderAfterInMs: config.relationships.reminderAfterInMs, expiresAfterInMs: config.relationships.expiresAfterInMs },
   );
   const provisioning = new ProvisioningService({
@@ -189,6 +222,14 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
     principalReplicationWindowInMs: config.principalReplicationWindowInMs,
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    onSignInRequired: (refusal) => {
+      if (refusal.reason === 'sign_in_required') alerts.signInMissing();
+    },
+  });
+  // Once the partner's sign-in works again, what waited for it goes on.
+  alerts.onSignInRestored(() => {
+    void provisioning.resume();
+    void relationshipWatcher.pollNow();
   });
   // Time-bound access: reminder before the end, removal at the end; swept at start and every minute.
   const expiry = new ExpiryService({
@@ -216,7 +257,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
     onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
   });
-  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access, relationships });
+  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, store });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId) });

@@ -1,5 +1,6 @@
 // The access request: what a sales agent asked for, resolved to Azure ids, and where it stands.
 import type { PrincipalId, RequestId, SubscriptionId, TenantId } from './ids';
+import type { ReadinessGap } from './readiness-gap';
 
 export type Locale = 'en' | 'fr';
 
@@ -34,11 +35,14 @@ export interface Vote {
 }
 
 /**
- * The customer has not given the partner delegated admin rights yet: the request waits for the customer to accept a
- * relationship (a reseller relationship link, or a GDAP relationship the bot created), then goes on to approval.
+ * The bot may not act for the customer yet: the request waits for what is missing (the customer accepting a
+ * relationship — a reseller link or a GDAP relationship the bot created —, a GDAP role or group, Azure rights, the
+ * app's consent, the partner's sign-in), then goes on to approval by itself.
  */
 export interface RelationshipWait {
   readonly mode: 'reseller' | 'gdap';
+  /** What the request waits for, as last found; absent: the customer's relationship. */
+  readonly missing?: ReadinessGap;
   /** What the customer's global administrator opens: Partner Center's link as returned, or the admin-center GDAP link. */
   readonly url?: string;
   /** GDAP: the delegatedAdminRelationship the bot created and locked for approval. */
@@ -62,6 +66,12 @@ export interface AccessRequest {
   readonly subscription: { readonly id: SubscriptionId; readonly name: string };
   /** ARM scope: /subscriptions/{id} (or a resource group below it). */
   readonly scope: string;
+  /**
+   * The user as the requester named them, while the customer's directory cannot be read yet (no relationship, no
+   * directory role, no consent): looked up when the request resumes, before anyone is asked to approve. `principal`
+   * then holds only that name.
+   */
+  readonly principalQuery?: string;
   readonly principal: {
     readonly id: PrincipalId;
     readonly displayName: string;

@@ -1,13 +1,21 @@
 // The request state machine: one pure function decides every change of state, and who may cause it.
 import type { AccessRequest, PartnerUser, RequestState } from './access-request';
+import type { ReadinessGap } from './readiness-gap';
 
 export type RequestEvent =
   /** The requester confirms; the policy in force now says how many approvals it needs. */
   | { readonly type: 'confirm'; readonly requiredApprovals?: number; readonly needsRelationship?: boolean }
   /** The bot sent the customer its relationship request (GDAP: the relationship it created); the request keeps waiting. */
   | { readonly type: 'relationship_sent'; readonly url: string; readonly relationshipId?: string }
-  /** The customer accepted: the request goes on to approval, and the approval window starts now. */
-  | { readonly type: 'relationship_accepted' }
+  /**
+   * The bot may act for the customer now: the request goes on to approval, and the approval window starts now. A
+   * request whose user could not be looked up before carries the user found now (it may not go on without one).
+   */
+  | { readonly type: 'relationship_accepted'; readonly principal?: AccessRequest['principal'] }
+  /** Still waiting, for something else now (e.g. the relationship is there, a GDAP role is missing). */
+  | { readonly type: 'waiting_for'; readonly missing: ReadinessGap }
+  /** Ready at last, but the user named at the start is not (or not only one) in the customer's directory: nothing is asked or granted. */
+  | { readonly type: 'principal_unresolved'; readonly reason: string }
   /** The customer was slow to accept: the requester was reminded (once). */
   | { readonly type: 'relationship_reminded' }
   | { readonly type: 'cancel' }
@@ -99,10 +107,25 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
       if (request.state !== 'awaiting_relationship') return refuse(request, 'not_allowed_in_state');
       return next({ relationship: { mode: 'reseller', ...request.relationship, url: event.url, ...(event.relationshipId ? { mode: 'gdap', relationshipId: event.relationshipId } : {}) } });
 
-    case 'relationship_accepted':
+    case 'relationship_accepted': {
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'awaiting_relationship') return refuse(request, 'not_allowed_in_state');
-      return next({ state: 'pending_approval', pendingSince: at, relationship: { mode: 'reseller', ...request.relationship, acceptedAt: at } });
+      // Nobody approves a request for a user nobody has looked up.
+      if (request.principalQuery !== undefined && event.principal === undefined) return refuse(request, 'not_allowed_in_state');
+      const { principalQuery: _looked, ...rest } = request;
+      const resolved = event.principal ? { principal: event.principal } : {};
+      return { ok: true, request: { ...rest, ...resolved, state: 'pending_approval', pendingSince: at, relationship: { mode: 'reseller', ...request.relationship, acceptedAt: at }, version: request.version + 1, updatedAt: at } };
+    }
+
+    case 'waiting_for':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'awaiting_relationship') return refuse(request, 'not_allowed_in_state');
+      return next({ relationship: { mode: 'reseller', ...request.relationship, missing: event.missing } });
+
+    case 'principal_unresolved':
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'awaiting_relationship' || request.principalQuery === undefined) return refuse(request, 'not_allowed_in_state');
+      return next({ state: 'failed', outcome: { kind: 'failed', code: 'PrincipalNotResolved', reason: event.reason } });
 
     case 'relationship_reminded':
       if (actor.kind !== 'system') return refuse(request, 'system_only');

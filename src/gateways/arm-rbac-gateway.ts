@@ -1,16 +1,22 @@
 // Azure RBAC through @azure/arm-authorization: role definitions and role assignments in customer subscriptions.
 import { AuthorizationManagementClient, type RoleAssignment as SdkRoleAssignment } from '@azure/arm-authorization';
-import { isRestError, type PipelineRetryOptions } from '@azure/core-rest-pipeline';
+import { createPipelineRequest, isRestError, type PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { principalId, type SubscriptionId, type TenantId } from '../domain/ids';
 import { isAccessDenied } from '../services/access-errors';
 import {
-  CloudUnavailableError, type ArmFailureCode, type AzureRbacGateway, type CreateAssignmentResult, type NewRoleAssignment,
-  type RoleAssignment, type RoleDefinition,
+  CloudUnavailableError, type ArmFailureCode, type AssignRolesPermission, type AzureRbacGateway, type CreateAssignmentResult,
+  type NewRoleAssignment, type RoleAssignment, type RoleDefinition,
 } from '../services/ports';
+import { allowsAction, permissionListSchema, ROLE_ASSIGNMENT_WRITE, type Permission } from './arm-permissions';
 import { forTenant } from './credentials';
-import { tlsWithExtraCa, trimBaseUrl } from './rest-pipeline';
+import { sameOriginPath, tlsWithExtraCa, trimBaseUrl } from './rest-pipeline';
 import { serviceRefusal } from './token-errors';
+
+/** The permissions API's version (the subscription-scope path works though the spec lists only RG and resource ones). */
+const PERMISSIONS_API_VERSION = '2022-04-01';
+/** Roles held at a scope fit in one page; more pages than this is a nextLink loop. */
+const MAX_PERMISSION_PAGES = 20;
 
 export const DEFAULT_ARM_AUDIENCE = 'https://management.azure.com';
 /** The SDK's constructor wants a subscription id; every call we make is by scope, so none is used. */
@@ -67,10 +73,32 @@ export function armAudienceFor(endpoint: string): string {
   return host.startsWith('management.') ? `https://${host}` : DEFAULT_ARM_AUDIENCE;
 }
 
+/** The credential's refusal (AccessDeniedError) anywhere in the error's causes: it travels up unchanged. */
+function refusalIn(error: unknown): unknown {
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (isAccessDenied(current)) return current;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
+}
+
 /** Network failures and 5xx (after the pipeline's retries) are outages; everything else is an answer. */
 function isOutage(error: unknown): boolean {
+  if (refusalIn(error) !== undefined) return false;
   if (!isRestError(error)) return true;
   return error.statusCode === undefined || error.statusCode >= 500;
+}
+
+/** ARM's error code from an ErrorResponse body ({"error":{"code":…}}); '' when there is none. */
+function errorCodeOf(body: string | undefined): string {
+  try {
+    const parsed: unknown = JSON.parse(body ?? '');
+    const error = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? parsed.error : undefined;
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    return typeof code === 'string' ? code : '';
+  } catch {
+    return '';
+  }
 }
 
 function toAssignment(a: SdkRoleAssignment): RoleAssignment {
@@ -109,11 +137,12 @@ export class ArmRbacGateway implements AzureRbacGateway {
   }
 
   /**
-   * Rethrows: a token Entra refused and ARM's 401/403 as AccessDeniedError (a reason, not an outage), outages as
-   * CloudUnavailableError, other ARM answers as the SDK's RestError (check with isRestError).
+   * Rethrows: a token Entra refused (even wrapped by the pipeline) and ARM's 401/403 as AccessDeniedError (a reason,
+   * not an outage), outages as CloudUnavailableError, other ARM answers as the SDK's RestError (check with isRestError).
    */
   private rethrow(error: unknown, what: string, tenant: TenantId): never {
-    if (isAccessDenied(error)) throw error;
+    const refusal = refusalIn(error);
+    if (refusal !== undefined) throw refusal;
     if (isRestError(error) && (error.statusCode === 401 || error.statusCode === 403)) {
       throw serviceRefusal('ARM', error.statusCode, error.code, `${what} refused (${error.statusCode}): ${error.message}`, tenant, error);
     }
@@ -191,5 +220,41 @@ export class ArmRbacGateway implements AzureRbacGateway {
       this.rethrow(error, 'Deleting the role assignment', customerTenant);
     }
     return status === 200;
+  }
+
+  async canAssignRoles(customerTenant: TenantId, scope: string): Promise<AssignRolesPermission> {
+    const client = this.client(customerTenant);
+    const endpoint = trimBaseUrl(this.options.endpoint);
+    const permissions: Permission[] = [];
+    // The SDK has only the resource-group and resource variants: the same request, sent through its own pipeline
+    // (token for this tenant, retries, TLS), at any scope.
+    let url: string | undefined = `${endpoint}${scope}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API_VERSION}`;
+    for (let page = 0; url !== undefined; page++) {
+      if (page === MAX_PERMISSION_PAGES) throw new CloudUnavailableError('ARM', `Permissions at ${scope}: more than ${MAX_PERMISSION_PAGES} pages`);
+      let response;
+      try {
+        response = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+      } catch (error: unknown) {
+        this.rethrow(error, 'Reading permissions', customerTenant);
+      }
+      if (response.status === 401 || response.status === 403) return 'denied';
+      // SubscriptionNotFound, ResourceGroupNotFound: the scope is gone (a cancelled subscription), not an outage.
+      if (response.status === 404 && /NotFound/i.test(errorCodeOf(response.bodyAsText ?? undefined))) return 'not_found';
+      if (response.status < 200 || response.status >= 300) {
+        throw new CloudUnavailableError('ARM', `Reading permissions at ${scope} answered ${response.status}`, { statusCode: response.status });
+      }
+      let parsed;
+      try {
+        parsed = permissionListSchema.safeParse(JSON.parse(response.bodyAsText ?? ''));
+      } catch (error: unknown) {
+        throw new CloudUnavailableError('ARM', `Reading permissions at ${scope}: the answer is not JSON`, { cause: error });
+      }
+      if (!parsed.success) throw new CloudUnavailableError('ARM', `Reading permissions at ${scope}: unexpected answer`);
+      permissions.push(...parsed.data.value);
+      const next = parsed.data.nextLink ?? undefined;
+      if (next !== undefined && sameOriginPath(endpoint, next) === undefined) throw new CloudUnavailableError('ARM', `Permissions at ${scope}: nextLink to another host: ${next}`);
+      url = next;
+    }
+    return allowsAction(permissions, ROLE_ASSIGNMENT_WRITE) ? 'allowed' : 'denied';
   }
 }

@@ -157,4 +157,10 @@ export class GraphDirectoryGateway implements DirectoryGateway {
     }
     return wanted.filter((id) => found.has(id.toLowerCase()));
   }
+
+  async probeDirectory(tenant: TenantId): Promise<void> {
+    // One user, id only: the cheapest read that needs what a user lookup needs (a directory-reading role or User.Read.All).
+    const { body } = await this.client(tenant).get('/v1.0/users?$select=id&$top=1');
+    parseAnswer('Graph', memberPageSchema, body, 'user list');
+  }
 }

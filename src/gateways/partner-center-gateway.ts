@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { TokenCredential } from '@azure/identity';
 import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { subscriptionId, tenantId, type TenantId } from '../domain/ids';
-import type { AzureSubscription, Customer, PartnerCenterGateway } from '../services/ports';
+import { CloudUnavailableError, type ApplicationConsent, type AzureSubscription, type Customer, type PartnerCenterGateway } from '../services/ports';
 import { createRestClient, parseAnswer, type RestClient } from './rest-pipeline';
 import { forTenant } from './credentials';
 
@@ -126,5 +126,20 @@ export class PartnerCenterRestGateway implements PartnerCenterGateway {
   async getRelationshipRequestUrl(): Promise<string> {
     const { body } = await this.client.get('/v1/customers/relationshiprequests');
     return parseAnswer('PartnerCenter', relationshipRequestSchema, body, 'relationship request').url;
+  }
+
+  async consentApplication(customerId: TenantId, consent: ApplicationConsent): Promise<void> {
+    const body = {
+      applicationId: consent.applicationId,
+      applicationGrants: consent.grants.map((g) => ({ enterpriseApplicationId: g.enterpriseApplicationId, scope: g.scopes.join(',') })),
+    };
+    try {
+      const { status } = await this.client.post(`/v1/customers/${encodeURIComponent(customerId)}/applicationconsents`, body);
+      if (status === 404) throw new CloudUnavailableError('PartnerCenter', `Customer ${customerId} not found when consenting the application`, { statusCode: 404 });
+    } catch (error) {
+      // "Permission entry already exists" (409): the app is consented there already, which is what was asked.
+      if (error instanceof CloudUnavailableError && error.statusCode === 409) return;
+      throw error;
+    }
   }
 }

@@ -14,9 +14,6 @@ export const en = {
   ambiguous: (what: string, text: string, options: readonly string[]) =>
     `"${text}" could be more than one ${what}: ${options.join('; ')}. Please say which one.`,
   what: { customer: 'customer', subscription: 'subscription', user: 'user', role: 'role' },
-  noDelegatedAccess: (customer: string, url: string) =>
-    `We have no delegated admin rights on ${customer} yet, so I cannot grant roles there. ` +
-    `Send the customer's global administrator this relationship request and try again once they accept: ${url}`,
   cloudUnavailable: (service: string) => `${service} did not answer just now. Nothing was changed; please try again in a minute.`,
   notIdentified: 'I could not tell who you are from this message, so I cannot take a request from it.',
   wrongTenant: 'This bot serves its own partner organisation only.',
@@ -157,7 +154,9 @@ export const en = {
   },
   failureReason: {
     AuthorizationFailed:
-      'the bot\'s Azure identity may not assign roles on this customer\'s subscription. A partner admin agent must give the CSP access app Role Based Access Control Administrator (or User Access Administrator) on it, through GDAP Azure access, then send the request again.',
+      'Azure refused: the bot may not assign roles on this customer\'s subscription (any more). With GDAP, its service account\'s security group must be a member of Admin Agents and Admin Agents must hold Owner on the subscription; with the app model, the app\'s service principal needs Role Based Access Control Administrator there. Then send the request again.',
+    PrincipalNotResolved:
+      'once I could read the customer\'s directory, I did not find exactly one user by the name you gave, so nothing was sent for approval or granted. Ask again: I will show you the matching users.',
     PrincipalNotFound: 'Azure still did not know this user after several minutes of retrying (new users can take a while to appear in Azure). Please send the request again later.',
     RoleAssignmentLimitExceeded: 'the subscription has reached Azure\'s limit of role assignments. The customer must remove unused role assignments (or use groups) before another one can be added.',
     RoleAssignmentUpdateNotPermitted: 'Azure already holds a different role assignment under this request\'s name, and it cannot be changed. Nothing was changed; please send a new request.',
@@ -209,6 +208,50 @@ export const en = {
       `What to do (a global administrator of ${customer} must do it):\n1. Open this link, signed in with your global administrator account: ${url}\n2. Review the roles and the duration, then approve.\n\n` +
       `You can end the relationship at any time in the Microsoft 365 admin center (Settings > Partner relationships).\n\nThank you.`,
     days: (days: number) => `${days} days`,
+  },
+  readiness: {
+    noRelationship: (customer: string) =>
+      `We have no relationship with ${customer} that lets me act in their tenant (no active GDAP relationship, no delegated admin rights). Their global administrator must accept our relationship request: send "send ${customer} a relationship request" to get it.`,
+    noGroupAssignment: (customer: string, groups: string) =>
+      `Our GDAP relationship with ${customer} is active, but none of its access assignments gives a role to a security group the bot's service account is in. A partner admin must add an access assignment for ${groups} with the Directory Readers role (Partner Center > Customers > ${customer} > Admin relationships).`,
+    noDirectoryRoleAssign: (customer: string, role: string, groups: string) =>
+      `I cannot read ${customer}'s directory: the roles our GDAP relationship gives ${groups} include no directory-reading role. A partner admin must add ${role} to the access assignment of ${groups} for ${customer} (Partner Center > Customers > ${customer} > Admin relationships).`,
+    noDirectoryRoleRelationship: (customer: string, role: string, groups: string) =>
+      `I cannot read ${customer}'s directory: our GDAP relationship with ${customer} has no directory-reading role. ${customer} must approve a GDAP relationship that includes ${role} (send "send ${customer} a relationship request"), and its access assignment must give ${role} to ${groups}.`,
+    noAzureRightsDelegated: (customer: string, subscription: string, groups: string) =>
+      `The bot's service account may not assign roles on ${subscription} (${customer}). Under GDAP, Azure rights come from the partner's Admin Agents group, which holds Owner on the customer's Azure subscriptions: ${groups} must be a member of Admin Agents, and Admin Agents must still hold Owner on ${subscription} (the customer may have removed it; an Owner of that subscription can give it back).`,
+    noAzureRightsApp: (customer: string, subscription: string, appId: string) =>
+      `The bot's app may not assign roles on ${subscription} (${customer}). An Owner of that subscription (the customer, or an admin agent) must give the app's service principal (application id ${appId}) the role Role Based Access Control Administrator on ${subscription}, constrained to the roles the partner's policy allows and to users.`,
+    subscriptionGone: (customer: string, subscription: string) => `Azure no longer knows ${customer}'s subscription ${subscription} (cancelled or moved), so no role can be granted on it. Nothing was requested.`,
+    subscriptionInactive: (customer: string, subscription: string, status: string) => `Partner Center says ${customer}'s subscription ${subscription} is ${status}, so no role can be granted on it. Nothing was requested.`,
+    notConsentedApp: (customer: string, url: string) =>
+      `The bot's app is not consented in ${customer}'s directory (it needs the application permission User.Read.All there). A global administrator or privileged role administrator of ${customer} must open this link and accept: ${url}`,
+    notConsentedDelegated: (customer: string, url: string) =>
+      `The bot's app is not consented in ${customer}'s directory, and I could not consent it through Partner Center (that needs Cloud Application Administrator in our GDAP relationship with them). A global administrator of ${customer} can consent it with this link: ${url}`,
+    signInRequired:
+      'I cannot reach Microsoft on the partner\'s behalf right now: the sign-in of the bot\'s service account has expired or was revoked. The approvers have been told how to renew it; ask again once they have.',
+    appCredentialInvalid:
+      'Microsoft refused the bot\'s own app credential (its client secret or certificate is wrong or expired). A partner admin must renew it (AZURE_CLIENT_SECRET or the certificate) and restart the bot.',
+    missingRelationshipUrl: (customer: string) =>
+      `${customer} must first accept our reseller relationship, but RELATIONSHIP_REQUEST_URL is not set, so I have no link to give them. A partner admin must copy the relationship-request link from Partner Center (Customers > Request a reseller relationship) into the RELATIONSHIP_REQUEST_URL setting.`,
+    missingSecurityGroups: (customer: string) =>
+      `${customer} approved our GDAP relationship, but GDAP_SECURITY_GROUPS is not set, so I cannot give its roles to a partner security group. A partner admin must set GDAP_SECURITY_GROUPS to the object id of the security group the bot's service account is in (the group nested under Admin Agents) and restart the bot; waiting requests then go on.`,
+    refused: (customer: string, service: string, code: string) =>
+      `${service} refused the bot${customer ? ` for ${customer}` : ''} (${code}). Nothing was changed. A partner admin should check the bot's access${customer ? ` to ${customer}` : ''}.`,
+    /** A partner security group, by name and id. */
+    group: (name: string, id: string) => `the security group "${name}" (${id})`,
+    unnamedGroup: (id: string) => `the security group ${id}`,
+    noGroup: 'the security group the bot\'s service account is in (set GDAP_SECURITY_GROUPS to its object id)',
+    and: ' and ',
+    draftWaits: 'If you confirm, this request waits until then and goes to approval by itself.',
+    waitingNote: 'This request waits until then; I check regularly and send it for approval as soon as it is done.',
+    waitingState: 'Waiting until the bot may act for the customer',
+    waitingToRequester: (customer: string, user: string, role: string, what: string) => `Your request for ${user} (${role}) on ${customer} waits. ${what}`,
+    lookedUpLater: (name: string, customer: string) => `${name} (looked up in ${customer}'s directory once I may read it)`,
+    forApprovers: (customer: string, requester: string, what: string) => `Action needed for ${customer}${requester ? ` (request from ${requester})` : ''}: ${what}`,
+    signInRequiredApprovers:
+      'Action needed: the bot\'s partner sign-in (the service account\'s refresh token) has expired or was revoked, so it cannot reach Partner Center, Graph or Azure. On the bot\'s host, run "npm run consent" and sign in as the service account, with MFA. Waiting requests stay waiting and go on afterwards.',
+    signInRestored: 'The bot\'s partner sign-in works again: waiting requests go on.',
   },
 };
 

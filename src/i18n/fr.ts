@@ -15,9 +15,6 @@ export const fr: Messages = {
   notFoundRole: (text, within) => `Il n'y a pas de rôle « ${text} » sur ${within}.`,
   ambiguous: (what, text, options) => `« ${text} » peut désigner plusieurs ${what} : ${options.join(' ; ')}. Précisez lequel, s'il vous plaît.`,
   what: { customer: 'clients', subscription: 'abonnements', user: 'utilisateurs', role: 'rôles' },
-  noDelegatedAccess: (customer, url) =>
-    `Nous n'avons pas encore de droits d'administration délégués sur ${customer} : je ne peux pas y attribuer de rôle. ` +
-    `Envoyez cette demande de relation à l'administrateur général du client, puis réessayez une fois acceptée : ${url}`,
   cloudUnavailable: (service) => `${service} ne répond pas pour le moment. Rien n'a été modifié ; réessayez dans une minute.`,
   notIdentified: 'Je ne peux pas savoir qui vous êtes à partir de ce message, je ne peux donc pas prendre de demande.',
   wrongTenant: 'Ce bot sert uniquement son organisation partenaire.',
@@ -157,12 +154,14 @@ export const fr: Messages = {
   },
   failureReason: {
     AuthorizationFailed:
-      'l\'identité Azure du bot ne peut pas attribuer de rôles sur l\'abonnement de ce client. Un agent administrateur du partenaire doit donner à l\'application d\'accès CSP le rôle Administrateur du contrôle d\'accès en fonction du rôle (ou Administrateur de l\'accès utilisateur) sur cet abonnement, via l\'accès Azure GDAP, puis renvoyer la demande.',
+      'Azure a refusé : le bot ne peut pas (ou plus) attribuer de rôles sur l\'abonnement de ce client. Avec GDAP, le groupe de sécurité de son compte de service doit être membre d\'Admin Agents, et Admin Agents doit être Propriétaire de l\'abonnement ; avec le modèle application, le principal de service de l\'application doit y avoir le rôle Administrateur du contrôle d\'accès en fonction du rôle. Renvoyez ensuite la demande.',
     PrincipalNotFound: 'Azure ne connaissait toujours pas cet utilisateur après plusieurs minutes d\'essais (les nouveaux comptes peuvent mettre du temps à apparaître dans Azure). Renvoyez la demande plus tard.',
     RoleAssignmentLimitExceeded: 'l\'abonnement a atteint la limite d\'attributions de rôle d\'Azure. Le client doit supprimer des attributions inutilisées (ou passer par des groupes) avant d\'en ajouter une autre.',
     RoleAssignmentUpdateNotPermitted: 'Azure a déjà une autre attribution de rôle sous le nom de cette demande, et elle ne peut pas être modifiée. Rien n\'a été changé ; faites une nouvelle demande.',
     ArmUnavailable: 'Azure Resource Manager n\'a pas répondu, même après plusieurs essais. Renvoyez la demande dans quelques minutes.',
     ExpiredBeforeGranted: 'la durée demandée s\'est terminée avant l\'approbation ; rien n\'a été accordé.',
+    PrincipalNotResolved:
+      'une fois l\'annuaire du client lisible, je n\'y ai pas trouvé exactement un utilisateur portant le nom donné : rien n\'a été envoyé en approbation ni accordé. Refaites la demande : je vous montrerai les utilisateurs correspondants.',
     other: 'Azure a refusé la modification.',
   },
   expiry: {
@@ -207,5 +206,48 @@ export const fr: Messages = {
       `Marche à suivre (par un administrateur général de ${customer}) :\n1. Ouvrez ce lien, connecté avec votre compte d'administrateur général : ${url}\n2. Vérifiez les rôles et la durée, puis approuvez.\n\n` +
       `Vous pouvez mettre fin à la relation à tout moment dans le centre d'administration Microsoft 365 (Paramètres > Relations avec les partenaires).\n\nMerci.`,
     days: (days) => `${days} jours`,
+  },
+  readiness: {
+    noRelationship: (customer) =>
+      `Nous n'avons aucune relation avec ${customer} qui me permette d'agir dans son locataire (ni relation GDAP active, ni droits d'administration délégués). Son administrateur général doit accepter notre demande de relation : envoyez « envoie une demande de relation à ${customer} » pour l'obtenir.`,
+    noGroupAssignment: (customer, groups) =>
+      `Notre relation GDAP avec ${customer} est active, mais aucune de ses attributions d'accès ne donne de rôle à un groupe de sécurité dont le compte de service du bot est membre. Un administrateur du partenaire doit ajouter une attribution d'accès pour ${groups} avec le rôle Directory Readers (Lecteurs de répertoire) (Espace partenaires > Clients > ${customer} > Relations d'administration).`,
+    noDirectoryRoleAssign: (customer, role, groups) =>
+      `Je ne peux pas lire l'annuaire de ${customer} : les rôles que notre relation GDAP donne à ${groups} ne comprennent aucun rôle de lecture de l'annuaire. Un administrateur du partenaire doit ajouter ${role} à l'attribution d'accès de ${groups} pour ${customer} (Espace partenaires > Clients > ${customer} > Relations d'administration).`,
+    noDirectoryRoleRelationship: (customer, role, groups) =>
+      `Je ne peux pas lire l'annuaire de ${customer} : notre relation GDAP avec ${customer} ne comprend aucun rôle de lecture de l'annuaire. ${customer} doit approuver une relation GDAP qui comprend ${role} (envoyez « envoie une demande de relation à ${customer} »), et son attribution d'accès doit donner ${role} à ${groups}.`,
+    noAzureRightsDelegated: (customer, subscription, groups) =>
+      `Le compte de service du bot ne peut pas attribuer de rôles sur ${subscription} (${customer}). Avec GDAP, les droits Azure viennent du groupe Admin Agents du partenaire, Propriétaire des abonnements Azure du client : ${groups} doit être membre d'Admin Agents, et Admin Agents doit toujours être Propriétaire de ${subscription} (le client a pu le retirer ; un Propriétaire de cet abonnement peut le rétablir).`,
+    noAzureRightsApp: (customer, subscription, appId) =>
+      `L'application du bot ne peut pas attribuer de rôles sur ${subscription} (${customer}). Un Propriétaire de cet abonnement (le client, ou un agent administrateur) doit donner au principal de service de l'application (ID d'application ${appId}) le rôle Administrateur du contrôle d'accès en fonction du rôle (Role Based Access Control Administrator) sur ${subscription}, limité aux rôles que la politique du partenaire autorise et aux utilisateurs.`,
+    subscriptionGone: (customer, subscription) => `Azure ne connaît plus l'abonnement ${subscription} de ${customer} (résilié ou déplacé) : aucun rôle ne peut y être attribué. Rien n'a été demandé.`,
+    subscriptionInactive: (customer, subscription, status) => `D'après l'Espace partenaires, l'abonnement ${subscription} de ${customer} est à l'état « ${status} » : aucun rôle ne peut y être attribué. Rien n'a été demandé.`,
+    notConsentedApp: (customer, url) =>
+      `L'application du bot n'a pas le consentement de l'annuaire de ${customer} (il lui faut l'autorisation d'application User.Read.All). Un administrateur général ou administrateur de rôle privilégié de ${customer} doit ouvrir ce lien et accepter : ${url}`,
+    notConsentedDelegated: (customer, url) =>
+      `L'application du bot n'a pas le consentement de l'annuaire de ${customer}, et je n'ai pas pu le donner via l'Espace partenaires (il faut pour cela le rôle Cloud Application Administrator dans notre relation GDAP avec ce client). Un administrateur général de ${customer} peut donner son consentement avec ce lien : ${url}`,
+    signInRequired:
+      'Je ne peux pas joindre Microsoft au nom du partenaire pour le moment : la connexion du compte de service du bot a expiré ou a été révoquée. Les approbateurs savent comment la renouveler ; refaites la demande ensuite.',
+    appCredentialInvalid:
+      'Microsoft a refusé les informations d\'identification de l\'application du bot (secret client ou certificat erroné ou expiré). Un administrateur du partenaire doit les renouveler (AZURE_CLIENT_SECRET ou le certificat) puis redémarrer le bot.',
+    missingRelationshipUrl: (customer) =>
+      `${customer} doit d'abord accepter notre relation de revendeur, mais le paramètre RELATIONSHIP_REQUEST_URL n'est pas défini : je n'ai aucun lien à lui donner. Un administrateur du partenaire doit copier le lien de demande de relation depuis l'Espace partenaires (Clients > Demander une relation de revendeur) dans le paramètre RELATIONSHIP_REQUEST_URL.`,
+    missingSecurityGroups: (customer) =>
+      `${customer} a approuvé notre relation GDAP, mais le paramètre GDAP_SECURITY_GROUPS n'est pas défini : je ne peux pas donner ses rôles à un groupe de sécurité du partenaire. Un administrateur du partenaire doit y mettre l'ID d'objet du groupe de sécurité dont le compte de service du bot est membre (le groupe imbriqué dans Admin Agents), puis redémarrer le bot ; les demandes en attente reprennent ensuite.`,
+    refused: (customer, service, code) =>
+      `${service} a refusé le bot${customer ? ` pour ${customer}` : ''} (${code}). Rien n'a été modifié. Un administrateur du partenaire doit vérifier l'accès du bot${customer ? ` à ${customer}` : ''}.`,
+    group: (name, id) => `le groupe de sécurité « ${name} » (${id})`,
+    unnamedGroup: (id) => `le groupe de sécurité ${id}`,
+    noGroup: 'le groupe de sécurité dont le compte de service du bot est membre (indiquez son ID d\'objet dans GDAP_SECURITY_GROUPS)',
+    and: ' et ',
+    draftWaits: 'Si vous confirmez, cette demande attend que ce soit fait, puis part en approbation d\'elle-même.',
+    waitingNote: 'Cette demande attend que ce soit fait ; je vérifie régulièrement et l\'envoie en approbation dès que c\'est le cas.',
+    waitingState: 'En attente de l\'accès du bot au client',
+    waitingToRequester: (customer, user, role, what) => `Votre demande pour ${user} (${role}) sur ${customer} est en attente. ${what}`,
+    lookedUpLater: (name, customer) => `${name} (recherché dans l'annuaire de ${customer} dès que je pourrai le lire)`,
+    forApprovers: (customer, requester, what) => `Action requise pour ${customer}${requester ? ` (demande de ${requester})` : ''} : ${what}`,
+    signInRequiredApprovers:
+      'Action requise : la connexion partenaire du bot (le jeton d\'actualisation du compte de service) a expiré ou a été révoquée ; il ne peut plus joindre l\'Espace partenaires, Graph ni Azure. Sur l\'hôte du bot, lancez « npm run consent » et connectez-vous avec le compte de service, avec MFA. Les demandes en attente restent en attente et reprennent ensuite.',
+    signInRestored: 'La connexion partenaire du bot fonctionne de nouveau : les demandes en attente reprennent.',
   },
 };

@@ -61,7 +61,7 @@ export class ApprovalService {
   }
 
   /** A change the bot itself makes (relationship sent, accepted, reminded; timed out): the same compare-and-set and audit. */
-  advance(id: RequestId, event: Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' }>): Promise<DecisionResult> {
+  advance(id: RequestId, event: Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' | 'waiting_for' | 'principal_unresolved' }>): Promise<DecisionResult> {
     return this.apply(id, event);
   }
 
@@ -127,6 +127,8 @@ export class ApprovalService {
           role: next.role.name,
           principal: next.principal.id,
           ...('comment' in event && event.comment ? { comment: event.comment } : {}),
+          ...(event.type === 'waiting_for' ? { missing: event.missing.kind } : {}),
+          ...(event.type === 'principal_unresolved' ? { reason: event.reason } : {}),
         },
       };
       // Fail closed: the change and its audit entry are written together, or the click changes nothing.
@@ -161,6 +163,8 @@ function auditEventOf(type: RequestEvent['type'], request: AccessRequest): strin
       return 'rejected';
     case 'time_out':
       return 'timed_out';
+    case 'principal_unresolved':
+      return 'failed';
     default:
       return type;
   }

@@ -2,6 +2,7 @@
 import { NameIndex } from '../domain/name-index';
 import type { SubscriptionId, TenantId } from '../domain/ids';
 import type { Clock } from './clock';
+import { TtlCache } from './ttl-cache';
 import type { AzureRbacGateway, AzureSubscription, Customer, DirectoryGateway, DirectoryUser, PartnerCenterGateway, RoleDefinition } from './ports';
 
 export interface DirectoryCacheOptions {
@@ -13,49 +14,8 @@ export interface DirectoryCacheOptions {
   readonly rolesTtlMs?: number;
   /** One user lookup (tenant + text): 5 minutes, so a user added to the directory is found soon after. */
   readonly usersTtlMs?: number;
-  /** "We have delegated access to this customer" (only yes is remembered; no is asked again each time): 5 minutes. */
-  readonly delegatedAccessTtlMs?: number;
   /** Entries per kind kept at most; the oldest go first. */
   readonly maxEntries?: number;
-}
-
-interface Entry<V> {
-  readonly value: Promise<V>;
-  readonly expiresAt: number;
-}
-
-/** A time-bounded memo: one load per key at a time (concurrent callers share it); failures are not kept. */
-class TtlCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-  ) {}
-
-  get(key: string, load: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
-    const now = this.clock.now().getTime();
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > now) return entry.value;
-    const value = load();
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
-    value.then(
-      (v) => {
-        if (!keep(v) && this.entries.get(key)?.value === value) this.entries.delete(key);
-      },
-      () => {
-        if (this.entries.get(key)?.value === value) this.entries.delete(key);
-      },
-    );
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-    return value;
-  }
 }
 
 export interface DirectoryCacheDependencies {
@@ -74,7 +34,6 @@ export class DirectoryCache {
   private readonly subscriptionLists: TtlCache<AzureSubscription[]>;
   private readonly roleIndexes: TtlCache<NameIndex<RoleDefinition>>;
   private readonly userLookups: TtlCache<DirectoryUser[]>;
-  private readonly delegated: TtlCache<boolean>;
   /** Role name lists seen (most subscriptions share one or a few) → an index to reuse for another list with the same names. */
   private readonly roleNameIndexes = new Map<string, NameIndex<RoleDefinition>>();
 
@@ -87,7 +46,6 @@ export class DirectoryCache {
     this.subscriptionLists = new TtlCache(deps.clock, options.subscriptionsTtlMs ?? 15 * MINUTE, max);
     this.roleIndexes = new TtlCache(deps.clock, options.rolesTtlMs ?? 60 * MINUTE, Math.min(max, 2_000));
     this.userLookups = new TtlCache(deps.clock, options.usersTtlMs ?? 5 * MINUTE, max);
-    this.delegated = new TtlCache(deps.clock, options.delegatedAccessTtlMs ?? 5 * MINUTE, max);
   }
 
   /** Every customer, indexed by company name, domain and tenant id. */
@@ -123,14 +81,5 @@ export class DirectoryCache {
 
   findUsers(tenant: TenantId, text: string): Promise<DirectoryUser[]> {
     return this.userLookups.get(`${tenant.toLowerCase()}|${text.trim().toLowerCase()}`, () => this.deps.directory.findUsers(tenant, text));
-  }
-
-  /** Whether Partner Center says we may act in this customer's tenant (unknown counts as no). */
-  hasDelegatedAccess(customerId: TenantId): Promise<boolean> {
-    return this.delegated.get(
-      customerId.toLowerCase(),
-      async () => (await this.deps.partnerCenter.getCustomer(customerId))?.allowDelegatedAccess === true,
-      (yes) => yes,
-    );
   }
 }

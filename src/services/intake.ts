@@ -1,18 +1,21 @@
 // Intake: a sales agent's message → parsed → resolved against Partner Center, Graph and ARM → a stored draft or a question.
-import { isRestError } from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
 import { endOf } from '../domain/durations';
-import { requestId, roleDefinitionGuid, type RequestId } from '../domain/ids';
-import { matchScore } from '../domain/matching';
-import { renderRequest } from '../domain/render-request';
-import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
+import { principalId } from '../domain/ids';
+import { WAITABLE_GAPS } from '../domain/readiness-gap';
+import { completeWith, parseMessage, type GrantRequest, type MissingPiece, type ParsedMessage } from '../domain/parse-request';
 import type { RequestStore } from '../store/request-store';
 import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
 import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, type Customer, type DirectoryGateway, type DirectoryUser, type PartnerCenterGateway, type RoleDefinition } from './ports';
-import { RequestResolver, scopeOf, type Choice, type ResolutionFailure } from './resolution';
+import type { ReadinessService } from './readiness';
+import type { ReadinessAlerts } from './readiness-alerts';
+import { ExistingAccessIntake } from './intake-existing';
+import { notReady, readinessOf, saveDraft } from './intake-support';
+import { refusalOf } from './refusals';
+import { RequestResolver, scopeOf, type Choice, type ResolutionFailure, type Step } from './resolution';
 import type { RelationshipService } from './relationships';
 import type { RelationshipInvitation } from './relationships-ports';
 import { BUILT_IN_ROLE_NAMES, builtInRole } from './relationships-roles';
@@ -62,7 +65,11 @@ export interface IntakeDependencies {
   /** Who may request what, and how many approvals it needs (the policy file). */
   readonly access: AccessControl;
   readonly cache?: DirectoryCacheOptions;
-  /** Customers without delegated access: relationship requests (reseller link or GDAP). */
+  /** What the bot may do for a customer now (relationship, directory, Azure rights, consent). */
+  readonly readiness: ReadinessService;
+  /** Tells the approvers what is missing (once in a while per customer). */
+  readonly alerts?: ReadinessAlerts;
+  /** Customers without a relationship: relationship requests (reseller link or GDAP). */
   readonly relationships?: RelationshipService;
 }
 
@@ -79,11 +86,13 @@ type Question = Extract<ParsedMessage, { kind: 'missing' }>;
 
 export class IntakeService {
   private readonly resolver: RequestResolver;
+  private readonly existing: ExistingAccessIntake;
   private readonly questions = new Map<string, { readonly question: Question; readonly until: number }>();
 
   constructor(private readonly deps: IntakeDependencies) {
     const cache = new DirectoryCache(deps, deps.cache);
-    this.resolver = new RequestResolver(cache, () => deps.relationships?.relationshipUrl() ?? deps.partnerCenter.getRelationshipRequestUrl());
+    this.resolver = new RequestResolver(cache);
+    this.existing = new ExistingAccessIntake(deps, this.resolver);
   }
 
   /** Choices offered on choice cards, by id: the rewritten request stays here, the button carries only the id. */
@@ -124,11 +133,11 @@ export class IntakeService {
         case 'grant':
           return await this.grant(parsed, text, requester, options);
         case 'revoke':
-          return await this.revoke(parsed, text, requester);
+          return await this.existing.revoke(parsed, text, requester);
         case 'list':
-          return await this.list(parsed);
+          return await this.existing.list(parsed, requester);
         case 'history': {
-          const scope = await this.scopeFor({ kind: 'list', locale: parsed.locale, targets: parsed.targets });
+          const scope = await this.existing.scopeFor({ kind: 'list', locale: parsed.locale, targets: parsed.targets }, requester);
           if (!scope.ok) return scope.result;
           const requests = this.deps.store.listRequests({ customerTenantId: scope.value.customer.tenantId, subscriptionId: scope.value.subscription.subscriptionId, limit: 20 });
           return { kind: 'history', locale: parsed.locale, ...scope.value, requests };
@@ -136,7 +145,7 @@ export class IntakeService {
         case 'status':
           return { kind: 'status', locale: parsed.locale, which: parsed.which, requests: this.statusOf(parsed.which, requester) };
         case 'extend':
-          return await this.extend(parsed, text, requester, options);
+          return await this.existing.extend(parsed, text, requester, options);
         case 'relationship_request':
           return await this.relationshipRequest(parsed.locale, parsed.customer, requester);
         case 'missing':
@@ -146,6 +155,13 @@ export class IntakeService {
           return parsed;
       }
     } catch (error) {
+      // Microsoft refusing is never "did not answer": it is what is missing (the partner's sign-in, most often).
+      const refusal = refusalOf(error);
+      if (refusal) {
+        const gap = this.deps.readiness.gapOf(refusal);
+        if (gap.kind === 'sign_in_required') this.deps.alerts?.signInMissing();
+        return { kind: 'not_ready', locale: parsed.locale, customer: '', gap };
+      }
       if (error instanceof CloudUnavailableError) return { kind: 'cloud_unavailable', locale: parsed.locale, service: error.service };
       throw error;
     }
@@ -173,32 +189,27 @@ export class IntakeService {
 
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return target.failure;
-    // No delegated access yet: the request is drafted anyway, and after Confirm it waits for the customer's relationship.
-    const access = await this.resolver.checkDelegatedAccess(target.value.customer, locale);
-    let needsRelationship = !access.ok && access.failure.kind === 'no_delegated_access';
-    if (!access.ok && !needsRelationship) return access.failure;
-    let user;
+    // What the bot may do for this customer now. A missing piece someone can close keeps the request: drafted anyway,
+    // it waits after Confirm and goes on to approval by itself once the piece is there.
+    const readiness = await readinessOf(this.deps.readiness, target.value, true);
+    const gap = readiness.ready ? undefined : readiness.gap;
+    if (gap && !WAITABLE_GAPS.has(gap.kind)) return notReady(this.deps.alerts, locale, target.value, gap, requester);
+    let user: Step<DirectoryUser> | undefined;
     try {
       user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
     } catch (error) {
-      // Without a relationship the customer's directory may not answer: the invitation alone, the request later.
-      if (!(needsRelationship && error instanceof CloudUnavailableError)) throw error;
-      return this.relationshipRequest(locale, target.value.customer.domain, requester);
+      // The customer's directory is closed to the bot until the gap is closed: the user is looked up then.
+      if (!gap || !refusalOf(error)) throw error;
     }
-    if (!user.ok) return user.failure;
-    // Partner Center saying yes is not enough: if ARM refuses us on the subscription (401/403), we have no usable
-    // delegated access there either — unknown is not yes, so the customer gets the relationship request too.
-    let fromArm: Awaited<ReturnType<RequestResolver['resolveRole']>> | undefined;
-    if (!needsRelationship) {
-      try {
-        fromArm = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
-      } catch (error) {
-        if (!(isRestError(error) && (error.statusCode === 401 || error.statusCode === 403))) throw error;
-        needsRelationship = true;
-      }
+    if (user && !user.ok) return user.failure;
+    let fromArm: Step<RoleDefinition> | undefined;
+    try {
+      fromArm = await this.resolver.resolveRole(parsed, parsed.role, target.value, user?.value.userPrincipalName);
+    } catch (error) {
+      if (!refusalOf(error)) throw error;
     }
-    // ARM cannot be read before the relationship exists: built-in roles are known by their fixed GUIDs.
-    const known = needsRelationship ? builtInRole(parsed.role, target.value.subscription.subscriptionId) : undefined;
+    // ARM cannot be read before the bot may act there: built-in roles are known by their fixed GUIDs.
+    const known = fromArm ? undefined : builtInRole(parsed.role, target.value.subscription.subscriptionId);
     const role =
       fromArm ??
       (known
@@ -215,7 +226,7 @@ export class IntakeService {
     if (maxHours !== undefined && expires && expires.getTime() - now.getTime() > maxHours * 3_600_000) return { ...refused, code: 'too_long', maxDurationHours: maxHours };
     // Time-bound access: the end asked for, or the policy's maximum when the role has one and none was asked for.
     const endsAt = expires ?? (maxHours !== undefined ? new Date(now.getTime() + maxHours * 3_600_000) : undefined);
-    return this.saveDraft(
+    return saveDraft(this.deps, 
       (id) => ({
         action: 'grant',
         ...(endsAt ? { expiresAt: endsAt.toISOString() } : {}),
@@ -224,174 +235,44 @@ export class IntakeService {
         customer: { tenantId: customer.tenantId, name: customer.companyName },
         subscription: { id: subscription.subscriptionId, name: subscription.displayName },
         scope: scopeOf(target.value, parsed.resourceGroup),
-        principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
+        principal: user
+          ? { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' }
+          : { id: principalId(''), displayName: parsed.principal, userPrincipalName: '', principalType: 'User' },
+        ...(user ? {} : { principalQuery: parsed.principal }),
         role: { definitionId: role.value.id, name: role.value.roleName },
         ...(justification ? { justification } : {}),
         requiredApprovals: policy.rule.approvals,
         assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),
-        ...(needsRelationship ? { relationship: { mode: this.deps.relationships?.mode ?? 'reseller' } } : {}),
+        ...(gap ? { relationship: { mode: this.deps.relationships?.modeFor(gap.kind === 'no_relationship' ? gap.reseller : true) ?? 'reseller', ...(gap.kind === 'no_relationship' ? {} : { missing: gap }) } } : {}),
       }),
       'requested',
       { text, ...(expires ? { expiresAt: expires.toISOString() } : {}) },
     );
   }
 
-  /** "send Northwind a relationship request": the invitation card alone (GDAP mode: a new relationship, locked for approval). */
+  /**
+   * "send Northwind a relationship request": the invitation card alone (GDAP mode: the customer's pending relationship,
+   * or a new one locked for approval — also when the relationship they have holds no directory-reading role).
+   */
   private async relationshipRequest(locale: Locale, text: string, requester: PartnerUser): Promise<IntakeResult> {
     const rewrite = (domain: string) => (locale === 'fr' ? `envoie une demande de relation à ${domain}` : `send ${domain} a relationship request`);
     const customer = await this.resolver.resolveCustomer(locale, text, rewrite);
     if (!customer.ok) return customer.failure;
     const { companyName, tenantId } = customer.value;
-    const access = await this.resolver.checkDelegatedAccess(customer.value, locale);
-    if (access.ok) return { kind: 'relationship_exists', locale, customer: companyName };
+    const readiness = await this.deps.readiness.check({ tenantId }, { fresh: true });
+    if (readiness.ready) return { kind: 'relationship_exists', locale, customer: companyName };
+    const { gap } = readiness;
+    const newRelationshipHelps = gap.kind === 'no_relationship' || (gap.kind === 'no_directory_role' && !gap.inRelationship && this.deps.relationships?.modeFor(true) === 'gdap');
+    if (!newRelationshipHelps) return notReady(this.deps.alerts, locale, { customer: customer.value }, gap, requester);
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: '', customer: companyName };
-    const invitation = this.deps.relationships
-      ? await this.deps.relationships.prepare({ tenantId, name: companyName }, requester)
-      : { customer: { tenantId, name: companyName }, mode: 'reseller' as const, url: await this.deps.partnerCenter.getRelationshipRequestUrl() };
+    // A customer with a relationship lacking the directory role is a reseller customer: a new GDAP relationship helps.
+    const wanted = gap.kind === 'no_relationship' ? gap : { reseller: true };
+    const prepared = this.deps.relationships
+      ? await this.deps.relationships.prepare({ tenantId, name: companyName }, requester, undefined, wanted)
+      : { ok: true as const, invitation: { customer: { tenantId, name: companyName }, mode: 'reseller' as const, url: await this.deps.partnerCenter.getRelationshipRequestUrl() } };
+    if (!prepared.ok) return notReady(this.deps.alerts, locale, { customer: customer.value }, prepared.gap, requester);
+    const { invitation } = prepared;
     this.deps.store.appendAudit({ event: 'relationship_requested', actor: requester.id, at: this.deps.clock.now().toISOString(), detail: { customer: tenantId, mode: invitation.mode } });
     return { kind: 'relationship_invitation', locale, invitation };
-  }
-
-  private async scopeFor(parsed: RevokeRequest | ListRequest): Promise<{ ok: true; value: ResolvedScope } | { ok: false; result: IntakeResult }> {
-    const target = await this.resolver.resolveTarget(parsed);
-    if (!target.ok) return { ok: false, result: target.failure };
-    const access = await this.resolver.checkDelegatedAccess(target.value.customer, parsed.locale);
-    if (!access.ok) return { ok: false, result: access.failure };
-    const { customer, subscription } = target.value;
-    return { ok: true, value: { customer, subscription, scope: scopeOf(target.value, parsed.resourceGroup), ...(parsed.resourceGroup ? { resourceGroup: parsed.resourceGroup } : {}) } };
-  }
-
-  /**
-   * "extend Alice's access by 4 hours": the one time-bound grant of that person in force (optionally on a target)
-   * becomes a new request for the same assignment (same name, so ARM keeps one assignment) ending later.
-   */
-  private async extend(parsed: Extract<ParsedMessage, { kind: 'extend' }>, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
-    const { locale } = parsed;
-    const now = this.deps.clock.now();
-    const wanted = parsed.targets[0];
-    const candidates = this.deps.store
-      .listByState(['active'])
-      .filter((r) => r.action === 'grant' && r.expiresAt !== undefined && Date.parse(r.expiresAt) > now.getTime())
-      .filter((r) => Math.max(matchScore(parsed.principal, r.principal.displayName), matchScore(parsed.principal, r.principal.userPrincipalName)) >= 0.75)
-      .filter((r) => !wanted || (matchScore(wanted.customer, r.customer.name) >= 0.75 && (!wanted.subscription || matchScore(wanted.subscription, r.subscription.name) >= 0.75 || wanted.subscription.toLowerCase() === r.subscription.id.toLowerCase())));
-    const [current] = candidates;
-    if (!current || candidates.length > 1) return { kind: 'nothing_to_extend', locale, principal: parsed.principal, several: candidates.length > 1 };
-    const base = new Date(Math.max(now.getTime(), Date.parse(current.expiresAt ?? '')));
-    const end = endOf(parsed.duration, parsed.duration.kind === 'for' ? base : now, options.utcOffsetMinutes ?? 0);
-    if (!end) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
-    const customer = { tenantId: current.customer.tenantId, name: current.customer.name };
-    const policy = await this.deps.access.checkRequest(requester, current.role.name, customer, current.justification ?? `extension of ${current.id}`);
-    if (!policy.ok) return { kind: 'policy_refused', locale, code: policy.code, role: current.role.name, customer: customer.name };
-    const maxHours = policy.rule.maxDurationHours;
-    if (maxHours !== undefined && end.getTime() - now.getTime() > maxHours * 3_600_000) return { kind: 'policy_refused', locale, code: 'too_long', role: current.role.name, customer: customer.name, maxDurationHours: maxHours };
-    return this.saveDraft(
-      () => ({
-        action: 'grant',
-        requester,
-        locale,
-        customer: current.customer,
-        subscription: current.subscription,
-        scope: current.scope,
-        principal: current.principal,
-        role: current.role,
-        ...(current.justification ? { justification: current.justification } : {}),
-        requiredApprovals: policy.rule.approvals,
-        assignmentName: current.assignmentName,
-        extendsRequestId: current.id,
-        expiresAt: end.toISOString(),
-      }),
-      'extension_requested',
-      { text, extends: current.id, expiresAt: end.toISOString() },
-    );
-  }
-
-  /** "remove Bob's Reader on Contoso prod": the assignment in force there becomes a revoke draft, through approval. */
-  private async revoke(parsed: RevokeRequest, text: string, requester: PartnerUser): Promise<IntakeResult> {
-    const { locale } = parsed;
-    const scope = await this.scopeFor(parsed);
-    if (!scope.ok) return scope.result;
-    const target = await this.resolver.resolveTarget(parsed);
-    if (!target.ok) return target.failure;
-    const user = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
-    if (!user.ok) return user.failure;
-    let role: RoleDefinition | undefined;
-    if (parsed.role) {
-      const found = await this.resolver.resolveRole(parsed, parsed.role, target.value, user.value.userPrincipalName);
-      if (!found.ok) return found.failure;
-      role = found.value;
-    }
-    const { customer, subscription } = scope.value;
-    const tenant = customer.tenantId;
-    const [assignments, roles] = await Promise.all([this.deps.rbac.listRoleAssignments(tenant, scope.value.scope), this.deps.rbac.listRoleDefinitions(tenant, subscription.subscriptionId)]);
-    const roleById = new Map(roles.map((r) => [roleDefinitionGuid(r.id), r]));
-    // Only what is assigned at exactly this scope can be removed here; inherited roles are removed where they are assigned.
-    const held = assignments.filter(
-      (a) =>
-        a.scope.toLowerCase() === scope.value.scope.toLowerCase() &&
-        a.principalId.toLowerCase() === user.value.id.toLowerCase() &&
-        (!role || roleDefinitionGuid(a.roleDefinitionId) === roleDefinitionGuid(role.id)),
-    );
-    const where = `${customer.companyName} / ${subscription.displayName}${scope.value.resourceGroup ? ` / ${scope.value.resourceGroup}` : ''}`;
-    if (held.length === 0) return { kind: 'nothing_to_revoke', locale, user: user.value.displayName, ...(role ? { role: role.roleName } : {}), where };
-    if (held.length > 1) {
-      const choices = held.map((a) => {
-        const name = roleById.get(roleDefinitionGuid(a.roleDefinitionId))?.roleName ?? roleDefinitionGuid(a.roleDefinitionId);
-        return { label: name, detail: user.value.userPrincipalName, text: renderRequest({ ...parsed, principal: user.value.userPrincipalName, role: name, targets: [{ customer: customer.companyName, subscription: subscription.subscriptionId }] }) };
-      });
-      return { kind: 'ambiguous', locale, what: 'role', text: user.value.displayName, within: where, choices };
-    }
-    const [assignment] = held;
-    if (!assignment) return { kind: 'nothing_to_revoke', locale, user: user.value.displayName, where };
-    const heldRole = roleById.get(roleDefinitionGuid(assignment.roleDefinitionId));
-    const roleName = heldRole?.roleName ?? roleDefinitionGuid(assignment.roleDefinitionId);
-    // Taking access away is never forbidden, but it goes through the same approvals as granting that role.
-    if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: roleName, customer: customer.companyName };
-    const rule = this.deps.access.rule(roleName, { tenantId: customer.tenantId, name: customer.companyName });
-    return this.saveDraft(
-      () => ({
-        action: 'revoke',
-        requester,
-        locale,
-        customer: { tenantId: customer.tenantId, name: customer.companyName },
-        subscription: { id: subscription.subscriptionId, name: subscription.displayName },
-        scope: assignment.scope,
-        principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
-        role: { definitionId: assignment.roleDefinitionId, name: roleName },
-        requiredApprovals: rule.approvals,
-        assignmentName: assignment.name,
-      }),
-      'revoke_requested',
-      { text, assignment: assignment.id },
-    );
-  }
-
-  /** Stores a new draft (version 1, no votes yet) with its audit entry; `fields` gets the new id (for a derived name). */
-  private saveDraft(fields: (id: RequestId) => Omit<AccessRequest, 'id' | 'version' | 'state' | 'approvals' | 'createdAt' | 'updatedAt'>, event: string, detail: Record<string, unknown>): IntakeResult {
-    const at = this.deps.clock.now().toISOString();
-    const id = requestId(this.deps.newId());
-    const request: AccessRequest = { ...fields(id), id, version: 1, state: 'draft', approvals: [], createdAt: at, updatedAt: at };
-    this.deps.store.insert(request);
-    this.deps.store.appendAudit({ requestId: id, event, actor: request.requester.id, at, detail });
-    return { kind: 'draft', request };
-  }
-
-  private async list(parsed: ListRequest): Promise<IntakeResult> {
-    const scope = await this.scopeFor(parsed);
-    if (!scope.ok) return scope.result;
-    const target = await this.resolver.resolveTarget(parsed);
-    if (!target.ok) return target.failure;
-    let user: DirectoryUser | undefined;
-    if (parsed.principal) {
-      const found = await this.resolver.resolveUser(parsed, parsed.principal, target.value);
-      if (!found.ok) return found.failure;
-      user = found.value;
-    }
-    let role: RoleDefinition | undefined;
-    if (parsed.role) {
-      const found = await this.resolver.resolveRole(parsed, parsed.role, target.value);
-      if (!found.ok) return found.failure;
-      role = found.value;
-    }
-    return { kind: 'list', locale: parsed.locale, ...scope.value, ...(user ? { user } : {}), ...(role ? { role } : {}) };
   }
 }

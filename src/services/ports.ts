@@ -10,7 +10,10 @@ export interface Customer {
   readonly companyName: string;
   readonly domain: string;
   readonly relationshipToPartner: string;
-  /** From GET /v1/customers/{id} only; undefined when Partner Center did not say (unknown is not "yes"). */
+  /**
+   * Legacy DAP (delegated admin privileges, retired for reseller relationships in 2023), from GET /v1/customers/{id}
+   * only; undefined when Partner Center did not say. It says nothing of GDAP: readiness asks Graph for that.
+   */
   readonly allowDelegatedAccess?: boolean;
 }
 
@@ -32,6 +35,17 @@ export interface PartnerCenterGateway {
   listAzureSubscriptions(customerId: TenantId): Promise<AzureSubscription[]>;
   /** The partner's relationship-request URL, exactly as Partner Center returns it. */
   getRelationshipRequestUrl(): Promise<string>;
+  /**
+   * Consents the partner's app in the customer's tenant for delegated scopes (`POST /v1/customers/{id}/applicationconsents`,
+   * App+User, a partner user holding Cloud Application Administrator there through GDAP). An existing consent counts.
+   */
+  consentApplication(customerId: TenantId, consent: ApplicationConsent): Promise<void>;
+}
+
+/** What `applicationconsents` grants: delegated scopes of resource apps (Graph, Azure Service Management), by their app ids. */
+export interface ApplicationConsent {
+  readonly applicationId: string;
+  readonly grants: readonly { readonly enterpriseApplicationId: string; readonly scopes: readonly string[] }[];
 }
 
 export type PrincipalType = 'User' | 'Group' | 'ServicePrincipal';
@@ -65,6 +79,11 @@ export interface DirectoryGateway {
    * unknown user. Any number of ids: Graph's checkMemberGroups takes 20 per call, so they are sent in batches.
    */
   memberGroups(tenantId: TenantId, userId: PrincipalId, groupIds: readonly string[]): Promise<string[]>;
+  /**
+   * Reads one user of `tenantId` (any), to learn whether the bot may read that directory at all: resolves when it may,
+   * throws AccessDeniedError (or a 401/403 CloudUnavailableError) when Microsoft refuses.
+   */
+  probeDirectory(tenantId: TenantId): Promise<void>;
 }
 
 export interface RoleDefinition {
@@ -126,7 +145,14 @@ export interface AzureRbacGateway {
   listRoleAssignments(customerTenant: TenantId, scope: string): Promise<RoleAssignment[]>;
   /** true when deleted, false when there was nothing to delete (ARM 204). */
   deleteRoleAssignment(customerTenant: TenantId, scope: string, name: string): Promise<boolean>;
+  /**
+   * Whether the bot's identity may write role assignments at `scope` (ARM's permissions API, evaluated for
+   * Microsoft.Authorization/roleAssignments/write); `not_found` when ARM does not know the subscription.
+   */
+  canAssignRoles(customerTenant: TenantId, scope: string): Promise<AssignRolesPermission>;
 }
+
+export type AssignRolesPermission = 'allowed' | 'denied' | 'not_found';
 
 export interface CloudUnavailableErrorOptions {
   readonly cause?: unknown;

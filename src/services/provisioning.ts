@@ -3,14 +3,18 @@
 // Outcomes: created; 409 RoleAssignmentExists → "already had it" (the existing id recorded); PrincipalNotFound →
 // retried with backoff for a bounded window after approval (new users replicate slowly); every other ARM refusal
 // fails at once with its code (the Teams layer turns the code into a sentence). 429 and 5xx never reach this file:
-// the Azure SDK pipeline retries them (honouring Retry-After) under the gateway's retryOptions.
+// the Azure SDK pipeline retries them (honouring Retry-After) under the gateway's retryOptions. A refused token that the
+// partner's admins must renew (the service account's sign-in, the app's credential) is no failure: the request stays
+// `provisioning` and is taken up again once the sign-in works (or at the next start).
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
 import type { RequestStore } from '../store/request-store';
 import type { Clock } from './clock';
 import type { Notifier } from './notifier';
+import type { AccessDeniedError } from './access-errors';
 import { CloudUnavailableError, type AzureRbacGateway, type CreateAssignmentResult } from './ports';
+import { refusalOf } from './refusals';
 
 export const DEFAULT_PRINCIPAL_REPLICATION_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_PRINCIPAL_RETRY_DELAY_MS = 5_000;
@@ -39,11 +43,20 @@ export interface ProvisioningDependencies {
   readonly principalRetryDelayInMs?: number;
   /** How to wait between PrincipalNotFound retries; injected so tests move a clock instead of waiting. */
   readonly sleep?: Sleep;
+  /** The partner's sign-in (or the app's credential) was refused: the request waits; someone must be told. */
+  readonly onSignInRequired?: (refusal: AccessDeniedError) => void;
 }
 
 const SYSTEM = { kind: 'system' } as const;
 type Outcome = NonNullable<AccessRequest['outcome']>;
-type AssignResult = CreateAssignmentResult | { readonly ok: false; readonly code: typeof FAILURE_CODES.armUnavailable; readonly message: string };
+type AssignResult =
+  | CreateAssignmentResult
+  | { readonly ok: false; readonly code: typeof FAILURE_CODES.armUnavailable | 'AuthorizationFailed'; readonly message: string }
+  /** The token was refused for a reason the partner's admins fix (sign in again, renew the secret): wait, do not fail. */
+  | { readonly ok: false; readonly code: 'SignInRequired'; readonly message: string };
+
+/** Refusals that are about the partner's own sign-in or credential, not about this customer. */
+const WAIT_FOR_SIGN_IN: ReadonlySet<string> = new Set(['sign_in_required', 'app_credential_invalid']);
 
 /** Full ARM id of an assignment at `scope` named `name`. */
 export const assignmentIdOf = (scope: string, name: string): string => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
@@ -99,7 +112,7 @@ export class ProvisioningService {
     await this.deps.notifier.requestChanged(request);
 
     const attempt = await this.attempt(request);
-    if (attempt === 'stopped') return;
+    if (attempt === 'stopped' || attempt === 'waiting_for_sign_in') return;
     const { outcome, attempts } = attempt;
     const done = transition(request, { type: 'provisioned', outcome }, SYSTEM, this.deps.clock.now());
     if (!done.ok || !this.deps.store.update(done.request)) return;
@@ -114,7 +127,7 @@ export class ProvisioningService {
   }
 
   /** The PUT, retried on PrincipalNotFound until the replication window after approval closes. */
-  private async attempt(request: AccessRequest): Promise<{ outcome: Outcome; attempts: number } | 'stopped'> {
+  private async attempt(request: AccessRequest): Promise<{ outcome: Outcome; attempts: number } | 'stopped' | 'waiting_for_sign_in'> {
     const now = () => this.deps.clock.now().getTime();
     if (request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now()) {
       return { attempts: 0, outcome: { kind: 'failed', code: FAILURE_CODES.expiredBeforeGranted, reason: `The access period ended at ${request.expiresAt}, before the role could be granted.` } };
@@ -124,6 +137,7 @@ export class ProvisioningService {
     let delay = this.deps.principalRetryDelayInMs ?? DEFAULT_PRINCIPAL_RETRY_DELAY_MS;
     for (let attempts = 1; ; attempts += 1) {
       const result = await this.assign(request);
+      if (!result.ok && result.code === 'SignInRequired') return 'waiting_for_sign_in';
       const remaining = deadline - now();
       if (result.ok || result.code !== 'PrincipalNotFound' || remaining <= 0) return { attempts, outcome: this.outcomeOf(request, result) };
       if (!(await this.wait(Math.min(delay, remaining)))) return 'stopped';
@@ -165,6 +179,13 @@ export class ProvisioningService {
         description: `Granted by CSP Access Bot for request ${request.id}`,
       });
     } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal && WAIT_FOR_SIGN_IN.has(refusal.reason)) {
+        this.deps.onSignInRequired?.(refusal);
+        return { ok: false, code: 'SignInRequired', message: refusal.message };
+      }
+      // The customer's tenant refused the bot's token (GDAP ended, consent withdrawn): Azure refused, with that reason.
+      if (refusal) return { ok: false, code: 'AuthorizationFailed', message: refusal.message };
       if (error instanceof CloudUnavailableError) return { ok: false, code: FAILURE_CODES.armUnavailable, message: error.message };
       throw error;
     }

@@ -1,5 +1,6 @@
 // What the relationship use cases need from outside: Graph GDAP, and the people to tell (the Teams layer implements it).
-import type { AccessRequest } from '../domain/access-request';
+import type { AccessRequest, PartnerUser } from '../domain/access-request';
+import type { ReadinessGap } from '../domain/readiness-gap';
 
 export interface NewGdapRelationship {
   readonly displayName: string;
@@ -17,6 +18,21 @@ export interface GdapRelationship {
   /** created, approvalPending, activating, active, expired, terminated, … */
   readonly status: string;
   readonly displayName?: string;
+  /** The customer's tenant id, when Graph said. */
+  readonly customerTenantId?: string;
+  /** Microsoft Entra role template ids the relationship holds (accessDetails.unifiedRoles), lower case. */
+  readonly roleDefinitionIds: readonly string[];
+}
+
+/** A delegatedAdminAccessAssignment: which partner security group gets which of the relationship's roles. */
+export interface GdapAccessAssignment {
+  readonly id: string;
+  /** pending, active, deleting, deleted, error: only an active one gives the group's members its roles. */
+  readonly status: string;
+  /** The partner security group (accessContainer.accessContainerId). */
+  readonly groupId: string;
+  /** Microsoft Entra role template ids, lower case. */
+  readonly roleDefinitionIds: readonly string[];
 }
 
 export interface GdapGateway {
@@ -24,6 +40,20 @@ export interface GdapGateway {
   /** POST …/{id}/requests {"action":"lockForApproval"}: the relationship can then be approved by the customer. */
   lockForApproval(relationshipId: string): Promise<void>;
   getRelationship(relationshipId: string): Promise<GdapRelationship | undefined>;
+  /** The partner's relationships with one customer (`$filter=customer/tenantId eq '…'`), every page, any status. */
+  listRelationships(customerTenantId: string): Promise<GdapRelationship[]>;
+  /** The relationship's access assignments, any status; empty for an unknown relationship. */
+  listAccessAssignments(relationshipId: string): Promise<GdapAccessAssignment[]>;
+  /** POST …/{id}/accessAssignments: the group gets `roleDefinitionIds` (a subset of the relationship's) once it turns active. */
+  createAccessAssignment(relationshipId: string, groupId: string, roleDefinitionIds: readonly string[]): Promise<GdapAccessAssignment>;
+  getAccessAssignment(relationshipId: string, assignmentId: string): Promise<GdapAccessAssignment | undefined>;
+  /**
+   * Those of `groupIds` the signed-in partner account (the service account of the Secure Application Model) is a
+   * member of, directly or nested; undefined when there is no signed-in account to ask about (app-only tokens).
+   */
+  accountGroups(groupIds: readonly string[]): Promise<string[] | undefined>;
+  /** A partner security group's display name; undefined when it cannot be read. */
+  groupName(groupId: string): Promise<string | undefined>;
 }
 
 /** What the customer's global administrator is asked to accept, and where. */
@@ -47,4 +77,16 @@ export interface RelationshipNotifier {
   reminder(request: AccessRequest, invitation: RelationshipInvitation): Promise<void>;
   /** The customer accepted: the requester is told the request went on to approval. */
   accepted(request: AccessRequest): Promise<void>;
+  /** The request waits for something else than the customer's acceptance (a role, a group, consent…): the requester is told what. */
+  waiting(request: AccessRequest, gap: ReadinessGap): Promise<void>;
+}
+
+/** The people who can close a gap the customer cannot: the approvers (the partner's admin agents among them). */
+export interface ReadinessNotifier {
+  /** What `customer` lacks and what to do, to every approver, in their language. */
+  gapToApprovers(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser }): Promise<void>;
+  /** The partner service account must sign in again (`npm run consent`): to every approver, in their language. */
+  signInRequired(): Promise<void>;
+  /** The sign-in works again: waiting requests go on. */
+  signInRestored(): Promise<void>;
 }

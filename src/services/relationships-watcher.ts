@@ -1,10 +1,13 @@
-// Watches requests waiting for a customer's relationship: acceptance moves them on to approval; a reminder; expiry.
+// Watches requests waiting until the bot may act for their customer: readiness moves them on to approval (after the
+// access assignments of a GDAP relationship the bot created); what they wait for is kept current; a reminder; expiry.
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestStore } from '../store/request-store';
 import type { Clock } from './clock';
-import { CloudUnavailableError, type PartnerCenterGateway } from './ports';
-import type { RelationshipService, RequestAdvancer } from './relationships';
-import type { GdapGateway, RelationshipNotifier } from './relationships-ports';
+import type { CompletionResult, GdapCompletion } from './gdap-completion';
+import { CloudUnavailableError } from './ports';
+import type { Readiness, ReadinessService } from './readiness';
+import { targetOf, type RelationshipService, type RequestAdvancer } from './relationships';
+import type { RelationshipNotifier } from './relationships-ports';
 
 export interface RelationshipWatcherOptions {
   /** How often each customer's acceptance is checked: 5 minutes by default. */
@@ -20,8 +23,9 @@ export interface RelationshipWatcherOptions {
 export interface RelationshipWatcherDependencies {
   readonly store: RequestStore;
   readonly clock: Clock;
-  readonly partnerCenter: PartnerCenterGateway;
-  readonly gdap?: GdapGateway;
+  readonly readiness: ReadinessService;
+  /** GDAP: gives an approved relationship's roles to the partner's security groups before readiness is asked. */
+  readonly completion?: GdapCompletion;
   readonly relationships: RelationshipService;
   readonly requests: RequestAdvancer;
   readonly notifier: RelationshipNotifier;
@@ -54,9 +58,9 @@ export class RelationshipWatcher {
   private readonly backoff = new Map<string, Backoff>();
   /**
    * A 429 (or a Retry-After) is about the partner's calls, not one customer: nothing more is asked of that service,
-   * for any customer, until this time.
+   * for any customer, until this time (readiness asks Partner Center, Graph and ARM, so none is asked meanwhile).
    */
-  private readonly keepAwayUntil = new Map<'PartnerCenter' | 'Graph', number>();
+  private readonly keepAwayUntil = new Map<string, number>();
 
   constructor(
     private readonly deps: RelationshipWatcherDependencies,
@@ -94,59 +98,77 @@ export class RelationshipWatcher {
 
   private async round(): Promise<void> {
     const waiting = this.deps.store.listByState(['awaiting_relationship']);
-    const accepted = new Map<string, boolean | undefined>();
+    const found = new Map<string, Readiness | undefined>();
+    const completed = new Map<string, CompletionResult | undefined>();
     for (const request of waiting) {
       try {
-        await this.check(request, accepted);
+        await this.check(request, found, completed);
       } catch (error) {
         this.deps.onError?.(error, { requestId: request.id });
       }
     }
   }
 
-  private async check(request: AccessRequest, accepted: Map<string, boolean | undefined>): Promise<void> {
+  private async check(request: AccessRequest, found: Map<string, Readiness | undefined>, completed: Map<string, CompletionResult | undefined>): Promise<void> {
     const now = this.deps.clock.now().getTime();
     const since = Date.parse(request.relationship?.since ?? request.updatedAt);
     if (now - since >= this.options.expiresAfterInMs) {
       await this.deps.requests.advance(request.id, { type: 'time_out' });
       return;
     }
-    const key = request.relationship?.relationshipId ? `gdap:${request.relationship.relationshipId}` : `customer:${request.customer.tenantId.toLowerCase()}`;
-    if (!accepted.has(key)) accepted.set(key, await this.isAccepted(key, request, now));
-    if (accepted.get(key) === true) {
-      const moved = await this.deps.requests.advance(request.id, { type: 'relationship_accepted' });
-      if (moved.ok && moved.request) await this.deps.notifier.accepted(moved.request);
-      return;
+    const relationshipId = request.relationship?.relationshipId;
+    // A GDAP relationship the bot created gives nobody anything until its access assignments are active.
+    if (relationshipId && this.deps.completion) {
+      const key = `gdap:${relationshipId}`;
+      if (!completed.has(key)) completed.set(key, await this.guarded(key, request, now, () => this.deps.completion?.complete(relationshipId)));
+      const completion = completed.get(key);
+      if (completion?.kind === 'no_group_configured') return this.waitingFor(request, { kind: 'missing_setting', setting: 'GDAP_SECURITY_GROUPS' });
+      if (completion === undefined || completion.kind === 'pending') return this.remindIfDue(request, now, since);
     }
+    const key = `ready:${request.customer.tenantId.toLowerCase()}|${request.subscription.id.toLowerCase()}`;
+    if (!found.has(key)) found.set(key, await this.guarded(key, request, now, () => this.deps.readiness.check(targetOf(request), { fresh: true })));
+    const readiness = found.get(key);
+    if (readiness?.ready) return this.deps.relationships.resume(request);
+    if (readiness && readiness.gap.kind !== 'no_relationship') return this.waitingFor(request, readiness.gap);
+    if (readiness?.gap.kind === 'no_relationship') {
+      // No invitation went out (a cloud did not answer then); or the customer accepted the reseller link, and what is
+      // missing now is the GDAP relationship: the invitation goes out the same way.
+      const unsent = request.relationship?.url === undefined;
+      const gdapNext = request.relationship?.mode === 'reseller' && this.deps.relationships.modeFor(readiness.gap.reseller) === 'gdap';
+      if (unsent || gdapNext) return this.deps.relationships.invite(request, { retry: unsent });
+    }
+    return this.remindIfDue(request, now, since);
+  }
+
+  /** Records and tells what the request waits for, when that changed. */
+  private async waitingFor(request: AccessRequest, gap: Extract<Readiness, { ready: false }>['gap']): Promise<void> {
+    if (JSON.stringify(request.relationship?.missing) === JSON.stringify(gap)) return;
+    await this.deps.relationships.waitFor(request, gap);
+  }
+
+  private async remindIfDue(request: AccessRequest, now: number, since: number): Promise<void> {
     if (now - since >= this.options.reminderAfterInMs && request.relationship?.remindedAt === undefined) {
       const invitation = this.deps.relationships.invitationOf(request);
+      if (!invitation) return;
       const reminded = await this.deps.requests.advance(request.id, { type: 'relationship_reminded' });
-      if (reminded.ok && reminded.request && invitation) await this.deps.notifier.reminder(reminded.request, { ...invitation, request: reminded.request });
+      if (reminded.ok && reminded.request) await this.deps.notifier.reminder(reminded.request, { ...invitation, request: reminded.request });
     }
   }
 
-  /** true: accepted; false: not yet; undefined: not asked this round (backing off) or the cloud did not answer. */
-  private async isAccepted(key: string, request: AccessRequest, now: number): Promise<boolean | undefined> {
+  /** `ask()`'s answer; undefined when not asked this round (backing off, keeping away) or when the cloud did not answer. */
+  private async guarded<T>(key: string, request: AccessRequest, now: number, ask: () => Promise<T> | undefined): Promise<T | undefined> {
     const state = this.backoff.get(key);
     if (state && state.nextCheckAt > now) return undefined;
-    const relationshipId = request.relationship?.relationshipId;
-    const service = relationshipId && this.deps.gdap ? 'Graph' : 'PartnerCenter';
-    if ((this.keepAwayUntil.get(service) ?? 0) > now) return undefined;
+    if ([...this.keepAwayUntil.values()].some((until) => until > now)) return undefined;
     try {
-      let yes: boolean;
-      if (relationshipId && this.deps.gdap) {
-        yes = (await this.deps.gdap.getRelationship(relationshipId))?.status.toLowerCase() === 'active';
-      } else {
-        // Unknown is not yes: only an explicit allowDelegatedAccess: true counts.
-        yes = (await this.deps.partnerCenter.getCustomer(request.customer.tenantId))?.allowDelegatedAccess === true;
-      }
+      const answer = await ask();
       this.backoff.set(key, { failures: 0, nextCheckAt: now + this.options.pollIntervalInMs });
-      return yes;
+      return answer;
     } catch (error) {
       const failures = (state?.failures ?? 0) + 1;
       const max = this.options.maxPollIntervalInMs ?? 3_600_000;
       const keepAway = keepAwayInMs(error);
-      if (keepAway !== undefined) this.keepAwayUntil.set(service, now + keepAway);
+      if (keepAway !== undefined && error instanceof CloudUnavailableError) this.keepAwayUntil.set(error.service, now + keepAway);
       const wait = Math.max(keepAway ?? 0, Math.min(max, this.options.pollIntervalInMs * 2 ** failures));
       this.backoff.set(key, { failures, nextCheckAt: now + wait });
       this.deps.onError?.(error, { requestId: request.id, customer: request.customer.tenantId });

@@ -1,10 +1,15 @@
-// Customers without delegated access: the partner's relationship request (reseller link or a GDAP relationship), prepared once per request.
+// Requests that wait until the bot may act for their customer: the relationship request (reseller link or a GDAP
+// relationship, one per customer), what else is missing, and going on to approval once the customer is ready.
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
+import { pickOne, rank } from '../domain/matching';
+import type { ReadinessGap } from '../domain/readiness-gap';
 import type { RequestEvent } from '../domain/request-state';
 import type { RequestStore } from '../store/request-store';
 import type { Clock } from './clock';
-import type { PartnerCenterGateway } from './ports';
+import type { DirectoryGateway, PartnerCenterGateway } from './ports';
+import type { ReadinessAlerts } from './readiness-alerts';
+import type { AccessModel, ReadinessService } from './readiness';
 import type { GdapGateway, RelationshipInvitation, RelationshipNotifier } from './relationships-ports';
 
 export type RelationshipMode = 'reseller' | 'gdap';
@@ -20,16 +25,24 @@ export interface GdapSettings {
 }
 
 /** The system changes the relationship use cases make; ApprovalService.advance stores them by compare-and-set, audited. */
-export type RelationshipEvent = Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' }>;
+export type RelationshipEvent = Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' | 'waiting_for' | 'principal_unresolved' }>;
 export interface RequestAdvancer {
   advance(id: RequestId, event: RelationshipEvent): Promise<{ readonly ok: boolean; readonly request?: AccessRequest }>;
 }
 
 export interface RelationshipServiceDependencies {
   readonly mode: RelationshipMode;
+  /** delegated: the partner's own Partner Center link or GDAP; app: RELATIONSHIP_REQUEST_URL. */
+  readonly accessModel?: AccessModel;
+  /** app: the relationship-request link copied once from Partner Center (it serves it to App+User callers only). */
+  readonly relationshipRequestUrl?: string;
   readonly partnerCenter: PartnerCenterGateway;
   readonly gdap?: GdapGateway;
   readonly gdapSettings?: GdapSettings;
+  readonly readiness: ReadinessService;
+  /** Looks up a user named before the customer's directory could be read. */
+  readonly directory: DirectoryGateway;
+  readonly alerts?: ReadinessAlerts;
   readonly store: RequestStore;
   readonly clock: Clock;
   readonly requests: RequestAdvancer;
@@ -37,25 +50,51 @@ export interface RelationshipServiceDependencies {
   readonly onError?: (error: unknown, context: { readonly requestId?: string; readonly customer?: string }) => void;
 }
 
+/** The invitation, or the setting without which there is none. */
+export type Prepared = { readonly ok: true; readonly invitation: RelationshipInvitation } | { readonly ok: false; readonly gap: Extract<ReadinessGap, { kind: 'missing_setting' }> };
+
 /** The admin-center page of a GDAP relationship (what the customer's global administrator opens to approve it). */
 export const ADMIN_CENTER_GDAP_URL = (relationshipId: string): string =>
   `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${encodeURIComponent(relationshipId)}`;
 
-/** The GDAP roles asked for by default: enough to read the directory and consent the bot's app (see README). */
+/**
+ * The GDAP roles asked for by default. Directory Readers: the bot reads the customer's users (and any GDAP role lets
+ * the Admin Agents' AOBO Owner reach Azure). Cloud Application Administrator: the bot consents its own app in the
+ * customer's tenant through Partner Center `applicationconsents`, which needs it; without the app there, the customer
+ * tenant issues the bot no token at all (AADSTS65001).
+ */
 export const DEFAULT_GDAP_ROLES = ['88d8e3e3-8f55-4a1e-953a-9b9898b8876b', '158c047a-c907-4556-b7ef-446551a6b5f7'] as const;
+
+/** GDAP relationship statuses that still wait for the customer: such a relationship is sent again, not opened twice. */
+const WAITING_FOR_CUSTOMER = new Set(['created', 'approvalpending']);
 
 export class RelationshipService {
   private urlCache: Promise<string> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** One GDAP relationship being opened per customer at a time (two confirmations at once share it). */
+  private readonly opening = new Map<string, Promise<RelationshipInvitation>>();
 
   constructor(private readonly deps: RelationshipServiceDependencies) {}
 
   get mode(): RelationshipMode {
-    return this.deps.mode;
+    return this.deps.accessModel === 'app' || !this.deps.gdap || !this.deps.gdapSettings ? 'reseller' : this.deps.mode;
   }
 
-  /** Partner Center's relationship-request URL: one per partner, so asked once (a failure is not kept). */
-  relationshipUrl(): Promise<string> {
+  /**
+   * What a customer is invited to. App model: the reseller link (RELATIONSHIP_REQUEST_URL). Delegated: the reseller
+   * link while they are not the partner's reseller customer (GDAP needs that first), then a GDAP relationship — also
+   * under RELATIONSHIP_MODE=reseller, since DAP's retirement the link gives a reseller customer no admin rights.
+   * `reseller` unknown: RELATIONSHIP_MODE decides.
+   */
+  modeFor(reseller: boolean | undefined): RelationshipMode {
+    if (this.deps.accessModel === 'app' || !this.deps.gdap || !this.deps.gdapSettings) return 'reseller';
+    if (reseller === undefined) return this.deps.mode;
+    return reseller ? 'gdap' : 'reseller';
+  }
+
+  /** The reseller link: app model, RELATIONSHIP_REQUEST_URL; delegated, Partner Center's (asked once; a failure is not kept). */
+  relationshipUrl(): Promise<string | undefined> {
+    if (this.deps.accessModel === 'app') return Promise.resolve(this.deps.relationshipRequestUrl);
     if (!this.urlCache) {
       const loading = this.deps.partnerCenter.getRelationshipRequestUrl();
       this.urlCache = loading;
@@ -67,26 +106,58 @@ export class RelationshipService {
   }
 
   /**
-   * What to send `customer`: the reseller link, or (GDAP mode) a new relationship with the configured roles, created
-   * and locked for approval, and its admin-center link. Throws CloudUnavailableError when a cloud does not answer.
+   * What to send `customer`: the reseller link, or (GDAP mode) the relationship waiting for them — the one they
+   * already have pending, or a new one with the configured roles, created and locked for approval. Throws
+   * CloudUnavailableError when a cloud does not answer.
    */
-  async prepare(customer: { readonly tenantId: string; readonly name: string }, requestedBy: PartnerUser, request?: AccessRequest): Promise<RelationshipInvitation> {
+  async prepare(customer: { readonly tenantId: string; readonly name: string }, requestedBy: PartnerUser, request?: AccessRequest, wanted: { readonly pendingRelationshipId?: string; readonly reseller?: boolean } = {}): Promise<Prepared> {
     const withRequest = request ? { request } : {};
-    if (this.deps.mode === 'reseller' || !this.deps.gdap || !this.deps.gdapSettings) {
-      return { customer, mode: 'reseller', url: await this.relationshipUrl(), ...withRequest };
+    const pendingRelationshipId = wanted.pendingRelationshipId;
+    if (this.modeFor(wanted.reseller) === 'reseller' || !this.deps.gdap || !this.deps.gdapSettings) {
+      const url = await this.relationshipUrl();
+      if (url === undefined) return { ok: false, gap: { kind: 'missing_setting', setting: 'RELATIONSHIP_REQUEST_URL' } };
+      return { ok: true, invitation: { customer, mode: 'reseller', url, ...withRequest } };
     }
     const settings = this.deps.gdapSettings;
+    const key = customer.tenantId.toLowerCase();
+    let opening = this.opening.get(key);
+    if (!opening) {
+      opening = this.openGdap(customer, requestedBy, request, pendingRelationshipId).finally(() => this.opening.delete(key));
+      this.opening.set(key, opening);
+    }
+    const invitation = await opening;
+    const gdap = invitation.gdap ?? { relationshipId: '', roleDefinitionIds: settings.roleDefinitionIds, duration: settings.duration };
+    return { ok: true, invitation: { customer, mode: 'gdap', url: invitation.url, gdap, ...withRequest } };
+  }
+
+  /** The customer's pending relationship if there is one (Graph, or another waiting request's), else a new one. */
+  private async openGdap(customer: { readonly tenantId: string; readonly name: string }, requestedBy: PartnerUser, request: AccessRequest | undefined, pendingId: string | undefined): Promise<RelationshipInvitation> {
+    const gdap = this.deps.gdap;
+    const settings = this.deps.gdapSettings;
+    if (!gdap || !settings) throw new Error('GDAP mode without a GDAP gateway');
+    const known = this.deps.store
+      .listByState(['awaiting_relationship'])
+      .filter((r) => r.customer.tenantId.toLowerCase() === customer.tenantId.toLowerCase() && r.relationship?.relationshipId)
+      .map((r) => r.relationship?.relationshipId ?? '');
+    for (const id of [...(pendingId ? [pendingId] : []), ...new Set(known)]) {
+      const existing = await gdap.getRelationship(id);
+      if (existing && WAITING_FOR_CUSTOMER.has(existing.status.toLowerCase())) {
+        if (existing.status.toLowerCase() === 'created') await gdap.lockForApproval(existing.id);
+        const roles = existing.roleDefinitionIds.length > 0 ? existing.roleDefinitionIds : settings.roleDefinitionIds;
+        return { customer, mode: 'gdap', url: settings.approvalUrl(existing.id), gdap: { relationshipId: existing.id, roleDefinitionIds: roles, duration: settings.duration } };
+      }
+    }
     const day = this.deps.clock.now().toISOString().slice(0, 10);
     // displayName must be unique among the partner's relationships and at most 50 characters.
     const displayName = `${customer.name.slice(0, 24)} ${day} ${(request?.id ?? requestedBy.id).slice(0, 8)}`.slice(0, 50);
-    const created = await this.deps.gdap.createRelationship({
+    const created = await gdap.createRelationship({
       displayName,
       duration: settings.duration,
       customer: { tenantId: customer.tenantId, displayName: customer.name },
       roleDefinitionIds: settings.roleDefinitionIds,
       ...(settings.autoExtendDuration ? { autoExtendDuration: settings.autoExtendDuration } : {}),
     });
-    await this.deps.gdap.lockForApproval(created.id);
+    await gdap.lockForApproval(created.id);
     this.deps.store.appendAudit({
       ...(request ? { requestId: request.id } : {}),
       event: 'gdap_relationship_created',
@@ -94,13 +165,7 @@ export class RelationshipService {
       at: this.deps.clock.now().toISOString(),
       detail: { customer: customer.tenantId, relationshipId: created.id, roles: [...settings.roleDefinitionIds], duration: settings.duration },
     });
-    return {
-      customer,
-      mode: 'gdap',
-      url: settings.approvalUrl(created.id),
-      gdap: { relationshipId: created.id, roleDefinitionIds: settings.roleDefinitionIds, duration: settings.duration },
-      ...withRequest,
-    };
+    return { customer, mode: 'gdap', url: settings.approvalUrl(created.id), gdap: { relationshipId: created.id, roleDefinitionIds: settings.roleDefinitionIds, duration: settings.duration } };
   }
 
   /** The invitation a waiting request already has (for reminders): its stored link, GDAP details from configuration. */
@@ -115,28 +180,68 @@ export class RelationshipService {
   }
 
   /**
-   * A confirmed request now waits for the customer: the relationship request is prepared, recorded on the request,
-   * and the requester gets the invitation card. Runs after the click is answered (never inside it).
+   * A confirmed request now waits: what it waits for is found out afresh. Ready already → on to approval; no
+   * relationship → the invitation goes out; anything else → the requester and the approvers hear what is missing.
+   * Runs after the click is answered (never inside it).
    */
-  invite(request: AccessRequest): Promise<void> {
-    const job = this.doInvite(request).catch((error: unknown) => this.deps.onError?.(error, { requestId: request.id }));
+  invite(request: AccessRequest, options: { readonly retry?: boolean } = {}): Promise<void> {
+    const job = this.doInvite(request, options.retry === true).catch((error: unknown) => this.deps.onError?.(error, { requestId: request.id }));
     this.inFlight.add(job);
     void job.finally(() => this.inFlight.delete(job));
     return job;
   }
 
-  private async doInvite(waiting: AccessRequest): Promise<void> {
-    let invitation: RelationshipInvitation;
-    try {
-      invitation = await this.prepare(waiting.customer, waiting.requester, waiting);
-    } catch (error) {
+  /** `retry`: the watcher trying again; the requester already heard of a failure once and is not told again. */
+  private async doInvite(waiting: AccessRequest, retry: boolean): Promise<void> {
+    const failed = async (error: unknown): Promise<void> => {
       this.deps.onError?.(error, { requestId: waiting.id, customer: waiting.customer.tenantId });
-      await this.deps.notifier.invitationFailed(waiting);
-      return;
+      if (!retry) await this.deps.notifier.invitationFailed(waiting);
+    };
+    let readiness;
+    try {
+      readiness = await this.deps.readiness.check(targetOf(waiting), { fresh: true });
+    } catch (error) {
+      return failed(error);
     }
-    const sent = await this.deps.requests.advance(waiting.id, { type: 'relationship_sent', url: invitation.url, ...(invitation.gdap ? { relationshipId: invitation.gdap.relationshipId } : {}) });
+    if (readiness.ready) return this.resume(waiting);
+    if (readiness.gap.kind !== 'no_relationship') return this.waitFor(waiting, readiness.gap);
+    let prepared: Prepared;
+    try {
+      prepared = await this.prepare(waiting.customer, waiting.requester, waiting, readiness.gap);
+    } catch (error) {
+      return failed(error);
+    }
+    if (!prepared.ok) return this.waitFor(waiting, prepared.gap);
+    const { invitation } = prepared;
+    const sent = await this.deps.requests.advance(waiting.id, { type: 'relationship_sent', url: invitation.url, ...(invitation.gdap?.relationshipId ? { relationshipId: invitation.gdap.relationshipId } : {}) });
     if (!sent.ok || !sent.request) return; // cancelled meanwhile: nothing to send
     await this.deps.notifier.invitationReady(sent.request, { ...invitation, request: sent.request });
+  }
+
+  /** The request waits for `gap` now: recorded on it, told to its requester, and to the approvers who can close it. */
+  async waitFor(request: AccessRequest, gap: ReadinessGap): Promise<void> {
+    const moved = await this.deps.requests.advance(request.id, { type: 'waiting_for', missing: gap });
+    if (!moved.ok || !moved.request) return;
+    await this.deps.notifier.waiting(moved.request, gap);
+    this.deps.alerts?.gap(request.customer, gap, { subscription: request.subscription.name, requester: request.requester });
+  }
+
+  /**
+   * The customer is ready: the request goes on to approval. A user named before the directory could be read is looked
+   * up now; not exactly one match → the request ends there (nothing is asked or granted) and the requester is told.
+   */
+  async resume(request: AccessRequest): Promise<void> {
+    let event: RelationshipEvent = { type: 'relationship_accepted' };
+    if (request.principalQuery !== undefined) {
+      const query = request.principalQuery;
+      const users = await this.deps.directory.findUsers(request.customer.tenantId, query);
+      const pick = pickOne(rank(query, users, (u) => [u.displayName, `${u.givenName ?? ''} ${u.surname ?? ''}`.trim(), u.userPrincipalName, u.mail, u.id]));
+      event = pick.kind === 'one'
+        ? { type: 'relationship_accepted', principal: { id: pick.item.id, displayName: pick.item.displayName, userPrincipalName: pick.item.userPrincipalName, principalType: 'User' } }
+        : { type: 'principal_unresolved', reason: pick.kind === 'many' ? `several users of ${request.customer.name} match "${query}": ${pick.candidates.slice(0, 5).map((u) => u.userPrincipalName).join(', ')}` : `no user of ${request.customer.name} matches "${query}"` };
+    }
+    const moved = await this.deps.requests.advance(request.id, event);
+    if (moved.ok && moved.request && event.type === 'relationship_accepted') await this.deps.notifier.accepted(moved.request);
   }
 
   /** Resolves once no invitation is being prepared (shutdown, tests). */
@@ -144,3 +249,6 @@ export class RelationshipService {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 }
+
+/** What readiness is asked about for a request: its customer and subscription. */
+export const targetOf = (request: AccessRequest) => ({ tenantId: request.customer.tenantId, subscription: { id: request.subscription.id } });

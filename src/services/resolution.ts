@@ -7,6 +7,7 @@ import type { TargetReading } from '../domain/read-target';
 import { renderRequest } from '../domain/render-request';
 import type { DirectoryCache } from './directory-cache';
 import type { AzureSubscription, Customer, DirectoryUser, RoleDefinition } from './ports';
+import type { ReadinessGap } from './readiness';
 
 export type Resolvable = 'customer' | 'subscription' | 'user' | 'role';
 
@@ -23,7 +24,8 @@ export interface Choice {
 export type ResolutionFailure =
   | { readonly kind: 'not_found'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly within?: string; readonly suggestions: readonly Choice[] }
   | { readonly kind: 'ambiguous'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly within?: string; readonly choices: readonly Choice[] }
-  | { readonly kind: 'no_delegated_access'; readonly locale: Locale; readonly customer: string; readonly relationshipUrl: string };
+  /** The bot may not act for this customer (or on this subscription) yet: what is missing, for its own answer. */
+  | { readonly kind: 'not_ready'; readonly locale: Locale; readonly customer: string; readonly subscription?: string; readonly gap: ReadinessGap };
 
 export type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ResolutionFailure };
 
@@ -43,10 +45,7 @@ const pinTarget = (customer: Customer, subscription?: AzureSubscription): Target
   subscription ? { customer: customer.domain, subscription: subscription.subscriptionId } : { customer: customer.domain };
 
 export class RequestResolver {
-  constructor(
-    private readonly cache: DirectoryCache,
-    private readonly relationshipUrl: () => Promise<string>,
-  ) {}
+  constructor(private readonly cache: DirectoryCache) {}
 
   /**
    * Tries every reading of the target phrase. One subscription reached → that one; several → a choice; none → the
@@ -152,11 +151,6 @@ export class RequestResolver {
     if (pick.kind === 'one') return { ok: true, value: pick.item };
     const choices = (pick.kind === 'many' ? pick.candidates : pick.suggestions).slice(0, MAX_CHOICES).map((c) => ({ label: c.companyName, detail: c.domain, text: rewrite(c.domain) }));
     return { ok: false, failure: pick.kind === 'many' ? { kind: 'ambiguous', locale, what: 'customer', text, choices } : { kind: 'not_found', locale, what: 'customer', text, suggestions: choices } };
-  }
-
-  async checkDelegatedAccess(customer: Customer, locale: Locale): Promise<Step<true>> {
-    if (await this.cache.hasDelegatedAccess(customer.id)) return { ok: true, value: true };
-    return { ok: false, failure: { kind: 'no_delegated_access', locale, customer: customer.companyName, relationshipUrl: await this.relationshipUrl() } };
   }
 
   /** The user in the customer's directory. Unknown → the closest users found by the start of the name, as suggestions. */

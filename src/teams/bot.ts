@@ -10,8 +10,9 @@ import type { Logger } from '../logger';
 import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
+import { refusalOf } from '../services/refusals';
 import type { RequestStore } from '../store/request-store';
-import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
+import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, gapSentence, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
@@ -122,7 +123,17 @@ export function createBot(options: BotOptions): Application<TurnState> {
   async function answerIntake(context: TurnContext, requester: PartnerUser, result: IntakeResult): Promise<void> {
     const { activity } = context;
     if (result.kind === 'list') {
-      const listing = await options.listing.list(result, { ...(result.user ? { user: result.user } : {}), ...(result.role ? { role: result.role } : {}) });
+      let listing;
+      try {
+        listing = await options.listing.list(result, { ...(result.user ? { user: result.user } : {}), ...(result.role ? { role: result.role } : {}) });
+      } catch (error) {
+        // ARM refusing to show the assignments is an answer (who may read them), never "something went wrong".
+        const refusal = refusalOf(error);
+        if (!refusal) throw error;
+        const gap = { kind: 'refused' as const, service: refusal.service, code: refusal.code ?? String(refusal.statusCode ?? refusal.reason) };
+        await context.sendActivity(gapSentence(gap, { customer: result.customer.companyName, subscription: result.subscription.displayName }, result.locale));
+        return;
+      }
       await context.sendActivity(MessageFactory.attachment(asAttachment(accessListCard(listing, result.locale))));
       return;
     }
@@ -307,8 +318,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return m.revoke.nothing(result.user, result.role, result.where);
     case 'policy_refused':
       return m.policy[result.code](result.role, result.customer, result.maxDurationHours ?? 0);
-    case 'no_delegated_access':
-      return m.noDelegatedAccess(result.customer, result.relationshipUrl);
+    case 'not_ready':
+      return gapSentence(result.gap, { customer: result.customer, ...(result.subscription ? { subscription: result.subscription } : {}) }, result.locale);
     case 'relationship_exists':
       return m.relationship.exists(result.customer);
     case 'cloud_unavailable':

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
+import type { GroupRef, ReadinessGap } from '../domain/readiness-gap';
 import { PRIVILEGED_ROLES } from '../domain/role-catalog';
 import { messagesFor } from '../i18n';
 import { entraRoleName } from '../services/relationships-roles';
@@ -62,7 +63,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
   const hasVoted = request.approvals.some((vote) => vote.by.id === viewer.userId);
   const showDecision = request.state === 'pending_approval' && viewer.isApprover && !isRequester && !hasVoted;
   const facts = [
-    { title: m.card.user, value: `${request.principal.displayName} (${request.principal.userPrincipalName})` },
+    { title: m.card.user, value: request.principalQuery !== undefined ? m.readiness.lookedUpLater(request.principalQuery, request.customer.name) : `${request.principal.displayName} (${request.principal.userPrincipalName})` },
     { title: m.card.role, value: request.role.name },
     { title: m.card.customer, value: request.customer.name },
     { title: m.card.subscription, value: `${request.subscription.name} (${request.subscription.id})` },
@@ -80,7 +81,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     requestId: request.id,
     refreshUserIds: [...refreshUserIds].slice(0, 60),
     labels: revoke ? { ...m.card, title: m.revoke.title } : m.card,
-    statusText: `${m.card.status}: ${m.state[request.state]}`,
+    statusText: `${m.card.status}: ${request.state === 'awaiting_relationship' && request.relationship?.missing && request.relationship.missing.kind !== 'no_relationship' ? m.readiness.waitingState : m.state[request.state]}`,
     statusColor: STATUS_COLOR[request.state],
     facts,
     note: [notice, privilegedNote(request, viewer.locale), relationshipNote(request, viewer.locale), outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),
@@ -136,12 +137,52 @@ function failureReason(code: string, locale: Locale): string {
   return code in reasons ? reasons[code as keyof typeof reasons] : reasons.other;
 }
 
-/** While the customer's relationship is missing: what Confirm will do, then what the request waits for. */
+/** While the bot may not act for the customer: what is missing, what Confirm will do, then what the request waits for. */
 function relationshipNote(request: AccessRequest, locale: Locale): string {
-  const m = messagesFor(locale).relationship;
-  if (!request.relationship || request.relationship.acceptedAt) return '';
-  if (request.state === 'draft') return m.draftNote(request.customer.name);
-  return request.state === 'awaiting_relationship' ? m.waitingNote(request.customer.name) : '';
+  const m = messagesFor(locale);
+  const wait = request.relationship;
+  if (!wait || wait.acceptedAt || (request.state !== 'draft' && request.state !== 'awaiting_relationship')) return '';
+  if (!wait.missing || wait.missing.kind === 'no_relationship') {
+    return request.state === 'draft' ? m.relationship.draftNote(request.customer.name) : m.relationship.waitingNote(request.customer.name);
+  }
+  const what = gapSentence(wait.missing, { customer: request.customer.name, subscription: request.subscription.name }, locale);
+  return `${what} ${request.state === 'draft' ? m.readiness.draftWaits : m.readiness.waitingNote}`;
+}
+
+/** Partner security groups as a phrase: names with their ids, or what to set when none is known. */
+function groupsPhrase(groups: readonly GroupRef[], locale: Locale): string {
+  const m = messagesFor(locale).readiness;
+  if (groups.length === 0) return m.noGroup;
+  return groups.map((g) => (g.name ? m.group(g.name, g.id) : m.unnamedGroup(g.id))).join(m.and);
+}
+
+/** The answer for a missing piece: what is missing and what to do, naming the role, the group, the link or the setting. */
+export function gapSentence(gap: ReadinessGap, where: { readonly customer: string; readonly subscription?: string }, locale: Locale): string {
+  const m = messagesFor(locale).readiness;
+  const { customer } = where;
+  const subscription = where.subscription ?? '';
+  switch (gap.kind) {
+    case 'no_relationship':
+      return m.noRelationship(customer);
+    case 'no_group_assignment':
+      return m.noGroupAssignment(customer, groupsPhrase(gap.groups, locale));
+    case 'no_directory_role':
+      return (gap.inRelationship ? m.noDirectoryRoleAssign : m.noDirectoryRoleRelationship)(customer, gap.role, groupsPhrase(gap.groups, locale));
+    case 'no_azure_rights':
+      return gap.model === 'app' ? m.noAzureRightsApp(customer, subscription, gap.appId) : m.noAzureRightsDelegated(customer, subscription, groupsPhrase(gap.groups, locale));
+    case 'subscription_unavailable':
+      return gap.status === 'not_found' ? m.subscriptionGone(customer, subscription) : m.subscriptionInactive(customer, subscription, gap.status);
+    case 'not_consented':
+      return (gap.model === 'app' ? m.notConsentedApp : m.notConsentedDelegated)(customer, gap.consentUrl);
+    case 'sign_in_required':
+      return m.signInRequired;
+    case 'app_credential_invalid':
+      return m.appCredentialInvalid;
+    case 'missing_setting':
+      return gap.setting === 'RELATIONSHIP_REQUEST_URL' ? m.missingRelationshipUrl(customer) : m.missingSecurityGroups(customer);
+    case 'refused':
+      return m.refused(customer, gap.service, gap.code);
+  }
 }
 
 /** The invitation for the customer's global administrator: link as given, subject and body, pre-filled e-mails (EN and FR). */

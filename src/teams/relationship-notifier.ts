@@ -1,14 +1,16 @@
-// Tells the sales agent about a customer's relationship: the invitation card, a reminder, acceptance, a failure.
+// Tells people about a customer's readiness: the sales agent (invitation card, reminder, acceptance, what a request
+// waits for) and the approvers (what is missing and how to fix it; the partner's sign-in lost and back).
 import { MessageFactory } from 'botbuilder';
-import type { AccessRequest } from '../domain/access-request';
+import type { AccessRequest, PartnerUser } from '../domain/access-request';
+import type { ReadinessGap } from '../domain/readiness-gap';
 import { messagesFor } from '../i18n';
-import type { RelationshipInvitation, RelationshipNotifier } from '../services/relationships-ports';
-import { asAttachment, relationshipInvitationCard } from './cards';
+import type { ReadinessNotifier, RelationshipInvitation, RelationshipNotifier } from '../services/relationships-ports';
+import { asAttachment, gapSentence, relationshipInvitationCard } from './cards';
 import type { TeamsNotifier } from './teams-notifier';
 
 const daysSince = (iso: string | undefined, now: Date): number => (iso ? Math.max(1, Math.round((now.getTime() - Date.parse(iso)) / 86_400_000)) : 0);
 
-export class TeamsRelationshipNotifier implements RelationshipNotifier {
+export class TeamsRelationshipNotifier implements RelationshipNotifier, ReadinessNotifier {
   constructor(
     private readonly notifier: TeamsNotifier,
     private readonly now: () => Date,
@@ -30,5 +32,27 @@ export class TeamsRelationshipNotifier implements RelationshipNotifier {
 
   accepted(request: AccessRequest): Promise<void> {
     return this.notifier.toRequester(request, (locale) => messagesFor(locale).relationship.accepted(request.customer.name, request.principal.displayName, request.role.name));
+  }
+
+  waiting(request: AccessRequest, gap: ReadinessGap): Promise<void> {
+    const where = { customer: request.customer.name, subscription: request.subscription.name };
+    return this.notifier.toRequester(request, (locale) => {
+      const m = messagesFor(locale).readiness;
+      const user = request.principalQuery ?? request.principal.displayName;
+      return `${m.waitingToRequester(request.customer.name, user, request.role.name, gapSentence(gap, where, locale))} ${m.waitingNote}`;
+    });
+  }
+
+  gapToApprovers(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser }): Promise<void> {
+    const where = { customer: customer.name, ...(context.subscription ? { subscription: context.subscription } : {}) };
+    return this.notifier.toApprovers((locale) => messagesFor(locale).readiness.forApprovers(customer.name, context.requester?.name ?? '', gapSentence(gap, where, locale)), context.requester?.id);
+  }
+
+  signInRequired(): Promise<void> {
+    return this.notifier.toApprovers((locale) => messagesFor(locale).readiness.signInRequiredApprovers);
+  }
+
+  signInRestored(): Promise<void> {
+    return this.notifier.toApprovers((locale) => messagesFor(locale).readiness.signInRestored);
   }
 }

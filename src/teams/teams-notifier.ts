@@ -73,6 +73,36 @@ export class TeamsNotifier implements Notifier {
     });
   }
 
+  /**
+   * A message for every approver (the partner's admins among them), each in their own language: in the approvals
+   * channel when there is one, else in each approver's 1:1 chat. Not about one request (a customer, the sign-in).
+   */
+  toApprovers(content: (locale: Locale) => string, except?: string): Promise<void> {
+    return this.enqueue('approvers', async () => {
+      const channel = this.options.approvalChannel ? this.options.store.getConversation(channelKey(this.options.approvalChannel)) : undefined;
+      if (channel) {
+        await this.inConversation(channel.reference, (context) => context.sendActivity(content(channel.locale)).then(() => undefined));
+        return;
+      }
+      const approvers = [...(await this.options.approverIds())].filter((id) => id !== except?.toLowerCase());
+      const sends = approvers.map(async (approverId) => {
+        const conversation = this.options.store.getConversation(approverId);
+        if (!conversation) {
+          this.options.logger.warn({ approverId }, 'approver has no known 1:1 chat with the bot; not told');
+          return;
+        }
+        await this.inConversation(conversation.reference, (context) => context.sendActivity(content(conversation.locale)).then(() => undefined));
+      });
+      const results = await Promise.allSettled(sends);
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          const reason: unknown = result.reason;
+          this.options.logger.warn({ err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) }, 'message to approvers not delivered');
+        }
+      }
+    });
+  }
+
   expiryReminder(request: AccessRequest): Promise<void> {
     return this.enqueue(request.id, () => this.sendExpiryReminder(request));
   }

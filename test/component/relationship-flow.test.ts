@@ -1,5 +1,6 @@
-// Customers without delegated access, through the real HTTP endpoint: invitation card, the customer's acceptance in
-// the sandbox, the request resuming to approval and Azure; reminder and expiry; GDAP relationships through Graph.
+// Customers the bot may not act for yet, through the real HTTP endpoint: invitation card (the reseller link for a
+// customer who is not the partner's reseller customer yet, then GDAP), the customer's acceptance in the sandbox, the
+// request resuming to approval and Azure; reminder and expiry; GDAP relationships through Graph.
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -7,11 +8,13 @@ import { cardOf, cardText, type CardJson } from '../support/fake-connector';
 import { startHarness, type Harness } from '../support/bot-harness';
 import { actionFrom, ADA, ALEX, installFrom, messageFrom, SAM, type TeamsUser } from '../support/teams-users';
 import { acceptRelationship } from '../../src/sandbox/relationship-page';
+import { userToken } from '../support/sandbox-tokens';
 
 const NORTHWIND = 'c0000004-0000-4000-8000-000000000004';
 const NORTHWIND_MAIN = '/subscriptions/c0000004-5b50-4000-8000-000000000001';
 const NINA = 'c0000004-0000-4000-8000-0000000000f1';
 const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
+const AZURE_MANAGERS = '5a0e0002-0000-4000-8000-000000000004';
 const PARTNER_ID = '7d4c9e21-5a3b-4f60-8e12-3c9b5a7d2f41';
 const DAY = 86_400_000;
 const FIXTURES = join(__dirname, '..', 'fixtures', 'microsoft-apis', 'graph-gdap');
@@ -57,14 +60,22 @@ describe('customers without delegated access', () => {
 
   afterEach(async () => h?.stop());
 
+  /** Northwind is not (yet) the partner's reseller customer: the sandbox's switch. */
+  const notYetReseller = () => {
+    const northwind = h.sandbox.state.customer(NORTHWIND);
+    if (!northwind) throw new Error('Northwind is not in the seed');
+    northwind.relationshipToPartner = 'none';
+  };
+
   describe('with the reseller relationship link (default)', () => {
     beforeEach(async () => {
-      h = await startHarness({ RELATIONSHIP_REMINDER_AFTER: '3d' });
+      h = await startHarness({ RELATIONSHIP_REMINDER_AFTER: '3d', GDAP_SECURITY_GROUPS: AZURE_MANAGERS });
       for (const approver of [ADA, ALEX]) await h.post(installFrom(approver, opts()));
     });
 
-    it('when Sam asks for Northwind, then he gets the invitation, and once the customer accepts the request goes to approval and into Azure', async () => {
+    it('when Sam asks for Northwind, who is not a reseller customer yet, then he gets the reseller link, then the GDAP invitation, and once both are accepted the request goes to approval and into Azure', async () => {
       // Arrange + Act: ask, confirm
+      notYetReseller();
       const { requestId, draft, confirmed } = await askAndConfirm("give Nina Contributor on Northwind's subscription");
 
       // Assert: the draft says what Confirm will do; Confirm waits for the relationship, nobody is asked to approve yet
@@ -81,7 +92,8 @@ describe('customers without delegated access', () => {
       expect(text).toContain(pageUrl);
       expect(text).toContain('Subject: Please accept our Microsoft partner relationship request – Northwind Traders');
       expect(text).toContain('a global administrator of Northwind Traders must do it');
-      expect(text).toContain('Contributor — Nina Patel — Northwind Main');
+      // Nina cannot be looked up before Northwind lets us read its directory: the invitation names her as Sam wrote it
+      expect(text).toContain('Contributor — Nina — Northwind Main');
       const actions = actionsOf(card);
       expect(actions.map((a) => a.type)).toEqual(['Action.OpenUrl', 'Action.OpenUrl', 'Action.OpenUrl']);
       expect(actions[0]?.url).toBe(pageUrl);
@@ -99,6 +111,19 @@ describe('customers without delegated access', () => {
       h.clock.advance(5 * 60_000);
       await h.bot.relationships.pollNow();
       await h.bot.idle();
+
+      // Assert: a reseller customer now, but that gives no admin rights: the GDAP invitation follows by itself
+      expect(stateOf(requestId)).toBe('awaiting_relationship');
+      const relationshipId = h.bot.store.get(requestId as never)?.relationship?.relationshipId ?? '';
+      expect(cardText(invitationCard(SAM))).toContain(`granularAdminRelationships/${relationshipId}`);
+
+      // Act: the customer approves the GDAP relationship; the watcher gives its roles to Azure Managers, then finds them active
+      expect((await acceptOnSandboxPage(pageUrl, 'relationship', relationshipId)).status).toBe(200);
+      for (let i = 0; i < 2; i++) {
+        h.clock.advance(5 * 60_000);
+        await h.bot.relationships.pollNow();
+        await h.bot.idle();
+      }
 
       // Assert: resumed to approval, Sam told, Ada has an approval card
       expect(stateOf(requestId)).toBe('pending_approval');
@@ -148,7 +173,10 @@ describe('customers without delegated access', () => {
       expect(cardsTo(ADA)).toHaveLength(0);
     });
 
-    it('when Sam asks directly, then he gets the invitation card, and a customer with access needs none', async () => {
+    it('when Sam asks directly, then he gets the invitation card (the reseller link, or GDAP for a reseller customer), and a customer with access needs none', async () => {
+      await h.post(messageFrom(SAM, 'send Northwind a relationship request', opts()));
+      expect(cardText(invitationCard(SAM))).toContain('I created a GDAP relationship with Northwind Traders');
+      notYetReseller();
       await h.post(messageFrom(SAM, 'send Northwind a relationship request', opts()));
       expect(cardText(invitationCard(SAM))).toContain(`${h.sandbox.url}/_sandbox/relationship/${PARTNER_ID}`);
       await h.post(messageFrom(SAM, 'envoie une demande de relation à Contoso', opts('fr-FR')));
@@ -159,7 +187,7 @@ describe('customers without delegated access', () => {
   describe('in GDAP mode', () => {
     const ROLES = ['88d8e3e3-8f55-4a1e-953a-9b9898b8876b', '158c047a-c907-4556-b7ef-446551a6b5f7', 'f2ef992c-3afb-46b9-b7cf-a126ee74c451'];
     beforeEach(async () => {
-      h = await startHarness({ RELATIONSHIP_MODE: 'gdap', GDAP_DURATION: 'P365D', GDAP_ROLES: ROLES.join(','), GDAP_AUTO_EXTEND: 'P180D' });
+      h = await startHarness({ RELATIONSHIP_MODE: 'gdap', GDAP_DURATION: 'P365D', GDAP_ROLES: ROLES.join(','), GDAP_AUTO_EXTEND: 'P180D', GDAP_SECURITY_GROUPS: AZURE_MANAGERS });
       for (const approver of [ADA, ALEX]) await h.post(installFrom(approver, opts()));
     });
 
@@ -192,19 +220,26 @@ describe('customers without delegated access', () => {
       expect(text).toContain(url);
       expect(text).toContain('Directory Readers, Cloud Application Administrator, Global Reader, for 365 days');
 
-      // The customer approves (the sandbox's page); Graph reports it active; the request resumes
+      // The customer approves (the sandbox's page); Graph reports it active; the bot gives the configured roles to
+      // Azure Managers (an access assignment, active a moment later); the request resumes
       expect(acceptRelationship(h.sandbox.state, { relationship: relationshipId })).toBe(true);
-      await h.bot.relationships.pollNow();
-      await h.bot.idle();
+      for (let i = 0; i < 2; i++) {
+        h.clock.advance(5 * 60_000);
+        await h.bot.relationships.pollNow();
+        await h.bot.idle();
+      }
+      const assignments = h.sandbox.state.gdapRelationships.find((r) => r.id === relationshipId)?.accessAssignments ?? [];
+      expect(assignments.map((a) => [a.groupId, a.status, [...a.roles].sort()])).toEqual([[AZURE_MANAGERS, 'active', [...ROLES].sort()]]);
       expect(stateOf(requestId)).toBe('pending_approval');
       expect(cardsTo(ADA).length).toBeGreaterThan(0);
     });
   });
 
-  /** A Graph GET against the sandbox, with its static token. */
+  /** A Graph GET against the sandbox, as the partner service account (a token from the sandbox's Entra). */
   async function fetchGraph(path: string): Promise<Record<string, unknown>> {
+    const token = await userToken(h.sandbox, { resource: 'https://graph.microsoft.com' });
     return new Promise((resolve, reject) => {
-      const req = httpsRequest(`${h.sandbox.url}${path}`, { ca: h.sandbox.caCertPem, headers: { authorization: 'Bearer sandbox' } }, (res) => {
+      const req = httpsRequest(`${h.sandbox.url}${path}`, { ca: h.sandbox.caCertPem, headers: { authorization: `Bearer ${token}` } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>));

@@ -51,6 +51,9 @@ const EVENTS: Record<string, RequestEvent> = {
   relationship_sent: { type: 'relationship_sent', url: 'https://admin.microsoft.com/x' },
   relationship_accepted: { type: 'relationship_accepted' },
   relationship_reminded: { type: 'relationship_reminded' },
+  waiting_for: { type: 'waiting_for', missing: { kind: 'no_azure_rights', model: 'delegated', groups: [{ id: '5a0e0002-0000-4000-8000-000000000004' }], appId: 'app' } },
+  // The table's request names a looked-up user: there is nothing to leave unresolved (see the test below).
+  principal_unresolved: { type: 'principal_unresolved', reason: 'no user matches "Nina"' },
   remind: { type: 'remind' },
   expire: { type: 'expire' },
 };
@@ -73,6 +76,7 @@ const ALLOWED: Record<string, RequestState> = {
   'awaiting_relationship|relationship_sent|system': 'awaiting_relationship',
   'awaiting_relationship|relationship_accepted|system': 'pending_approval',
   'awaiting_relationship|relationship_reminded|system': 'awaiting_relationship',
+  'awaiting_relationship|waiting_for|system': 'awaiting_relationship',
   'awaiting_relationship|time_out|system': 'timed_out',
   'pending_approval|time_out|system': 'timed_out',
   'approved|start_provisioning|system': 'provisioning',
@@ -136,6 +140,25 @@ describe('transition', () => {
     });
     const gdap = transition(waiting.request, { type: 'relationship_sent', url: 'https://admin.microsoft.com/#/x/rel-1', relationshipId: 'rel-1' }, ACTORS.system, NOW);
     expect(gdap).toMatchObject({ ok: true, request: { state: 'awaiting_relationship', relationship: { mode: 'gdap', relationshipId: 'rel-1', url: 'https://admin.microsoft.com/#/x/rel-1' } } });
+  });
+
+  it('when the user could not be looked up before the customer was ready, then nobody is asked to approve until they are found; not found ends it', () => {
+    const waiting = request('awaiting_relationship', { principalQuery: 'Nina', principal: { id: principalId(''), displayName: 'Nina', userPrincipalName: '', principalType: 'User' }, relationship: { mode: 'gdap', since: NOW.toISOString() } });
+    expect(transition(waiting, { type: 'relationship_accepted' }, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+    const nina = { id: principalId('c0000004-0000-4000-8000-0000000000f1'), displayName: 'Nina Patel', userPrincipalName: 'nina@northwindtraders.onmicrosoft.com', principalType: 'User' as const };
+    const found = transition(waiting, { type: 'relationship_accepted', principal: nina }, ACTORS.system, NOW);
+    expect(found).toMatchObject({ ok: true, request: { state: 'pending_approval', principal: nina } });
+    expect(found.ok && 'principalQuery' in found.request).toBe(false);
+    expect(transition(waiting, { type: 'principal_unresolved', reason: 'no user matches "Nina"' }, ACTORS.system, NOW)).toMatchObject({
+      ok: true,
+      request: { state: 'failed', outcome: { kind: 'failed', code: 'PrincipalNotResolved', reason: 'no user matches "Nina"' } },
+    });
+    expect(transition(waiting, { type: 'principal_unresolved', reason: 'x' }, ACTORS.requester, NOW)).toMatchObject({ ok: false, reason: 'system_only' });
+  });
+
+  it('when the request waits for something else than the relationship, then that is recorded on it', () => {
+    const missing = { kind: 'no_directory_role' as const, role: 'Directory Readers', groups: [], inRelationship: false };
+    expect(transition(request('awaiting_relationship', { relationship: { mode: 'gdap' } }), { type: 'waiting_for', missing }, ACTORS.system, NOW)).toMatchObject({ ok: true, request: { relationship: { mode: 'gdap', missing } } });
   });
 
   it('when confirmed, then the approval window starts at that moment', () => {

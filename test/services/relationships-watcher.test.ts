@@ -1,9 +1,10 @@
-// RelationshipWatcher with the real Partner Center and Graph gateways against the sandbox and a real SQLite store:
-// it backs off after failures, keeps away from a service for as long as its 429 asks, and still resumes on acceptance.
+// RelationshipWatcher with the real Partner Center, Graph and ARM gateways against the sandbox (tokens from its Entra,
+// as the partner service account) and a real SQLite store: it backs off after failures, keeps away from a service for
+// as long as its 429 asks, and still resumes once the customer is ready (readiness, not a flag).
 import { createHttpHeaders } from '@azure/core-rest-pipeline';
 import type { AccessRequest } from '../../src/domain/access-request';
-import { tenantId, type TenantId } from '../../src/domain/ids';
-import { createGateways, SANDBOX_PARTNER_TENANT_ID } from '../../src/gateways';
+import { subscriptionId, tenantId, type TenantId } from '../../src/domain/ids';
+import { createGateways } from '../../src/gateways';
 import { GraphGdapGateway } from '../../src/gateways/gdap-gateway';
 import { retryAfterInMs } from '../../src/gateways/rest-pipeline';
 import { loadPolicy } from '../../src/policy/load-policy';
@@ -12,7 +13,9 @@ import type { FaultSpec } from '../../src/sandbox/faults';
 import { acceptRelationship } from '../../src/sandbox/relationship-page';
 import { AccessControl } from '../../src/services/access-control';
 import { ApprovalService } from '../../src/services/approval';
-import { RelationshipService } from '../../src/services/relationships';
+import { GdapCompletion } from '../../src/services/gdap-completion';
+import { ReadinessService } from '../../src/services/readiness';
+import { DEFAULT_GDAP_ROLES, RelationshipService } from '../../src/services/relationships';
 import type { RelationshipNotifier } from '../../src/services/relationships-ports';
 import { RelationshipWatcher } from '../../src/services/relationships-watcher';
 import { openSqliteStore } from '../../src/store/sqlite-store';
@@ -21,7 +24,9 @@ import { makeRequest, tempStorePath } from '../store/store-fixtures';
 import { sandboxUserCredential } from '../support/sandbox-tokens';
 
 const NORTHWIND = tenantId('c0000004-0000-4000-8000-000000000004');
-const FABRIKAM = tenantId('c0000003-0000-4000-8000-000000000003');
+const TAILSPIN = tenantId('c0000005-0000-4000-8000-000000000005');
+const SANDBOX_PARTNER_TENANT_ID = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
+const AZURE_MANAGERS = '5a0e0002-0000-4000-8000-000000000004';
 const SECOND = 1_000;
 const DAY = 86_400_000;
 /** The watcher's settings in these tests: check every 10 s, back off up to 80 s (so the cap shows after 3 failures). */
@@ -79,13 +84,16 @@ async function startWorld(): Promise<World> {
     invitationFailed: async () => undefined,
     reminder: async () => undefined,
     accepted: async (r) => void acceptedTold.push(r),
+    waiting: async () => undefined,
   };
   const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: SANDBOX_PARTNER_TENANT_ID, clock });
   const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
   const onError = (error: unknown) => void errors.push(error);
-  const relationships = new RelationshipService({ mode: 'reseller', partnerCenter: gateways.partnerCenter, gdap, store, clock, requests: approval, notifier: relationshipNotifier, onError });
+  const readiness = new ReadinessService({ model: 'delegated', ...gateways, gdap, securityGroupIds: [AZURE_MANAGERS], appId: sandbox.partnerApp.clientId, authorityHost: sandbox.authorityHost, clock });
+  const completion = new GdapCompletion({ gdap, securityGroupIds: [AZURE_MANAGERS], roleDefinitionIds: DEFAULT_GDAP_ROLES, store, clock });
+  const relationships = new RelationshipService({ mode: 'gdap', partnerCenter: gateways.partnerCenter, gdap, readiness, directory: gateways.directory, store, clock, requests: approval, notifier: relationshipNotifier, onError });
   const watcher = new RelationshipWatcher(
-    { store, clock, partnerCenter: gateways.partnerCenter, gdap, relationships, requests: approval, notifier: relationshipNotifier, onError },
+    { store, clock, readiness, completion, relationships, requests: approval, notifier: relationshipNotifier, onError },
     { pollIntervalInMs: POLL_INTERVAL, maxPollIntervalInMs: MAX_POLL_INTERVAL, reminderAfterInMs: 3 * DAY, expiresAfterInMs: 14 * DAY },
   );
   return {
@@ -108,6 +116,8 @@ function waitingRequest(w: World, customer: { tenantId: TenantId; name: string }
     version: 3,
     state: 'awaiting_relationship',
     customer,
+    // The customer's own subscription (its first Azure plan entitlement in the seed).
+    subscription: { id: subscriptionId(`${customer.tenantId.slice(0, 8)}-5b50-4000-8000-000000000001`), name: `${customer.name} main` },
     relationship: { mode: relationshipId ? 'gdap' : 'reseller', url: `${w.sandbox.url}/_sandbox/relationship/partner`, since: at, ...(relationshipId ? { relationshipId } : {}) },
     createdAt: at,
     updatedAt: at,
@@ -199,10 +209,9 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
   });
 
   it("when Partner Center answers 429 with Retry-After, then the gateway's error says how long, and no customer is asked before that", async () => {
-    // Arrange: two customers waiting; the first check is throttled for 2 minutes
-    expect(w.sandbox.state.setDelegatedAccess(FABRIKAM, false)).toBe(true);
+    // Arrange: two customers waiting (Northwind: no relationship; Tailspin: no directory role); the first check is throttled for 2 minutes
     waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
-    waitingRequest(w, { tenantId: FABRIKAM, name: 'Fabrikam' });
+    waitingRequest(w, { tenantId: TAILSPIN, name: 'Tailspin Toys' });
     w.sandbox.faults.add(onCustomers({ kind: 'throttle', retryAfterSeconds: 120, times: 1 }));
 
     // Act: poll every 10 s for 130 s
@@ -214,12 +223,12 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     // …and Partner Center heard nothing more, about either customer, until 120 s had passed; then both, every 10 s
     expect(seconds(asked)).toEqual([0, 120, 120, 130, 130]);
     expect(statuses(asked)).toEqual([429, 200, 200, 200, 200]);
-    expect(new Set(asked.slice(1, 3).map((a) => a.path.toLowerCase()))).toEqual(new Set([`/v1/customers/${NORTHWIND}`, `/v1/customers/${FABRIKAM}`]));
+    expect(new Set(asked.slice(1, 3).map((a) => a.path.toLowerCase()))).toEqual(new Set([`/v1/customers/${NORTHWIND}`, `/v1/customers/${TAILSPIN}`]));
   });
 
   it('when Graph throttles the GDAP status check, then the relationship is not asked about again before its Retry-After', async () => {
     // Arrange: a real GDAP relationship in the sandbox's Graph, waited on by a request
-    const relationship = await w.gdap.createRelationship({ displayName: 'Northwind watcher test', duration: 'P730D', customer: { tenantId: NORTHWIND, displayName: 'Northwind Traders' }, roleDefinitionIds: ['88d8e3e3-8f55-4a1e-953a-9b9898b8876b'] });
+    const relationship = await w.gdap.createRelationship({ displayName: 'Northwind watcher test', duration: 'P730D', customer: { tenantId: NORTHWIND, displayName: 'Northwind Traders' }, roleDefinitionIds: [...DEFAULT_GDAP_ROLES] });
     await w.gdap.lockForApproval(relationship.id);
     const request = waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' }, relationship.id);
     w.sandbox.faults.add({ method: 'GET', pathIncludes: '/tenantRelationships/delegatedAdminRelationships/', kind: 'throttle', retryAfterSeconds: 90, times: 1 });
@@ -228,9 +237,9 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     expect(acceptRelationship(w.sandbox.state, { relationship: relationship.id })).toBe(true);
     const asked = await pollAlong(w, 10 * SECOND, 100 * SECOND, /\/delegatedAdminRelationships\/[^/]+$/i);
 
-    // Assert
-    expect(seconds(asked)).toEqual([0, 90]);
-    expect(statuses(asked)).toEqual([429, 200]);
+    // Assert: asked again at 90 s (its access assignment for Azure Managers created then), and at 100 s (active: ready)
+    expect(seconds(asked)).toEqual([0, 90, 100]);
+    expect(statuses(asked)).toEqual([429, 200, 200]);
     expect(w.errors[0]).toMatchObject({ service: 'Graph', statusCode: 429, retryAfterInMs: 90_000 });
     expect(w.store.get(request.id)?.state).toBe('pending_approval');
   });
@@ -242,8 +251,8 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     const start = w.clock.at;
     const failing = await pollAlong(w, 10 * SECOND, 20 * SECOND, customerPath(NORTHWIND));
 
-    // Act: the customer's global administrator accepts; the watcher keeps polling through the outage
-    expect(acceptRelationship(w.sandbox.state, { customer: NORTHWIND })).toBe(true);
+    // Act: the customer gives delegated admin rights (legacy DAP, the sandbox's switch); the watcher keeps polling through the outage
+    expect(w.sandbox.state.setDelegatedAccess(NORTHWIND, true)).toBe(true);
     const after = await pollAlong(w, 10 * SECOND, 400 * SECOND, customerPath(NORTHWIND));
     const asked = [...failing, ...after.map((a) => ({ ...a, at: a.at + 30 * SECOND }))];
 

@@ -1,0 +1,30 @@
+// Intake's shared steps: what a customer lacks as an answer (the approvers told), readiness asked, a draft stored.
+import type { AccessRequest, Locale, PartnerUser } from '../domain/access-request';
+import { requestId, type RequestId } from '../domain/ids';
+import type { ReadinessGap } from '../domain/readiness-gap';
+import type { IntakeDependencies, IntakeResult } from './intake';
+import type { AzureSubscription, Customer } from './ports';
+import type { Readiness, ReadinessService } from './readiness';
+import type { ReadinessAlerts } from './readiness-alerts';
+
+/** Readiness for a customer and subscription (`azure`: with the right to assign roles there). */
+export function readinessOf(readiness: ReadinessService, target: { readonly customer: Customer; readonly subscription: AzureSubscription }, azure: boolean): Promise<Readiness> {
+  return readiness.check({ tenantId: target.customer.tenantId, subscription: { id: target.subscription.subscriptionId, status: target.subscription.status } }, { azure });
+}
+
+/** The answer for what is missing; the approvers hear of it too when it is theirs to close. */
+export function notReady(alerts: ReadinessAlerts | undefined, locale: Locale, target: { readonly customer: Customer; readonly subscription?: AzureSubscription }, gap: ReadinessGap, requester: PartnerUser): IntakeResult {
+  const customer = { tenantId: target.customer.tenantId, name: target.customer.companyName };
+  alerts?.gap(customer, gap, { ...(target.subscription ? { subscription: target.subscription.displayName } : {}), requester });
+  return { kind: 'not_ready', locale, customer: customer.name, ...(target.subscription ? { subscription: target.subscription.displayName } : {}), gap };
+}
+
+/** Stores a new draft (version 1, no votes yet) with its audit entry; `fields` gets the new id (for a derived name). */
+export function saveDraft(deps: Pick<IntakeDependencies, 'store' | 'clock' | 'newId'>, fields: (id: RequestId) => Omit<AccessRequest, 'id' | 'version' | 'state' | 'approvals' | 'createdAt' | 'updatedAt'>, event: string, detail: Record<string, unknown>): IntakeResult {
+  const at = deps.clock.now().toISOString();
+  const id = requestId(deps.newId());
+  const request: AccessRequest = { ...fields(id), id, version: 1, state: 'draft', approvals: [], createdAt: at, updatedAt: at };
+  deps.store.insert(request);
+  deps.store.appendAudit({ requestId: id, event, actor: request.requester.id, at, detail });
+  return { kind: 'draft', request };
+}

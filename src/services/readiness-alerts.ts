@@ -1,0 +1,65 @@
+// Telling the people who can act what is missing, once: a customer's gap once a day at most, the partner's sign-in once per loss.
+import type { PartnerUser } from '../domain/access-request';
+import type { ReadinessGap } from '../domain/readiness-gap';
+import type { Clock } from './clock';
+import type { ReadinessNotifier } from './relationships-ports';
+
+export interface ReadinessAlertsOptions {
+  readonly notifier: ReadinessNotifier;
+  readonly clock: Clock;
+  /** The same gap of the same customer is told again after this long: a day by default. */
+  readonly repeatAfterInMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Gaps the approvers cannot close (the customer must accept; Microsoft refused for its own reasons) are not theirs to hear. */
+const NOT_FOR_APPROVERS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'subscription_unavailable']);
+
+export class ReadinessAlerts {
+  private readonly told = new Map<string, number>();
+  private signInLost = false;
+  private readonly restoredListeners: (() => void)[] = [];
+
+  constructor(private readonly options: ReadinessAlertsOptions) {}
+
+  /** Whether the partner's sign-in was found missing and has not worked since. */
+  get signInRequired(): boolean {
+    return this.signInLost;
+  }
+
+  /** A gap found for `customer`: the approvers hear of it unless they were told in the last day. */
+  gap(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser } = {}): void {
+    if (gap.kind === 'sign_in_required') return this.signInMissing();
+    if (NOT_FOR_APPROVERS.has(gap.kind)) return;
+    const key = `${customer.tenantId.toLowerCase()}|${gap.kind}`;
+    const now = this.options.clock.now().getTime();
+    const last = this.told.get(key);
+    if (last !== undefined && now - last < (this.options.repeatAfterInMs ?? 86_400_000)) return;
+    this.told.set(key, now);
+    this.send(() => this.options.notifier.gapToApprovers(customer, gap, context));
+  }
+
+  /** The refresh token was refused: the approvers are told once, until it works again. */
+  signInMissing(): void {
+    if (this.signInLost) return;
+    this.signInLost = true;
+    this.send(() => this.options.notifier.signInRequired());
+  }
+
+  /** A call on the partner's behalf worked: if the sign-in had been lost, the approvers hear it is back and waiting work goes on. */
+  signInWorks(): void {
+    if (!this.signInLost) return;
+    this.signInLost = false;
+    this.send(() => this.options.notifier.signInRestored());
+    for (const listener of this.restoredListeners) listener();
+  }
+
+  /** Called each time the sign-in works again (provisioning and the watcher take their waiting requests up). */
+  onSignInRestored(listener: () => void): void {
+    this.restoredListeners.push(listener);
+  }
+
+  private send(job: () => Promise<void>): void {
+    job().catch((error: unknown) => this.options.onError?.(error));
+  }
+}

@@ -1,0 +1,215 @@
+// Waiting, not failing: requests for a customer that is not ready wait and go on, with the real gateways against the
+// sandbox (tokens from its Entra, as the partner service account) and a real SQLite store. One GDAP relationship per
+// customer; a missing GDAP_SECURITY_GROUPS said; a user named before the directory was readable looked up on resume;
+// provisioning refused for a lost sign-in stays and resumes.
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
+import type { AccessRequest } from '../../src/domain/access-request';
+import type { ReadinessGap } from '../../src/domain/readiness-gap';
+import { principalId, subscriptionId, tenantId } from '../../src/domain/ids';
+import { createGateways } from '../../src/gateways';
+import { GraphGdapGateway } from '../../src/gateways/gdap-gateway';
+import { loadPolicy } from '../../src/policy/load-policy';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { acceptRelationship } from '../../src/sandbox/relationship-page';
+import { AccessControl } from '../../src/services/access-control';
+import { ApprovalService } from '../../src/services/approval';
+import { GdapCompletion } from '../../src/services/gdap-completion';
+import { ProvisioningService } from '../../src/services/provisioning';
+import { ReadinessService } from '../../src/services/readiness';
+import { ReadinessAlerts } from '../../src/services/readiness-alerts';
+import { DEFAULT_GDAP_ROLES, RelationshipService } from '../../src/services/relationships';
+import type { ReadinessNotifier, RelationshipNotifier } from '../../src/services/relationships-ports';
+import { RelationshipWatcher } from '../../src/services/relationships-watcher';
+import { openSqliteStore } from '../../src/store/sqlite-store';
+import type { RequestStore } from '../../src/store/request-store';
+import { rawCall } from '../sandbox/raw-client';
+import { makeRequest, tempStorePath } from '../store/store-fixtures';
+import { sandboxUserCredential } from '../support/sandbox-tokens';
+
+const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
+const SERVICE_ACCOUNT = '5a0e0001-0000-4000-8000-000000000006';
+const AZURE_MANAGERS = '5a0e0002-0000-4000-8000-000000000004';
+const NORTHWIND = { tenantId: tenantId('c0000004-0000-4000-8000-000000000004'), name: 'Northwind Traders' };
+const NORTHWIND_MAIN = { id: subscriptionId('c0000004-5b50-4000-8000-000000000001'), name: 'Northwind Main' };
+const NINA = 'c0000004-0000-4000-8000-0000000000f1';
+const CONTOSO = { tenantId: tenantId('c0000001-0000-4000-8000-000000000001'), name: 'Contoso' };
+const ALICE = principalId('c0000001-0000-4000-8000-0000000000a1');
+const DAY = 86_400_000;
+
+interface World {
+  readonly sandbox: RunningSandbox;
+  readonly store: RequestStore;
+  readonly relationships: RelationshipService;
+  readonly watcher: RelationshipWatcher;
+  readonly provisioning: ProvisioningService;
+  readonly alerts: ReadinessAlerts;
+  /** The service account signs in again (a new refresh token, as `npm run consent` gives). */
+  signInAgain(): void;
+  /** What requesters and approvers were told. */
+  readonly told: { waiting: [string, ReadinessGap][]; approvers: ReadinessGap[]; signInRequired: number; signInRestored: number };
+  stop(): Promise<void>;
+}
+
+async function startWorld(securityGroupIds: string[] = [AZURE_MANAGERS]): Promise<World> {
+  const sandbox = await startSandbox({ port: 0 });
+  const file = tempStorePath();
+  const store = openSqliteStore(file.path);
+  const clock = { now: () => new Date() };
+  // The partner service account's App+User tokens; replaced when it signs in again.
+  let account: TokenCredential = sandboxUserCredential(sandbox);
+  const credential: TokenCredential = { getToken: (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => account.getToken(scopes, options) };
+  const retryOptions = { maxRetries: 0 };
+  const gateways = createGateways({ armEndpoint: sandbox.url, graphEndpoint: sandbox.url, partnerCenterEndpoint: sandbox.url, credential, partnerTenantId: PARTNER, tlsCa: sandbox.caCertPem, retryOptions });
+  const gdap = new GraphGdapGateway({ endpoint: sandbox.url, credential, partnerTenantId: PARTNER, tlsCa: sandbox.caCertPem, retryOptions });
+  const told: World['told'] = { waiting: [], approvers: [], signInRequired: 0, signInRestored: 0 };
+  const readinessNotifier: ReadinessNotifier = {
+    gapToApprovers: async (_customer, gap) => void told.approvers.push(gap),
+    signInRequired: async () => void (told.signInRequired += 1),
+    signInRestored: async () => void (told.signInRestored += 1),
+  };
+  const alerts = new ReadinessAlerts({ notifier: readinessNotifier, clock });
+  const readiness = new ReadinessService({ model: 'delegated', ...gateways, gdap, securityGroupIds, appId: sandbox.partnerApp.clientId, authorityHost: sandbox.authorityHost, clock });
+  const notifier = { approvalRequested: async () => undefined, requestChanged: async () => undefined, expiryReminder: async () => undefined };
+  const relationshipNotifier: RelationshipNotifier = {
+    invitationReady: async () => undefined,
+    invitationFailed: async () => undefined,
+    reminder: async () => undefined,
+    accepted: async () => undefined,
+    waiting: async (request, gap) => void told.waiting.push([request.id, gap]),
+  };
+  const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: PARTNER, clock });
+  const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
+  const settings = { duration: 'P730D', roleDefinitionIds: DEFAULT_GDAP_ROLES, approvalUrl: (id: string) => `${sandbox.url}/_sandbox/relationship/${id}` };
+  const relationships = new RelationshipService({ mode: 'gdap', partnerCenter: gateways.partnerCenter, gdap, gdapSettings: settings, readiness, directory: gateways.directory, alerts, store, clock, requests: approval, notifier: relationshipNotifier });
+  const completion = new GdapCompletion({ gdap, securityGroupIds, roleDefinitionIds: DEFAULT_GDAP_ROLES, store, clock });
+  const watcher = new RelationshipWatcher(
+    { store, clock, readiness, completion, relationships, requests: approval, notifier: relationshipNotifier },
+    { pollIntervalInMs: 1, reminderAfterInMs: 3 * DAY, expiresAfterInMs: 14 * DAY },
+  );
+  const provisioning = new ProvisioningService({
+    store, clock, notifier, rbac: gateways.rbac, onError: (error) => { throw error; },
+    onSignInRequired: () => alerts.signInMissing(),
+  });
+  alerts.onSignInRestored(() => void provisioning.resume());
+  return {
+    sandbox, store, relationships, watcher, provisioning, alerts, told,
+    signInAgain: () => {
+      account = sandboxUserCredential(sandbox);
+    },
+    async stop() {
+      await watcher.stop();
+      await provisioning.idle();
+      store.close();
+      await sandbox.stop();
+      file.cleanup();
+    },
+  };
+}
+
+let counter = 0;
+function stored(w: World, overrides: Partial<AccessRequest>): AccessRequest {
+  counter += 1;
+  const at = new Date().toISOString();
+  const request = makeRequest(`9b000000-0000-4000-8000-${String(counter).padStart(12, '0')}`, { version: 3, createdAt: at, updatedAt: at, ...overrides });
+  w.store.insert(request);
+  return request;
+}
+
+/** A confirmed request for Northwind, waiting (its user named, not looked up: Northwind's directory is closed to us). */
+const waitingForNorthwind = (w: World, name = 'Nina'): AccessRequest =>
+  stored(w, {
+    state: 'awaiting_relationship',
+    customer: NORTHWIND,
+    subscription: NORTHWIND_MAIN,
+    scope: `/subscriptions/${NORTHWIND_MAIN.id}`,
+    principal: { id: principalId(''), displayName: name, userPrincipalName: '', principalType: 'User' },
+    principalQuery: name,
+    relationship: { mode: 'gdap', since: new Date().toISOString() },
+  });
+
+const northwindRelationships = (w: World) => w.sandbox.state.gdapRelationships.filter((r) => r.customerTenantId.toLowerCase() === NORTHWIND.tenantId);
+
+describe('requests that wait for their customer', () => {
+  let w: World;
+  afterEach(async () => w.stop());
+
+  it('when three requests for Northwind are confirmed (two at once), then one GDAP relationship is opened and all three wait for it', async () => {
+    w = await startWorld();
+    const [first, second, third] = [waitingForNorthwind(w), waitingForNorthwind(w), waitingForNorthwind(w)];
+
+    await Promise.all([w.relationships.invite(first), w.relationships.invite(second)]);
+    await w.relationships.invite(third);
+
+    expect(northwindRelationships(w)).toHaveLength(1);
+    expect(northwindRelationships(w)[0]?.status).toBe('approvalPending');
+    const ids = [first, second, third].map((r) => w.store.get(r.id)?.relationship?.relationshipId);
+    expect(new Set(ids)).toEqual(new Set([northwindRelationships(w)[0]?.id]));
+  });
+
+  it('when the customer approves but GDAP_SECURITY_GROUPS is not set, then the request keeps waiting and the requester and approvers hear which setting is missing', async () => {
+    w = await startWorld([]);
+    const request = waitingForNorthwind(w);
+    await w.relationships.invite(request);
+    const relationshipId = w.store.get(request.id)?.relationship?.relationshipId ?? '';
+
+    expect(acceptRelationship(w.sandbox.state, { relationship: relationshipId })).toBe(true);
+    await w.watcher.pollNow();
+
+    const missing: ReadinessGap = { kind: 'missing_setting', setting: 'GDAP_SECURITY_GROUPS' };
+    expect(w.store.get(request.id)?.state).toBe('awaiting_relationship');
+    expect(w.store.get(request.id)?.relationship?.missing).toEqual(missing);
+    expect(w.told.waiting).toEqual([[request.id, missing]]);
+    expect(w.told.approvers).toEqual([missing]);
+    expect(w.sandbox.state.gdapRelationships.find((r) => r.id === relationshipId)?.accessAssignments ?? []).toHaveLength(0);
+  });
+
+  it('when Northwind approves the relationship, then Azure Managers get its roles, and each waiting user is looked up: Nina goes to approval, an unknown name ends there', async () => {
+    w = await startWorld();
+    const nina = waitingForNorthwind(w, 'Nina');
+    const nobody = waitingForNorthwind(w, 'Zebulon');
+    await w.relationships.invite(nina);
+    await w.relationships.invite(nobody);
+    const relationshipId = w.store.get(nina.id)?.relationship?.relationshipId ?? '';
+
+    expect(acceptRelationship(w.sandbox.state, { relationship: relationshipId })).toBe(true);
+    await w.watcher.pollNow(); // the access assignment is created (pending)
+    await w.watcher.pollNow(); // active: ready
+
+    const assignments = w.sandbox.state.gdapRelationships.find((r) => r.id === relationshipId)?.accessAssignments ?? [];
+    expect(assignments.map((a) => [a.groupId, a.status, [...a.roles].sort()])).toEqual([[AZURE_MANAGERS, 'active', [...DEFAULT_GDAP_ROLES].sort()]]);
+    const resumed = w.store.get(nina.id);
+    expect(resumed?.state).toBe('pending_approval');
+    expect(resumed?.principal).toMatchObject({ id: NINA, userPrincipalName: expect.stringContaining('@northwindtraders') });
+    expect(resumed?.principalQuery).toBeUndefined();
+    const ended = w.store.get(nobody.id);
+    expect(ended?.state).toBe('failed');
+    expect(ended?.outcome).toMatchObject({ kind: 'failed', code: 'PrincipalNotResolved' });
+  });
+
+  it('when the service account\'s sign-in is revoked, then an approved request stays provisioning, approvers are told once, and it is granted after a new sign-in', async () => {
+    w = await startWorld();
+    const request = stored(w, {
+      state: 'approved', customer: CONTOSO, principal: { id: ALICE, displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
+      approvals: [{ by: { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ada' }, at: new Date().toISOString() }],
+      role: { definitionId: '/subscriptions/c0000001-5b50-4000-8000-000000000001/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
+      assignmentName: '3f1c2a8e-0000-5000-8000-000000000001',
+    });
+    expect((await rawCall(w.sandbox, 'POST', `/_sandbox/entra/users/${SERVICE_ACCOUNT}/revokeSignInSessions`, { token: null })).status).toBeLessThan(300);
+
+    await w.provisioning.start(request.id);
+    await w.provisioning.start(request.id);
+
+    expect(w.store.get(request.id)?.state).toBe('provisioning');
+    expect(w.told.signInRequired).toBe(1);
+    expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    w.signInAgain();
+    w.alerts.signInWorks();
+    await w.provisioning.idle();
+
+    expect(w.store.get(request.id)?.state).toBe('active');
+    expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(1);
+    expect(w.told.signInRestored).toBe(1);
+  });
+});
