@@ -268,6 +268,17 @@ const REVOKE_FRAMES: readonly { readonly pattern: RegExp; readonly p: number; re
   { pattern: /^(?:à\s+|a\s+)?(.+?)\s+(?:de|du|d'|sur|dans)\s*(.+)$/i, p: 1, t: 2 },
 ];
 
+/**
+ * A limit written inside the reasons ("… because the migration runs until Friday") still limits the request: when the
+ * body states none, a limit read there is taken (it can only shorten the access, and the card shows it before Confirm);
+ * the justification keeps its words.
+ */
+function withLimitFromReasons(timed: ReturnType<typeof extractDuration>, justification: string | undefined): ReturnType<typeof extractDuration> {
+  if (timed.duration || !justification) return timed;
+  const inReasons = extractDuration(justification).duration;
+  return inReasons && inReasons.kind !== 'unreadable' ? { ...timed, duration: inReasons } : timed;
+}
+
 /** Cuts "for incident INC123", "ticket #4567", "because …", "parce que …" off the body. */
 function extractReasons(text: string): { body: string; justification?: string; ticket?: string } {
   let body = text;
@@ -381,19 +392,27 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   const extend = EXTEND_EN.exec(text) ?? EXTEND_FR.exec(text);
   if (extend?.[1] && extend[3]) {
     const extendLocale = EXTEND_FR.test(text) ? 'fr' : locale;
-    const { duration } = extractDuration(`${extendLocale === 'fr' ? 'pour' : 'for'} ${extend[3]}`);
+    const { duration, rest } = extractDuration(`${extendLocale === 'fr' ? 'pour' : 'for'} ${extend[3]}`);
+    // Anything after the length that is not part of it ("by 4 hours tomorrow") is a question, not a guess.
+    if (duration && rest !== '') return { kind: 'unclear_duration', locale: extendLocale, text: extend[3] };
     if (duration) return { kind: 'extend', locale: extendLocale, principal: extend[1], duration, targets: extend[2] ? readingsOf(extend[2]) : [] };
   }
 
   // Customer self-management: the customer's own user becomes Owner of their subscription (Owner policy applies).
-  const manage = MANAGE_EN.exec(text) ?? MANAGE_FR.exec(text);
-  if (manage?.[1] && manage[2]) {
-    const manageLocale = MANAGE_FR.test(text) ? 'fr' : locale;
-    return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readingsOf(`${manage[1]} ${manage[2]}`) } };
-  }
-  const admin = MAKE_ADMIN_EN.exec(text);
-  if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
-    return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readingsOf(`${admin[1]} ${admin[4]}`)] };
+  // These frames read the whole sentence, so a time limit is taken out first (and kept) rather than read as a name.
+  const framed = extractDuration(text);
+  const manage = MANAGE_EN.exec(framed.rest) ?? MANAGE_FR.exec(framed.rest);
+  const admin = manage ? undefined : MAKE_ADMIN_EN.exec(framed.rest);
+  if ((manage?.[1] && manage[2]) || (admin?.[1] && admin[2] && admin[3] && admin[4])) {
+    if (framed.duration?.kind === 'unreadable') return { kind: 'unclear_duration', locale, text: framed.duration.text };
+    const duration = framed.duration ? { duration: framed.duration } : {};
+    if (manage?.[1] && manage[2]) {
+      const manageLocale = MANAGE_FR.test(framed.rest) ? 'fr' : locale;
+      return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readingsOf(`${manage[1]} ${manage[2]}`), ...duration } };
+    }
+    if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
+      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readingsOf(`${admin[1]} ${admin[4]}`)], ...duration };
+    }
   }
 
   const history = HISTORY_EN.exec(text) ?? HISTORY_FR.exec(text);
@@ -411,7 +430,7 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   const afterVerb = verb ? text.slice(verb[0].length) : `${need?.[1] ?? ''} ${need?.[2] ?? ''}`.trim();
 
   const reasons = extractReasons(afterVerb);
-  const timed = extractDuration(reasons.body);
+  const timed = withLimitFromReasons(extractDuration(reasons.body), reasons.justification);
   const scoped = extractResourceGroup(timed.rest);
   const read = readSlots(scoped.body, action === 'grant' ? FRAMES : REVOKE_FRAMES, action === 'revoke');
   // Cutting a phrase out of the middle can join words that were apart; a name or role must be written as read.

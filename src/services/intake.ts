@@ -5,14 +5,13 @@ import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain
 import { endOf } from '../domain/durations';
 import { requestId, roleDefinitionGuid, type RequestId } from '../domain/ids';
 import { matchScore } from '../domain/matching';
-import { renderRequest } from '../domain/render-request';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
 import type { RequestStore } from '../store/request-store';
 import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
 import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, type Customer, type DirectoryGateway, type DirectoryUser, type PartnerCenterGateway, type RoleDefinition } from './ports';
-import { RequestResolver, scopeOf, type Choice, type ResolutionFailure } from './resolution';
+import { choiceOf, RequestResolver, scopeOf, type Choice, type ResolutionFailure } from './resolution';
 import type { RelationshipService } from './relationships';
 import type { RelationshipInvitation } from './relationships-ports';
 import { BUILT_IN_ROLE_NAMES, builtInRole } from './relationships-roles';
@@ -89,18 +88,23 @@ export class IntakeService {
   /** Choices offered on choice cards, by id: the rewritten request stays here, the button carries only the id. */
   private readonly offered = new Map<string, { readonly choice: Choice; readonly userId: string; readonly until: number }>();
 
-  /** A choice card's button was clicked: the request is taken up again with that candidate, for the person it was offered to. */
-  async choose(id: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<{ choice: Choice; result: IntakeResult } | undefined> {
+  /**
+   * A choice card's button was clicked: the stored request (structured, with that candidate pinned) is taken up again
+   * for the person it was offered to. It is not re-read from words, so nothing understood the first time (a time
+   * limit, a resource group, a justification) can be lost on the way.
+   */
+  async choose(id: string, requester: PartnerUser, _fallbackLocale: Locale, options: SubmitOptions = {}): Promise<{ choice: Choice; result: IntakeResult } | undefined> {
     const now = this.deps.clock.now().getTime();
     for (const [key, entry] of this.offered) if (entry.until < now) this.offered.delete(key);
     const entry = this.offered.get(id);
     if (!entry || entry.userId !== requester.id) return undefined;
     this.offered.delete(id);
-    return { choice: entry.choice, result: await this.submit(entry.choice.text, requester, fallbackLocale, options) };
+    return { choice: entry.choice, result: this.offer(await this.handle(entry.choice.request, entry.choice.text, requester, options), requester) };
   }
 
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
-    return this.offer(await this.understand(text, requester, fallbackLocale, options), requester);
+    const parsed = this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
+    return this.offer(await this.handle(parsed, text, requester, options), requester);
   }
 
   /** Gives each offered choice an id and keeps it (for QUESTION_TTL_MS) so the card's buttons carry ids only. */
@@ -117,8 +121,8 @@ export class IntakeService {
     return result;
   }
 
-  private async understand(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions): Promise<IntakeResult> {
-    const parsed = this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
+  /** One understood request → its answer; `text` is what the person wrote (or the chosen sentence), for the audit trail. */
+  private async handle(parsed: ParsedMessage, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
     try {
       switch (parsed.kind) {
         case 'grant':
@@ -336,7 +340,7 @@ export class IntakeService {
     if (held.length > 1) {
       const choices = held.map((a) => {
         const name = roleById.get(roleDefinitionGuid(a.roleDefinitionId))?.roleName ?? roleDefinitionGuid(a.roleDefinitionId);
-        return { label: name, detail: user.value.userPrincipalName, text: renderRequest({ ...parsed, principal: user.value.userPrincipalName, role: name, targets: [{ customer: customer.companyName, subscription: subscription.subscriptionId }] }) };
+        return choiceOf(name, user.value.userPrincipalName, { ...parsed, principal: user.value.userPrincipalName, role: name, targets: [{ customer: customer.domain, subscription: subscription.subscriptionId }] });
       });
       return { kind: 'ambiguous', locale, what: 'role', text: user.value.displayName, within: where, choices };
     }

@@ -214,7 +214,8 @@ export interface ChoiceView {
 export function choiceCard(question: string, choices: readonly ChoiceView[], hint: string): AdaptiveCardJson {
   const counts = new Map<string, number>();
   for (const c of choices) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
-  const items = choices.map((c) => ({ ...c, button: (counts.get(c.label) ?? 0) > 1 ? `${c.label} (${c.detail})` : c.label }));
+  // Only what the card shows and the id: the request behind a choice stays on the server.
+  const items = choices.map((c) => ({ id: c.id ?? '', label: c.label, detail: c.detail, button: (counts.get(c.label) ?? 0) > 1 ? `${c.label} (${c.detail})` : c.label }));
   return template('choice').expand({ $root: { question, hint, choices: items } }) as AdaptiveCardJson;
 }
 
