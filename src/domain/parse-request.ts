@@ -65,7 +65,12 @@ export type ParsedMessage =
       readonly partial: Partial<Omit<GrantRequest, 'kind' | 'locale'>>;
     }
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
+  /** More than MAX_MESSAGE_CHARS: not read at all (a request fits in a sentence; the cap bounds the work per message). */
+  | { readonly kind: 'message_too_long'; readonly locale: Locale; readonly maxChars: number }
   | { readonly kind: 'not_understood'; readonly locale: Locale };
+
+/** The longest message read, after Teams markup is removed: a request with its reasons fits with room to spare. */
+export const MAX_MESSAGE_CHARS = 1_000;
 
 const FRENCH_WORDS =
   /(?:^|[\s'])(donne|donner|accorde|accorder|ajoute|ajouter|attribue|attribuer|affecte|mets|octroie|retire|retirer|enl[eè]ve|supprime|r[ée]voque|rôle|statut|sur|abonnement|bonjour|salut|aide|merci|qui|quels?|pour|pendant|parce|jusqu|besoin|acc[eè]s|mes|demandes|en attente|lecteur|contributeur|propri[ée]taire|stp|svp|heures?|jours?)(?=$|[\s,.!?'])|(?:^|\s)à\s|^l'|\sl'/i;
@@ -377,8 +382,13 @@ const RELATIONSHIP_EN = /^(?:re-?send|send|email|e-mail|mail)\s+(.+?)\s+(?:a\s+|
 const RELATIONSHIP_EN_TO = /^(?:re-?send|send|create|invite)\s+(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+)?(?:partner\s+|reseller\s+|gdap\s+|delegated admin\s+)?(?:relationship(?:\s+(?:request|invitation|link))?|invitation)\s+(?:to|for|with)\s+(.+)$|^invite\s+(?!.*\b(?:as|to be)\b)(.+?)\s+to\s+(?:a\s+|our\s+)?(?:partner\s+|reseller\s+|gdap\s+)?relationship$/i;
 const RELATIONSHIP_FR = /^(?:r?envoie|r?envoyer|envoyez|cr[ée]e|cr[ée]er)\s+(?:une\s+|la\s+)?(?:nouvelle\s+)?(?:demande|invitation)\s+de\s+relation(?:\s+(?:partenaire|revendeur|gdap))?\s+(?:[àa]\s+|au\s+|aux\s+|pour\s+)(?:l'|la\s+|le\s+)?(?:client\s+)?(.+)$|^invite\s+(.+?)\s+[àa]\s+une\s+relation(?:\s+(?:partenaire|revendeur|gdap))?$/i;
 
-export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): ParsedMessage {
+export function parseMessage(written: string, fallbackLocale: Locale = 'en'): ParsedMessage {
+  // Far over the cap, not even the markup is cleaned; the language is told from the start of the message.
+  const tooLong = (): ParsedMessage => ({ kind: 'message_too_long', locale: detectLocale(written.slice(0, MAX_MESSAGE_CHARS), fallbackLocale), maxChars: MAX_MESSAGE_CHARS });
+  if (written.length > 8 * MAX_MESSAGE_CHARS) return tooLong();
+  const raw = written;
   const text = clean(raw).replace(/^([\p{L}]+)-(moi|nous)\b/iu, '$1 $2');
+  if (text.length > MAX_MESSAGE_CHARS) return tooLong();
   const locale = detectLocale(text || raw, fallbackLocale);
   if (text === '' && /^\W*(?:thanks|thank you|thx|merci|ok|okay)\b/i.test(raw.trim())) return { kind: 'not_understood', locale };
   if (text === '' || HELP.test(text)) return { kind: 'help', locale };

@@ -39,6 +39,7 @@ export type IntakeResult =
   | { readonly kind: 'not_understood'; readonly locale: Locale }
   | { readonly kind: 'missing'; readonly locale: Locale; readonly action: 'grant' | 'revoke' | 'list'; readonly missing: MissingPiece }
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
+  | { readonly kind: 'message_too_long'; readonly locale: Locale; readonly maxChars: number }
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
   | { readonly kind: 'nothing_to_revoke'; readonly locale: Locale; readonly user: string; readonly role?: string; readonly where: string }
   | { readonly kind: 'nothing_to_extend'; readonly locale: Locale; readonly principal: string; readonly several: boolean }

@@ -287,6 +287,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return result.missing === 'principal' ? m.missingPrincipal : result.missing === 'role' ? m.missingRole : result.missing === 'customer' ? m.resolve.missingCustomer : m.missingTarget;
     case 'unclear_duration':
       return m.resolve.unclearDuration(result.text);
+    case 'message_too_long':
+      return m.messageTooLong(result.maxChars);
     case 'not_found':
       switch (result.what) {
         case 'customer':
