@@ -386,7 +386,8 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
   // Far over the cap, not even the markup is cleaned; the language is told from the start of the message.
   const tooLong = (): ParsedMessage => ({ kind: 'message_too_long', locale: detectLocale(written.slice(0, MAX_MESSAGE_CHARS), fallbackLocale), maxChars: MAX_MESSAGE_CHARS });
   if (written.length > 8 * MAX_MESSAGE_CHARS) return tooLong();
-  const raw = written;
+  // Composed form first: "Le\u0301a" (as some keyboards and macOS send it) is the same name as "Léa".
+  const raw = written.normalize('NFC');
   const text = clean(raw).replace(/^([\p{L}]+)-(moi|nous)\b/iu, '$1 $2');
   if (text.length > MAX_MESSAGE_CHARS) return tooLong();
   const locale = detectLocale(text || raw, fallbackLocale);
@@ -520,7 +521,7 @@ function parseList(text: string, locale: Locale): ListRequest | undefined {
  * answers. undefined when the answer does not read as that piece.
  */
 export function completeWith(question: Extract<ParsedMessage, { kind: 'missing' }>, answer: string): ParsedMessage | undefined {
-  const text = clean(answer).replace(/^(?:(?:it'?s|c'est|for|pour|to|à|a|on|in|at|sur|dans|chez)\s+)+/i, '').trim();
+  const text = clean(answer.normalize('NFC')).replace(/^(?:(?:it'?s|c'est|for|pour|to|à|a|on|in|at|sur|dans|chez)\s+)+/i, '').trim();
   if (text === '') return undefined;
   const partial = { ...question.partial };
   if (question.missing === 'principal') {

@@ -16,6 +16,7 @@ import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
 import { turnLogger } from './turn-logger';
+import { inertName } from './user-text';
 
 export interface BotOptions {
   readonly adapter: TeamsAdapter;
@@ -216,7 +217,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
 /** Why a click changed nothing; when someone else already decided, who. */
 function refusalNotice(reason: Exclude<DecisionResult, { ok: true }>['reason'], request: AccessRequest, locale: Locale): string {
   const m = messagesFor(locale);
-  const deciders = request.rejection ? [request.rejection.by.name] : request.approvals.map((vote) => vote.by.name);
+  const deciders = (request.rejection ? [request.rejection.by.name] : request.approvals.map((vote) => vote.by.name)).map(inertName);
   if (reason === 'not_allowed_in_state' && deciders.length > 0) return m.refusal.alreadyDecidedBy(m.state[request.state], deciders.join(', '));
   return m.refusal[reason];
 }
@@ -262,9 +263,11 @@ function replyFor(result: NotDraft, isApprover: boolean): Partial<Activity> | st
   const m = messagesFor(result.locale);
   if (result.kind === 'help') return MessageFactory.attachment(asAttachment(helpCard(result.locale)));
   if (result.kind === 'relationship_invitation') return MessageFactory.attachment(asAttachment(relationshipInvitationCard(result.invitation, result.locale)));
-  if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](result.text, result.within ?? ''), result.choices, m.resolve.choiceHint)));
+  // A choice card's question is Markdown: the words it repeats (what was typed, a customer's name) are made inert.
+  if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](inertName(result.text), inertName(result.within ?? '')), result.choices, m.resolve.choiceHint)));
   if (result.kind === 'not_found' && result.suggestions.length > 0) {
-    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(result)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
+    const shown = { ...result, text: inertName(result.text), ...(result.within !== undefined ? { within: inertName(result.within) } : {}) };
+    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(shown)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
   }
   if (result.kind === 'history') {
     const where = `${result.customer.companyName} / ${result.subscription.displayName}`;

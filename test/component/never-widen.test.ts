@@ -58,3 +58,16 @@ describe('never widening a request', () => {
     });
   });
 });
+
+describe('decomposed accents through the endpoint', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => h.stop());
+
+  it('when Sam writes "Chloe\\u0301" with a combining accent, then the draft is for Chloé Lefèvre', async () => {
+    await h.post(messageFrom(SAM, 'give Chloe\u0301 Reader on Contoso prod', { serviceUrl: h.connector.serviceUrl }));
+    expect(h.bot.store.listByState(['draft'])).toMatchObject([{ principal: { displayName: 'Chlo\u00e9 Lef\u00e8vre' } }]);
+  });
+});
