@@ -193,6 +193,20 @@ export function createBot(options: BotOptions): Application<TurnState> {
     answer(context, async () => refuseAction(context, String((context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb ?? ''), localeOf(context.activity.locale))),
   );
 
+  // Every other invoke (a malformed Action.Execute, task modules, message extensions, sign-in, file consent, names
+  // Teams adds later) gets HTTP 200 and a body of the shape its kind expects, never botbuilder's 501: this bot has
+  // no dialogs, no search and no sign-in, so the answer says where to write instead.
+  app.activity(ActivityTypes.Invoke, async (context) => {
+    const name = String(context.activity.name ?? '');
+    const m = messagesFor(localeOf(context.activity.locale));
+    turnLogger(context, logger).info({ invoke: safeId(name) }, 'invoke not handled: answered 200');
+    if (name === 'adaptiveCard/action') {
+      await sendInvokeBody(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: refuseAction(context, '', localeOf(context.activity.locale)) });
+    } else if (name.startsWith('task/')) await sendInvokeBody(context, { task: { type: 'message', value: m.invokeNotSupported } });
+    else if (name.startsWith('composeExtension/')) await sendInvokeBody(context, { composeExtension: { type: 'message', text: m.invokeNotSupported } });
+    else await sendInvokeBody(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: m.invokeNotSupported });
+  });
+
   app.error(async (context, error) => {
     turnLogger(context, logger).error({ err: { name: error.name, message: error.message } }, 'turn failed');
     const m = messagesFor(localeOf(context.activity.locale));
@@ -240,6 +254,10 @@ async function answer(context: TurnContext, produce: () => Promise<AdaptiveCard 
       : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };
   await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
   return result;
+}
+
+async function sendInvokeBody(context: TurnContext, body: Record<string, unknown>): Promise<void> {
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
 }
 
 async function sendInvokeError(context: TurnContext, statusCode: number, code: string, message: string): Promise<void> {
