@@ -34,8 +34,6 @@ interface Length {
 }
 type Read<T> = T | 'unreadable' | undefined;
 
-const UNIT_MS: Record<DurationUnit, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
-
 const w = (tokens: readonly Token[], i: number): string => tokens[i]?.word ?? '';
 
 /** Minutes of `amount` `unit`; 'unreadable' for months, years and fractions of a minute. */
@@ -294,42 +292,3 @@ export function extractDuration(text: string): { rest: string; duration?: Durati
   if (!one) return { rest: text };
   return { rest: `${text.slice(0, one.start)} ${text.slice(one.end)}`.replace(/\s+/g, ' ').trim(), duration: one.duration };
 }
-
-/**
- * When access should end, as an instant. `utcOffsetMinutes` is the user's offset (Teams sends it with each message),
- * so "until Friday 18:00" means 18:00 where the user is. A day without a time means the end of that day.
- * undefined when the end is not in the future or is more than a year away.
- */
-export function endOf(duration: Duration, now: Date, utcOffsetMinutes = 0): Date | undefined {
-  if (duration.kind === 'unreadable') return undefined;
-  if (duration.kind === 'for') {
-    const end = new Date(now.getTime() + duration.amount * UNIT_MS[duration.unit]);
-    return plausible(end, now);
-  }
-  const offsetMs = utcOffsetMinutes * 60_000;
-  const local = new Date(now.getTime() + offsetMs); // read with getUTC* as the user's wall clock
-  const hour = duration.time?.hour ?? 24;
-  const minute = duration.time?.minute ?? 0;
-  const at = (year: number, month: number, day: number): Date => new Date(Date.UTC(year, month, day, hour, minute) - offsetMs);
-  const y = local.getUTCFullYear();
-  const mo = local.getUTCMonth();
-  const d = local.getUTCDate();
-  const day = duration.day;
-  let end: Date;
-  if (!day) {
-    end = at(y, mo, d);
-    if (end <= now) end = at(y, mo, d + 1);
-  } else if ('inDays' in day) end = at(y, mo, d + day.inDays);
-  else if ('weekday' in day) {
-    let ahead = (day.weekday - local.getUTCDay() + 7) % 7;
-    if (ahead === 0 && at(y, mo, d) <= now) ahead = 7;
-    end = at(y, mo, d + ahead);
-  } else {
-    end = at(day.date.year ?? y, day.date.month - 1, day.date.day);
-    if (day.date.year === undefined && end <= now) end = at(y + 1, day.date.month - 1, day.date.day);
-  }
-  return plausible(end, now);
-}
-
-const plausible = (end: Date, now: Date): Date | undefined =>
-  end.getTime() > now.getTime() && end.getTime() - now.getTime() <= 366 * UNIT_MS.day ? end : undefined;

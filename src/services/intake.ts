@@ -2,7 +2,7 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
-import { endOf } from '../domain/durations';
+import { endOf, type UserClock } from '../domain/end-time';
 import { requestId, roleDefinitionGuid, type RequestId } from '../domain/ids';
 import { matchScore } from '../domain/matching';
 import { completeWith, parseMessage, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest } from '../domain/parse-request';
@@ -66,10 +66,8 @@ export interface IntakeDependencies {
   readonly relationships?: RelationshipService;
 }
 
-export interface SubmitOptions {
-  /** The user's offset from UTC in minutes (from the message's local timestamp), for "until Friday 18:00". */
-  readonly utcOffsetMinutes?: number;
-}
+/** Where the user is (Teams' localTimezone, or the message's offset): "until Friday 18:00" is 18:00 there. */
+export type SubmitOptions = UserClock;
 
 /** A question we asked ("which role?"): the next message from the same person may answer it, for a while. */
 const QUESTION_TTL_MS = 10 * 60_000;
@@ -173,7 +171,7 @@ export class IntakeService {
   private async grant(parsed: GrantRequest, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
     const { locale } = parsed;
     const now = this.deps.clock.now();
-    const expires = parsed.duration ? endOf(parsed.duration, now, options.utcOffsetMinutes ?? 0) : undefined;
+    const expires = parsed.duration ? endOf(parsed.duration, now, options) : undefined;
     if (parsed.duration && !expires) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
 
     const target = await this.resolver.resolveTarget(parsed);
@@ -223,7 +221,7 @@ export class IntakeService {
     return this.saveDraft(
       (id) => ({
         action: 'grant',
-        ...(endsAt ? { expiresAt: endsAt.toISOString() } : {}),
+        ...(endsAt ? { expiresAt: endsAt.toISOString(), ...(options.timeZone ? { timeZone: options.timeZone } : {}) } : {}),
         requester,
         locale,
         customer: { tenantId: customer.tenantId, name: customer.companyName },
@@ -282,7 +280,7 @@ export class IntakeService {
     const [current] = candidates;
     if (!current || candidates.length > 1) return { kind: 'nothing_to_extend', locale, principal: parsed.principal, several: candidates.length > 1 };
     const base = new Date(Math.max(now.getTime(), Date.parse(current.expiresAt ?? '')));
-    const end = endOf(parsed.duration, parsed.duration.kind === 'for' ? base : now, options.utcOffsetMinutes ?? 0);
+    const end = endOf(parsed.duration, parsed.duration.kind === 'for' ? base : now, options);
     if (!end) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
     const customer = { tenantId: current.customer.tenantId, name: current.customer.name };
     const policy = await this.deps.access.checkRequest(requester, current.role.name, customer, current.justification ?? `extension of ${current.id}`);
@@ -304,6 +302,7 @@ export class IntakeService {
         assignmentName: current.assignmentName,
         extendsRequestId: current.id,
         expiresAt: end.toISOString(),
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
       }),
       'extension_requested',
       { text, extends: current.id, expiresAt: end.toISOString() },

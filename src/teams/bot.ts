@@ -3,6 +3,7 @@ import { Application, type AdaptiveCard, type TeamsAdapter, type TurnState } fro
 import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { AccessRequest, Locale, PartnerUser } from '../domain/access-request';
+import { isTimeZone, type UserClock } from '../domain/end-time';
 import { principalId, requestId } from '../domain/ids';
 import { detectLocale } from '../domain/parse-request';
 import { localeOf, messagesFor } from '../i18n';
@@ -116,7 +117,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(messagesFor(fallback).notIdentified);
       return;
     }
-    await answerIntake(context, requester, await options.intake.submit(activity.text ?? '', requester, fallback, { utcOffsetMinutes: utcOffsetOf(activity) }));
+    await answerIntake(context, requester, await options.intake.submit(activity.text ?? '', requester, fallback, clockOf(activity)));
   });
 
   /** What the bot says to an intake result: a confirmation card, a question, a list, or a sentence. */
@@ -132,7 +133,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(replyFor(result, isApprover));
       return;
     }
-    const card = accessRequestCard(result.request, { userId: requester.id, isApprover: await approval.isApprover(requester.id), locale: result.request.locale }, await notifier.refreshUserIds(result.request));
+    const card = accessRequestCard(result.request, { userId: requester.id, isApprover: await approval.isApprover(requester.id), locale: result.request.locale, ...languageTagOf(activity) }, await notifier.refreshUserIds(result.request));
     const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
     if (sent?.id && activity.conversation?.id) {
       store.addCardMessage({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
@@ -147,7 +148,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       const user = partnerUserOf(context.activity);
       const locale = localeOf(context.activity.locale);
       if (!parsed.success || !user) return refuseAction(context, VERBS.choose, locale);
-      const chosen = await options.intake.choose(parsed.data.requestId, user, locale, { utcOffsetMinutes: utcOffsetOf(context.activity) });
+      const chosen = await options.intake.choose(parsed.data.requestId, user, locale, clockOf(context.activity));
       if (!chosen) return messagesFor(locale).refusal.invalid_action;
       await answerIntake(context, user, chosen.result);
       return choiceMadeCard(chosen.choice, locale);
@@ -216,7 +217,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
 
   async function viewFor(context: TurnContext, request: AccessRequest, user: PartnerUser, notice?: string): Promise<AdaptiveCard> {
     const locale = store.getConversation(user.id)?.locale ?? localeOf(context.activity.locale);
-    const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: await approval.isApprover(user.id), locale }, await notifier.refreshUserIds(request), notice);
+    const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: await approval.isApprover(user.id), locale, ...languageTagOf(context.activity) }, await notifier.refreshUserIds(request), notice);
     return card as AdaptiveCard;
   }
 
@@ -267,11 +268,28 @@ async function sendInvokeError(context: TurnContext, statusCode: number, code: s
   });
 }
 
-/** The user's offset from UTC, from the message's local timestamp ("…+02:00"); 0 when Teams did not send one. */
-function utcOffsetOf(activity: Partial<Activity>): number {
-  const match = /([+-])(\d{2}):?(\d{2})$/.exec(String((activity as { localTimestamp?: unknown }).localTimestamp ?? ''));
-  if (!match) return 0;
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+/**
+ * Where the user is: Teams' localTimezone (IANA, checked against what Intl knows) and the message's own offset from
+ * its local timestamp ("…+02:00"). The zone is what makes "until Monday 18:00" right across a daylight-saving change.
+ */
+function clockOf(activity: Partial<Activity>): UserClock {
+  const { localTimestamp, localTimezone } = activity as { localTimestamp?: unknown; localTimezone?: unknown };
+  const match = /([+-])(\d{2}):?(\d{2})$/.exec(String(localTimestamp ?? ''));
+  const timeZone = typeof localTimezone === 'string' && localTimezone.length <= 64 && isTimeZone(localTimezone) ? localTimezone : undefined;
+  return {
+    ...(match ? { utcOffsetMinutes: (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) } : {}),
+    ...(timeZone ? { timeZone } : {}),
+  };
+}
+
+/** The viewer's own language tag ("en-US", "fr-CA") for dates on their card, when Teams sent one Intl knows. */
+function languageTagOf(activity: Partial<Activity>): { languageTag?: string } {
+  const tag = activity.locale;
+  try {
+    return tag && tag.length <= 35 && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1 ? { languageTag: tag } : {};
+  } catch {
+    return {};
+  }
 }
 
 type NotDraft = Exclude<IntakeResult, { kind: 'draft' }>;

@@ -6,7 +6,7 @@ import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import { PRIVILEGED_ROLES } from '../domain/role-catalog';
-import { messagesFor } from '../i18n';
+import { formatEnd, messagesFor } from '../i18n';
 import { entraRoleName } from '../services/relationships-roles';
 import { inertName, inertText } from './user-text';
 
@@ -39,6 +39,8 @@ export interface Viewer {
   readonly userId: string;
   readonly isApprover: boolean;
   readonly locale: Locale;
+  /** Their Teams language tag ("en-US", "fr-CA"), for dates written their way; else the language's usual form. */
+  readonly languageTag?: string;
 }
 
 const STATUS_COLOR: Record<AccessRequest['state'], string> = {
@@ -71,7 +73,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     ...(request.scope.toLowerCase() !== `/subscriptions/${request.subscription.id}`.toLowerCase() ? [{ title: m.card.scope, value: inertName(request.scope.split('/').slice(3).join('/')) }] : []),
     { title: m.card.requester, value: inertName(request.requester.name) },
     ...(request.justification ? [{ title: m.card.justification, value: inertText(request.justification) }] : []),
-    ...(request.action === 'grant' && request.expiresAt ? [{ title: m.card.until, value: m.card.untilValue(`${request.expiresAt.slice(0, 16).replace('T', ' ')} UTC`) }] : []),
+    ...(request.action === 'grant' && request.expiresAt ? [{ title: m.card.until, value: m.card.untilValue(formatEnd(new Date(request.expiresAt), viewer.locale, request.timeZone, viewer.languageTag)) }] : []),
     ...(request.requiredApprovals > 1 || request.approvals.length > 0
       ? [{ title: m.card.approvals, value: `${request.approvals.length}/${request.requiredApprovals}${request.approvals.length ? ` — ${request.approvals.map((v) => inertName(v.by.name)).join(', ')}` : ''}` }]
       : []),
