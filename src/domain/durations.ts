@@ -222,8 +222,11 @@ function trailsOff(tokens: readonly Token[], i: number): boolean {
 /** Words that may stand between a marker and the words of time: "for the next", "for about", "pour quelques". */
 const SOFT = new Set(['the', 'a', 'an', 'le', 'la', 'les', 'un', 'une', 'next', 'about', 'around', 'environ', 'approximately', 'roughly', 'de', 'ces', 'these']);
 
-/** Whether the words at `i` state a time limit we did not read (so the request must not go on without it). */
-function looksLikeTime(tokens: readonly Token[], i: number): boolean {
+/**
+ * Whether the words at `i` state a time limit we did not read (so the request must not go on without it). Words
+ * already read as a limit (`read`) do not count: "for for 8 hours" holds one limit, not a half-read one.
+ */
+function looksLikeTime(tokens: readonly Token[], i: number, read: ReadonlySet<number> = new Set()): boolean {
   const t = w(tokens, i);
   if (readIsoDuration(t) !== undefined || readTimeToken(t) || /^\d+(?:[.,]\d+)?(?:h|hrs?|mins?|mn)$/.test(t) || /^\d+h\d{2}$/.test(t) || /^\d{4}-\d{2}-\d{2}t/.test(t)) return true;
   if (['temporarily', 'temporary', 'temporairement', 'temporaire', 'provisoirement', 'briefly', 'brievement'].includes(t)) return true;
@@ -235,9 +238,9 @@ function looksLikeTime(tokens: readonly Token[], i: number): boolean {
   if (!FOR_MARKERS.has(t) && !isUntilMarker(t)) return false;
   let j = i + 1;
   while (SOFT.has(w(tokens, j))) j++;
-  const first = w(tokens, j);
+  const first = read.has(j) ? '' : w(tokens, j);
   if (/^\d/.test(first) || readTimeToken(first) || Object.hasOwn(WEEKDAYS, first) || Object.hasOwn(RELATIVE_DAYS, first) || VAGUE.has(first)) return true;
-  for (let k = i + 1; k <= i + 4 && k < tokens.length; k++) if (isPlainUnit(w(tokens, k)) || VAGUE.has(w(tokens, k))) return true;
+  for (let k = i + 1; k <= i + 4 && k < tokens.length; k++) if (!read.has(k) && (isPlainUnit(w(tokens, k)) || VAGUE.has(w(tokens, k)))) return true;
   return false;
 }
 
@@ -254,8 +257,12 @@ function phraseFrom(text: string, tokens: readonly Token[], i: number): string {
   return text.slice(tokens[i]?.start ?? 0, tokens[end]?.end ?? text.length).trim();
 }
 
-/** Finds the time limit in `text`; returns it and the text without it. Two limits, or one half read, are 'unreadable'. */
-export function extractDuration(text: string): { rest: string; duration?: Duration } {
+/**
+ * Finds the time limit in `text`; returns it and the text without it. Two limits, or one half read, are 'unreadable';
+ * so are words of time left outside it ("8 hours" without "for") unless `leftovers` is false: then only a marker
+ * followed by words of time ("for a while") counts (in reasons, "the incident at 18:00" is not a limit).
+ */
+export function extractDuration(text: string, options: { readonly leftovers?: boolean } = {}): { rest: string; duration?: Duration } {
   const tokens = tokenize(text);
   const found: { start: number; end: number; duration: Duration }[] = [];
   const unreadable = (i: number) => ({ rest: text, duration: { kind: 'unreadable' as const, text: phraseFrom(text, tokens, i) } });
@@ -287,7 +294,10 @@ export function extractDuration(text: string): { rest: string; duration?: Durati
     }
   }
   if (found.length > 1) return { rest: text, duration: { kind: 'unreadable', text: found.map((f) => f.duration.text).join(', ') } };
-  for (let i = 0; i < tokens.length; i++) if (!consumed.has(i) && looksLikeTime(tokens, i)) return unreadable(i);
+  for (let i = 0; i < tokens.length; i++) {
+    const counted = options.leftovers !== false || FOR_MARKERS.has(w(tokens, i)) || isUntilMarker(w(tokens, i));
+    if (counted && !consumed.has(i) && looksLikeTime(tokens, i, consumed)) return unreadable(i);
+  }
   const [one] = found;
   if (!one) return { rest: text };
   return { rest: `${text.slice(0, one.start)} ${text.slice(one.end)}`.replace(/\s+/g, ' ').trim(), duration: one.duration };

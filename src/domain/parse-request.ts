@@ -84,12 +84,17 @@ export function detectLocale(text: string, fallback: Locale = 'en'): Locale {
   return french > english ? 'fr' : 'en';
 }
 
+/** Tags of Teams' message HTML (and what rich-text clients add); anything else between "<" and ">" is text. */
+const TEAMS_TAGS =
+  /<\/?(?:p|div|span|br|at|a|b|i|u|s|strong|em|ul|ol|li|img|emoji|code|pre|blockquote|h[1-6]|table|thead|tbody|tr|td|th|hr|font|sub|sup|del|strike|ins|systemmessage|attachment|readonly)(?:\s+[a-z][\w:-]*\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=]+))*\s*\/?>/gi;
+
 /** Removes what is not the request: Teams mentions, greetings, politeness, trailing punctuation, extra spaces. */
 export function clean(text: string): string {
   let out = text
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/<a\s[^>]*href="mailto:([^"]+)"[^>]*>[^<]*<\/a>/gi, ' $1 ')
-    .replace(/<[^>]+>/g, ' ')
+    // Only the tags Teams puts in a message's HTML: "<for 8 hours>" typed by someone is words, not a tag to drop.
+    .replace(TEAMS_TAGS, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&#39;|&apos;/g, "'")
@@ -276,12 +281,13 @@ const REVOKE_FRAMES: readonly { readonly pattern: RegExp; readonly p: number; re
 /**
  * A limit written inside the reasons ("… because the migration runs until Friday") still limits the request: when the
  * body states none, a limit read there is taken (it can only shorten the access, and the card shows it before Confirm);
- * the justification keeps its words.
+ * the justification keeps its words. One stated there but not readable ("… because she is here for a while") is asked
+ * back; a bare time in the reasons ("the incident at 18:00") is a reason, not a limit.
  */
 function withLimitFromReasons(timed: ReturnType<typeof extractDuration>, justification: string | undefined): ReturnType<typeof extractDuration> {
   if (timed.duration || !justification) return timed;
-  const inReasons = extractDuration(justification).duration;
-  return inReasons && inReasons.kind !== 'unreadable' ? { ...timed, duration: inReasons } : timed;
+  const inReasons = extractDuration(justification, { leftovers: false }).duration;
+  return inReasons ? { ...timed, duration: inReasons } : timed;
 }
 
 /** Cuts "for incident INC123", "ticket #4567", "because …", "parce que …" off the body. */

@@ -165,6 +165,17 @@ describe('durations', () => {
     expect(parsed).toMatchObject({ kind: 'grant', justification: 'the migration runs until Friday 18:00', duration: { kind: 'until', day: { weekday: 5 }, time: { hour: 18, minute: 0 } } });
   });
 
+  it('when the reasons state a limit that cannot be read, then the bot asks back; a mere time in the reasons is not a limit', () => {
+    expect(parseMessage('give Alice Reader on Contoso prod because she is here for a while').kind).toBe('unclear_duration');
+    expect(parseMessage('give Alice Reader on Contoso prod because of the incident at 18:00 yesterday')).toMatchObject({ kind: 'grant', justification: 'the incident at 18:00 yesterday' });
+    expect(parseMessage('give Alice Reader on Contoso prod because 0h for 8 hours')).toMatchObject({ kind: 'grant', duration: { amount: 8, unit: 'hour' } });
+  });
+
+  it('when a limit is written between angle brackets, then it is words to read, not a tag to drop', () => {
+    expect(parseMessage('give Alice Reader on Contoso prod <for 8 hours>')).toMatchObject({ kind: 'grant', duration: { amount: 8, unit: 'hour' } });
+    expect(parseMessage('<p>give Alice Reader on Contoso prod <b>for 8 hours</b></p>')).toMatchObject({ kind: 'grant', duration: { amount: 8, unit: 'hour' } });
+  });
+
   it('when an extension says more than its length, then the bot asks back', () => {
     expect(parseMessage("extend Alice's access by eleven hours")).toMatchObject({ kind: 'extend', duration: { amount: 11, unit: 'hour' } });
     expect(parseMessage("extend Alice's access by 4 hours tomorrow").kind).toBe('unclear_duration');
