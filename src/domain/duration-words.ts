@@ -114,7 +114,7 @@ const UNIT_WORDS: Readonly<Record<string, TimeUnit>> = {
 export const unitOf = (w: string): TimeUnit | undefined => (Object.hasOwn(UNIT_WORDS, w) ? UNIT_WORDS[w] : undefined);
 
 /** Unit words that are also ordinary words or names ("an", "Day", "m"): counted as units only next to a number. */
-const AMBIGUOUS_UNITS: ReadonlySet<string> = new Set(['an', 'm', 'd', 'j', 'w', 'h', 'min', 'sem', 'day', 'hour', 'week', 'month', 'year', 'jour', 'heure', 'semaine', 'mois', 'an', 'yr']);
+const AMBIGUOUS_UNITS: ReadonlySet<string> = new Set(['an', 'm', 'd', 'j', 'w', 'h', 'min', 'sem', 'day', 'hour', 'week', 'month', 'year', 'jour', 'heure', 'semaine', 'mois', 'yr']);
 
 /** A unit word that means time wherever it stands ("hours", "jours", "semaines"). */
 export const isPlainUnit = (w: string): boolean => unitOf(w) !== undefined && !AMBIGUOUS_UNITS.has(w);

@@ -46,7 +46,7 @@ function lengthOf(amount: number, unit: TimeUnit, next: number, whole: boolean):
 }
 
 /** Words allowed between a number and its unit: "the next 8 hours", "8 more hours", "les 8 prochaines heures". */
-const BETWEEN = new Set(['more', 'additional', 'extra', 'next', 'prochaines', 'prochains', 'supplementaires', 'de']);
+const BETWEEN = new Set(['more', 'additional', 'extra', 'next', 'prochaines', 'prochains', 'supplementaires']);
 
 /** One "amount unit" part at tokens[i]: "eleven hours", "1h30", "PT8H", "half an hour", "une douzaine d'heures". */
 function readPart(tokens: readonly Token[], i: number): Read<Length> {
@@ -133,7 +133,7 @@ function readFor(tokens: readonly Token[], marker: number): Read<Length> {
 }
 
 const RELATIVE_DAYS: Readonly<Record<string, number>> = { today: 0, "aujourd'hui": 0, tonight: 0, soir: 0, day: 0, journee: 0, tomorrow: 1, demain: 1 };
-const UNTIL_FILLERS = new Set(['at', 'a', 'vers', 'the', 'le', 'la', 'this', 'ce', 'cette', 'next', 'prochain', 'prochaine', 'end', 'of', 'fin', 'de', 'du', 'on', 'au', 'the']);
+const UNTIL_FILLERS = new Set(['at', 'a', 'vers', 'the', 'le', 'la', 'this', 'ce', 'cette', 'next', 'prochain', 'prochaine', 'end', 'of', 'fin', 'de', 'du', 'on', 'au']);
 
 /** The end point after "until" / "jusqu'à", as far as it goes; `next` is the first token not read. */
 function readUntil(tokens: readonly Token[], marker: number): { until: Until; next: number } | undefined {
