@@ -99,6 +99,8 @@ export interface AccessRequest {
   readonly extendsRequestId?: string;
   /** Time-bound access: when the bot removes the assignment (ISO 8601). Absent: the role stays until removed. */
   readonly expiresAt?: string;
+  /** The requester's time zone (IANA, from Teams) when they asked: the end was read, and is shown, in it. */
+  readonly timeZone?: string;
   /** When the "ends soon" reminder went out (sent once). */
   readonly reminderSentAt?: string;
   /** Set at intake when the customer has no delegated access: Confirm then leads to `awaiting_relationship`. */

@@ -1,4 +1,9 @@
-// Reading how long access should last ("for 8 hours", "until Friday 18:00", "pour 4 heures", "jusqu'à vendredi").
+// Reading how long access should last ("for eleven hours", "pour 1h30", "until Monday 18:00", "jusqu'à vendredi 18 h", "PT8H").
+// Read fully or not at all: a limit the words only half say is returned as 'unreadable', so the bot asks back.
+import {
+  ARTICLE_ONE, clock, FOR_MARKERS, isPlainUnit, MONTHS, readIsoDuration, readNumber, readTimeToken, tokenize, unitOf, UNTIL_MARKERS, VAGUE, WEEKDAYS,
+  type TimeUnit, type Token,
+} from './duration-words';
 
 export type DurationUnit = 'minute' | 'hour' | 'day' | 'week';
 
@@ -10,154 +15,290 @@ export type Duration =
       readonly kind: 'until';
       readonly day?: { readonly weekday: number } | { readonly inDays: number } | { readonly date: { readonly year?: number; readonly month: number; readonly day: number } };
       readonly time?: { readonly hour: number; readonly minute: number };
+      /** An offset written with the time ("2026-10-26T18:00Z", "…+02:00"); without one the time is the user's own. */
+      readonly utcOffsetMinutes?: number;
       readonly text: string;
     }
-  /** "until …" / "jusqu'à …" followed by something we cannot read as a time: better to ask than to guess. */
+  /** Words that state a limit we cannot read exactly: better to ask than to guess, and never to drop it. */
   | { readonly kind: 'unreadable'; readonly text: string };
-
-const UNIT_MS: Record<DurationUnit, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
-
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12,
-  un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10, douze: 12,
-};
-
-const UNITS: readonly [RegExp, DurationUnit][] = [
-  [/^(?:minutes?|mins?|m)$/i, 'minute'],
-  [/^(?:hours?|hrs?|h|heures?)$/i, 'hour'],
-  [/^(?:days?|d|jours?|j|journ[ée]es?)$/i, 'day'],
-  [/^(?:weeks?|wks?|w|semaines?|sem)$/i, 'week'],
-];
-
-const WEEKDAYS: Readonly<Record<string, number>> = {
-  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
-  sun: 0, mon: 1, tue: 2, tues: 2, wed: 3, thu: 4, thur: 4, thurs: 4, fri: 5, sat: 6,
-  dimanche: 0, lundi: 1, mardi: 2, mercredi: 3, jeudi: 4, vendredi: 5, samedi: 6,
-};
-
-const AMOUNT = '(\\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze)';
-const UNIT = '(minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|heures?|jours?|j|journ[ée]es?|semaines?|sem)';
-const FOR_PHRASE = new RegExp(`(?:^|\\s)(?:for|during|pour|pendant|durant)\\s+(?:the\\s+next\\s+|les\\s+|the\\s+)?${AMOUNT}\\s*${UNIT}(?=$|[\\s,.;!?])`, 'i');
-const UNTIL_PHRASE = /(?:^|\s)((?:until|till|til|through|thru|jusqu'?\s*(?:à|a|au)|jusque\s+(?:à|a|au)))\s+(.+?)(?=$|[,;]|\s+(?:because|parce|car|for\s+(?:incident|ticket)|pour\s+l'incident|ticket)\b)/i;
-
-/** Reads "18:00", "18h", "18h30", "6pm", "6:30 pm", "noon", "midi", "midnight", "minuit". */
-function readTime(text: string): { hour: number; minute: number } | undefined {
-  const t = text.trim().toLowerCase();
-  if (t === 'noon' || t === 'midi') return { hour: 12, minute: 0 };
-  if (t === 'midnight' || t === 'minuit') return { hour: 24, minute: 0 };
-  const m = /^(\d{1,2})(?:(?::|h)(\d{2})?)?\s*(am|pm)?$/.exec(t);
-  if (!m?.[1] || (!m[3] && !/[:h]/.test(t))) return undefined;
-  let hour = Number(m[1]);
-  const minute = m[2] ? Number(m[2]) : 0;
-  if (m[3] === 'pm' && hour < 12) hour += 12;
-  if (m[3] === 'am' && hour === 12) hour = 0;
-  return hour <= 24 && minute < 60 ? { hour, minute } : undefined;
-}
-
-const FILLERS = new Set(['at', 'à', 'a', 'vers', 'around', 'the', 'le', 'la', 'this', 'ce', 'cette', 'next', 'prochain', 'prochaine', 'end', 'of', 'fin', 'de', 'du', 'on']);
 
 type Until = Omit<Extract<Duration, { kind: 'until' }>, 'text' | 'kind'>;
 
-/** Reads the end point after "until" / "jusqu'à" as far as it goes; `used` is how many words it took. */
-function readUntil(phrase: string): { until: Until; used: number } | undefined {
-  const tokens = phrase.split(' ');
+const UNIT_MINUTES: Record<Exclude<TimeUnit, 'month' | 'year'>, number> = { minute: 1, hour: 60, day: 1440, week: 10080, fortnight: 20160 };
+
+/** A length read from the words: in minutes, and as written when it was one whole number of one unit. */
+interface Length {
+  readonly minutes: number;
+  readonly single?: { readonly amount: number; readonly unit: DurationUnit };
+  readonly next: number;
+}
+type Read<T> = T | 'unreadable' | undefined;
+
+const w = (tokens: readonly Token[], i: number): string => tokens[i]?.word ?? '';
+
+/** Minutes of `amount` `unit`; 'unreadable' for months, years and fractions of a minute. */
+function lengthOf(amount: number, unit: TimeUnit, next: number, whole: boolean): Read<Length> {
+  if (unit === 'month' || unit === 'year') return 'unreadable';
+  const minutes = amount * UNIT_MINUTES[unit];
+  if (!Number.isInteger(minutes) || minutes <= 0) return 'unreadable';
+  const single = whole && Number.isInteger(amount) ? { amount: unit === 'fortnight' ? amount * 2 : amount, unit: unit === 'fortnight' ? 'week' : unit } : undefined;
+  return { minutes, ...(single ? { single } : {}), next };
+}
+
+/** Words allowed between a number and its unit: "the next 8 hours", "8 more hours", "les 8 prochaines heures". */
+const BETWEEN = new Set(['more', 'additional', 'extra', 'next', 'prochaines', 'prochains', 'supplementaires']);
+
+/** One "amount unit" part at tokens[i]: "eleven hours", "1h30", "PT8H", "half an hour", "une douzaine d'heures". */
+function readPart(tokens: readonly Token[], i: number): Read<Length> {
+  const first = w(tokens, i);
+  const iso = readIsoDuration(first);
+  if (iso === 'calendar') return 'unreadable';
+  if (iso !== undefined) return lengthOf(iso, 'minute', i + 1, false);
+  const hm = /^(\d{1,3})h(\d{2})(?:m|min)?$/.exec(first);
+  if (hm) return lengthOf(Number(hm[1]) * 60 + Number(hm[2]), 'minute', i + 1, false);
+  const compact = /^(\d{1,4}(?:[.,]\d{1,2})?)([a-z]+)$/.exec(first);
+  const compactUnit = compact?.[2] ? unitOf(compact[2]) : undefined;
+  if (compact && compactUnit) return withMinutesAfter(tokens, lengthOf(Number((compact[1] ?? '').replace(',', '.')), compactUnit, i + 1, true), compactUnit);
+
+  let j = ARTICLE_ONE.has(first) ? i + 1 : i;
+  // "half an hour", "a half hour", "une demi-heure", "a quarter of an hour", "un quart d'heure"
+  const fraction = { half: 0.5, demi: 0.5, demie: 0.5, quarter: 0.25, quart: 0.25 }[w(tokens, j)];
+  if (fraction !== undefined) {
+    j++;
+    if (w(tokens, j) === 'of' || w(tokens, j) === 'de') j++;
+    if (ARTICLE_ONE.has(w(tokens, j))) j++;
+    const unit = unitOf(w(tokens, j));
+    return unit ? lengthOf(fraction, unit, j + 1, false) : undefined;
+  }
+  // "a dozen hours", "une douzaine d'heures", "a couple of hours"
+  const group = { dozen: 12, douzaine: 12, couple: 2 }[w(tokens, j)];
+  if (group !== undefined) {
+    j++;
+    if (w(tokens, j) === 'of' || w(tokens, j) === 'de') j++;
+    const unit = unitOf(w(tokens, j));
+    return unit ? lengthOf(group, unit, j + 1, true) : undefined;
+  }
+
+  const number = readNumber(tokens, i);
+  if (!number) return undefined;
+  let amount = number.value;
+  j = i + number.used;
+  // "two and a half hours"
+  if (w(tokens, j) === 'and' && w(tokens, j + 1) === 'a' && w(tokens, j + 2) === 'half') {
+    amount += 0.5;
+    j += 3;
+  }
+  while (BETWEEN.has(w(tokens, j)) && !unitOf(w(tokens, j))) j++;
+  const unit = unitOf(w(tokens, j));
+  if (!unit) return undefined;
+  j++;
+  // "an hour and a half", "une heure et demie"
+  if (w(tokens, j) === 'and' && w(tokens, j + 1) === 'a' && w(tokens, j + 2) === 'half') return lengthOf(amount + 0.5, unit, j + 3, false);
+  if (w(tokens, j) === 'et' && (w(tokens, j + 1) === 'demie' || w(tokens, j + 1) === 'demi')) return lengthOf(amount + 0.5, unit, j + 2, false);
+  return withMinutesAfter(tokens, lengthOf(amount, unit, j, amount === number.value), unit);
+}
+
+/** "2 heures 30", "1 h 30": minutes written after hours without their unit. */
+function withMinutesAfter(tokens: readonly Token[], length: Read<Length>, unit: TimeUnit): Read<Length> {
+  if (unit !== 'hour' || length === undefined || length === 'unreadable') return length;
+  const minutes = /^\d{2}$/.exec(w(tokens, length.next)) ? Number(w(tokens, length.next)) : undefined;
+  if (minutes === undefined || minutes >= 60 || unitOf(w(tokens, length.next + 1))) return length;
+  return { minutes: length.minutes + minutes, next: length.next + 1 };
+}
+
+/** A length, possibly in several parts ("1 day and 6 hours", "2 hours 30 minutes"). */
+function readLength(tokens: readonly Token[], i: number): Read<Length> {
+  const first = readPart(tokens, i);
+  if (first === undefined || first === 'unreadable') return first;
+  let total = first;
+  for (;;) {
+    const joined = w(tokens, total.next) === 'and' || w(tokens, total.next) === 'et' ? total.next + 1 : total.next;
+    const more = readPart(tokens, joined);
+    if (more === 'unreadable') return more;
+    if (!more) return total;
+    total = { minutes: total.minutes + more.minutes, next: more.next };
+  }
+}
+
+/** Words after "for" that only frame the length: "the next", "up to", "at most", "au plus", "another". */
+const LEADS = new Set(['the', 'next', 'les', 'up', 'to', 'at', 'most', 'au', 'plus', 'maximum', 'max', 'tout', 'another', 'a', 'total', 'of']);
+
+function readFor(tokens: readonly Token[], marker: number): Read<Length> {
+  let i = marker + 1;
+  // Lead words are skipped only when a length follows them ("for a week" keeps its "a").
+  while (LEADS.has(w(tokens, i)) && readPart(tokens, i) === undefined) i++;
+  const length = readLength(tokens, i);
+  if (length === undefined || length === 'unreadable') return length;
+  return trailsOff(tokens, length.next) ? 'unreadable' : length;
+}
+
+const RELATIVE_DAYS: Readonly<Record<string, number>> = { today: 0, "aujourd'hui": 0, tonight: 0, soir: 0, day: 0, journee: 0, tomorrow: 1, demain: 1 };
+const UNTIL_FILLERS = new Set(['at', 'a', 'vers', 'the', 'le', 'la', 'this', 'ce', 'cette', 'next', 'prochain', 'prochaine', 'end', 'of', 'fin', 'de', 'du', 'on', 'au']);
+
+/** The end point after "until" / "jusqu'à", as far as it goes; `next` is the first token not read. */
+function readUntil(tokens: readonly Token[], marker: number): { until: Until; next: number } | undefined {
   let day: Until['day'];
   let time: { hour: number; minute: number } | undefined;
-  let used = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = (tokens[i] ?? '').toLowerCase().replace(/[.!?]+$/, '');
-    const next = tokens[i + 1]?.toLowerCase();
-    if (FILLERS.has(token)) continue;
-    if (token in WEEKDAYS && !day) day = { weekday: WEEKDAYS[token] ?? 0 };
-    else if ((token === 'tomorrow' || token === 'demain') && !day) day = { inDays: 1 };
-    else if (['today', "aujourd'hui", 'tonight', 'soir', 'day', 'journée', 'journee'].includes(token) && !day) {
-      day = { inDays: 0 };
-      if ((token === 'tonight' || token === 'soir') && !time) time = { hour: 20, minute: 0 };
-    } else if (/^\d{4}-\d{2}-\d{2}$/.test(token) && !day) {
-      const [y, mo, d] = token.split('-').map(Number);
-      if (!y || !mo || !d) break;
-      day = { date: { year: y, month: mo, day: d } };
-    } else if (/^\d{1,2}\/\d{1,2}(?:\/\d{4})?$/.test(token) && !day) {
+  let utcOffsetMinutes: number | undefined;
+  let next = marker + 1;
+  const setDate = (year: number | undefined, month: number, d: number): boolean => {
+    if (day || month < 1 || month > 12 || d < 1 || d > 31) return false;
+    day = { date: { ...(year ? { year } : {}), month, day: d } };
+    return true;
+  };
+  for (let i = marker + 1; i < tokens.length; i++) {
+    const t = w(tokens, i);
+    const after = w(tokens, i + 1);
+    let used = 1;
+    const dayNumber = /^(\d{1,2})(?:st|nd|rd|th|er)?$/.exec(t);
+    const iso = /^(\d{4})-(\d{2})-(\d{2})(?:t(\d{2}):(\d{2})(?::00)?(z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
+    if (UNTIL_FILLERS.has(t) && !(t === 'a' && unitOf(after))) continue;
+    if (Object.hasOwn(WEEKDAYS, t) && !day) day = { weekday: WEEKDAYS[t] ?? 0 };
+    else if (t === 'apres' && after === 'demain' && !day) [day, used] = [{ inDays: 2 }, 2];
+    else if (Object.hasOwn(RELATIVE_DAYS, t) && !day) {
+      day = { inDays: RELATIVE_DAYS[t] ?? 0 };
+      if ((t === 'tonight' || t === 'soir') && !time) time = { hour: 20, minute: 0 };
+    } else if (iso && !day) {
+      if (!setDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))) return undefined;
+      if (iso[4] && iso[5]) time = clock(Number(iso[4]), Number(iso[5]));
+      if (iso[6]) utcOffsetMinutes = iso[6] === 'z' ? 0 : offsetMinutes(iso[6]);
+    } else if (/^\d{1,2}\/\d{1,2}(?:\/\d{4})?$/.test(t) && !day) {
       // Day first, as in France and most of Europe; write month-first dates in ISO (2025-06-30) instead.
-      const [d, mo, y] = token.split('/').map(Number);
-      if (!d || !mo) break;
-      day = { date: { ...(y ? { year: y } : {}), month: mo, day: d } };
-    } else if (next && (next === 'am' || next === 'pm') && readTime(`${token}${next}`) && !time) {
-      time = readTime(`${token}${next}`);
-      i++;
-    } else if (readTime(token) && !time) time = readTime(token);
-    else if ((token === 'eod' || token === 'cob') && !time) {
+      const [d, mo, y] = t.split('/').map(Number);
+      if (!setDate(y, mo ?? 0, d ?? 0)) return undefined;
+    } else if (dayNumber && Object.hasOwn(MONTHS, after) && !day) {
+      const year = /^\d{4}$/.test(w(tokens, i + 2)) ? Number(w(tokens, i + 2)) : undefined;
+      if (!setDate(year, MONTHS[after] ?? 0, Number(dayNumber[1]))) return undefined;
+      used = year ? 3 : 2;
+    } else if (Object.hasOwn(MONTHS, t) && /^\d{1,2}(?:st|nd|rd|th)?$/.test(after) && !day) {
+      const year = /^\d{4}$/.test(w(tokens, i + 2)) ? Number(w(tokens, i + 2)) : undefined;
+      if (!setDate(year, MONTHS[t] ?? 0, Number(/^\d+/.exec(after)?.[0]))) return undefined;
+      used = year ? 3 : 2;
+    } else if (!time && readSpacedTime(tokens, i)) {
+      const spaced = readSpacedTime(tokens, i);
+      time = spaced?.time;
+      used = spaced?.used ?? 1;
+    } else if ((t === 'eod' || t === 'cob') && !time) {
       day ??= { inDays: 0 };
       time = { hour: 18, minute: 0 };
     } else break;
-    used = i + 1;
+    i += used - 1;
+    next = i + 1;
   }
-  if ((!day && !time) || (day && 'date' in day && (day.date.month > 12 || day.date.day > 31))) return undefined;
-  return { until: { ...(day ? { day } : {}), ...(time ? { time } : {}) }, used };
+  if (!day && !time) return undefined;
+  return { until: { ...(day ? { day } : {}), ...(time ? { time } : {}), ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}) }, next };
 }
 
-/** Finds a duration phrase in `text`; returns it and the text without it. */
-export function extractDuration(text: string): { rest: string; duration?: Duration } {
-  const forMatch = FOR_PHRASE.exec(text);
-  if (forMatch?.[1] && forMatch[2]) {
-    const word = forMatch[1].toLowerCase();
-    const amount = /^\d+$/.test(word) ? Number(word) : (NUMBER_WORDS[word] ?? 0);
-    const unit = UNITS.find(([pattern]) => pattern.test(forMatch[2] ?? ''))?.[1];
-    const phrase = forMatch[0].trim();
-    const rest = cut(text, forMatch.index, forMatch[0].length);
-    if (!unit || amount <= 0) return { rest, duration: { kind: 'unreadable', text: phrase } };
-    return { rest, duration: { kind: 'for', amount, unit, text: phrase } };
+const offsetMinutes = (text: string): number => {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+};
+
+/** "18:00", "6pm", "6 pm", "18 h", "18 h 30", "18 heures", "18 heures 30". */
+function readSpacedTime(tokens: readonly Token[], i: number): { time: { hour: number; minute: number }; used: number } | undefined {
+  const t = w(tokens, i);
+  const one = readTimeToken(t);
+  if (one) return { time: one, used: 1 };
+  if (!/^\d{1,2}$/.test(t)) return undefined;
+  const after = w(tokens, i + 1);
+  if (['am', 'pm', 'a.m', 'p.m'].includes(after.replace(/\.$/, ''))) {
+    const time = clock(Number(t), 0, after.replace(/\./g, ''));
+    return time ? { time, used: 2 } : undefined;
   }
-  const untilMatch = UNTIL_PHRASE.exec(text);
-  if (untilMatch?.[1] && untilMatch[2]) {
-    const read = readUntil(untilMatch[2]);
-    if (!read) return { rest: cut(text, untilMatch.index, untilMatch[0].length), duration: { kind: 'unreadable', text: untilMatch[0].trim() } };
-    const words = untilMatch[2].split(' ');
-    const phrase = `${untilMatch[1]} ${words.slice(0, read.used).join(' ')}`.trim();
-    const remainder = words.slice(read.used).join(' ');
-    const rest = `${text.slice(0, untilMatch.index)} ${remainder} ${text.slice(untilMatch.index + untilMatch[0].length)}`.replace(/\s+/g, ' ').trim();
-    return { rest, duration: { kind: 'until', ...read.until, text: phrase } };
-  }
-  return { rest: text };
+  if (after !== 'h' && after !== 'heure' && after !== 'heures') return undefined;
+  const minutes = /^\d{2}$/.test(w(tokens, i + 2)) ? Number(w(tokens, i + 2)) : undefined;
+  const time = clock(Number(t), minutes ?? 0);
+  return time ? { time, used: minutes === undefined ? 2 : 3 } : undefined;
 }
 
-const cut = (text: string, index: number, length: number): string => `${text.slice(0, index)} ${text.slice(index + length)}`.replace(/\s+/g, ' ').trim();
+/** Time words right after what was read: the limit goes on beyond what we understood ("8 hours tomorrow", "Friday 18"). */
+const TRAILING = new Set(['and', 'et', 'or', 'ou', 'more', 'plus', 'environ', 'about', 'approximately', 'roughly', 'ish', 'from', 'starting', 'after', 'apres', 'des', 'demain', 'tomorrow', 'today', 'tonight', 'until', 'till', 'jusqu', "jusqu'a", "jusqu'au"]);
+function trailsOff(tokens: readonly Token[], i: number): boolean {
+  const t = w(tokens, i);
+  if (t === '') return false;
+  return TRAILING.has(t) || /^\d/.test(t) || (readNumber(tokens, i) !== undefined && !ARTICLE_ONE.has(t)) || unitOf(t) !== undefined || Object.hasOwn(WEEKDAYS, t) || Object.hasOwn(MONTHS, t) || VAGUE.has(t);
+}
+
+/** Words that may stand between a marker and the words of time: "for the next", "for about", "pour quelques". */
+const SOFT = new Set(['the', 'a', 'an', 'le', 'la', 'les', 'un', 'une', 'next', 'about', 'around', 'environ', 'approximately', 'roughly', 'de', 'ces', 'these']);
 
 /**
- * When access should end, as an instant. `utcOffsetMinutes` is the user's offset (Teams sends it with each message),
- * so "until Friday 18:00" means 18:00 where the user is. A day without a time means the end of that day.
- * undefined when the end is not in the future or is more than a year away.
+ * Whether the words at `i` state a time limit we did not read (so the request must not go on without it). Words
+ * already read as a limit (`read`) do not count: "for for 8 hours" holds one limit, not a half-read one.
  */
-export function endOf(duration: Duration, now: Date, utcOffsetMinutes = 0): Date | undefined {
-  if (duration.kind === 'unreadable') return undefined;
-  if (duration.kind === 'for') {
-    const end = new Date(now.getTime() + duration.amount * UNIT_MS[duration.unit]);
-    return plausible(end, now);
+function looksLikeTime(tokens: readonly Token[], i: number, read: ReadonlySet<number> = new Set()): boolean {
+  const t = w(tokens, i);
+  if (readIsoDuration(t) !== undefined || readTimeToken(t) || /^\d+(?:[.,]\d+)?(?:h|hrs?|mins?|mn)$/.test(t) || /^\d+h\d{2}$/.test(t) || /^\d{4}-\d{2}-\d{2}t/.test(t)) return true;
+  if (['temporarily', 'temporary', 'temporairement', 'temporaire', 'provisoirement', 'briefly', 'brievement'].includes(t)) return true;
+  const number = readNumber(tokens, i);
+  if (number && !ARTICLE_ONE.has(t)) {
+    const unit = w(tokens, i + number.used);
+    if (unitOf(unit) && !['m', 'd', 'j', 'w'].includes(unit)) return true;
   }
-  const offsetMs = utcOffsetMinutes * 60_000;
-  const local = new Date(now.getTime() + offsetMs); // read with getUTC* as the user's wall clock
-  const hour = duration.time?.hour ?? 24;
-  const minute = duration.time?.minute ?? 0;
-  const at = (year: number, month: number, day: number): Date => new Date(Date.UTC(year, month, day, hour, minute) - offsetMs);
-  const y = local.getUTCFullYear();
-  const mo = local.getUTCMonth();
-  const d = local.getUTCDate();
-  const day = duration.day;
-  let end: Date;
-  if (!day) {
-    end = at(y, mo, d);
-    if (end <= now) end = at(y, mo, d + 1);
-  } else if ('inDays' in day) end = at(y, mo, d + day.inDays);
-  else if ('weekday' in day) {
-    let ahead = (day.weekday - local.getUTCDay() + 7) % 7;
-    if (ahead === 0 && at(y, mo, d) <= now) ahead = 7;
-    end = at(y, mo, d + ahead);
-  } else {
-    end = at(day.date.year ?? y, day.date.month - 1, day.date.day);
-    if (day.date.year === undefined && end <= now) end = at(y + 1, day.date.month - 1, day.date.day);
-  }
-  return plausible(end, now);
+  if (!FOR_MARKERS.has(t) && !isUntilMarker(t)) return false;
+  let j = i + 1;
+  while (SOFT.has(w(tokens, j))) j++;
+  const first = read.has(j) ? '' : w(tokens, j);
+  if (/^\d/.test(first) || readTimeToken(first) || Object.hasOwn(WEEKDAYS, first) || Object.hasOwn(RELATIVE_DAYS, first) || VAGUE.has(first)) return true;
+  for (let k = i + 1; k <= i + 4 && k < tokens.length; k++) if (!read.has(k) && (isPlainUnit(w(tokens, k)) || VAGUE.has(w(tokens, k)))) return true;
+  return false;
 }
 
-const plausible = (end: Date, now: Date): Date | undefined =>
-  end.getTime() > now.getTime() && end.getTime() - now.getTime() <= 366 * UNIT_MS.day ? end : undefined;
+const isUntilMarker = (t: string): boolean => UNTIL_MARKERS.has(t) || /^jusqu'/.test(t);
+
+/** "jusqu'" / "jusque" written apart from its "à": skip the "à". */
+const afterUntilMarker = (tokens: readonly Token[], i: number): number => (/^(?:jusqu'?|jusque)$/.test(w(tokens, i)) && ['a', 'au', 'aux'].includes(w(tokens, i + 1)) ? i + 1 : i);
+
+/** The words from `i` a person would recognise as the limit they wrote (for the question back). */
+function phraseFrom(text: string, tokens: readonly Token[], i: number): string {
+  const stop = new Set(['on', 'sur', 'in', 'dans', 'chez', 'to', 'because', 'parce', 'car']);
+  let end = i;
+  while (end + 1 < tokens.length && end - i < 5 && !stop.has(w(tokens, end + 1))) end++;
+  return text.slice(tokens[i]?.start ?? 0, tokens[end]?.end ?? text.length).trim();
+}
+
+/**
+ * Finds the time limit in `text`; returns it and the text without it. Two limits, or one half read, are 'unreadable';
+ * so are words of time left outside it ("8 hours" without "for") unless `leftovers` is false: then only a marker
+ * followed by words of time ("for a while") counts (in reasons, "the incident at 18:00" is not a limit).
+ */
+export function extractDuration(text: string, options: { readonly leftovers?: boolean } = {}): { rest: string; duration?: Duration } {
+  const tokens = tokenize(text);
+  const found: { start: number; end: number; duration: Duration }[] = [];
+  const unreadable = (i: number) => ({ rest: text, duration: { kind: 'unreadable' as const, text: phraseFrom(text, tokens, i) } });
+  const consumed = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = w(tokens, i);
+    const start = tokens[i]?.start ?? 0;
+    if (FOR_MARKERS.has(t)) {
+      const length = readFor(tokens, i);
+      if (length === 'unreadable') return unreadable(i);
+      if (!length) continue;
+      const end = tokens[length.next - 1]?.end ?? text.length;
+      const phrase = text.slice(start, end);
+      const single = length.single ?? { amount: length.minutes, unit: 'minute' as const };
+      found.push({ start, end, duration: { kind: 'for', amount: single.amount, unit: single.unit, text: phrase } });
+      for (let k = i; k < length.next; k++) consumed.add(k);
+      i = length.next - 1;
+    } else if (isUntilMarker(t)) {
+      const read = readUntil(tokens, afterUntilMarker(tokens, i));
+      const soft = t === 'through' || t === 'thru';
+      if (!read || trailsOff(tokens, read.next)) {
+        if (soft && !looksLikeTime(tokens, i)) continue;
+        return unreadable(i);
+      }
+      const end = tokens[read.next - 1]?.end ?? text.length;
+      found.push({ start, end, duration: { kind: 'until', ...read.until, text: text.slice(start, end) } });
+      for (let k = i; k < read.next; k++) consumed.add(k);
+      i = read.next - 1;
+    }
+  }
+  if (found.length > 1) return { rest: text, duration: { kind: 'unreadable', text: found.map((f) => f.duration.text).join(', ') } };
+  for (let i = 0; i < tokens.length; i++) {
+    const counted = options.leftovers !== false || FOR_MARKERS.has(w(tokens, i)) || isUntilMarker(w(tokens, i));
+    if (counted && !consumed.has(i) && looksLikeTime(tokens, i, consumed)) return unreadable(i);
+  }
+  const [one] = found;
+  if (!one) return { rest: text };
+  return { rest: `${text.slice(0, one.start)} ${text.slice(one.end)}`.replace(/\s+/g, ' ').trim(), duration: one.duration };
+}

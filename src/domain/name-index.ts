@@ -1,8 +1,17 @@
 // An index over names (customers, roles) so a lookup touches the few candidates, not every entry; same scores as rank().
 import { MIN_PREFIX, normalize, pickOne, scoreNormalized, typoBudget, withinEdits, type Pick, type Ranked } from './matching';
 
+/** The longest token given typo variants: names people type, not long ids. */
+const MAX_TYPO_TOKEN = 15;
+/**
+ * The longest query word looked up by its typo variants: a word further than the typo budget (2) from every indexed
+ * token's length cannot be within it, so longer words skip the variants (which cost the cube of the word's length)
+ * and lose nothing.
+ */
+export const MAX_TYPO_WORD = MAX_TYPO_TOKEN + 2;
+
 /** Tokens worth typo-indexing: words people type, not domains, e-mail addresses, ids or very long strings. */
-const typoIndexable = (token: string): boolean => token.length >= 4 && token.length <= 15 && !/[.@]/.test(token) && !/\d.*-|-.*\d/.test(token);
+const typoIndexable = (token: string): boolean => token.length >= 4 && token.length <= MAX_TYPO_TOKEN && !/[.@]/.test(token) && !/\d.*-|-.*\d/.test(token);
 
 /** `word` with `count` characters deleted, every way (count 1 or 2). */
 function deletions(word: string, count: number): string[] {
@@ -160,7 +169,7 @@ export class NameIndex<T> {
         found.add(token);
       }
     }
-    if (word.length >= 4) {
+    if (word.length >= 4 && word.length <= MAX_TYPO_WORD) {
       const budget = typoBudget(word.length + 2);
       for (const variant of [word, ...deletions(word, budget)]) {
         for (const token of this.s.variants.get(variant) ?? []) {

@@ -65,7 +65,12 @@ export type ParsedMessage =
       readonly partial: Partial<Omit<GrantRequest, 'kind' | 'locale'>>;
     }
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
+  /** More than MAX_MESSAGE_CHARS: not read at all (a request fits in a sentence; the cap bounds the work per message). */
+  | { readonly kind: 'message_too_long'; readonly locale: Locale; readonly maxChars: number }
   | { readonly kind: 'not_understood'; readonly locale: Locale };
+
+/** The longest message read, after Teams markup is removed: a request with its reasons fits with room to spare. */
+export const MAX_MESSAGE_CHARS = 1_000;
 
 const FRENCH_WORDS =
   /(?:^|[\s'])(donne|donner|accorde|accorder|ajoute|ajouter|attribue|attribuer|affecte|mets|octroie|retire|retirer|enl[eè]ve|supprime|r[ée]voque|rôle|statut|sur|abonnement|bonjour|salut|aide|merci|qui|quels?|pour|pendant|parce|jusqu|besoin|acc[eè]s|mes|demandes|en attente|lecteur|contributeur|propri[ée]taire|stp|svp|heures?|jours?)(?=$|[\s,.!?'])|(?:^|\s)à\s|^l'|\sl'/i;
@@ -79,12 +84,17 @@ export function detectLocale(text: string, fallback: Locale = 'en'): Locale {
   return french > english ? 'fr' : 'en';
 }
 
+/** Tags of Teams' message HTML (and what rich-text clients add); anything else between "<" and ">" is text. */
+const TEAMS_TAGS =
+  /<\/?(?:p|div|span|br|at|a|b|i|u|s|strong|em|ul|ol|li|img|emoji|code|pre|blockquote|h[1-6]|table|thead|tbody|tr|td|th|hr|font|sub|sup|del|strike|ins|systemmessage|attachment|readonly)(?:\s+[a-z][\w:-]*\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=]+))*\s*\/?>/gi;
+
 /** Removes what is not the request: Teams mentions, greetings, politeness, trailing punctuation, extra spaces. */
 export function clean(text: string): string {
   let out = text
     .replace(/<at>[^<]*<\/at>/gi, ' ')
     .replace(/<a\s[^>]*href="mailto:([^"]+)"[^>]*>[^<]*<\/a>/gi, ' $1 ')
-    .replace(/<[^>]+>/g, ' ')
+    // Only the tags Teams puts in a message's HTML: "<for 8 hours>" typed by someone is words, not a tag to drop.
+    .replace(TEAMS_TAGS, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&#39;|&apos;/g, "'")
@@ -268,6 +278,18 @@ const REVOKE_FRAMES: readonly { readonly pattern: RegExp; readonly p: number; re
   { pattern: /^(?:à\s+|a\s+)?(.+?)\s+(?:de|du|d'|sur|dans)\s*(.+)$/i, p: 1, t: 2 },
 ];
 
+/**
+ * A limit written inside the reasons ("… because the migration runs until Friday") still limits the request: when the
+ * body states none, a limit read there is taken (it can only shorten the access, and the card shows it before Confirm);
+ * the justification keeps its words. One stated there but not readable ("… because she is here for a while") is asked
+ * back; a bare time in the reasons ("the incident at 18:00") is a reason, not a limit.
+ */
+function withLimitFromReasons(timed: ReturnType<typeof extractDuration>, justification: string | undefined): ReturnType<typeof extractDuration> {
+  if (timed.duration || !justification) return timed;
+  const inReasons = extractDuration(justification, { leftovers: false }).duration;
+  return inReasons ? { ...timed, duration: inReasons } : timed;
+}
+
 /** Cuts "for incident INC123", "ticket #4567", "because …", "parce que …" off the body. */
 function extractReasons(text: string): { body: string; justification?: string; ticket?: string } {
   let body = text;
@@ -366,8 +388,14 @@ const RELATIONSHIP_EN = /^(?:re-?send|send|email|e-mail|mail)\s+(.+?)\s+(?:a\s+|
 const RELATIONSHIP_EN_TO = /^(?:re-?send|send|create|invite)\s+(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+)?(?:partner\s+|reseller\s+|gdap\s+|delegated admin\s+)?(?:relationship(?:\s+(?:request|invitation|link))?|invitation)\s+(?:to|for|with)\s+(.+)$|^invite\s+(?!.*\b(?:as|to be)\b)(.+?)\s+to\s+(?:a\s+|our\s+)?(?:partner\s+|reseller\s+|gdap\s+)?relationship$/i;
 const RELATIONSHIP_FR = /^(?:r?envoie|r?envoyer|envoyez|cr[ée]e|cr[ée]er)\s+(?:une\s+|la\s+)?(?:nouvelle\s+)?(?:demande|invitation)\s+de\s+relation(?:\s+(?:partenaire|revendeur|gdap))?\s+(?:[àa]\s+|au\s+|aux\s+|pour\s+)(?:l'|la\s+|le\s+)?(?:client\s+)?(.+)$|^invite\s+(.+?)\s+[àa]\s+une\s+relation(?:\s+(?:partenaire|revendeur|gdap))?$/i;
 
-export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): ParsedMessage {
+export function parseMessage(written: string, fallbackLocale: Locale = 'en'): ParsedMessage {
+  // Far over the cap, not even the markup is cleaned; the language is told from the start of the message.
+  const tooLong = (): ParsedMessage => ({ kind: 'message_too_long', locale: detectLocale(written.slice(0, MAX_MESSAGE_CHARS), fallbackLocale), maxChars: MAX_MESSAGE_CHARS });
+  if (written.length > 8 * MAX_MESSAGE_CHARS) return tooLong();
+  // Composed form first: "Le\u0301a" (as some keyboards and macOS send it) is the same name as "Léa".
+  const raw = written.normalize('NFC');
   const text = clean(raw).replace(/^([\p{L}]+)-(moi|nous)\b/iu, '$1 $2');
+  if (text.length > MAX_MESSAGE_CHARS) return tooLong();
   const locale = detectLocale(text || raw, fallbackLocale);
   if (text === '' && /^\W*(?:thanks|thank you|thx|merci|ok|okay)\b/i.test(raw.trim())) return { kind: 'not_understood', locale };
   if (text === '' || HELP.test(text)) return { kind: 'help', locale };
@@ -381,19 +409,27 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   const extend = EXTEND_EN.exec(text) ?? EXTEND_FR.exec(text);
   if (extend?.[1] && extend[3]) {
     const extendLocale = EXTEND_FR.test(text) ? 'fr' : locale;
-    const { duration } = extractDuration(`${extendLocale === 'fr' ? 'pour' : 'for'} ${extend[3]}`);
+    const { duration, rest } = extractDuration(`${extendLocale === 'fr' ? 'pour' : 'for'} ${extend[3]}`);
+    // Anything after the length that is not part of it ("by 4 hours tomorrow") is a question, not a guess.
+    if (duration && rest !== '') return { kind: 'unclear_duration', locale: extendLocale, text: extend[3] };
     if (duration) return { kind: 'extend', locale: extendLocale, principal: extend[1], duration, targets: extend[2] ? readingsOf(extend[2]) : [] };
   }
 
   // Customer self-management: the customer's own user becomes Owner of their subscription (Owner policy applies).
-  const manage = MANAGE_EN.exec(text) ?? MANAGE_FR.exec(text);
-  if (manage?.[1] && manage[2]) {
-    const manageLocale = MANAGE_FR.test(text) ? 'fr' : locale;
-    return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readingsOf(`${manage[1]} ${manage[2]}`) } };
-  }
-  const admin = MAKE_ADMIN_EN.exec(text);
-  if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
-    return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readingsOf(`${admin[1]} ${admin[4]}`)] };
+  // These frames read the whole sentence, so a time limit is taken out first (and kept) rather than read as a name.
+  const framed = extractDuration(text);
+  const manage = MANAGE_EN.exec(framed.rest) ?? MANAGE_FR.exec(framed.rest);
+  const admin = manage ? undefined : MAKE_ADMIN_EN.exec(framed.rest);
+  if ((manage?.[1] && manage[2]) || (admin?.[1] && admin[2] && admin[3] && admin[4])) {
+    if (framed.duration?.kind === 'unreadable') return { kind: 'unclear_duration', locale, text: framed.duration.text };
+    const duration = framed.duration ? { duration: framed.duration } : {};
+    if (manage?.[1] && manage[2]) {
+      const manageLocale = MANAGE_FR.test(framed.rest) ? 'fr' : locale;
+      return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readingsOf(`${manage[1]} ${manage[2]}`), ...duration } };
+    }
+    if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
+      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readingsOf(`${admin[1]} ${admin[4]}`)], ...duration };
+    }
   }
 
   const history = HISTORY_EN.exec(text) ?? HISTORY_FR.exec(text);
@@ -411,7 +447,7 @@ export function parseMessage(raw: string, fallbackLocale: Locale = 'en'): Parsed
   const afterVerb = verb ? text.slice(verb[0].length) : `${need?.[1] ?? ''} ${need?.[2] ?? ''}`.trim();
 
   const reasons = extractReasons(afterVerb);
-  const timed = extractDuration(reasons.body);
+  const timed = withLimitFromReasons(extractDuration(reasons.body), reasons.justification);
   const scoped = extractResourceGroup(timed.rest);
   const read = readSlots(scoped.body, action === 'grant' ? FRAMES : REVOKE_FRAMES, action === 'revoke');
   // Cutting a phrase out of the middle can join words that were apart; a name or role must be written as read.
@@ -491,7 +527,7 @@ function parseList(text: string, locale: Locale): ListRequest | undefined {
  * answers. undefined when the answer does not read as that piece.
  */
 export function completeWith(question: Extract<ParsedMessage, { kind: 'missing' }>, answer: string): ParsedMessage | undefined {
-  const text = clean(answer).replace(/^(?:(?:it'?s|c'est|for|pour|to|à|a|on|in|at|sur|dans|chez)\s+)+/i, '').trim();
+  const text = clean(answer.normalize('NFC')).replace(/^(?:(?:it'?s|c'est|for|pour|to|à|a|on|in|at|sur|dans|chez)\s+)+/i, '').trim();
   if (text === '') return undefined;
   const partial = { ...question.partial };
   if (question.missing === 'principal') {

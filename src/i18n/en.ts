@@ -18,6 +18,9 @@ export const en = {
   notIdentified: 'I could not tell who you are from this message, so I cannot take a request from it.',
   wrongTenant: 'This bot serves its own partner organisation only.',
   internalError: 'Something went wrong on my side. Nothing was changed; please try again.',
+  messageTooLong: (maxChars: number) =>
+    `That message is too long for me (more than ${new Intl.NumberFormat('en-GB').format(maxChars)} characters). Please send the request in a shorter message.`,
+  invokeNotSupported: 'This bot has no dialog or search: write your request to it in the chat.',
   rateLimited: 'You have sent me a lot of messages in a short time. Please wait a few minutes, then try again.',
   welcome: 'Hello! I grant Azure roles on your customers\' subscriptions, with an approval. Type "help" to see how.',
   policy: {

@@ -19,6 +19,9 @@ export const fr: Messages = {
   notIdentified: 'Je ne peux pas savoir qui vous êtes à partir de ce message, je ne peux donc pas prendre de demande.',
   wrongTenant: 'Ce bot sert uniquement son organisation partenaire.',
   internalError: 'Une erreur s\'est produite de mon côté. Rien n\'a été modifié ; réessayez.',
+  messageTooLong: (maxChars) =>
+    `Ce message est trop long pour moi (plus de ${new Intl.NumberFormat('fr-FR').format(maxChars)} caractères). Envoyez la demande en un message plus court.`,
+  invokeNotSupported: "Ce bot n'a pas de fenêtre ni de recherche : écrivez-lui votre demande dans la conversation.",
   rateLimited: 'Vous m\'avez envoyé beaucoup de messages en peu de temps. Patientez quelques minutes, puis réessayez.',
   welcome: 'Bonjour ! J\'attribue des rôles Azure sur les abonnements de vos clients, après approbation. Tapez « aide » pour savoir comment.',
   policy: {

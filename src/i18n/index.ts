@@ -8,3 +8,23 @@ export const messagesFor = (locale: Locale): Messages => (locale === 'fr' ? fr :
 
 /** A Teams locale such as "fr-FR" or "en-US" → the bot's locale. */
 export const localeOf = (teamsLocale: string | undefined): Locale => (teamsLocale?.toLowerCase().startsWith('fr') ? 'fr' : 'en');
+
+/** The usual way each language writes dates when the viewer's own tag is not known. */
+const DEFAULT_TAG: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR' };
+
+/**
+ * An instant as the viewer reads dates, in the time zone the request was made in, named after it:
+ * "Monday, 29 March 2027 at 18:00 (Europe/Paris)", « lundi 29 mars 2027 à 18:00 (Europe/Paris) »; UTC when no zone is known.
+ */
+export function formatEnd(at: Date, locale: Locale, timeZone?: string, languageTag?: string): string {
+  const zone = timeZone ?? 'UTC';
+  const options: Intl.DateTimeFormatOptions = { timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' };
+  let written: string;
+  try {
+    written = new Intl.DateTimeFormat(languageTag ?? DEFAULT_TAG[locale], options).format(at);
+  } catch {
+    written = new Intl.DateTimeFormat(DEFAULT_TAG[locale], { ...options, timeZone: 'UTC' }).format(at);
+    return `${written} (UTC)`;
+  }
+  return `${written} (${zone})`;
+}

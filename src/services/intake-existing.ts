@@ -1,14 +1,13 @@
 // Requests about access already granted: extend it, remove it, list who has it (and the scope a history is read for).
-import { endOf } from '../domain/durations';
+import { endOf } from '../domain/end-time';
 import { roleDefinitionGuid } from '../domain/ids';
 import { matchScore } from '../domain/matching';
-import { renderRequest } from '../domain/render-request';
 import type { ListRequest, ParsedMessage, RevokeRequest } from '../domain/parse-request';
 import type { PartnerUser } from '../domain/access-request';
 import type { IntakeDependencies, IntakeResult, ResolvedScope, SubmitOptions } from './intake';
 import { notReady, readinessOf, saveDraft } from './intake-support';
 import type { DirectoryUser, RoleDefinition } from './ports';
-import { scopeOf, type RequestResolver } from './resolution';
+import { choiceOf, scopeOf, type RequestResolver } from './resolution';
 
 export class ExistingAccessIntake {
   constructor(
@@ -42,7 +41,7 @@ export class ExistingAccessIntake {
     const [current] = candidates;
     if (!current || candidates.length > 1) return { kind: 'nothing_to_extend', locale, principal: parsed.principal, several: candidates.length > 1 };
     const base = new Date(Math.max(now.getTime(), Date.parse(current.expiresAt ?? '')));
-    const end = endOf(parsed.duration, parsed.duration.kind === 'for' ? base : now, options.utcOffsetMinutes ?? 0);
+    const end = endOf(parsed.duration, parsed.duration.kind === 'for' ? base : now, options);
     if (!end) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
     const customer = { tenantId: current.customer.tenantId, name: current.customer.name };
     const policy = await this.deps.access.checkRequest(requester, current.role.name, customer, current.justification ?? `extension of ${current.id}`);
@@ -64,6 +63,7 @@ export class ExistingAccessIntake {
         assignmentName: current.assignmentName,
         extendsRequestId: current.id,
         expiresAt: end.toISOString(),
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
       }),
       'extension_requested',
       { text, extends: current.id, expiresAt: end.toISOString() },
@@ -101,7 +101,7 @@ export class ExistingAccessIntake {
     if (held.length > 1) {
       const choices = held.map((a) => {
         const name = roleById.get(roleDefinitionGuid(a.roleDefinitionId))?.roleName ?? roleDefinitionGuid(a.roleDefinitionId);
-        return { label: name, detail: user.value.userPrincipalName, text: renderRequest({ ...parsed, principal: user.value.userPrincipalName, role: name, targets: [{ customer: customer.companyName, subscription: subscription.subscriptionId }] }) };
+        return choiceOf(name, user.value.userPrincipalName, { ...parsed, principal: user.value.userPrincipalName, role: name, targets: [{ customer: customer.domain, subscription: subscription.subscriptionId }] });
       });
       return { kind: 'ambiguous', locale, what: 'role', text: user.value.displayName, within: where, choices };
     }

@@ -1,7 +1,7 @@
 // Intake: a sales agent's message → parsed → resolved against Partner Center, Graph and ARM → a stored draft or a question.
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
-import { endOf } from '../domain/durations';
+import { endOf, type UserClock } from '../domain/end-time';
 import { principalId } from '../domain/ids';
 import { WAITABLE_GAPS } from '../domain/readiness-gap';
 import { completeWith, parseMessage, type GrantRequest, type MissingPiece, type ParsedMessage } from '../domain/parse-request';
@@ -43,6 +43,7 @@ export type IntakeResult =
   | { readonly kind: 'not_understood'; readonly locale: Locale }
   | { readonly kind: 'missing'; readonly locale: Locale; readonly action: 'grant' | 'revoke' | 'list'; readonly missing: MissingPiece }
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
+  | { readonly kind: 'message_too_long'; readonly locale: Locale; readonly maxChars: number }
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
   | { readonly kind: 'nothing_to_revoke'; readonly locale: Locale; readonly user: string; readonly role?: string; readonly where: string }
   | { readonly kind: 'nothing_to_extend'; readonly locale: Locale; readonly principal: string; readonly several: boolean }
@@ -73,10 +74,8 @@ export interface IntakeDependencies {
   readonly relationships?: RelationshipService;
 }
 
-export interface SubmitOptions {
-  /** The user's offset from UTC in minutes (from the message's local timestamp), for "until Friday 18:00". */
-  readonly utcOffsetMinutes?: number;
-}
+/** Where the user is (Teams' localTimezone, or the message's offset): "until Friday 18:00" is 18:00 there. */
+export type SubmitOptions = UserClock;
 
 /** A question we asked ("which role?"): the next message from the same person may answer it, for a while. */
 const QUESTION_TTL_MS = 10 * 60_000;
@@ -98,18 +97,23 @@ export class IntakeService {
   /** Choices offered on choice cards, by id: the rewritten request stays here, the button carries only the id. */
   private readonly offered = new Map<string, { readonly choice: Choice; readonly userId: string; readonly until: number }>();
 
-  /** A choice card's button was clicked: the request is taken up again with that candidate, for the person it was offered to. */
-  async choose(id: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<{ choice: Choice; result: IntakeResult } | undefined> {
+  /**
+   * A choice card's button was clicked: the stored request (structured, with that candidate pinned) is taken up again
+   * for the person it was offered to. It is not re-read from words, so nothing understood the first time (a time
+   * limit, a resource group, a justification) can be lost on the way.
+   */
+  async choose(id: string, requester: PartnerUser, _fallbackLocale: Locale, options: SubmitOptions = {}): Promise<{ choice: Choice; result: IntakeResult } | undefined> {
     const now = this.deps.clock.now().getTime();
     for (const [key, entry] of this.offered) if (entry.until < now) this.offered.delete(key);
     const entry = this.offered.get(id);
     if (!entry || entry.userId !== requester.id) return undefined;
     this.offered.delete(id);
-    return { choice: entry.choice, result: await this.submit(entry.choice.text, requester, fallbackLocale, options) };
+    return { choice: entry.choice, result: this.offer(await this.handle(entry.choice.request, entry.choice.text, requester, options), requester) };
   }
 
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
-    return this.offer(await this.understand(text, requester, fallbackLocale, options), requester);
+    const parsed = this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
+    return this.offer(await this.handle(parsed, text, requester, options), requester);
   }
 
   /** Gives each offered choice an id and keeps it (for QUESTION_TTL_MS) so the card's buttons carry ids only. */
@@ -126,8 +130,8 @@ export class IntakeService {
     return result;
   }
 
-  private async understand(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions): Promise<IntakeResult> {
-    const parsed = this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
+  /** One understood request → its answer; `text` is what the person wrote (or the chosen sentence), for the audit trail. */
+  private async handle(parsed: ParsedMessage, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
     try {
       switch (parsed.kind) {
         case 'grant':
@@ -184,7 +188,7 @@ export class IntakeService {
   private async grant(parsed: GrantRequest, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
     const { locale } = parsed;
     const now = this.deps.clock.now();
-    const expires = parsed.duration ? endOf(parsed.duration, now, options.utcOffsetMinutes ?? 0) : undefined;
+    const expires = parsed.duration ? endOf(parsed.duration, now, options) : undefined;
     if (parsed.duration && !expires) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
 
     const target = await this.resolver.resolveTarget(parsed);
@@ -229,7 +233,7 @@ export class IntakeService {
     return saveDraft(this.deps, 
       (id) => ({
         action: 'grant',
-        ...(endsAt ? { expiresAt: endsAt.toISOString() } : {}),
+        ...(endsAt ? { expiresAt: endsAt.toISOString(), ...(options.timeZone ? { timeZone: options.timeZone } : {}) } : {}),
         requester,
         locale,
         customer: { tenantId: customer.tenantId, name: customer.companyName },

@@ -2,7 +2,7 @@
 import type { Locale } from '../domain/access-request';
 import { isGuid } from '../domain/ids';
 import { pickOne, rank, type Pick } from '../domain/matching';
-import type { GrantRequest, ListRequest, RevokeRequest } from '../domain/parse-request';
+import type { GrantRequest, ListRequest, ParsedMessage, RevokeRequest } from '../domain/parse-request';
 import type { TargetReading } from '../domain/read-target';
 import { renderRequest } from '../domain/render-request';
 import type { DirectoryCache } from './directory-cache';
@@ -11,11 +11,19 @@ import type { ReadinessGap } from './readiness';
 
 export type Resolvable = 'customer' | 'subscription' | 'user' | 'role';
 
-/** One button of a choice card: what it is, the detail that tells it apart, and the request rewritten with it. */
+/** What a choice takes up again: the request as understood, with the candidate pinned (never text to read again). */
+export type ChosenRequest = Extract<ParsedMessage, { kind: 'grant' | 'revoke' | 'list' | 'relationship_request' }>;
+
+/** One button of a choice card: what it is, the detail that tells it apart, and the request with it pinned. */
 export interface Choice {
   readonly label: string;
   readonly detail: string;
-  /** The whole request again with this candidate written unambiguously (UPN, subscription id, customer domain). */
+  /**
+   * The request with this candidate pinned (UPN, subscription id, customer domain), every other part as understood:
+   * limit, resource group, justification. Clicking takes this up again; it is never re-read from words.
+   */
+  readonly request: ChosenRequest;
+  /** The same request written as a sentence, for the audit trail. */
   readonly text: string;
   /** Set by intake when the choice is offered: the id its button carries (the text stays on the server). */
   readonly id?: string;
@@ -40,6 +48,9 @@ type AnyRequest = GrantRequest | RevokeRequest | ListRequest;
 
 /** At most this many buttons on a choice card (Teams shows six actions at most). */
 const MAX_CHOICES = 5;
+
+/** A choice carrying `request` itself, and its sentence for the record. */
+export const choiceOf = (label: string, detail: string, request: GrantRequest | RevokeRequest | ListRequest): Choice => ({ label, detail, request, text: renderRequest(request) });
 
 const pinTarget = (customer: Customer, subscription?: AzureSubscription): TargetReading =>
   subscription ? { customer: customer.domain, subscription: subscription.subscriptionId } : { customer: customer.domain };
@@ -68,11 +79,7 @@ export class RequestResolver {
           locale,
           what: 'customer',
           text: reading.customer,
-          choices: customerPick.candidates.slice(0, MAX_CHOICES).map((c) => ({
-            label: c.companyName,
-            detail: c.domain,
-            text: renderRequest({ ...request, targets: [{ ...reading, customer: c.domain }] }),
-          })),
+          choices: customerPick.candidates.slice(0, MAX_CHOICES).map((c) => choiceOf(c.companyName, c.domain, { ...request, targets: [{ ...reading, customer: c.domain }] })),
         });
         continue;
       }
@@ -93,16 +100,12 @@ export class RequestResolver {
         reached.set(pick.item.subscriptionId, { customer, subscription: pick.item, pinned: pinTarget(customer, pick.item) });
         continue;
       }
-      const choiceOf = (s: AzureSubscription): Choice => ({
-        label: s.displayName,
-        detail: `${customer.companyName} · ${s.subscriptionId}`,
-        text: renderRequest({ ...request, targets: [pinTarget(customer, s)] }),
-      });
+      const subscriptionChoice = (s: AzureSubscription): Choice => choiceOf(s.displayName, `${customer.companyName} · ${s.subscriptionId}`, { ...request, targets: [pinTarget(customer, s)] });
       if (pick.kind === 'many') {
-        subscriptionFailure ??= { kind: 'ambiguous', locale, what: 'subscription', text: reading.subscription ?? '', within: customer.companyName, choices: pick.candidates.slice(0, MAX_CHOICES).map(choiceOf) };
+        subscriptionFailure ??= { kind: 'ambiguous', locale, what: 'subscription', text: reading.subscription ?? '', within: customer.companyName, choices: pick.candidates.slice(0, MAX_CHOICES).map(subscriptionChoice) };
       } else if (!subscriptionFailure) {
         const suggestions = pick.suggestions.length ? pick.suggestions : subscriptions;
-        subscriptionFailure = { kind: 'not_found', locale, what: 'subscription', text: reading.subscription ?? '', within: customer.companyName, suggestions: suggestions.slice(0, MAX_CHOICES).map(choiceOf) };
+        subscriptionFailure = { kind: 'not_found', locale, what: 'subscription', text: reading.subscription ?? '', within: customer.companyName, suggestions: suggestions.slice(0, MAX_CHOICES).map(subscriptionChoice) };
       }
     }
     const found = [...reached.values()];
@@ -115,11 +118,7 @@ export class RequestResolver {
           locale,
           what: 'subscription',
           text: request.targets.map((r) => [r.customer, r.subscription].filter(Boolean).join(' ')).at(-1) ?? '',
-          choices: found.slice(0, MAX_CHOICES).map((t) => ({
-            label: `${t.customer.companyName} — ${t.subscription.displayName}`,
-            detail: `${t.customer.domain} · ${t.subscription.subscriptionId}`,
-            text: renderRequest({ ...request, targets: [t.pinned] }),
-          })),
+          choices: found.slice(0, MAX_CHOICES).map((t) => choiceOf(`${t.customer.companyName} — ${t.subscription.displayName}`, `${t.customer.domain} · ${t.subscription.subscriptionId}`, { ...request, targets: [t.pinned] })),
         },
       };
     }
@@ -136,11 +135,7 @@ export class RequestResolver {
         locale,
         what: 'customer',
         text: asked,
-        suggestions: miss.suggestions.slice(0, MAX_CHOICES).map((c) => ({
-          label: c.companyName,
-          detail: c.domain,
-          text: renderRequest({ ...request, targets: [{ ...miss.reading, customer: c.domain }] }),
-        })),
+        suggestions: miss.suggestions.slice(0, MAX_CHOICES).map((c) => choiceOf(c.companyName, c.domain, { ...request, targets: [{ ...miss.reading, customer: c.domain }] })),
       },
     };
   }
@@ -149,7 +144,9 @@ export class RequestResolver {
   async resolveCustomer(locale: Locale, text: string, rewrite: (domain: string) => string): Promise<Step<Customer>> {
     const pick = pickOne((await this.cache.customers()).search(text));
     if (pick.kind === 'one') return { ok: true, value: pick.item };
-    const choices = (pick.kind === 'many' ? pick.candidates : pick.suggestions).slice(0, MAX_CHOICES).map((c) => ({ label: c.companyName, detail: c.domain, text: rewrite(c.domain) }));
+    const choices = (pick.kind === 'many' ? pick.candidates : pick.suggestions)
+      .slice(0, MAX_CHOICES)
+      .map((c): Choice => ({ label: c.companyName, detail: c.domain, request: { kind: 'relationship_request', locale, customer: c.domain }, text: rewrite(c.domain) }));
     return { ok: false, failure: pick.kind === 'many' ? { kind: 'ambiguous', locale, what: 'customer', text, choices } : { kind: 'not_found', locale, what: 'customer', text, suggestions: choices } };
   }
 
@@ -157,15 +154,15 @@ export class RequestResolver {
   async resolveUser(request: GrantRequest | RevokeRequest | ListRequest, principal: string, target: ResolvedTarget): Promise<Step<DirectoryUser>> {
     const { customer } = target;
     const pinned = { ...request, targets: [target.pinned] };
-    const choiceOf = (u: DirectoryUser): Choice => ({ label: u.displayName, detail: u.userPrincipalName, text: renderRequest({ ...pinned, principal: u.userPrincipalName }) });
+    const userChoice = (u: DirectoryUser): Choice => choiceOf(u.displayName, u.userPrincipalName, { ...pinned, principal: u.userPrincipalName });
     const users = await this.cache.findUsers(customer.tenantId, principal);
     const pick = pickOne(rank(principal, users, (u) => [u.displayName, `${u.givenName ?? ''} ${u.surname ?? ''}`.trim(), u.userPrincipalName, u.mail, u.id]));
     if (pick.kind === 'one') return { ok: true, value: pick.item };
     if (pick.kind === 'many') {
-      return { ok: false, failure: { kind: 'ambiguous', locale: request.locale, what: 'user', text: principal, within: customer.companyName, choices: pick.candidates.slice(0, MAX_CHOICES).map(choiceOf) } };
+      return { ok: false, failure: { kind: 'ambiguous', locale: request.locale, what: 'user', text: principal, within: customer.companyName, choices: pick.candidates.slice(0, MAX_CHOICES).map(userChoice) } };
     }
     const suggestions = pick.suggestions.length ? pick.suggestions : await this.nearbyUsers(customer, principal);
-    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'user', text: principal, within: customer.companyName, suggestions: suggestions.slice(0, MAX_CHOICES).map(choiceOf) } };
+    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'user', text: principal, within: customer.companyName, suggestions: suggestions.slice(0, MAX_CHOICES).map(userChoice) } };
   }
 
   /** Users a typo or a wrong e-mail domain away: "bob@contoso.com" → bob@contoso.onmicrosoft.com; "Alcie" → Alice. */
@@ -182,13 +179,13 @@ export class RequestResolver {
   async resolveRole(request: GrantRequest | RevokeRequest | ListRequest, role: string, target: ResolvedTarget, principalUpn?: string): Promise<Step<RoleDefinition>> {
     const index = await this.cache.roles(target.customer.tenantId, target.subscription.subscriptionId);
     const pinned = { ...request, targets: [target.pinned], ...(principalUpn ? { principal: principalUpn } : {}) };
-    const choiceOf = (r: RoleDefinition): Choice => ({ label: r.roleName, detail: r.description, text: renderRequest({ ...pinned, role: r.roleName }) });
+    const roleChoice = (r: RoleDefinition): Choice => choiceOf(r.roleName, r.description, { ...pinned, role: r.roleName });
     const pick = pickOne(index.search(role));
     if (pick.kind === 'one') return { ok: true, value: pick.item };
     if (pick.kind === 'many') {
-      return { ok: false, failure: { kind: 'ambiguous', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, choices: pick.candidates.slice(0, MAX_CHOICES).map(choiceOf) } };
+      return { ok: false, failure: { kind: 'ambiguous', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, choices: pick.candidates.slice(0, MAX_CHOICES).map(roleChoice) } };
     }
-    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, suggestions: pick.suggestions.slice(0, MAX_CHOICES).map(choiceOf) } };
+    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, suggestions: pick.suggestions.slice(0, MAX_CHOICES).map(roleChoice) } };
   }
 }
 

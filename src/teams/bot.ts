@@ -3,6 +3,7 @@ import { Application, type AdaptiveCard, type TeamsAdapter, type TurnState } fro
 import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { AccessRequest, Locale, PartnerUser } from '../domain/access-request';
+import { isTimeZone, type UserClock } from '../domain/end-time';
 import { principalId, requestId } from '../domain/ids';
 import { detectLocale } from '../domain/parse-request';
 import { localeOf, messagesFor } from '../i18n';
@@ -17,6 +18,7 @@ import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
 import { turnLogger } from './turn-logger';
+import { inertName } from './user-text';
 
 export interface BotOptions {
   readonly adapter: TeamsAdapter;
@@ -116,7 +118,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(messagesFor(fallback).notIdentified);
       return;
     }
-    await answerIntake(context, requester, await options.intake.submit(activity.text ?? '', requester, fallback, { utcOffsetMinutes: utcOffsetOf(activity) }));
+    await answerIntake(context, requester, await options.intake.submit(activity.text ?? '', requester, fallback, clockOf(activity)));
   });
 
   /** What the bot says to an intake result: a confirmation card, a question, a list, or a sentence. */
@@ -142,7 +144,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(replyFor(result, isApprover));
       return;
     }
-    const card = accessRequestCard(result.request, { userId: requester.id, isApprover: await approval.isApprover(requester.id), locale: result.request.locale }, await notifier.refreshUserIds(result.request));
+    const card = accessRequestCard(result.request, { userId: requester.id, isApprover: await approval.isApprover(requester.id), locale: result.request.locale, ...languageTagOf(activity) }, await notifier.refreshUserIds(result.request));
     const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
     if (sent?.id && activity.conversation?.id) {
       store.addCardMessage({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
@@ -157,7 +159,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       const user = partnerUserOf(context.activity);
       const locale = localeOf(context.activity.locale);
       if (!parsed.success || !user) return refuseAction(context, VERBS.choose, locale);
-      const chosen = await options.intake.choose(parsed.data.requestId, user, locale, { utcOffsetMinutes: utcOffsetOf(context.activity) });
+      const chosen = await options.intake.choose(parsed.data.requestId, user, locale, clockOf(context.activity));
       if (!chosen) return messagesFor(locale).refusal.invalid_action;
       await answerIntake(context, user, chosen.result);
       return choiceMadeCard(chosen.choice, locale);
@@ -203,6 +205,20 @@ export function createBot(options: BotOptions): Application<TurnState> {
     answer(context, async () => refuseAction(context, String((context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb ?? ''), localeOf(context.activity.locale))),
   );
 
+  // Every other invoke (a malformed Action.Execute, task modules, message extensions, sign-in, file consent, names
+  // Teams adds later) gets HTTP 200 and a body of the shape its kind expects, never botbuilder's 501: this bot has
+  // no dialogs, no search and no sign-in, so the answer says where to write instead.
+  app.activity(ActivityTypes.Invoke, async (context) => {
+    const name = String(context.activity.name ?? '');
+    const m = messagesFor(localeOf(context.activity.locale));
+    turnLogger(context, logger).info({ invoke: safeId(name) }, 'invoke not handled: answered 200');
+    if (name === 'adaptiveCard/action') {
+      await sendInvokeBody(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: refuseAction(context, '', localeOf(context.activity.locale)) });
+    } else if (name.startsWith('task/')) await sendInvokeBody(context, { task: { type: 'message', value: m.invokeNotSupported } });
+    else if (name.startsWith('composeExtension/')) await sendInvokeBody(context, { composeExtension: { type: 'message', text: m.invokeNotSupported } });
+    else await sendInvokeBody(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: m.invokeNotSupported });
+  });
+
   app.error(async (context, error) => {
     turnLogger(context, logger).error({ err: { name: error.name, message: error.message } }, 'turn failed');
     const m = messagesFor(localeOf(context.activity.locale));
@@ -212,7 +228,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
 
   async function viewFor(context: TurnContext, request: AccessRequest, user: PartnerUser, notice?: string): Promise<AdaptiveCard> {
     const locale = store.getConversation(user.id)?.locale ?? localeOf(context.activity.locale);
-    const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: await approval.isApprover(user.id), locale }, await notifier.refreshUserIds(request), notice);
+    const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: await approval.isApprover(user.id), locale, ...languageTagOf(context.activity) }, await notifier.refreshUserIds(request), notice);
     return card as AdaptiveCard;
   }
 
@@ -227,7 +243,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
 /** Why a click changed nothing; when someone else already decided, who. */
 function refusalNotice(reason: Exclude<DecisionResult, { ok: true }>['reason'], request: AccessRequest, locale: Locale): string {
   const m = messagesFor(locale);
-  const deciders = request.rejection ? [request.rejection.by.name] : request.approvals.map((vote) => vote.by.name);
+  const deciders = (request.rejection ? [request.rejection.by.name] : request.approvals.map((vote) => vote.by.name)).map(inertName);
   if (reason === 'not_allowed_in_state' && deciders.length > 0) return m.refusal.alreadyDecidedBy(m.state[request.state], deciders.join(', '));
   return m.refusal[reason];
 }
@@ -252,6 +268,10 @@ async function answer(context: TurnContext, produce: () => Promise<AdaptiveCard 
   return result;
 }
 
+async function sendInvokeBody(context: TurnContext, body: Record<string, unknown>): Promise<void> {
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}
+
 async function sendInvokeError(context: TurnContext, statusCode: number, code: string, message: string): Promise<void> {
   await context.sendActivity({
     type: ActivityTypes.InvokeResponse,
@@ -259,11 +279,28 @@ async function sendInvokeError(context: TurnContext, statusCode: number, code: s
   });
 }
 
-/** The user's offset from UTC, from the message's local timestamp ("…+02:00"); 0 when Teams did not send one. */
-function utcOffsetOf(activity: Partial<Activity>): number {
-  const match = /([+-])(\d{2}):?(\d{2})$/.exec(String((activity as { localTimestamp?: unknown }).localTimestamp ?? ''));
-  if (!match) return 0;
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+/**
+ * Where the user is: Teams' localTimezone (IANA, checked against what Intl knows) and the message's own offset from
+ * its local timestamp ("…+02:00"). The zone is what makes "until Monday 18:00" right across a daylight-saving change.
+ */
+function clockOf(activity: Partial<Activity>): UserClock {
+  const { localTimestamp, localTimezone } = activity as { localTimestamp?: unknown; localTimezone?: unknown };
+  const match = /([+-])(\d{2}):?(\d{2})$/.exec(String(localTimestamp ?? ''));
+  const timeZone = typeof localTimezone === 'string' && localTimezone.length <= 64 && isTimeZone(localTimezone) ? localTimezone : undefined;
+  return {
+    ...(match ? { utcOffsetMinutes: (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) } : {}),
+    ...(timeZone ? { timeZone } : {}),
+  };
+}
+
+/** The viewer's own language tag ("en-US", "fr-CA") for dates on their card, when Teams sent one Intl knows. */
+function languageTagOf(activity: Partial<Activity>): { languageTag?: string } {
+  const tag = activity.locale;
+  try {
+    return tag && tag.length <= 35 && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1 ? { languageTag: tag } : {};
+  } catch {
+    return {};
+  }
 }
 
 type NotDraft = Exclude<IntakeResult, { kind: 'draft' }>;
@@ -273,9 +310,11 @@ function replyFor(result: NotDraft, isApprover: boolean): Partial<Activity> | st
   const m = messagesFor(result.locale);
   if (result.kind === 'help') return MessageFactory.attachment(asAttachment(helpCard(result.locale)));
   if (result.kind === 'relationship_invitation') return MessageFactory.attachment(asAttachment(relationshipInvitationCard(result.invitation, result.locale)));
-  if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](result.text, result.within ?? ''), result.choices, m.resolve.choiceHint)));
+  // A choice card's question is Markdown: the words it repeats (what was typed, a customer's name) are made inert.
+  if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](inertName(result.text), inertName(result.within ?? '')), result.choices, m.resolve.choiceHint)));
   if (result.kind === 'not_found' && result.suggestions.length > 0) {
-    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(result)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
+    const shown = { ...result, text: inertName(result.text), ...(result.within !== undefined ? { within: inertName(result.within) } : {}) };
+    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(shown)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
   }
   if (result.kind === 'history') {
     const where = `${result.customer.companyName} / ${result.subscription.displayName}`;
@@ -298,6 +337,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return result.missing === 'principal' ? m.missingPrincipal : result.missing === 'role' ? m.missingRole : result.missing === 'customer' ? m.resolve.missingCustomer : m.missingTarget;
     case 'unclear_duration':
       return m.resolve.unclearDuration(result.text);
+    case 'message_too_long':
+      return m.messageTooLong(result.maxChars);
     case 'not_found':
       switch (result.what) {
         case 'customer':

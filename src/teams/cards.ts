@@ -7,8 +7,9 @@ import { CardFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import type { GroupRef, ReadinessGap } from '../domain/readiness-gap';
 import { PRIVILEGED_ROLES } from '../domain/role-catalog';
-import { messagesFor } from '../i18n';
+import { formatEnd, messagesFor } from '../i18n';
 import { entraRoleName } from '../services/relationships-roles';
+import { inertName, inertText } from './user-text';
 
 /** Every Action.Execute verb our cards carry; each has a handler in bot.ts (checked by a test). */
 export const VERBS = { confirm: 'confirm', cancel: 'cancel', approve: 'approve', reject: 'reject', refresh: 'refresh', choose: 'choose' } as const;
@@ -39,6 +40,8 @@ export interface Viewer {
   readonly userId: string;
   readonly isApprover: boolean;
   readonly locale: Locale;
+  /** Their Teams language tag ("en-US", "fr-CA"), for dates written their way; else the language's usual form. */
+  readonly languageTag?: string;
 }
 
 const STATUS_COLOR: Record<AccessRequest['state'], string> = {
@@ -62,17 +65,18 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
   const isRequester = viewer.userId === request.requester.id;
   const hasVoted = request.approvals.some((vote) => vote.by.id === viewer.userId);
   const showDecision = request.state === 'pending_approval' && viewer.isApprover && !isRequester && !hasVoted;
+  // Every value below comes from a person or a directory and is shown to others: inert (src/teams/user-text.ts).
   const facts = [
-    { title: m.card.user, value: request.principalQuery !== undefined ? m.readiness.lookedUpLater(request.principalQuery, request.customer.name) : `${request.principal.displayName} (${request.principal.userPrincipalName})` },
-    { title: m.card.role, value: request.role.name },
-    { title: m.card.customer, value: request.customer.name },
-    { title: m.card.subscription, value: `${request.subscription.name} (${request.subscription.id})` },
-    ...(request.scope.toLowerCase() !== `/subscriptions/${request.subscription.id}`.toLowerCase() ? [{ title: m.card.scope, value: request.scope.split('/').slice(3).join('/') }] : []),
-    { title: m.card.requester, value: request.requester.name },
-    ...(request.justification ? [{ title: m.card.justification, value: request.justification }] : []),
-    ...(request.action === 'grant' && request.expiresAt ? [{ title: m.card.until, value: m.card.untilValue(`${request.expiresAt.slice(0, 16).replace('T', ' ')} UTC`) }] : []),
+    { title: m.card.user, value: request.principalQuery !== undefined ? m.readiness.lookedUpLater(inertName(request.principalQuery), inertName(request.customer.name)) : `${inertName(request.principal.displayName)} (${inertName(request.principal.userPrincipalName)})` },
+    { title: m.card.role, value: inertName(request.role.name) },
+    { title: m.card.customer, value: inertName(request.customer.name) },
+    { title: m.card.subscription, value: `${inertName(request.subscription.name)} (${inertName(request.subscription.id)})` },
+    ...(request.scope.toLowerCase() !== `/subscriptions/${request.subscription.id}`.toLowerCase() ? [{ title: m.card.scope, value: inertName(request.scope.split('/').slice(3).join('/')) }] : []),
+    { title: m.card.requester, value: inertName(request.requester.name) },
+    ...(request.justification ? [{ title: m.card.justification, value: inertText(request.justification) }] : []),
+    ...(request.action === 'grant' && request.expiresAt ? [{ title: m.card.until, value: m.card.untilValue(formatEnd(new Date(request.expiresAt), viewer.locale, request.timeZone, viewer.languageTag)) }] : []),
     ...(request.requiredApprovals > 1 || request.approvals.length > 0
-      ? [{ title: m.card.approvals, value: `${request.approvals.length}/${request.requiredApprovals}${request.approvals.length ? ` — ${request.approvals.map((v) => v.by.name).join(', ')}` : ''}` }]
+      ? [{ title: m.card.approvals, value: `${request.approvals.length}/${request.requiredApprovals}${request.approvals.length ? ` — ${request.approvals.map((v) => inertName(v.by.name)).join(', ')}` : ''}` }]
       : []),
   ];
   const revoke = request.action === 'revoke';
@@ -96,16 +100,16 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
 /** Owner-like roles hand the customer's user the subscription and its access: the card says so plainly. */
 function privilegedNote(request: AccessRequest, locale: Locale): string | undefined {
   if (request.action !== 'grant' || !PRIVILEGED_ROLES.has(request.role.name) || FINAL_STATES.has(request.state) || request.state === 'active') return undefined;
-  return messagesFor(locale).card.privilegedNote(request.principal.displayName, request.customer.name, request.subscription.name);
+  return messagesFor(locale).card.privilegedNote(inertName(request.principal.displayName), inertName(request.customer.name), inertName(request.subscription.name));
 }
 
-/** One sentence saying how it ended (or undefined while it is still going). */
+/** One sentence saying how it ended (or undefined while it is still going); on cards and in messages, so inert. */
 export function outcomeNote(request: AccessRequest, locale: Locale): string {
   const m = messagesFor(locale);
-  const user = request.principal.displayName;
-  const role = request.role.name;
-  const subscription = request.subscription.name;
-  const approvedBy = request.approvals.length ? m.outcome.approvedBy(request.approvals.map((v) => v.by.name).join(', ')) : '';
+  const user = inertName(request.principal.displayName);
+  const role = inertName(request.role.name);
+  const subscription = inertName(request.subscription.name);
+  const approvedBy = request.approvals.length ? m.outcome.approvedBy(request.approvals.map((v) => inertName(v.by.name)).join(', ')) : '';
   const outcome = request.outcome;
   switch (request.state) {
     case 'active':
@@ -120,12 +124,12 @@ export function outcomeNote(request: AccessRequest, locale: Locale): string {
     case 'failed':
       return m.outcome.failed(user, role, subscription, failureReason(outcome?.kind === 'failed' ? outcome.code : 'Other', locale));
     case 'rejected':
-      return request.rejection ? m.outcome.rejected(request.rejection.by.name, request.rejection.comment) : '';
+      return request.rejection ? m.outcome.rejected(inertName(request.rejection.by.name), request.rejection.comment === undefined ? undefined : inertText(request.rejection.comment)) : '';
     case 'cancelled':
-      return request.cancelledBy ? m.outcome.cancelled(request.cancelledBy.name) : '';
+      return request.cancelledBy ? m.outcome.cancelled(inertName(request.cancelledBy.name)) : '';
     case 'timed_out':
       return request.relationship && !request.relationship.acceptedAt && !request.pendingSince
-        ? m.relationship.expired(request.customer.name, Math.round((Date.parse(request.updatedAt) - Date.parse(request.relationship.since ?? request.createdAt)) / 86_400_000))
+        ? m.relationship.expired(inertName(request.customer.name), Math.round((Date.parse(request.updatedAt) - Date.parse(request.relationship.since ?? request.createdAt)) / 86_400_000))
         : '';
     default:
       return approvedBy;
@@ -143,9 +147,9 @@ function relationshipNote(request: AccessRequest, locale: Locale): string {
   const wait = request.relationship;
   if (!wait || wait.acceptedAt || (request.state !== 'draft' && request.state !== 'awaiting_relationship')) return '';
   if (!wait.missing || wait.missing.kind === 'no_relationship') {
-    return request.state === 'draft' ? m.relationship.draftNote(request.customer.name) : m.relationship.waitingNote(request.customer.name);
+    return request.state === 'draft' ? m.relationship.draftNote(inertName(request.customer.name)) : m.relationship.waitingNote(inertName(request.customer.name));
   }
-  const what = gapSentence(wait.missing, { customer: request.customer.name, subscription: request.subscription.name }, locale);
+  const what = gapSentence(wait.missing, { customer: inertName(request.customer.name), subscription: inertName(request.subscription.name) }, locale);
   return `${what} ${request.state === 'draft' ? m.readiness.draftWaits : m.readiness.waitingNote}`;
 }
 
@@ -153,7 +157,7 @@ function relationshipNote(request: AccessRequest, locale: Locale): string {
 function groupsPhrase(groups: readonly GroupRef[], locale: Locale): string {
   const m = messagesFor(locale).readiness;
   if (groups.length === 0) return m.noGroup;
-  return groups.map((g) => (g.name ? m.group(g.name, g.id) : m.unnamedGroup(g.id))).join(m.and);
+  return groups.map((g) => (g.name ? m.group(inertName(g.name), g.id) : m.unnamedGroup(g.id))).join(m.and);
 }
 
 /** The answer for a missing piece: what is missing and what to do, naming the role, the group, the link or the setting. */
@@ -189,19 +193,22 @@ export function gapSentence(gap: ReadinessGap, where: { readonly customer: strin
 export function relationshipInvitationCard(invitation: RelationshipInvitationView, locale: Locale): AdaptiveCardJson {
   const m = messagesFor(locale).relationship;
   const other: Locale = locale === 'fr' ? 'en' : 'fr';
+  // The e-mails carry the names as written (plain text); the card shows them inert.
   const mine = invitationText(invitation, locale);
   const theirs = invitationText(invitation, other);
+  const shown = invitationText(invitation, locale, inertName);
   const request = invitation.request;
+  const customer = inertName(invitation.customer.name);
   const data = {
-    title: m.cardTitle(invitation.customer.name),
-    intro: invitation.mode === 'gdap' ? m.introGdap(invitation.customer.name) : m.introReseller(invitation.customer.name),
-    waiting: request ? m.waitingFor(`${request.principal.displayName} — ${request.role.name} — ${request.subscription.name}`) : '',
+    title: m.cardTitle(customer),
+    intro: invitation.mode === 'gdap' ? m.introGdap(customer) : m.introReseller(customer),
+    waiting: request ? m.waitingFor(inertName(`${request.principal.displayName} — ${request.role.name} — ${request.subscription.name}`)) : '',
     linkLabel: m.linkLabel,
     url: invitation.url,
     emailHeading: m.emailHeading,
     subjectLabel: m.subjectLabel,
-    subject: mine.subject,
-    body: mine.body.replace(/\n/g, '\n\n'),
+    subject: shown.subject,
+    body: shown.body.replace(/\n/g, '\n\n'),
     openLabel: m.open,
     emailLabel: m.email,
     mailto: mailto(mine),
@@ -220,12 +227,12 @@ export interface RelationshipInvitationView {
   readonly request?: AccessRequest;
 }
 
-/** Subject and plain-text body of the invitation, in `locale`. */
-export function invitationText(invitation: RelationshipInvitationView, locale: Locale): { subject: string; body: string } {
+/** Subject and plain-text body of the invitation, in `locale`; `name` writes each name (inert for a card). */
+export function invitationText(invitation: RelationshipInvitationView, locale: Locale, name: (text: string) => string = (text) => text): { subject: string; body: string } {
   const m = messagesFor(locale).relationship;
   const r = invitation.request;
-  const ask = r ? `${r.role.name} — ${r.principal.displayName} — ${r.subscription.name}` : '';
-  const customer = invitation.customer.name;
+  const ask = r ? name(`${r.role.name} — ${r.principal.displayName} — ${r.subscription.name}`) : '';
+  const customer = name(invitation.customer.name);
   if (invitation.mode === 'gdap' && invitation.gdap) {
     const roles = invitation.gdap.roleDefinitionIds.map(entraRoleName).join(', ');
     const days = /^P(\d+)D$/i.exec(invitation.gdap.duration)?.[1];
@@ -255,13 +262,15 @@ export interface ChoiceView {
 export function choiceCard(question: string, choices: readonly ChoiceView[], hint: string): AdaptiveCardJson {
   const counts = new Map<string, number>();
   for (const c of choices) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
-  const items = choices.map((c) => ({ ...c, button: (counts.get(c.label) ?? 0) > 1 ? `${c.label} (${c.detail})` : c.label }));
+  // Only what the card shows and the id: the request behind a choice stays on the server.
+  // Button titles are plain text in Teams; the facts are Markdown, so inert.
+  const items = choices.map((c) => ({ id: c.id ?? '', label: inertName(c.label), detail: inertName(c.detail), button: (counts.get(c.label) ?? 0) > 1 ? `${c.label} (${c.detail})` : c.label }));
   return template('choice').expand({ $root: { question, hint, choices: items } }) as AdaptiveCardJson;
 }
 
 /** The choice card after a click: what was chosen, no buttons (the answer follows as a message). */
 export function choiceMadeCard(choice: { label: string; detail: string }, locale: Locale): AdaptiveCardJson {
-  return template('choice').expand({ $root: { question: messagesFor(locale).resolve.chosen(choice.label, choice.detail), hint: '', choices: [] } }) as AdaptiveCardJson;
+  return template('choice').expand({ $root: { question: messagesFor(locale).resolve.chosen(inertName(choice.label), inertName(choice.detail)), hint: '', choices: [] } }) as AdaptiveCardJson;
 }
 
 /** What the bot can do, with examples, in the user's language. */
@@ -278,6 +287,7 @@ export interface ListItemView {
 
 /** A compact list: who has access somewhere, my requests, pending approvals, a subscription's history. */
 export function itemListCard(view: { title: string; subtitle?: string; empty: string; items: readonly ListItemView[]; footer?: string }): AdaptiveCardJson {
-  const items = view.items.map((item) => ({ heading: item.heading, detail: item.detail ?? '', badge: item.badge ?? '', badgeColor: item.badgeColor ?? 'default' }));
-  return template('item-list').expand({ $root: { title: view.title, subtitle: view.subtitle ?? '', empty: view.empty, items, footer: view.footer ?? '' } }) as AdaptiveCardJson;
+  // Titles, headings and details are made of names (people, customers, subscriptions, roles, resource groups): inert.
+  const items = view.items.map((item) => ({ heading: inertName(item.heading), detail: inertName(item.detail ?? ''), badge: item.badge ?? '', badgeColor: item.badgeColor ?? 'default' }));
+  return template('item-list').expand({ $root: { title: inertName(view.title), subtitle: inertName(view.subtitle ?? ''), empty: view.empty, items, footer: view.footer ?? '' } }) as AdaptiveCardJson;
 }

@@ -28,6 +28,25 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** true when BOT_ID is set: a request without a bearer token is refused before its body is read. */
   readonly authRequired: boolean;
+  /**
+   * The issuer of the channel's tokens (Bot Framework's, or a test/private cloud's). A Teams-only bot takes no other:
+   * Emulator and skill tokens would go through botbuilder's other validations, which do not check the serviceurl claim.
+   */
+  readonly channelTokenIssuer?: string;
+}
+
+const BOT_FRAMEWORK_CHANNEL_ISSUER = 'https://api.botframework.com';
+
+/** The issuer a bearer token claims (unverified: it only picks the path; the adapter then verifies everything). */
+function claimedIssuer(authorization: string): string | undefined {
+  const payload = /^Bearer [\w-]+\.([\w-]+)\.[\w-]*$/.exec(authorization)?.[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null && typeof (claims as { iss?: unknown }).iss === 'string' ? (claims as { iss: string }).iss : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What leaves the process on failure: a status and a fixed word, never an exception message. */
@@ -100,6 +119,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     try {
       const auth = req.header('authorization') ?? '';
       if (options.authRequired && !/^Bearer \S+$/.test(auth)) return refuse(UNAUTHORIZED, 'no bearer token');
+      // Only the channel's own tokens: the Emulator and skill paths are off (a malformed token is the adapter's to refuse).
+      const issuer = options.authRequired ? claimedIssuer(auth) : undefined;
+      if (issuer !== undefined && issuer !== (options.channelTokenIssuer ?? BOT_FRAMEWORK_CHANNEL_ISSUER)) return refuse(UNAUTHORIZED, 'not a channel token');
       if (!/^application\/json\b/i.test(req.header('content-type') ?? '')) return refuse(UNSUPPORTED, 'not JSON');
       let raw: Buffer;
       try {

@@ -22,7 +22,7 @@ describe('time-bound access', () => {
   it('when access is asked "for 8 hours", then the card shows the end, a reminder comes before it, and the bot removes it at the end', async () => {
     await h.post(messageFrom(SAM, "give Alice Reader on Contoso's prod subscription for 8 hours", opts()));
     const card = cardOf(h.connector.to(SAM.conversationId).at(-1));
-    expect(cardText(card)).toContain('Until: 2026-11-25 17:00 UTC — then I remove it');
+    expect(cardText(card)).toContain('Until: Wednesday, November 25, 2026 at 5:00 PM (UTC) — then I remove it');
     const requestId = card?.actions?.[0]?.data?.requestId;
     await h.post(actionFrom(SAM, 'confirm', { requestId }, opts()));
     await h.post(actionFrom(ADA, 'approve', { requestId }, opts()));
@@ -53,7 +53,7 @@ describe('time-bound access', () => {
     h.clock.advance(2 * 3600_000);
     await h.post(messageFrom(SAM, "extend Alice's access by 4 hours", opts()));
     const card = cardOf(h.connector.to(SAM.conversationId).at(-1));
-    expect(cardText(card)).toContain('Until: 2026-11-25 21:00 UTC — then I remove it');
+    expect(cardText(card)).toContain('Until: Wednesday, November 25, 2026 at 9:00 PM (UTC) — then I remove it');
     const extension = card?.actions?.[0]?.data?.requestId;
     await h.post(actionFrom(SAM, 'confirm', { requestId: extension }, opts()));
     await h.post(actionFrom(ADA, 'approve', { requestId: extension }, opts()));
