@@ -31,6 +31,11 @@ export interface StartSandboxOptions {
    * (90 days) and device-code expiry, and the services' token expiry checks.
    */
   now?: () => number;
+  /**
+   * The fault plan's clock only (time-based faults such as PrincipalNotFound for T seconds), when a test moves time for
+   * the bot's retries but lets Entra and the services keep real time (the Azure SDK caches tokens on the real clock).
+   */
+  faultClock?: () => number;
   /** The `interval` device-code clients are told to poll at; default 5 s, as Entra. */
   deviceCodeIntervalSeconds?: number;
   /** The fault plan's randomness (probabilistic faults); default Math.random. */
@@ -172,7 +177,8 @@ function notRouted(family: Exclude<ServiceFamily, 'Sandbox'>, method: string, pa
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
   const state = new SandboxState(options.seed ?? loadDefaultSeed(), { accessAssignmentActivationMs: options.accessAssignmentActivationMs });
-  const faults = createFaultInjector({ ...(options.now ? { now: options.now } : {}), ...(options.random ? { random: options.random } : {}) });
+  const faultNow = options.faultClock ?? options.now;
+  const faults = createFaultInjector({ ...(faultNow ? { now: faultNow } : {}), ...(options.random ? { random: options.random } : {}) });
   const now = options.now ?? Date.now;
   const entra = await createEntra(state, { now, ...(options.deviceCodeIntervalSeconds !== undefined ? { deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds } : {}) });
   const requests: RecordedRequest[] = [];

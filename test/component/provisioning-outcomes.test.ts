@@ -36,7 +36,7 @@ interface World {
 async function startWorld(): Promise<World> {
   const clock = { at: Date.parse('2026-11-25T09:00:00Z'), now: () => new Date(clock.at) };
   const sleeps: number[] = [];
-  const sandbox = await startSandbox({ port: 0, now: () => clock.at });
+  const sandbox = await startSandbox({ port: 0, faultClock: () => clock.at });
   const connector = await startFakeConnector();
   const dir = mkdtempSync(join(tmpdir(), 'csp-provisioning-'));
   const config = loadConfig(sandboxBotEnv(sandbox, join(dir, 'bot.db')));

@@ -107,7 +107,7 @@ export interface World {
 
 export async function startWorld(options: { seed?: SandboxSeed; random?: () => number; maxRetries?: number } = {}): Promise<World> {
   const clock = new TestClock();
-  const sandbox = await startSandbox({ port: 0, now: () => clock.at, ...(options.seed ? { seed: options.seed } : {}), ...(options.random ? { random: options.random } : {}) });
+  const sandbox = await startSandbox({ port: 0, faultClock: () => clock.at, ...(options.seed ? { seed: options.seed } : {}), ...(options.random ? { random: options.random } : {}) });
   const file = tempStorePath();
   const store = openSqliteStore(file.path);
   const rbac = new ArmRbacGateway({
