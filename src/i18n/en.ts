@@ -176,7 +176,7 @@ export const en = {
   },
   relationship: {
     draftNote: (customer: string) =>
-      `${customer} has not given us delegated admin rights yet. When you confirm, I prepare the relationship request for their global administrator; this request then waits until they accept, and goes to approval by itself.`,
+      `${customer} has not given us access to their tenant yet (no active GDAP relationship). When you confirm, I prepare the relationship request for their global administrator; this request then waits until they accept, and goes to approval by itself.`,
     waitingNote: (customer: string) => `Waiting for ${customer} to accept our relationship request. I check regularly and send this request for approval as soon as they accept.`,
     expired: (customer: string, days: number) =>
       `${customer} did not accept our relationship request within ${days} days, so this request was closed and nothing was granted. Ask again once they have accepted.`,
@@ -186,10 +186,10 @@ export const en = {
       `Reminder: ${customer} has not accepted our relationship request yet (sent ${days} days ago). Here it is again; the request is closed if they have not accepted in time.`,
     failed: (customer: string) =>
       `I could not prepare the relationship request for ${customer} (Partner Center or Microsoft Graph did not answer). Your request is kept; send "send ${customer} a relationship request" to try again.`,
-    exists: (customer: string) => `We already have delegated admin rights on ${customer}: there is no relationship request to send. Ask for access directly.`,
+    exists: (customer: string) => `We already have an active relationship with ${customer} that lets me act there: there is no relationship request to send. Ask for access directly.`,
     cardTitle: (customer: string) => `Relationship request for ${customer}`,
     introReseller: (customer: string) =>
-      `${customer} must accept our reseller relationship (with delegated admin rights) before I can grant roles there. Send their global administrator the invitation below.`,
+      `${customer} must accept our reseller relationship before I can grant roles there. Send their global administrator the invitation below.`,
     introGdap: (customer: string) =>
       `I created a GDAP relationship with ${customer} and locked it for their approval. Send their global administrator the invitation below.`,
     waitingFor: (request: string) => `Waiting request: ${request}. It goes to approval by itself once they accept.`,
@@ -202,7 +202,7 @@ export const en = {
     subject: (customer: string) => `Please accept our Microsoft partner relationship request – ${customer}`,
     bodyReseller: (customer: string, url: string, ask: string) =>
       `Hello,\n\nAs your Microsoft Cloud Solution Provider, we ask ${customer} to accept our partner relationship request. ` +
-      `It makes us your reseller with delegated administration of your Microsoft cloud services, which we need to manage Azure access for you${ask ? ` (first: ${ask})` : ''}.\n\n` +
+      `It makes us the reseller of your Microsoft cloud services, which we need before we can manage Azure access for you${ask ? ` (first: ${ask})` : ''}.\n\n` +
       `What to do (a global administrator of ${customer} must do it; it takes two minutes):\n1. Open this link, signed in with your global administrator account: ${url}\n2. Read the request and accept it.\n\n` +
       `You can review or remove this relationship at any time in the Microsoft 365 admin center (Settings > Partner relationships).\n\nThank you.`,
     bodyGdap: (customer: string, url: string, ask: string, roles: string, duration: string) =>

@@ -175,7 +175,7 @@ export const fr: Messages = {
   },
   relationship: {
     draftNote: (customer) =>
-      `${customer} ne nous a pas encore donné de droits d'administration délégués. Si vous confirmez, je prépare la demande de relation pour son administrateur général ; cette demande attend ensuite son acceptation, puis part d'elle-même en approbation.`,
+      `${customer} ne nous a pas encore donné accès à son locataire (aucune relation GDAP active). Si vous confirmez, je prépare la demande de relation pour son administrateur général ; cette demande attend ensuite son acceptation, puis part d'elle-même en approbation.`,
     waitingNote: (customer) => `En attente de l'acceptation de notre demande de relation par ${customer}. Je vérifie régulièrement et envoie cette demande en approbation dès qu'elle est acceptée.`,
     expired: (customer, days) =>
       `${customer} n'a pas accepté notre demande de relation en ${days} jours : cette demande est close et rien n'a été accordé. Refaites-la une fois la relation acceptée.`,
@@ -184,10 +184,10 @@ export const fr: Messages = {
       `Rappel : ${customer} n'a pas encore accepté notre demande de relation (envoyée il y a ${days} jours). La voici de nouveau ; la demande sera close si elle n'est pas acceptée à temps.`,
     failed: (customer) =>
       `Je n'ai pas pu préparer la demande de relation pour ${customer} (Partner Center ou Microsoft Graph n'a pas répondu). Votre demande est conservée ; écrivez « envoie une demande de relation à ${customer} » pour réessayer.`,
-    exists: (customer) => `Nous avons déjà des droits d'administration délégués sur ${customer} : aucune demande de relation à envoyer. Demandez l'accès directement.`,
+    exists: (customer) => `Nous avons déjà avec ${customer} une relation active qui me permet d'y agir : aucune demande de relation à envoyer. Demandez l'accès directement.`,
     cardTitle: (customer) => `Demande de relation pour ${customer}`,
     introReseller: (customer) =>
-      `${customer} doit accepter notre relation de revendeur (avec droits d'administration délégués) avant que je puisse y attribuer des rôles. Envoyez l'invitation ci-dessous à son administrateur général.`,
+      `${customer} doit accepter notre relation de revendeur avant que je puisse y attribuer des rôles. Envoyez l'invitation ci-dessous à son administrateur général.`,
     introGdap: (customer) =>
       `J'ai créé une relation GDAP avec ${customer} et l'ai verrouillée pour son approbation. Envoyez l'invitation ci-dessous à son administrateur général.`,
     waitingFor: (request) => `Demande en attente : ${request}. Elle part en approbation d'elle-même dès l'acceptation.`,
@@ -200,7 +200,7 @@ export const fr: Messages = {
     subject: (customer) => `Merci d'accepter notre demande de relation partenaire Microsoft – ${customer}`,
     bodyReseller: (customer, url, ask) =>
       `Bonjour,\n\nEn tant que fournisseur de solutions cloud (CSP) Microsoft, nous demandons à ${customer} d'accepter notre demande de relation partenaire. ` +
-      `Elle fait de nous votre revendeur, avec l'administration déléguée de vos services cloud Microsoft, dont nous avons besoin pour gérer vos accès Azure${ask ? ` (d'abord : ${ask})` : ''}.\n\n` +
+      `Elle fait de nous le revendeur de vos services cloud Microsoft, ce qu'il nous faut avant de pouvoir gérer vos accès Azure${ask ? ` (d'abord : ${ask})` : ''}.\n\n` +
       `Marche à suivre (par un administrateur général de ${customer} ; deux minutes) :\n1. Ouvrez ce lien, connecté avec votre compte d'administrateur général : ${url}\n2. Lisez la demande et acceptez-la.\n\n` +
       `Vous pouvez revoir ou supprimer cette relation à tout moment dans le centre d'administration Microsoft 365 (Paramètres > Relations avec les partenaires).\n\nMerci.`,
     bodyGdap: (customer, url, ask, roles, duration) =>

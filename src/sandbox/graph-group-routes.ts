@@ -16,7 +16,8 @@ const STRINGS_CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#Collection(E
 export function groupRoute(state: SandboxState, req: SandboxRequest): SandboxResponse | undefined {
   const [, , key, relation, cast, ...rest] = req.segments;
   if (req.method !== 'GET' || key === undefined || rest.length > 0) return undefined;
-  if (relation?.toLowerCase() !== 'transitivemembers' || cast?.toLowerCase() !== 'microsoft.graph.user') return undefined;
+  if (relation === undefined) return groupByIdRoute(state, req, key);
+  if (relation.toLowerCase() !== 'transitivemembers' || cast?.toLowerCase() !== 'microsoft.graph.user') return undefined;
   const refused = authorizeGroupMemberRead(state, req);
   if (refused) return refused;
   const groupId = decodeURIComponent(key);
@@ -26,6 +27,24 @@ export function groupRoute(state: SandboxState, req: SandboxRequest): SandboxRes
   const select = parseSelect(req);
   if (select === 'invalid') return invalidSelect();
   return userPage(req, state.transitiveUsers(group), select);
+}
+
+/** GET /v1.0/groups/{id}[?$select=…]: the group (id, displayName, securityEnabled) of the token's tenant; 404 otherwise. */
+function groupByIdRoute(state: SandboxState, req: SandboxRequest, key: string): SandboxResponse {
+  const refused = authorizeGroupMemberRead(state, req);
+  if (refused) return refused;
+  const groupId = decodeURIComponent(key);
+  if (!GUID.test(groupId)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${groupId}'.`);
+  const group = state.findGroup(req.token.tenantId, groupId);
+  if (!group) return resourceNotFound(key);
+  return json(200, {
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups/$entity',
+    id: group.id,
+    displayName: group.displayName,
+    securityEnabled: true,
+    mailEnabled: false,
+    groupTypes: [],
+  });
 }
 
 function groupIdsOf(body: unknown): string[] | undefined {

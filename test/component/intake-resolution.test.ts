@@ -103,7 +103,7 @@ describe('understanding and resolving a request', () => {
   it('when the customer gave us no delegated access, then the draft says a relationship comes first, and nothing goes to approval', async () => {
     // Since issue 6 the request is kept and waits for the customer's relationship (test/component/relationship-flow.test.ts).
     const answer = await samSays('give Nina Reader on Northwind Traders Main');
-    expect(cardText(answer.card)).toContain('Northwind Traders has not given us delegated admin rights yet');
+    expect(cardText(answer.card)).toContain('Northwind Traders has not given us access to their tenant yet');
     expect(h.bot.store.listByState(['draft'])).toHaveLength(1);
     expect(h.bot.store.listByState(['pending_approval'])).toHaveLength(0);
   });

@@ -79,7 +79,7 @@ describe('customers without delegated access', () => {
       const { requestId, draft, confirmed } = await askAndConfirm("give Nina Contributor on Northwind's subscription");
 
       // Assert: the draft says what Confirm will do; Confirm waits for the relationship, nobody is asked to approve yet
-      expect(cardText(draft)).toContain('Northwind Traders has not given us delegated admin rights yet');
+      expect(cardText(draft)).toContain('Northwind Traders has not given us access to their tenant yet');
       expect(cardText(confirmed.value as CardJson)).toContain('Waiting for the customer to accept the relationship');
       expect(stateOf(requestId)).toBe('awaiting_relationship');
       expect(cardsTo(ADA)).toHaveLength(0);
@@ -180,7 +180,7 @@ describe('customers without delegated access', () => {
       await h.post(messageFrom(SAM, 'send Northwind a relationship request', opts()));
       expect(cardText(invitationCard(SAM))).toContain(`${h.sandbox.url}/_sandbox/relationship/${PARTNER_ID}`);
       await h.post(messageFrom(SAM, 'envoie une demande de relation à Contoso', opts('fr-FR')));
-      expect(textsTo(SAM).at(-1)).toContain('Nous avons déjà des droits');
+      expect(textsTo(SAM).at(-1)).toContain('Nous avons déjà avec Contoso une relation active');
     });
   });
 

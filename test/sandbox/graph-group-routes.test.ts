@@ -133,3 +133,16 @@ describe('sandbox group state', () => {
     expect(group && state.transitiveUsers(group).map((u) => u.id)).toEqual([ADA, SAM]);
   });
 });
+
+describe('sandbox GET /v1.0/groups/{id}', () => {
+  test('when the service account reads a partner group, then its display name comes back; another tenant\'s or an unknown group is 404', async () => {
+    const managers = await graph('GET', '/v1.0/groups/5a0e0002-0000-4000-8000-000000000004?$select=displayName');
+    const unknown = await graph('GET', '/v1.0/groups/5a0e0002-0000-4000-8000-0000000000ff');
+    const elsewhere = await graph('GET', `/v1.0/groups/${ADMIN_AGENTS}`, { tenantId: CONTOSO });
+
+    expect(managers.status).toBe(200);
+    expect(managers.body).toMatchObject({ id: '5a0e0002-0000-4000-8000-000000000004', displayName: 'Litware Azure Managers' });
+    expect([unknown.status, codeOf(unknown.body)]).toEqual([404, 'Request_ResourceNotFound']);
+    expect(elsewhere.status).toBe(404);
+  });
+});
