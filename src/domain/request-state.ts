@@ -105,6 +105,8 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
     case 'relationship_sent':
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'awaiting_relationship') return refuse(request, 'not_allowed_in_state');
+      // The same invitation twice (the click's job and the watcher raced, or two instances): sent once, told once.
+      if (request.relationship?.url === event.url && request.relationship.relationshipId === event.relationshipId) return refuse(request, 'not_allowed_in_state');
       return next({ relationship: { mode: 'reseller', ...request.relationship, url: event.url, ...(event.relationshipId ? { mode: 'gdap', relationshipId: event.relationshipId } : {}) } });
 
     case 'relationship_accepted': {

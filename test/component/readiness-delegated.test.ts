@@ -97,7 +97,7 @@ describe('readiness, delegated model: each customer state has its own answer', (
     const draft = cardText(card);
     expect(draft).toContain('Wanda Wright (wanda@wingtiptoys.onmicrosoft.com)');
     expect(draft).toContain('may not assign roles on Wingtip Shop (Wingtip Toys)');
-    expect(draft).toContain(`the security group ${AZURE_MANAGERS} must be a member of Admin Agents`);
+    expect(draft).toContain(`the security group "Litware Azure Managers" (${AZURE_MANAGERS}) must be a member of Admin Agents`);
 
     await click(SAM, 'confirm', requestId);
     expect(stateOf(requestId)).toBe('awaiting_relationship');

@@ -16,7 +16,7 @@ describe('Azure rights as ARM sees them', () => {
     const card = cardOf(h.connector.to(SAM.conversationId).at(-1));
     expect(cardText(card)).toContain('Dan Brown (dan@fabrikam.onmicrosoft.com)');
     expect(cardText(card)).toContain("The bot's service account may not assign roles on Fabrikam Production (Fabrikam)");
-    expect(cardText(card)).toContain('5a0e0002-0000-4000-8000-000000000004 must be a member of Admin Agents');
+    expect(cardText(card)).toContain('"Litware Azure Managers" (5a0e0002-0000-4000-8000-000000000004) must be a member of Admin Agents');
     expect(cardText(card)).toContain('If you confirm, this request waits until then');
   });
 });
