@@ -5,7 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import { principalId, type SubscriptionId, type TenantId } from '../domain/ids';
 import { isAccessDenied } from '../services/access-errors';
 import {
-  CloudUnavailableError, type ArmFailureCode, type AssignRolesPermission, type AzureRbacGateway, type CreateAssignmentResult,
+  ArmRequestError, CloudUnavailableError, type ArmFailureCode, type AssignRolesPermission, type AzureRbacGateway, type CreateAssignmentResult,
   type NewRoleAssignment, type RoleAssignment, type RoleDefinition,
 } from '../services/ports';
 import { allowsAction, permissionListSchema, ROLE_ASSIGNMENT_WRITE, type Permission } from './arm-permissions';
@@ -149,6 +149,8 @@ export class ArmRbacGateway implements AzureRbacGateway {
     if (isOutage(error)) {
       throw new CloudUnavailableError('ARM', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
+    // Services never see the SDK's error type: ARM's own refusal of this request keeps its code and message.
+    if (isRestError(error)) throw new ArmRequestError(error.code ?? 'Other', error.statusCode, error.message, { cause: error });
     throw error;
   }
 
@@ -215,8 +217,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
         },
       });
     } catch (error: unknown) {
-      // As for a create, ARM's 403 on a delete stays the RestError its caller turns into the outcome; 401 is a refusal.
-      if (isRestError(error) && error.statusCode === 403) throw error;
+      // A 401/403 becomes AccessDeniedError (code AuthorizationFailed kept), anything else ARM refuses an ArmRequestError.
       this.rethrow(error, 'Deleting the role assignment', customerTenant);
     }
     return status === 200;

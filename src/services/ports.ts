@@ -173,3 +173,11 @@ export class CloudUnavailableError extends Error {
     if (options.retryAfterInMs !== undefined) this.retryAfterInMs = options.retryAfterInMs;
   }
 }
+
+/** ARM refused one request for a reason of its own (400, 404, 409…): neither a refusal of the bot's rights nor an outage. */
+export class ArmRequestError extends Error {
+  override readonly name = 'ArmRequestError';
+  constructor(readonly code: string, readonly statusCode: number | undefined, message: string, options: { readonly cause?: unknown } = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+  }
+}

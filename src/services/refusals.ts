@@ -1,5 +1,4 @@
 // Telling Microsoft's refusals (a token refused, a 401/403 answer, an AADSTS error) from outages, whatever wraps them.
-import { isRestError } from '@azure/core-rest-pipeline';
 import { AccessDeniedError, isAccessDenied, reasonOfAadsts } from './access-errors';
 import { CloudUnavailableError } from './ports';
 
@@ -23,9 +22,6 @@ export function refusalOf(error: unknown): AccessDeniedError | undefined {
   for (const e of causes(error)) {
     if (e instanceof CloudUnavailableError && (e.statusCode === 401 || e.statusCode === 403)) {
       return new AccessDeniedError(e.service, 'forbidden', e.message, { statusCode: e.statusCode, cause: error });
-    }
-    if (isRestError(e) && (e.statusCode === 401 || e.statusCode === 403)) {
-      return new AccessDeniedError('ARM', 'forbidden', e.message, { statusCode: e.statusCode, ...(e.code ? { code: e.code } : {}), cause: error });
     }
   }
   for (const e of causes(error)) {

@@ -1,12 +1,12 @@
 // Revocation: an approved removal becomes one ARM DELETE of the named assignment; "already gone" is a success.
-import { isRestError } from '@azure/core-rest-pipeline';
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
 import type { RequestStore } from '../store/request-store';
 import type { Clock } from './clock';
 import type { Notifier } from './notifier';
-import { CloudUnavailableError, type AzureRbacGateway } from './ports';
+import { isAccessDenied } from './access-errors';
+import { ArmRequestError, CloudUnavailableError, type AzureRbacGateway } from './ports';
 
 export interface RevocationDependencies {
   readonly store: RequestStore;
@@ -74,7 +74,8 @@ export class RevocationService {
       return deleted ? { kind: 'removed' } : { kind: 'already_gone' };
     } catch (error) {
       if (error instanceof CloudUnavailableError) return { kind: 'failed', code: 'ArmUnavailable', reason: error.message };
-      if (isRestError(error)) return { kind: 'failed', code: error.code ?? 'Other', reason: error.message };
+      if (isAccessDenied(error)) return { kind: 'failed', code: error.code ?? 'AuthorizationFailed', reason: error.message };
+      if (error instanceof ArmRequestError) return { kind: 'failed', code: error.code, reason: error.message };
       throw error;
     }
   }
