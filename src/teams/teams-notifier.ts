@@ -2,11 +2,12 @@
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { MessageFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
-import { messagesFor } from '../i18n';
+import { formatEnd, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
 import type { Notifier } from '../services/notifier';
 import type { CardMessage, RequestStore } from '../store/request-store';
 import { accessRequestCard, asAttachment, outcomeNote } from './cards';
+import { inertName } from './user-text';
 
 /** Where the approvals channel's conversation reference is kept among the people's. */
 export const channelKey = (channelId: string): string => `channel:${channelId}`;
@@ -107,12 +108,12 @@ export class TeamsNotifier implements Notifier {
     return this.enqueue(request.id, () => this.sendExpiryReminder(request));
   }
 
-  /** To the requester, in their chat and language: whose role ends, and when (UTC). */
+  /** To the requester, in their chat and language: whose role ends, and when (in the zone the request was made in). */
   private async sendExpiryReminder(request: AccessRequest): Promise<void> {
     const conversation = this.options.store.getConversation(request.requester.id);
     if (!conversation || request.expiresAt === undefined) return;
-    const endsAt = `${new Date(request.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    const text = messagesFor(conversation.locale).expiry.reminder(request.principal.displayName, request.role.name, request.subscription.name, endsAt);
+    const endsAt = formatEnd(new Date(request.expiresAt), conversation.locale, request.timeZone);
+    const text = messagesFor(conversation.locale).expiry.reminder(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name), endsAt);
     await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
   }
 

@@ -33,6 +33,8 @@ describe('time-bound access', () => {
     await h.bot.expiry.sweep();
     await h.bot.idle();
     expect(textsToSam().some((t) => t.startsWith("Reminder: Alice Martin's Reader role on Contoso Production ends"))).toBe(true);
+    // The end written in words, in the zone the request was made in (no sliced ISO string).
+    expect(textsToSam().some((t) => t.startsWith('Reminder:') && t.includes('Wednesday, 25 November 2026 at 17:00 (UTC)'))).toBe(true);
     expect(alicesReader()).toHaveLength(1);
 
     h.clock.advance(60 * 60_000);
