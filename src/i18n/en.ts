@@ -169,7 +169,7 @@ export const en = {
   },
   expiry: {
     reminder: (user: string, role: string, subscription: string, endsAt: string) =>
-      `Reminder: ${user}'s ${role} role on ${subscription} ends at ${endsAt}. If it is still needed, ask again (for example "give ${user} ${role} … for 8 hours").`,
+      `Reminder: ${user}'s ${role} role on ${subscription} ends on ${endsAt}. If it is still needed, ask again (for example "give ${user} ${role} … for 8 hours").`,
     removed: (user: string, role: string, subscription: string) => `The time is up: I removed ${role} from ${user} on ${subscription}.`,
     kept: (user: string, role: string, subscription: string) =>
       `The time is up. ${user} already had ${role} on ${subscription} before this request, so that role stays.`,

@@ -184,7 +184,7 @@ describe('provisioning outcomes, as the requester reads them', () => {
     w.clock.at += 7 * 60 * MINUTE;
     await w.bot.expiry.sweep();
     await w.bot.idle();
-    expect(textsTo(SAM).some((t) => t.startsWith("Reminder: Alice Martin's Contributor role on Contoso Production ends at 2026-11-25 17:00 UTC."))).toBe(true);
+    expect(textsTo(SAM).some((t) => t.startsWith("Reminder: Alice Martin's Contributor role on Contoso Production ends on Wednesday, 25 November 2026 at 17:00 (UTC)."))).toBe(true);
 
     w.clock.at += 60 * MINUTE;
     await w.bot.expiry.sweep();
