@@ -1,5 +1,6 @@
 // Microsoft Graph v1.0 group membership: a group's transitive user members and a user's checkMemberGroups.
 import { json, type SandboxRequest, type SandboxResponse } from './http-kit';
+import type { SeedGroup } from './seed';
 import type { SandboxState } from './state';
 import { authorizeGroupMemberRead } from './graph-access';
 import { findUser, graphError, invalidSelect, parseSelect, resourceNotFound, userPage } from './graph-user-pages';
@@ -18,25 +19,26 @@ export function groupRoute(state: SandboxState, req: SandboxRequest): SandboxRes
   if (req.method !== 'GET' || key === undefined || rest.length > 0) return undefined;
   if (relation === undefined) return groupByIdRoute(state, req, key);
   if (relation.toLowerCase() !== 'transitivemembers' || cast?.toLowerCase() !== 'microsoft.graph.user') return undefined;
-  const refused = authorizeGroupMemberRead(state, req);
-  if (refused) return refused;
-  const groupId = decodeURIComponent(key);
-  if (!GUID.test(groupId)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${groupId}'.`);
-  const group = state.findGroup(req.token.tenantId, groupId);
-  if (!group) return resourceNotFound(key);
+  const group = readableGroup(state, req, key);
+  if ('status' in group) return group;
   const select = parseSelect(req);
   if (select === 'invalid') return invalidSelect();
   return userPage(req, state.transitiveUsers(group), select);
 }
 
-/** GET /v1.0/groups/{id}[?$select=…]: the group (id, displayName, securityEnabled) of the token's tenant; 404 otherwise. */
-function groupByIdRoute(state: SandboxState, req: SandboxRequest, key: string): SandboxResponse {
+/** The group `key` names in the token's tenant, or Graph's refusal: no group permission (403), not a GUID (400), unknown (404). */
+function readableGroup(state: SandboxState, req: SandboxRequest, key: string): SeedGroup | SandboxResponse {
   const refused = authorizeGroupMemberRead(state, req);
   if (refused) return refused;
   const groupId = decodeURIComponent(key);
   if (!GUID.test(groupId)) return graphError(400, 'Request_BadRequest', `Invalid object identifier '${groupId}'.`);
-  const group = state.findGroup(req.token.tenantId, groupId);
-  if (!group) return resourceNotFound(key);
+  return state.findGroup(req.token.tenantId, groupId) ?? resourceNotFound(key);
+}
+
+/** GET /v1.0/groups/{id}[?$select=…]: the group (id, displayName, securityEnabled) of the token's tenant; 404 otherwise. */
+function groupByIdRoute(state: SandboxState, req: SandboxRequest, key: string): SandboxResponse {
+  const group = readableGroup(state, req, key);
+  if ('status' in group) return group;
   return json(200, {
     '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups/$entity',
     id: group.id,
