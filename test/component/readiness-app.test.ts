@@ -1,9 +1,10 @@
 // Readiness in the app model (ACCESS_MODEL=app: client credentials in each customer tenant), through the real endpoint,
 // a fake connector and the sandbox with its Entra: a consented customer is granted through the app's own service
 // principal; one that never consented gets the admin-consent link, to the requester and to the approvers.
-import { cardOf, cardText, type CardJson } from '../support/fake-connector';
+import { cardText } from '../support/fake-connector';
 import { startHarness, type Harness } from '../support/bot-harness';
-import { actionFrom, ADA, ALEX, installFrom, messageFrom, SAM, type TeamsUser } from '../support/teams-users';
+import { conversation } from '../support/conversation';
+import { ADA, ALEX, installFrom, SAM } from '../support/teams-users';
 
 const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 const ALICE = 'c0000001-0000-4000-8000-0000000000a1';
@@ -12,26 +13,9 @@ const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 const APP_SP_IN_CONTOSO = 'c0000001-0000-4000-8000-00000000a990';
 const PHARMA = 'c0000002-0000-4000-8000-000000000002';
 
-type Action = { verb?: string; data?: Record<string, unknown> };
-
 describe('readiness, app model: the app consented and given its role per customer', () => {
   let h: Harness;
-  const opts = () => ({ serviceUrl: h.connector.serviceUrl });
-  const posts = (who: TeamsUser) => h.connector.to(who.conversationId).filter((a) => a.method === 'POST');
-  const textsTo = (who: TeamsUser) => posts(who).map((a) => a.body.text ?? '');
-  const lastCard = (who: TeamsUser) => posts(who).map((a) => cardOf(a)).filter((c): c is CardJson => Boolean(c)).at(-1);
-  const samAsks = async (text: string): Promise<{ card: CardJson | undefined; requestId: string }> => {
-    await h.post(messageFrom(SAM, text, opts()));
-    const card = lastCard(SAM);
-    const requestId = (card?.actions as Action[] | undefined)?.find((a) => a.verb === 'confirm')?.data?.requestId;
-    if (typeof requestId !== 'string') throw new Error(`no confirmation card: ${textsTo(SAM).at(-1) ?? cardText(card)}`);
-    return { card, requestId };
-  };
-  const click = async (who: TeamsUser, verb: string, requestId: string) => {
-    const response = await h.post(actionFrom(who, verb, { requestId }, opts()));
-    await h.bot.idle();
-    return cardText((response.body as { value: CardJson }).value);
-  };
+  const { opts, textsTo, samAsks, click } = conversation(() => h);
 
   beforeEach(async () => {
     h = await startHarness({ ACCESS_MODEL: 'app' });

@@ -2,9 +2,10 @@
 // the sandbox with its Entra: each customer's state gets its own answer, to the requester and to the approvers; what is
 // ready is granted, what is missing is waited for.
 import { request as httpsRequest } from 'node:https';
-import { cardOf, cardText, type CardJson } from '../support/fake-connector';
+import { cardOf, cardText } from '../support/fake-connector';
 import { startHarness, type Harness } from '../support/bot-harness';
-import { actionFrom, ADA, ALEX, installFrom, messageFrom, SAM, type TeamsUser } from '../support/teams-users';
+import { conversation } from '../support/conversation';
+import { ADA, ALEX, installFrom, SAM } from '../support/teams-users';
 
 const AZURE_MANAGERS = '5a0e0002-0000-4000-8000-000000000004';
 const PARTNER_ID = '7d4c9e21-5a3b-4f60-8e12-3c9b5a7d2f41';
@@ -16,27 +17,11 @@ type Action = { type?: string; url?: string; verb?: string; data?: Record<string
 
 describe('readiness, delegated model: each customer state has its own answer', () => {
   let h: Harness;
-  const opts = () => ({ serviceUrl: h.connector.serviceUrl });
-  const posts = (who: TeamsUser) => h.connector.to(who.conversationId).filter((a) => a.method === 'POST');
-  const textsTo = (who: TeamsUser) => posts(who).map((a) => a.body.text ?? '');
-  const lastCard = (who: TeamsUser) => posts(who).map((a) => cardOf(a)).filter((c): c is CardJson => Boolean(c)).at(-1);
+  const { opts, posts, textsTo, lastCard, samAsks, click } = conversation(() => h);
   const stateOf = (id: string) => h.bot.store.get(id as never)?.state;
   const assignmentsOf = (principalId: string, scope: string) =>
     h.sandbox.state.roleAssignments.filter((a) => a.principalId === principalId && a.scope === scope && a.roleDefinitionName === CONTRIBUTOR);
 
-  /** Sam asks; returns the draft card and its request id. */
-  const samAsks = async (text: string): Promise<{ card: CardJson | undefined; requestId: string }> => {
-    await h.post(messageFrom(SAM, text, opts()));
-    const card = lastCard(SAM);
-    const requestId = (card?.actions as Action[] | undefined)?.find((a) => a.verb === 'confirm')?.data?.requestId;
-    if (typeof requestId !== 'string') throw new Error(`no confirmation card: ${textsTo(SAM).at(-1) ?? cardText(card)}`);
-    return { card, requestId };
-  };
-  const click = async (who: TeamsUser, verb: string, requestId: string) => {
-    const response = await h.post(actionFrom(who, verb, { requestId }, opts()));
-    await h.bot.idle();
-    return cardText((response.body as { value: CardJson }).value);
-  };
 
   beforeEach(async () => {
     h = await startHarness({ GDAP_SECURITY_GROUPS: AZURE_MANAGERS });
