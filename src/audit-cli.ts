@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config';
 import { isGuid } from './domain/ids';
 import { toAuditCsv } from './store/audit-csv';
-import type { AuditFilter, AuditVerification, RequestStore } from './store/request-store';
+import type { Store } from './store/ports';
+import type { AuditFilter, AuditVerification } from './store/request-store';
 import { openSqliteStore } from './store/sqlite-store';
 
 export const AUDIT_CLI_USAGE = `Usage:
@@ -58,8 +59,8 @@ function brokenLine(result: Extract<AuditVerification, { ok: false }>): string {
   return `audit chain BROKEN at entry #${result.firstBadSeq}: ${result.reason}`;
 }
 
-function verify(store: RequestStore, io: AuditCliIo): number {
-  const result = store.verifyAudit();
+async function verify(store: Store, io: AuditCliIo): Promise<number> {
+  const result = await store.audit.verify();
   if (result.ok) {
     io.stdout(`audit chain OK (${result.entries} entries)\n`);
     return EXIT_OK;
@@ -68,12 +69,12 @@ function verify(store: RequestStore, io: AuditCliIo): number {
   return EXIT_BROKEN;
 }
 
-function exportCsv(store: RequestStore, options: ExportOptions, io: AuditCliIo): number {
+async function exportCsv(store: Store, options: ExportOptions, io: AuditCliIo): Promise<number> {
   const filter: AuditFilter = {
     since: new Date(options.since).toISOString(),
     ...(options.customer === undefined ? {} : isGuid(options.customer) ? { customerTenantId: options.customer } : { customerName: options.customer }),
   };
-  const entries = store.listAudit(filter);
+  const entries = await store.audit.list(filter);
   const csv = toAuditCsv(entries);
   if (options.out !== undefined) {
     (io.writeFile ?? ((path, content) => writeFileSync(path, content, 'utf8')))(options.out, csv);
@@ -85,7 +86,7 @@ function exportCsv(store: RequestStore, options: ExportOptions, io: AuditCliIo):
     io.stderr(`no audit entries for customer "${options.customer}" since ${filter.since ?? options.since} (a name must match exactly, case aside)\n`);
   }
   // The export is only as good as the chain: say so loudly, and let scripts see it in the exit code.
-  const verification = store.verifyAudit();
+  const verification = await store.audit.verify();
   if (!verification.ok) {
     io.stderr(`warning: ${brokenLine(verification)}; exported entries may have been altered\n`);
     return EXIT_BROKEN;
@@ -94,20 +95,20 @@ function exportCsv(store: RequestStore, options: ExportOptions, io: AuditCliIo):
 }
 
 /** Runs one command; returns the exit code. Never calls process.exit, so tests call it directly. */
-export function runAuditCli(argv: readonly string[], io: AuditCliIo): number {
+export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     (command === undefined ? io.stderr : io.stdout)(AUDIT_CLI_USAGE);
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  let store: RequestStore | undefined;
+  let store: Store | undefined;
   try {
     if (command !== 'verify' && command !== 'export') throw new UsageError(`unknown command "${command}"`);
     if (command === 'verify' && rest.length > 0) throw new UsageError(`verify takes no options (got "${rest.join(' ')}")`);
     const exportOptions = command === 'export' ? parseExportOptions(rest) : undefined;
     const config = loadConfig(io.env);
     store = openSqliteStore(config.storePath, { readonly: true });
-    return exportOptions ? exportCsv(store, exportOptions, io) : verify(store, io);
+    return await (exportOptions ? exportCsv(store, exportOptions, io) : verify(store, io));
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`audit: ${error.message}\n\n${AUDIT_CLI_USAGE}`);
@@ -118,13 +119,15 @@ export function runAuditCli(argv: readonly string[], io: AuditCliIo): number {
     }
     return EXIT_USAGE;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
 if (require.main === module) {
-  process.exitCode = runAuditCli(process.argv.slice(2), {
+  void runAuditCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

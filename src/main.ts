@@ -26,7 +26,9 @@ import { sandboxRelationshipUrl } from './sandbox/relationship-page';
 import { ProvisioningService, type Sleep } from './services/provisioning';
 import { RevocationService } from './services/revocation';
 import { openSqliteStore } from './store/sqlite-store';
-import type { RequestStore } from './store/request-store';
+import type { ChangeLog, Store } from './store/ports';
+import { OutboxSender } from './services/outbox-sender';
+import { TurnRecords } from './services/turn-records';
 import { createBot } from './teams/bot';
 import { OutboundLimits } from './teams/outbound-limits';
 import { SlidingWindowRateLimiter } from './teams/rate-limit';
@@ -54,7 +56,7 @@ export interface RunningBot {
   /** http://127.0.0.1:PORT */
   readonly url: string;
   readonly port: number;
-  readonly store: RequestStore;
+  readonly store: Store;
   readonly provisioning: ProvisioningService;
   readonly approval: ApprovalService;
   /** Requests waiting for a customer's relationship: pollNow() checks acceptance, reminders and expiry at once. */
@@ -95,6 +97,16 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
 
   const store = openSqliteStore(config.storePath);
+  // Every change is written with its audit entry and what it makes the bot say; what it says is sent right after.
+  // The sender needs the Teams notifier, built further down; until then there is nothing to send.
+  const sending = { kick: (): void => undefined };
+  const changes: ChangeLog = {
+    async record(change) {
+      const stored = await store.changes.record(change);
+      if (stored && (change.outbox?.length ?? 0) > 0) sending.kick();
+      return stored;
+    },
+  };
   // An empty app id turns inbound authentication off: config allows that only with CLOUD=sandbox.
   const botAuth = config.bot.appId
     ? {
@@ -138,11 +150,9 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const outbound = new OutboundLimits({
     onBlocked: (conversationId, code) => {
       logger.warn({ conversationId, code }, 'Teams refuses messages in this conversation; the bot stops sending there');
-      try {
-        store.appendAudit({ event: 'conversation_blocked', actor: 'system', at: clock.now().toISOString(), detail: { conversationId, code } });
-      } catch (error) {
+      changes.record({ audit: { event: 'conversation_blocked', actor: 'system', at: clock.now().toISOString(), detail: { conversationId, code } } }).catch((error: unknown) => {
         logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'audit unavailable: blocked conversation not recorded');
-      }
+      });
     },
   });
   const adapter = new SecureTeamsAdapter({ ...botAuth, ...signer }, botCredentials, outbound);
@@ -159,6 +169,13 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
+  const sender = new OutboxSender({
+    outbox: store.outbox,
+    notifier,
+    relationships: relationshipNotifier,
+    onError: (error, message, gaveUp) => logger.warn({ requestId: message.requestId, kind: message.kind, gaveUp, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, gaveUp ? 'message given up after repeated failures' : 'message not sent yet; tried again later'),
+  });
+  sending.kick = () => sender.kick();
   // Delegated model: readiness reads the partner's GDAP relationships, and reseller customers are invited to GDAP.
   const gdap = config.accessModel === 'delegated'
     ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}) })
@@ -185,9 +202,9 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     partner.credential.onSignInRestored(() => alerts.signInWorks());
   }
   const completion = gdap
-    ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, store, clock })
+    ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, changes, clock })
     : undefined;
-  const advancer: RequestAdvancer = { advance: (id, event) => approval.advance(id, event) };
+  const advancer: RequestAdvancer = { advance: (id, event, tell) => approval.advance(id, event, tell) };
   const logRelationshipError = (error: unknown, context: { requestId?: string; customer?: string }) =>
     logger.warn({ ...context, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'relationship request: not done yet');
   const relationships = new RelationshipService({
@@ -204,20 +221,20 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       // The built-in sandbox stands in for the admin center with its own accept page.
       approvalUrl: sandbox ? () => sandboxRelationshipUrl(sandbox.url, sandbox.state.partner.partnerId) : ADMIN_CENTER_GDAP_URL,
     },
-    store,
+    stored: store.requests,
+    changes,
     clock,
     requests: advancer,
-    notifier: relationshipNotifier,
     onError: logRelationshipError,
   });
   const relationshipWatcher = new RelationshipWatcher(
-    { store, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, notifier: relationshipNotifier, onError: logRelationshipError },
+    { store: store.requests, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, onError: logRelationshipError },
     { pollIntervalInMs: config.relationships.pollIntervalInMs, reminderAfterInMs: config.relationships.reminderAfterInMs, expiresAfterInMs: config.relationships.expiresAfterInMs },
   );
   const provisioning = new ProvisioningService({
-    store,
+    requests: store.requests,
+    changes,
     clock,
-    notifier,
     rbac: gateways.rbac,
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
     principalReplicationWindowInMs: config.principalReplicationWindowInMs,
@@ -233,34 +250,36 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   // Time-bound access: reminder before the end, removal at the end; swept at start and every minute.
   const expiry = new ExpiryService({
-    store,
+    requests: store.requests,
+    changes,
     clock,
-    notifier,
     rbac: gateways.rbac,
     reminderBeforeInMs: config.expiryReminderBeforeInMs,
     onError: (error, requestId) => logger.warn({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'expiry: not done yet; tried again at the next sweep'),
   });
   const revocation = new RevocationService({
-    store,
+    requests: store.requests,
+    changes,
     clock,
-    notifier,
     rbac: gateways.rbac,
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'revocation failed unexpectedly'),
   });
   const approval = new ApprovalService({
     onAwaitingRelationship: (request) => void relationships.invite(request),
-    store,
+    requests: store.requests,
+    changes,
     clock,
-    notifier,
     access,
     approvalTtlInMs: config.approvalTtlInMs,
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
     onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
   });
-  const intake = new IntakeService({ ...gateways, store, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
-  const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, store });
-  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, store, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
+  const intake = new IntakeService({ ...gateways, requests: store.requests, changes, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
+  const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
+  const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, what) });
+  const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
+  sender.start();
   void provisioning.resume();
   // Requests waiting for a relationship survive restarts: the watcher finds them in the store.
   relationshipWatcher.start();
@@ -273,6 +292,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await revocation.idle();
       await relationships.idle();
       await notifier.idle();
+      await sender.idle();
     }
   };
   // Requests left waiting past the approval window time out — at start (after downtime) and then every minute.
@@ -301,7 +321,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await expiry.stop();
       await provisioning.stop();
       await idle();
-      store.close();
+      await sender.stop();
+      await store.close();
       if (partner?.accessModel === 'delegated') await partner.refreshTokens.close();
       await sandbox?.stop();
     },

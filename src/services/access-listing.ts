@@ -1,7 +1,7 @@
 // "Who has access to Contoso prod?": the role assignments in force at a scope, with people's names and the bot's part.
 import type { AccessRequest } from '../domain/access-request';
 import { principalId, roleDefinitionGuid, type TenantId } from '../domain/ids';
-import type { RequestStore } from '../store/request-store';
+import type { RequestRepository } from '../store/ports';
 import type { AzureRbacGateway, DirectoryGateway, DirectoryUser, RoleDefinition } from './ports';
 import type { ResolvedScope } from './intake';
 
@@ -23,7 +23,7 @@ export interface AccessListing extends ResolvedScope {
 }
 
 export class AccessListingService {
-  constructor(private readonly deps: { rbac: AzureRbacGateway; directory: DirectoryGateway; store: RequestStore }) {}
+  constructor(private readonly deps: { rbac: AzureRbacGateway; directory: DirectoryGateway; requests: RequestRepository }) {}
 
   async list(target: ResolvedScope, filter: { user?: DirectoryUser; role?: RoleDefinition } = {}): Promise<AccessListing> {
     const tenant = target.customer.tenantId as TenantId;
@@ -43,8 +43,8 @@ export class AccessListingService {
       await Promise.all(principals.map(async (id) => [id, await this.deps.directory.getUser(tenant, principalId(id)).catch(() => undefined)] as const)),
     );
     const byAssignmentName = new Map<string, AccessRequest>(
-      this.deps.store
-        .listRequests({ customerTenantId: target.customer.tenantId, subscriptionId: target.subscription.subscriptionId })
+      (await this.deps.requests
+        .listRequests({ customerTenantId: target.customer.tenantId, subscriptionId: target.subscription.subscriptionId }))
         .filter((r) => r.state === 'active' || r.state === 'expired' || r.state === 'revoked')
         .map((r) => [r.assignmentName.toLowerCase(), r]),
     );

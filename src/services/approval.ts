@@ -2,19 +2,21 @@
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition, type Actor, type RefusalReason, type RequestEvent } from '../domain/request-state';
-import type { RequestStore } from '../store/request-store';
+import type { ChangeLog, OutboxMessage, RequestRepository } from '../store/ports';
+import type { AuditEntry } from '../store/request-store';
+import { StoreUnavailableError } from '../store/ports';
 import type { AccessControl } from './access-control';
 import type { Clock } from './clock';
-import type { Notifier } from './notifier';
+import { outboxMessage } from './outbox-sender';
 
 export type DecisionResult =
   | { readonly ok: true; readonly request: AccessRequest }
   | { readonly ok: false; readonly reason: RefusalReason | 'not_found' | 'store_unavailable'; readonly request?: AccessRequest };
 
 export interface ApprovalDependencies {
-  readonly store: RequestStore;
+  readonly requests: RequestRepository;
+  readonly changes: ChangeLog;
   readonly clock: Clock;
-  readonly notifier: Notifier;
   readonly access: AccessControl;
   /** How long a confirmed request may wait for a decision. */
   readonly approvalTtlInMs: number;
@@ -36,19 +38,20 @@ export class ApprovalService {
   }
 
   /** The stored request, for showing it; no rights are implied. */
-  find(id: RequestId): AccessRequest | undefined {
-    return this.deps.store.get(id);
+  find(id: RequestId): Promise<AccessRequest | undefined> {
+    return this.deps.requests.get(id);
   }
 
   /** Policy is checked again at confirmation: it may have changed since the draft, and it sets the approvals needed. */
   async confirm(id: RequestId, user: PartnerUser): Promise<DecisionResult> {
-    const draft = this.deps.store.get(id);
+    const draft = await this.read(id);
+    if (draft === 'unavailable') return { ok: false, reason: 'store_unavailable' };
     if (!draft) return { ok: false, reason: 'not_found' };
     if (draft.requester.id === user.id && draft.state === 'draft') {
       const check = await this.deps.access.checkRequest(user, draft.role.name, draft.customer, draft.justification);
       if (!check.ok) {
         const reason = check.code === 'justification_required' ? 'justification_required' : check.code === 'forbidden' ? 'forbidden_by_policy' : 'not_requester';
-        this.deps.store.appendAudit({ requestId: id, event: 'refused_confirm', actor: user.id, at: this.deps.clock.now().toISOString(), detail: { reason: check.code } });
+        await this.refused({ requestId: id, event: 'refused_confirm', actor: user.id, at: this.deps.clock.now().toISOString(), detail: { reason: check.code } });
         return { ok: false, reason, request: draft };
       }
       return this.apply(id, { type: 'confirm', requiredApprovals: check.rule.approvals }, user);
@@ -60,9 +63,12 @@ export class ApprovalService {
     return this.apply(id, { type: 'cancel' }, user);
   }
 
-  /** A change the bot itself makes (relationship sent, accepted, reminded; timed out): the same compare-and-set and audit. */
-  advance(id: RequestId, event: Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' | 'waiting_for' | 'principal_unresolved' }>): Promise<DecisionResult> {
-    return this.apply(id, event);
+  /**
+   * A change the bot itself makes (relationship sent, accepted, reminded; timed out): the same compare-and-set and
+   * audit. `tell`: the messages this change causes besides the card updates, written with it.
+   */
+  advance(id: RequestId, event: SystemEvent, tell?: (next: AccessRequest) => readonly OutboxMessage[]): Promise<DecisionResult> {
+    return this.apply(id, event, undefined, tell);
   }
 
   async approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
@@ -77,7 +83,7 @@ export class ApprovalService {
 
   /** A decision after the approval window is refused even if the sweeper has not run yet: the window is the rule. */
   private async timeOutIfOverdue(id: RequestId): Promise<void> {
-    const current = this.deps.store.get(id);
+    const current = await this.deps.requests.get(id);
     if (current?.state === 'pending_approval' && this.isOverdue(current, this.deps.clock.now().getTime())) await this.apply(id, { type: 'time_out' });
   }
 
@@ -88,8 +94,8 @@ export class ApprovalService {
   /** Every request that waited longer than the approval window times out; the requester is told. */
   async expireOverdue(): Promise<AccessRequest[]> {
     const now = this.deps.clock.now().getTime();
-    const overdue = this.deps.store
-      .listByState(['pending_approval'])
+    // Only what is due, through the store's index: the cost grows with what timed out, not with history.
+    const overdue = (await this.deps.requests.listDue(['pending_approval'], new Date(now - this.deps.approvalTtlInMs).toISOString(), 500))
       .filter((request) => this.isOverdue(request, now));
     const expired: AccessRequest[] = [];
     for (const request of overdue) {
@@ -103,16 +109,17 @@ export class ApprovalService {
    * Reads, asks the state machine, and stores by compare-and-set. When another change won the race, the
    * transition is asked again on the fresh request (so a second click sees "already decided", never a double).
    */
-  private async apply(id: RequestId, event: RequestEvent, user?: PartnerUser): Promise<DecisionResult> {
+  private async apply(id: RequestId, event: RequestEvent, user?: PartnerUser, tell?: (next: AccessRequest) => readonly OutboxMessage[]): Promise<DecisionResult> {
     const actor: Actor = user ? { kind: 'user', user, isApprover: await this.deps.access.isApprover(user.id) } : { kind: 'system' };
     const actorId = user?.id ?? 'system';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = this.deps.store.get(id);
+      const current = await this.read(id);
+      if (current === 'unavailable') return { ok: false, reason: 'store_unavailable' };
       if (!current) return { ok: false, reason: 'not_found' };
       const now = this.deps.clock.now();
       const result = transition(current, event, actor, now);
       if (!result.ok) {
-        this.deps.store.appendAudit({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
+        await this.refused({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
         return { ok: false, reason: result.reason, request: current };
       }
       const next = result.request;
@@ -131,25 +138,51 @@ export class ApprovalService {
           ...(event.type === 'principal_unresolved' ? { reason: event.reason } : {}),
         },
       };
-      // Fail closed: the change and its audit entry are written together, or the click changes nothing.
+      // What this change makes the bot say: approvers asked, every card shown brought up to date, and the caller's.
+      const outbox = [
+        ...((event.type === 'confirm' || event.type === 'relationship_accepted') && next.state === 'pending_approval' ? [outboxMessage('approval_requested', next)] : []),
+        outboxMessage('request_changed', next),
+        ...(tell ? tell(next) : []),
+      ];
+      // Fail closed: the change, its audit entry and its messages are written together, or the click changes nothing.
       let stored: boolean;
       try {
-        stored = this.deps.store.updateWithAudit(next, entry);
+        stored = await this.deps.changes.record({ request: next, audit: entry, outbox });
       } catch (error) {
         this.deps.onStoreError?.(error, id);
         return { ok: false, reason: 'store_unavailable', request: current };
       }
       if (!stored) continue;
-      if ((event.type === 'confirm' || event.type === 'relationship_accepted') && next.state === 'pending_approval') await this.deps.notifier.approvalRequested(next);
       if (event.type === 'confirm' && next.state === 'awaiting_relationship') this.deps.onAwaitingRelationship?.(next);
-      await this.deps.notifier.requestChanged(next);
       if (next.state === 'approved') this.deps.onApproved(next);
       return { ok: true, request: next };
     }
-    const latest = this.deps.store.get(id);
+    const latest = await this.deps.requests.get(id);
     return { ok: false, reason: 'not_allowed_in_state', ...(latest ? { request: latest } : {}) };
   }
+
+  /** The stored request, or 'unavailable' when the store cannot be read (the click is answered, not thrown). */
+  private async read(id: RequestId): Promise<AccessRequest | undefined | 'unavailable'> {
+    try {
+      return await this.deps.requests.get(id);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      this.deps.onStoreError?.(error, id);
+      return 'unavailable';
+    }
+  }
+
+  /** A refused click is recorded; if the store cannot take it, the refusal still stands (and is logged). */
+  private async refused(audit: AuditEntry): Promise<void> {
+    try {
+      await this.deps.changes.record({ audit });
+    } catch (error) {
+      this.deps.onStoreError?.(error, (audit.requestId ?? '') as RequestId);
+    }
+  }
 }
+
+export type SystemEvent = Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' | 'waiting_for' | 'principal_unresolved' }>;
 
 function auditEventOf(type: RequestEvent['type'], request: AccessRequest): string {
   switch (type) {

@@ -3,18 +3,18 @@
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
-import type { RequestStore } from '../store/request-store';
+import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
-import type { Notifier } from './notifier';
+import { outboxMessage } from './outbox-sender';
 import type { AzureRbacGateway } from './ports';
 
 export const DEFAULT_EXPIRY_REMINDER_BEFORE_MS = 60 * 60_000;
 export const DEFAULT_EXPIRY_SWEEP_INTERVAL_MS = 60_000;
 
 export interface ExpiryDependencies {
-  readonly store: RequestStore;
+  readonly requests: RequestRepository;
+  readonly changes: ChangeLog;
   readonly clock: Clock;
-  readonly notifier: Notifier;
   readonly rbac: AzureRbacGateway;
   /** How long before the end the requester is reminded; default one hour. 0 turns reminders off. */
   readonly reminderBeforeInMs?: number;
@@ -63,18 +63,19 @@ export class ExpiryService {
   private async sweepOnce(): Promise<SweepResult> {
     const now = this.deps.clock.now().getTime();
     const lead = this.deps.reminderBeforeInMs ?? DEFAULT_EXPIRY_REMINDER_BEFORE_MS;
-    const timeBound = this.deps.store.listByState(['active']).filter((r) => r.expiresAt !== undefined);
+    // Only what ends before the reminder lead, through the store's index (cost grows with what is due, not history).
+    const due = await this.deps.requests.listDue(['active'], new Date(now + Math.max(0, lead)).toISOString(), 500);
     let reminded = 0;
     let expired = 0;
     let failed = 0;
-    for (const request of timeBound) {
+    for (const request of due) {
       const end = Date.parse(request.expiresAt ?? '');
       if (Number.isNaN(end)) continue;
       try {
         if (end <= now) {
           if (await this.expire(request)) expired += 1;
           else failed += 1;
-        } else if (lead > 0 && end - lead <= now && request.reminderSentAt === undefined && !timeBound.some((other) => other.id !== request.id && other.assignmentName === request.assignmentName && Date.parse(other.expiresAt ?? '') > end)) {
+        } else if (lead > 0 && end - lead <= now && request.reminderSentAt === undefined && !(await this.extensionOf(request))) {
           if (await this.remind(request)) reminded += 1;
         }
       } catch (error: unknown) {
@@ -90,9 +91,7 @@ export class ExpiryService {
   private async expire(request: AccessRequest): Promise<boolean> {
     // "Already had it": the assignment is not ours (the person had the role before), so it is left in place.
     // Extended: a later request keeps the same assignment (same name) for longer, so this end removes nothing.
-    const extendedBy = this.deps.store
-      .listByState(['active'])
-      .find((other) => other.id !== request.id && other.assignmentName === request.assignmentName && (other.expiresAt === undefined || Date.parse(other.expiresAt) > Date.parse(request.expiresAt ?? '')));
+    const extendedBy = await this.extensionOf(request);
     const ours = request.outcome?.kind !== 'already_existed' && !extendedBy;
     let removed = false;
     if (ours) {
@@ -104,8 +103,9 @@ export class ExpiryService {
       }
     }
     const next = transition(request, { type: 'expire' }, SYSTEM, this.deps.clock.now());
-    if (!next.ok || !this.deps.store.update(next.request)) return false;
-    this.deps.store.appendAudit({
+    if (!next.ok) return false;
+    // An extended request ends quietly: the extension's card and messages are the live ones.
+    return this.deps.changes.record({ request: next.request, outbox: extendedBy ? [] : [outboxMessage('request_changed', next.request)], audit: {
       requestId: request.id,
       event: 'expired',
       actor: 'system',
@@ -119,17 +119,24 @@ export class ExpiryService {
         ...(extendedBy ? { extendedBy: extendedBy.id } : {}),
         ...(ours || extendedBy ? {} : { keptPreExistingAssignment: request.outcome?.kind === 'already_existed' ? (request.outcome.assignmentId ?? true) : true }),
       },
-    });
-    // An extended request ends quietly: the extension's card and messages are the live ones.
-    if (!extendedBy) await this.deps.notifier.requestChanged(next.request);
-    return true;
+    } });
+  }
+
+  /** A later active request that keeps the same assignment (same name) for longer, or for good. */
+  private async extensionOf(request: AccessRequest): Promise<AccessRequest | undefined> {
+    const end = Date.parse(request.expiresAt ?? '');
+    const sameSubscription = await this.deps.requests.listRequests({ customerTenantId: request.customer.tenantId, subscriptionId: request.subscription.id, states: ['active'] });
+    return sameSubscription.find((other) => other.id !== request.id && other.assignmentName === request.assignmentName && (other.expiresAt === undefined || Date.parse(other.expiresAt) > end));
   }
 
   /** Recorded before it is sent, so that two bot instances never both remind (at most once). */
   private async remind(request: AccessRequest): Promise<boolean> {
     const next = transition(request, { type: 'remind' }, SYSTEM, this.deps.clock.now());
-    if (!next.ok || !this.deps.store.update(next.request)) return false;
-    await this.deps.notifier.expiryReminder(next.request);
-    return true;
+    if (!next.ok) return false;
+    return this.deps.changes.record({
+      request: next.request,
+      audit: { requestId: request.id, event: 'expiry_reminded', actor: 'system', at: next.request.updatedAt, detail: { expiresAt: request.expiresAt } },
+      outbox: [outboxMessage('expiry_reminder', next.request)],
+    });
   }
 }

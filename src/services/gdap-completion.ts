@@ -5,7 +5,7 @@
 import type { Clock } from './clock';
 import { SPENT_ASSIGNMENT } from './readiness-gdap';
 import type { GdapGateway } from './relationships-ports';
-import type { RequestStore } from '../store/request-store';
+import type { ChangeLog } from '../store/ports';
 
 export type CompletionResult =
   /** The relationship is not active (yet, or any more): nothing to assign. */
@@ -23,7 +23,7 @@ export interface GdapCompletionDependencies {
   readonly securityGroupIds: readonly string[];
   /** GDAP_ROLES: what each group gets, as far as the relationship holds it. */
   readonly roleDefinitionIds: readonly string[];
-  readonly store: RequestStore;
+  readonly changes: ChangeLog;
   readonly clock: Clock;
 }
 
@@ -59,12 +59,13 @@ export class GdapCompletion {
         continue;
       }
       const created = await gdap.createAccessAssignment(relationshipId, groupId, roles);
-      this.deps.store.appendAudit({
+      await this.deps.changes.record({ audit: {
         event: 'gdap_access_assigned',
         actor: 'system',
         at: this.deps.clock.now().toISOString(),
         detail: { customer: relationship.customerTenantId ?? '', relationshipId, groupId, roles, accessAssignmentId: created.id, status: created.status },
-      });
+        ...(relationship.customerTenantId ? { customer: { tenantId: relationship.customerTenantId } } : {}),
+      } });
       if (created.status.toLowerCase() !== 'active') allActive = false;
     }
     return allActive ? { kind: 'done' } : { kind: 'pending' };

@@ -33,8 +33,7 @@ export class ExistingAccessIntake {
     const { locale } = parsed;
     const now = this.deps.clock.now();
     const wanted = parsed.targets[0];
-    const candidates = this.deps.store
-      .listByState(['active'])
+    const candidates = (await this.deps.requests.listByState(['active']))
       .filter((r) => r.action === 'grant' && r.expiresAt !== undefined && Date.parse(r.expiresAt) > now.getTime())
       .filter((r) => Math.max(matchScore(parsed.principal, r.principal.displayName), matchScore(parsed.principal, r.principal.userPrincipalName)) >= 0.75)
       .filter((r) => !wanted || (matchScore(wanted.customer, r.customer.name) >= 0.75 && (!wanted.subscription || matchScore(wanted.subscription, r.subscription.name) >= 0.75 || wanted.subscription.toLowerCase() === r.subscription.id.toLowerCase())));

@@ -20,11 +20,13 @@ export function notReady(alerts: ReadinessAlerts | undefined, locale: Locale, ta
 }
 
 /** Stores a new draft (version 1, no votes yet) with its audit entry; `fields` gets the new id (for a derived name). */
-export function saveDraft(deps: Pick<IntakeDependencies, 'store' | 'clock' | 'newId'>, fields: (id: RequestId) => Omit<AccessRequest, 'id' | 'version' | 'state' | 'approvals' | 'createdAt' | 'updatedAt'>, event: string, detail: Record<string, unknown>): IntakeResult {
+export async function saveDraft(deps: Pick<IntakeDependencies, 'changes' | 'clock' | 'newId'>, fields: (id: RequestId) => Omit<AccessRequest, 'id' | 'version' | 'state' | 'approvals' | 'createdAt' | 'updatedAt'>, event: string, detail: Record<string, unknown>): Promise<IntakeResult> {
   const at = deps.clock.now().toISOString();
   const id = requestId(deps.newId());
   const request: AccessRequest = { ...fields(id), id, version: 1, state: 'draft', approvals: [], createdAt: at, updatedAt: at };
-  deps.store.insert(request);
-  deps.store.appendAudit({ requestId: id, event, actor: request.requester.id, at, detail });
+  // The draft and its audit entry in one write; a new id cannot be taken (it is random), so false is not expected.
+  if (!(await deps.changes.record({ request, audit: { requestId: id, event, actor: request.requester.id, at, detail } }))) {
+    throw new Error(`request id ${id} already stored`);
+  }
   return { kind: 'draft', request };
 }

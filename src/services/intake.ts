@@ -5,7 +5,7 @@ import { endOf, type UserClock } from '../domain/end-time';
 import { principalId } from '../domain/ids';
 import { WAITABLE_GAPS } from '../domain/readiness-gap';
 import { completeWith, parseMessage, type GrantRequest, type MissingPiece, type ParsedMessage } from '../domain/parse-request';
-import type { RequestStore } from '../store/request-store';
+import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
@@ -60,7 +60,8 @@ export interface IntakeDependencies {
   readonly partnerCenter: PartnerCenterGateway;
   readonly directory: DirectoryGateway;
   readonly rbac: AzureRbacGateway;
-  readonly store: RequestStore;
+  readonly requests: RequestRepository;
+  readonly changes: ChangeLog;
   readonly clock: Clock;
   readonly newId: IdGenerator;
   /** Who may request what, and how many approvals it needs (the policy file). */
@@ -143,11 +144,11 @@ export class IntakeService {
         case 'history': {
           const scope = await this.existing.scopeFor({ kind: 'list', locale: parsed.locale, targets: parsed.targets }, requester);
           if (!scope.ok) return scope.result;
-          const requests = this.deps.store.listRequests({ customerTenantId: scope.value.customer.tenantId, subscriptionId: scope.value.subscription.subscriptionId, limit: 20 });
+          const requests = await this.deps.requests.listRequests({ customerTenantId: scope.value.customer.tenantId, subscriptionId: scope.value.subscription.subscriptionId, limit: 20 });
           return { kind: 'history', locale: parsed.locale, ...scope.value, requests };
         }
         case 'status':
-          return { kind: 'status', locale: parsed.locale, which: parsed.which, requests: this.statusOf(parsed.which, requester) };
+          return { kind: 'status', locale: parsed.locale, which: parsed.which, requests: await this.statusOf(parsed.which, requester) };
         case 'extend':
           return await this.existing.extend(parsed, text, requester, options);
         case 'relationship_request':
@@ -180,9 +181,11 @@ export class IntakeService {
     return completeWith(open.question, text) ?? parsed;
   }
 
-  private statusOf(which: 'mine' | 'pending', requester: PartnerUser): AccessRequest[] {
-    const open = this.deps.store.listByState(which === 'mine' ? OPEN_STATES : ['pending_approval']);
-    return open.filter((r) => (which === 'mine' ? r.requester.id === requester.id : r.requester.id !== requester.id)).slice(-10);
+  /** The last ten, oldest first: the requester's own open requests, or the others' awaiting approval. */
+  private async statusOf(which: 'mine' | 'pending', requester: PartnerUser): Promise<AccessRequest[]> {
+    if (which === 'mine') return (await this.deps.requests.listRequests({ requesterId: requester.id, states: OPEN_STATES, limit: 10 })).reverse();
+    const open = await this.deps.requests.listByState(['pending_approval']);
+    return open.filter((r) => r.requester.id !== requester.id).slice(-10);
   }
 
   private async grant(parsed: GrantRequest, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
@@ -276,7 +279,7 @@ export class IntakeService {
       : { ok: true as const, invitation: { customer: { tenantId, name: companyName }, mode: 'reseller' as const, url: await this.deps.partnerCenter.getRelationshipRequestUrl() } };
     if (!prepared.ok) return notReady(this.deps.alerts, locale, { customer: customer.value }, prepared.gap, requester);
     const { invitation } = prepared;
-    this.deps.store.appendAudit({ event: 'relationship_requested', actor: requester.id, at: this.deps.clock.now().toISOString(), detail: { customer: tenantId, mode: invitation.mode } });
+    await this.deps.changes.record({ audit: { event: 'relationship_requested', actor: requester.id, at: this.deps.clock.now().toISOString(), detail: { customer: tenantId, mode: invitation.mode }, customer: { tenantId, name: invitation.customer.name } } });
     return { kind: 'relationship_invitation', locale, invitation };
   }
 }

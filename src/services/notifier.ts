@@ -1,11 +1,24 @@
 // How the use cases reach people: the Teams layer implements it (approval cards out, cards refreshed, outcomes told).
 import type { AccessRequest } from '../domain/access-request';
+import type { CardMessage } from '../store/request-store';
+
+/**
+ * One outbox message being sent: who already got it (a resend after a restart skips them) and a way to record each
+ * recipient reached, with the card they now see. The Teams layer records through it and writes nothing itself.
+ */
+export interface Delivery {
+  has(recipient: string): boolean;
+  sent(recipient: string, card?: CardMessage): Promise<void>;
+}
+
+/** A delivery that remembers nothing: for sends not caused by a stored change. */
+export const untracked: Delivery = { has: () => false, sent: () => Promise.resolve() };
 
 export interface Notifier {
   /** The request awaits approval: show it to every approver who can be reached. */
-  approvalRequested(request: AccessRequest): Promise<void>;
+  approvalRequested(request: AccessRequest, delivery: Delivery): Promise<void>;
   /** The request changed: every message that shows it is brought up to date; final outcomes are told. */
-  requestChanged(request: AccessRequest): Promise<void>;
+  requestChanged(request: AccessRequest, delivery: Delivery): Promise<void>;
   /** Time-bound access ends soon (`request.expiresAt`): the requester is reminded, once. */
-  expiryReminder(request: AccessRequest): Promise<void>;
+  expiryReminder(request: AccessRequest, delivery: Delivery): Promise<void>;
 }

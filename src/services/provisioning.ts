@@ -9,9 +9,9 @@
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
-import type { RequestStore } from '../store/request-store';
+import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
-import type { Notifier } from './notifier';
+import { outboxMessage } from './outbox-sender';
 import type { AccessDeniedError } from './access-errors';
 import { CloudUnavailableError, type AzureRbacGateway, type CreateAssignmentResult } from './ports';
 import { refusalOf } from './refusals';
@@ -32,9 +32,9 @@ export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ProvisioningDependencies {
-  readonly store: RequestStore;
+  readonly requests: RequestRepository;
+  readonly changes: ChangeLog;
   readonly clock: Clock;
-  readonly notifier: Notifier;
   readonly rbac: AzureRbacGateway;
   readonly onError: (error: unknown, requestId: RequestId) => void;
   /** How long after approval PrincipalNotFound is retried; default 10 minutes. */
@@ -81,8 +81,8 @@ export class ProvisioningService {
   }
 
   /** After a restart: every request that was approved or half-provisioned is taken up again. */
-  resume(): Promise<void[]> {
-    return Promise.all(this.deps.store.listByState(['approved', 'provisioning']).map((request) => this.start(request.id)));
+  async resume(): Promise<void[]> {
+    return Promise.all((await this.deps.requests.listByState(['approved', 'provisioning'])).map((request) => this.start(request.id)));
   }
 
   /** Waits for every provisioning in flight (graceful shutdown, tests). */
@@ -101,29 +101,32 @@ export class ProvisioningService {
   }
 
   private async provision(id: RequestId): Promise<void> {
-    const approved = this.deps.store.get(id);
+    const approved = await this.deps.requests.get(id);
     // Removals are the RevocationService's.
     if (!approved || approved.action === 'revoke') return;
     const started = transition(approved, { type: 'start_provisioning' }, SYSTEM, this.deps.clock.now());
     if (!started.ok) return;
     // Stored before the call: a crash from here on resumes to the same idempotent PUT.
-    if (!this.deps.store.update(started.request)) return;
     const request = started.request;
-    await this.deps.notifier.requestChanged(request);
+    const startedAudit = { requestId: id, event: 'provisioning_started', actor: 'system', at: request.updatedAt, detail: { assignmentName: request.assignmentName, scope: request.scope } };
+    if (!(await this.deps.changes.record({ request, audit: startedAudit, outbox: [outboxMessage('request_changed', request)] }))) return;
 
     const attempt = await this.attempt(request);
     if (attempt === 'stopped' || attempt === 'waiting_for_sign_in') return;
     const { outcome, attempts } = attempt;
     const done = transition(request, { type: 'provisioned', outcome }, SYSTEM, this.deps.clock.now());
-    if (!done.ok || !this.deps.store.update(done.request)) return;
-    this.deps.store.appendAudit({
-      requestId: id,
-      event: outcome.kind === 'failed' ? 'provisioning_failed' : 'provisioned',
-      actor: 'system',
-      at: done.request.updatedAt,
-      detail: { ...outcome, attempts, assignmentName: request.assignmentName, scope: request.scope, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}) },
+    if (!done.ok) return;
+    await this.deps.changes.record({
+      request: done.request,
+      audit: {
+        requestId: id,
+        event: outcome.kind === 'failed' ? 'provisioning_failed' : 'provisioned',
+        actor: 'system',
+        at: done.request.updatedAt,
+        detail: { ...outcome, attempts, assignmentName: request.assignmentName, scope: request.scope, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}) },
+      },
+      outbox: [outboxMessage('request_changed', done.request)],
     });
-    await this.deps.notifier.requestChanged(done.request);
   }
 
   /** The PUT, retried on PrincipalNotFound until the replication window after approval closes. */

@@ -1,6 +1,7 @@
 // What the relationship use cases need from outside: Graph GDAP, and the people to tell (the Teams layer implements it).
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
+import type { Delivery } from './notifier';
 
 export interface NewGdapRelationship {
   readonly displayName: string;
@@ -70,15 +71,15 @@ export interface RelationshipInvitation {
 
 export interface RelationshipNotifier {
   /** The invitation card to the requester: link, ready-to-send e-mail, what happens next. */
-  invitationReady(request: AccessRequest, invitation: RelationshipInvitation): Promise<void>;
+  invitationReady(request: AccessRequest, invitation: RelationshipInvitation, delivery: Delivery): Promise<void>;
   /** The relationship could not be prepared (GDAP creation failed): the requester is told; the request keeps waiting. */
-  invitationFailed(request: AccessRequest): Promise<void>;
+  invitationFailed(request: AccessRequest, delivery: Delivery): Promise<void>;
   /** Still not accepted after a while: the requester is reminded once, with the invitation again. */
-  reminder(request: AccessRequest, invitation: RelationshipInvitation): Promise<void>;
+  reminder(request: AccessRequest, invitation: RelationshipInvitation, delivery: Delivery): Promise<void>;
   /** The customer accepted: the requester is told the request went on to approval. */
-  accepted(request: AccessRequest): Promise<void>;
+  accepted(request: AccessRequest, delivery: Delivery): Promise<void>;
   /** The request waits for something else than the customer's acceptance (a role, a group, consent…): the requester is told what. */
-  waiting(request: AccessRequest, gap: ReadinessGap): Promise<void>;
+  waiting(request: AccessRequest, gap: ReadinessGap, delivery: Delivery): Promise<void>;
 }
 
 /** The people who can close a gap the customer cannot: the approvers (the partner's admin agents among them). */

@@ -1,13 +1,13 @@
 // Watches requests waiting until the bot may act for their customer: readiness moves them on to approval (after the
 // access assignments of a GDAP relationship the bot created); what they wait for is kept current; a reminder; expiry.
 import type { AccessRequest } from '../domain/access-request';
-import type { RequestStore } from '../store/request-store';
+import type { RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
 import type { CompletionResult, GdapCompletion } from './gdap-completion';
 import { CloudUnavailableError } from './ports';
 import type { Readiness, ReadinessService } from './readiness';
-import { targetOf, type RelationshipService, type RequestAdvancer } from './relationships';
-import type { RelationshipNotifier } from './relationships-ports';
+import { outboxMessage } from './outbox-sender';
+import { invitationPayload, targetOf, type RelationshipService, type RequestAdvancer } from './relationships';
 
 export interface RelationshipWatcherOptions {
   /** How often each customer's acceptance is checked: 5 minutes by default. */
@@ -21,14 +21,13 @@ export interface RelationshipWatcherOptions {
 }
 
 export interface RelationshipWatcherDependencies {
-  readonly store: RequestStore;
+  readonly store: RequestRepository;
   readonly clock: Clock;
   readonly readiness: ReadinessService;
   /** GDAP: gives an approved relationship's roles to the partner's security groups before readiness is asked. */
   readonly completion?: GdapCompletion;
   readonly relationships: RelationshipService;
   readonly requests: RequestAdvancer;
-  readonly notifier: RelationshipNotifier;
   readonly onError?: (error: unknown, context: { readonly requestId?: string; readonly customer?: string }) => void;
 }
 
@@ -97,7 +96,7 @@ export class RelationshipWatcher {
   }
 
   private async round(): Promise<void> {
-    const waiting = this.deps.store.listByState(['awaiting_relationship']);
+    const waiting = await this.deps.store.listByState(['awaiting_relationship']);
     const found = new Map<string, Readiness | undefined>();
     const completed = new Map<string, CompletionResult | undefined>();
     for (const request of waiting) {
@@ -150,8 +149,7 @@ export class RelationshipWatcher {
     if (now - since >= this.options.reminderAfterInMs && request.relationship?.remindedAt === undefined) {
       const invitation = this.deps.relationships.invitationOf(request);
       if (!invitation) return;
-      const reminded = await this.deps.requests.advance(request.id, { type: 'relationship_reminded' });
-      if (reminded.ok && reminded.request) await this.deps.notifier.reminder(reminded.request, { ...invitation, request: reminded.request });
+      await this.deps.requests.advance(request.id, { type: 'relationship_reminded' }, (next) => [outboxMessage('relationship_reminder', next, { invitation: invitationPayload(invitation) })]);
     }
   }
 

@@ -5,12 +5,13 @@ import type { RequestId } from '../domain/ids';
 import { pickOne, rank } from '../domain/matching';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { RequestEvent } from '../domain/request-state';
-import type { RequestStore } from '../store/request-store';
+import type { ChangeLog, OutboxMessage, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
+import { outboxMessage } from './outbox-sender';
 import type { DirectoryGateway, PartnerCenterGateway } from './ports';
 import type { ReadinessAlerts } from './readiness-alerts';
 import type { AccessModel, ReadinessService } from './readiness';
-import type { GdapGateway, RelationshipInvitation, RelationshipNotifier } from './relationships-ports';
+import type { GdapGateway, RelationshipInvitation } from './relationships-ports';
 
 export type RelationshipMode = 'reseller' | 'gdap';
 
@@ -27,7 +28,8 @@ export interface GdapSettings {
 /** The system changes the relationship use cases make; ApprovalService.advance stores them by compare-and-set, audited. */
 export type RelationshipEvent = Extract<RequestEvent, { type: 'relationship_sent' | 'relationship_accepted' | 'relationship_reminded' | 'time_out' | 'waiting_for' | 'principal_unresolved' }>;
 export interface RequestAdvancer {
-  advance(id: RequestId, event: RelationshipEvent): Promise<{ readonly ok: boolean; readonly request?: AccessRequest }>;
+  /** `tell`: the messages the change causes (besides card updates), written with it. */
+  advance(id: RequestId, event: RelationshipEvent, tell?: (next: AccessRequest) => readonly OutboxMessage[]): Promise<{ readonly ok: boolean; readonly request?: AccessRequest }>;
 }
 
 export interface RelationshipServiceDependencies {
@@ -43,10 +45,10 @@ export interface RelationshipServiceDependencies {
   /** Looks up a user named before the customer's directory could be read. */
   readonly directory: DirectoryGateway;
   readonly alerts?: ReadinessAlerts;
-  readonly store: RequestStore;
+  readonly stored: RequestRepository;
+  readonly changes: ChangeLog;
   readonly clock: Clock;
   readonly requests: RequestAdvancer;
-  readonly notifier: RelationshipNotifier;
   readonly onError?: (error: unknown, context: { readonly requestId?: string; readonly customer?: string }) => void;
 }
 
@@ -135,8 +137,7 @@ export class RelationshipService {
     const gdap = this.deps.gdap;
     const settings = this.deps.gdapSettings;
     if (!gdap || !settings) throw new Error('GDAP mode without a GDAP gateway');
-    const known = this.deps.store
-      .listByState(['awaiting_relationship'])
+    const known = (await this.deps.stored.listByState(['awaiting_relationship']))
       .filter((r) => r.customer.tenantId.toLowerCase() === customer.tenantId.toLowerCase() && r.relationship?.relationshipId)
       .map((r) => r.relationship?.relationshipId ?? '');
     for (const id of [...(pendingId ? [pendingId] : []), ...new Set(known)]) {
@@ -158,13 +159,14 @@ export class RelationshipService {
       ...(settings.autoExtendDuration ? { autoExtendDuration: settings.autoExtendDuration } : {}),
     });
     await gdap.lockForApproval(created.id);
-    this.deps.store.appendAudit({
+    await this.deps.changes.record({ audit: {
       ...(request ? { requestId: request.id } : {}),
       event: 'gdap_relationship_created',
       actor: requestedBy.id,
       at: this.deps.clock.now().toISOString(),
       detail: { customer: customer.tenantId, relationshipId: created.id, roles: [...settings.roleDefinitionIds], duration: settings.duration },
-    });
+      customer: { tenantId: customer.tenantId, name: customer.name },
+    } });
     return { customer, mode: 'gdap', url: settings.approvalUrl(created.id), gdap: { relationshipId: created.id, roleDefinitionIds: settings.roleDefinitionIds, duration: settings.duration } };
   }
 
@@ -195,7 +197,13 @@ export class RelationshipService {
   private async doInvite(waiting: AccessRequest, retry: boolean): Promise<void> {
     const failed = async (error: unknown): Promise<void> => {
       this.deps.onError?.(error, { requestId: waiting.id, customer: waiting.customer.tenantId });
-      if (!retry) await this.deps.notifier.invitationFailed(waiting);
+      // Told once, with the failure on record; the watcher tries again quietly.
+      if (!retry) {
+        await this.deps.changes.record({
+          audit: { requestId: waiting.id, event: 'relationship_invitation_failed', actor: 'system', at: this.deps.clock.now().toISOString(), detail: { customer: waiting.customer.tenantId } },
+          outbox: [outboxMessage('relationship_failed', waiting)],
+        });
+      }
     };
     let readiness;
     try {
@@ -213,16 +221,18 @@ export class RelationshipService {
     }
     if (!prepared.ok) return this.waitFor(waiting, prepared.gap);
     const { invitation } = prepared;
-    const sent = await this.deps.requests.advance(waiting.id, { type: 'relationship_sent', url: invitation.url, ...(invitation.gdap?.relationshipId ? { relationshipId: invitation.gdap.relationshipId } : {}) });
-    if (!sent.ok || !sent.request) return; // cancelled meanwhile: nothing to send
-    await this.deps.notifier.invitationReady(sent.request, { ...invitation, request: sent.request });
+    // Cancelled meanwhile: the change is refused and nothing is sent.
+    await this.deps.requests.advance(
+      waiting.id,
+      { type: 'relationship_sent', url: invitation.url, ...(invitation.gdap?.relationshipId ? { relationshipId: invitation.gdap.relationshipId } : {}) },
+      (next) => [outboxMessage('relationship_invitation', next, { invitation: invitationPayload(invitation) })],
+    );
   }
 
   /** The request waits for `gap` now: recorded on it, told to its requester, and to the approvers who can close it. */
   async waitFor(request: AccessRequest, gap: ReadinessGap): Promise<void> {
-    const moved = await this.deps.requests.advance(request.id, { type: 'waiting_for', missing: gap });
+    const moved = await this.deps.requests.advance(request.id, { type: 'waiting_for', missing: gap }, (next) => [outboxMessage('relationship_waiting', next, { gap })]);
     if (!moved.ok || !moved.request) return;
-    await this.deps.notifier.waiting(moved.request, gap);
     this.deps.alerts?.gap(request.customer, gap, { subscription: request.subscription.name, requester: request.requester });
   }
 
@@ -240,14 +250,19 @@ export class RelationshipService {
         ? { type: 'relationship_accepted', principal: { id: pick.item.id, displayName: pick.item.displayName, userPrincipalName: pick.item.userPrincipalName, principalType: 'User' } }
         : { type: 'principal_unresolved', reason: pick.kind === 'many' ? `several users of ${request.customer.name} match "${query}": ${pick.candidates.slice(0, 5).map((u) => u.userPrincipalName).join(', ')}` : `no user of ${request.customer.name} matches "${query}"` };
     }
-    const moved = await this.deps.requests.advance(request.id, event);
-    if (moved.ok && moved.request && event.type === 'relationship_accepted') await this.deps.notifier.accepted(moved.request);
+    await this.deps.requests.advance(request.id, event, (next) => (event.type === 'relationship_accepted' ? [outboxMessage('relationship_accepted', next)] : []));
   }
 
   /** Resolves once no invitation is being prepared (shutdown, tests). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
+}
+
+/** What an outbox message keeps of an invitation: everything but the request (the message carries that itself). */
+export function invitationPayload(invitation: RelationshipInvitation): Omit<RelationshipInvitation, 'request'> {
+  const { request: _request, ...rest } = invitation;
+  return rest;
 }
 
 /** What readiness is asked about for a request: its customer and subscription. */

@@ -2,16 +2,16 @@
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
-import type { RequestStore } from '../store/request-store';
+import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
-import type { Notifier } from './notifier';
+import { outboxMessage } from './outbox-sender';
 import { isAccessDenied } from './access-errors';
 import { ArmRequestError, CloudUnavailableError, type AzureRbacGateway } from './ports';
 
 export interface RevocationDependencies {
-  readonly store: RequestStore;
+  readonly requests: RequestRepository;
+  readonly changes: ChangeLog;
   readonly clock: Clock;
-  readonly notifier: Notifier;
   readonly rbac: AzureRbacGateway;
   readonly onError: (error: unknown, requestId: RequestId) => void;
 }
@@ -34,10 +34,9 @@ export class RevocationService {
   }
 
   /** After a restart: approved or half-done removals are taken up again (DELETE is idempotent). */
-  resume(): Promise<void[]> {
+  async resume(): Promise<void[]> {
     return Promise.all(
-      this.deps.store
-        .listByState(['approved', 'provisioning'])
+      (await this.deps.requests.listByState(['approved', 'provisioning']))
         .filter((request) => request.action === 'revoke')
         .map((request) => this.start(request.id)),
     );
@@ -48,24 +47,28 @@ export class RevocationService {
   }
 
   private async revoke(id: RequestId): Promise<void> {
-    const approved = this.deps.store.get(id);
+    const approved = await this.deps.requests.get(id);
     if (!approved || approved.action !== 'revoke') return;
     const started = transition(approved, { type: 'start_provisioning' }, SYSTEM, this.deps.clock.now());
-    if (!started.ok || !this.deps.store.update(started.request)) return;
+    if (!started.ok) return;
     const request = started.request;
-    await this.deps.notifier.requestChanged(request);
+    const startedAudit = { requestId: id, event: 'revocation_started', actor: 'system', at: request.updatedAt, detail: { assignmentName: request.assignmentName, scope: request.scope } };
+    if (!(await this.deps.changes.record({ request, audit: startedAudit, outbox: [outboxMessage('request_changed', request)] }))) return;
 
     const outcome = await this.delete(request);
     const done = transition(request, { type: 'provisioned', outcome }, SYSTEM, this.deps.clock.now());
-    if (!done.ok || !this.deps.store.update(done.request)) return;
-    this.deps.store.appendAudit({
-      requestId: id,
-      event: outcome.kind === 'failed' ? 'revocation_failed' : 'revoked',
-      actor: 'system',
-      at: done.request.updatedAt,
-      detail: { ...outcome, assignmentName: request.assignmentName, scope: request.scope, role: request.role.name, principal: request.principal.id },
+    if (!done.ok) return;
+    await this.deps.changes.record({
+      request: done.request,
+      audit: {
+        requestId: id,
+        event: outcome.kind === 'failed' ? 'revocation_failed' : 'revoked',
+        actor: 'system',
+        at: done.request.updatedAt,
+        detail: { ...outcome, assignmentName: request.assignmentName, scope: request.scope, role: request.role.name, principal: request.principal.id },
+      },
+      outbox: [outboxMessage('request_changed', done.request)],
     });
-    await this.deps.notifier.requestChanged(done.request);
   }
 
   private async delete(request: AccessRequest): Promise<NonNullable<AccessRequest['outcome']>> {

@@ -1,5 +1,5 @@
-// What the use cases need from durable storage: requests with compare-and-set, conversations, card messages, audit.
-import type { AccessRequest, RequestState } from '../domain/access-request';
+// The store's records: conversations, card messages, audit entries and filters (the ports are in ./ports).
+import type { RequestState } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 
 /** Where a person can be reached proactively: an opaque channel reference plus their channel user id. */
@@ -79,36 +79,3 @@ export interface RequestFilter {
 export type AuditVerification =
   | { readonly ok: true; readonly entries: number }
   | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly reason: string };
-
-export interface RequestStore {
-  /** Stores a new request; throws if the id exists. */
-  insert(request: AccessRequest): void;
-  get(id: RequestId): AccessRequest | undefined;
-  /** Compare-and-set: stores `next` only if the stored version is still `next.version - 1`. */
-  update(next: AccessRequest): boolean;
-  /**
-   * update() and appendAudit() in one transaction: both are written or neither (fails closed: throws when either
-   * cannot be written, and then nothing changed). Returns false, writing nothing, when the compare-and-set lost.
-   */
-  updateWithAudit(next: AccessRequest, entry: AuditEntry): boolean;
-  listByState(states: readonly RequestState[]): AccessRequest[];
-  /** For "my requests", "pending approvals", "history of Contoso prod". */
-  listRequests(filter: RequestFilter): AccessRequest[];
-
-  saveConversation(conversation: StoredConversation): void;
-  getConversation(userId: string): StoredConversation | undefined;
-
-  addCardMessage(message: CardMessage): void;
-  listCardMessages(requestId: RequestId): CardMessage[];
-
-  /**
-   * Appends to the hash chain in one IMMEDIATE transaction (several processes on one file cannot fork it).
-   * Fails closed: throws when the entry cannot be written.
-   */
-  appendAudit(entry: AuditEntry): StoredAuditEntry;
-  /** A string is a request id (the original form). */
-  listAudit(filter?: string | AuditFilter): StoredAuditEntry[];
-  /** Recomputes the whole chain: detects an edited, deleted, inserted or reordered entry. */
-  verifyAudit(): AuditVerification;
-  close(): void;
-}

@@ -45,6 +45,8 @@ interface CustomerRow { tenant_id: unknown; name: unknown }
 
 export interface SqliteAudit {
   append(entry: AuditEntry): StoredAuditEntry;
+  /** The same append, for a caller that already holds the write lock (a state change written with its entry). */
+  appendInTransaction(entry: AuditEntry): StoredAuditEntry;
   list(filter?: string | AuditFilter): StoredAuditEntry[];
   verify(): AuditVerification;
 }
@@ -139,7 +141,7 @@ export function prepareAudit(db: Database.Database): SqliteAudit {
 
   // Reading the head and inserting after it must be one step for every writer on the file: BEGIN IMMEDIATE takes
   // the write lock before the read, so a second process waits (busy_timeout) and then chains from our entry.
-  const appendLocked = db.transaction((entry: AuditEntry): StoredAuditEntry => {
+  const appendRow = (entry: AuditEntry): StoredAuditEntry => {
     const last = selectLast.get();
     const seq = Math.max(last?.seq ?? 0, highWater(db)) + 1;
     const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
@@ -157,10 +159,12 @@ export function prepareAudit(db: Database.Database): SqliteAudit {
       seq, request_id: fields.requestId, event: fields.event, actor: fields.actor, at: fields.at, detail: detailText,
       customer_tenant_id: fields.customerTenantId, customer_name: fields.customerName, prev_hash: prevHash, hash,
     });
-  });
+  };
+  const appendLocked = db.transaction(appendRow);
 
   return {
     append: (entry) => appendLocked.immediate(entry),
+    appendInTransaction: appendRow,
     list(filter) {
       const criteria: AuditFilter = typeof filter === 'string' ? { requestId: filter } : (filter ?? {});
       const where: string[] = [];

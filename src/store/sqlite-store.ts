@@ -3,9 +3,13 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AccessRequest, RequestState } from '../domain/access-request';
+import { dueAtOf } from '../domain/due';
 import type { RequestId } from '../domain/ids';
-import type { AuditEntry, CardMessage, RequestFilter, RequestStore, StoredConversation } from './request-store';
+import type { Change, PendingMessage, Store } from './ports';
+import type { CardMessage, RequestFilter, StoredConversation } from './request-store';
 import { ensureAuditSchema, prepareAudit } from './sqlite-audit';
+import { prepareOutbox, OUTBOX_SCHEMA } from './sqlite-outbox';
+import { guardedBy, type SqliteGuard } from './sqlite-guard';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -43,23 +47,32 @@ export interface SqliteStoreOptions {
    * write throws. The file must exist and hold a current schema.
    */
   readonly readonly?: boolean;
-  /** How long a writer waits for another process's write lock before throwing. Default 5000. */
+  /**
+   * How long a write waits for another process's write lock before the store counts as unavailable. The wait is
+   * made of short tries between which other users' turns run. Default 5000.
+   */
   readonly busyTimeoutInMs?: number;
 }
 
-export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): RequestStore {
+const parse = (row: RequestRow): AccessRequest => JSON.parse(row.body) as AccessRequest;
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const readonly = options.readonly ?? false;
   if (readonly && path !== ':memory:' && !existsSync(path)) throw new Error(`no store at ${path} (check STORE)`);
   if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, readonly ? { readonly: true, fileMustExist: true } : {});
+  const guard: SqliteGuard = guardedBy(Math.max(0, Math.trunc(options.busyTimeoutInMs ?? 5000)));
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutInMs ?? 5000))}`);
+    // Each try holds the event loop at most this long; the rest of the wait is spent between tries.
+    db.pragma(`busy_timeout = ${guard.sliceInMs}`);
     if (readonly) {
       assertCurrentSchema(db, path);
     } else {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
+      migrateDueColumn(db);
+      db.exec(OUTBOX_SCHEMA);
       ensureAuditSchema(db);
     }
   } catch (error) {
@@ -67,9 +80,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     throw error;
   }
 
-  const insertRequest = db.prepare('INSERT INTO requests (id, version, state, body, updated_at) VALUES (?, ?, ?, ?, ?)');
+  const insertRequest = db.prepare('INSERT OR IGNORE INTO requests (id, version, state, body, updated_at, due_at) VALUES (?, ?, ?, ?, ?, ?)');
   const selectRequest = db.prepare<[string], RequestRow>('SELECT body FROM requests WHERE id = ?');
-  const casRequest = db.prepare('UPDATE requests SET version = ?, state = ?, body = ?, updated_at = ? WHERE id = ? AND version = ?');
+  const casRequest = db.prepare('UPDATE requests SET version = ?, state = ?, body = ?, updated_at = ?, due_at = ? WHERE id = ? AND version = ?');
   const upsertConversation = db.prepare(
     `INSERT INTO conversations (user_id, channel_user_id, reference, locale, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(user_id) DO UPDATE SET channel_user_id = excluded.channel_user_id, reference = excluded.reference,
@@ -79,79 +92,121 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const insertCard = db.prepare('INSERT OR IGNORE INTO card_messages (request_id, user_id, conversation_id, activity_id, role) VALUES (?, ?, ?, ?, ?)');
   const selectCards = db.prepare<[string], CardRow>('SELECT * FROM card_messages WHERE request_id = ? ORDER BY rowid');
   const audit = prepareAudit(db);
-  // One write lock for the request and its audit entry: an approval is never stored without its record.
-  const updateWithAudit = db.transaction((next: AccessRequest, entry: AuditEntry): boolean => {
-    const result = casRequest.run(next.version, next.state, JSON.stringify(next), next.updatedAt, next.id, next.version - 1);
-    if (result.changes !== 1) return false;
-    audit.append(entry);
+  const outbox = prepareOutbox(db);
+  const addCard = (m: CardMessage): void => {
+    insertCard.run(m.requestId, m.userId, m.conversationId, m.activityId, m.role);
+  };
+
+  // One write lock for the request, its audit entry and its messages: none is ever stored without the others.
+  const record = db.transaction((change: Change): boolean => {
+    const next = change.request;
+    if (next) {
+      const row = [next.state, JSON.stringify(next), next.updatedAt, dueAtOf(next) ?? null] as const;
+      const result = next.version === 1
+        ? insertRequest.run(next.id, next.version, ...row)
+        : casRequest.run(next.version, ...row, next.id, next.version - 1);
+      if (result.changes !== 1) return false;
+    }
+    audit.appendInTransaction(change.audit);
+    for (const message of change.outbox ?? []) outbox.add(message, change.audit.at);
     return true;
+  });
+  const delivered = db.transaction((messageId: string, recipient: string, card?: CardMessage) => {
+    outbox.delivered(messageId, recipient);
+    if (card) addCard(card);
   });
 
   return {
-    insert(request: AccessRequest): void {
-      insertRequest.run(request.id, request.version, request.state, JSON.stringify(request), request.updatedAt);
+    requests: {
+      get: (id: RequestId) => guard.read(() => {
+        const row = selectRequest.get(id);
+        return row ? parse(row) : undefined;
+      }),
+      listByState: (states: readonly RequestState[]) => guard.read(() => {
+        if (states.length === 0) return [];
+        return db.prepare<string[], RequestRow>(`SELECT body FROM requests WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY updated_at`).all(...states).map(parse);
+      }),
+      listDue: (states: readonly RequestState[], dueBefore: string, limit: number) => guard.read(() => {
+        if (states.length === 0 || limit <= 0) return [];
+        const sql = `SELECT body FROM requests WHERE state IN (${states.map(() => '?').join(',')}) AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?`;
+        return db.prepare<(string | number)[], RequestRow>(sql).all(...states, new Date(dueBefore).toISOString(), Math.trunc(limit)).map(parse);
+      }),
+      listRequests: (filter: RequestFilter) => guard.read(() => listRequests(db, filter)),
     },
-    get(id: RequestId): AccessRequest | undefined {
-      const row = selectRequest.get(id);
-      return row ? (JSON.parse(row.body) as AccessRequest) : undefined;
+    changes: {
+      record: (change: Change) => guard.write(() => record.immediate(change)),
     },
-    update(next: AccessRequest): boolean {
-      const result = casRequest.run(next.version, next.state, JSON.stringify(next), next.updatedAt, next.id, next.version - 1);
-      return result.changes === 1;
+    audit: {
+      list: (filter) => guard.read(() => audit.list(filter)),
+      verify: () => guard.read(() => audit.verify()),
     },
-    updateWithAudit: (next, entry) => updateWithAudit.immediate(next, entry),
-    listByState(states: readonly RequestState[]): AccessRequest[] {
-      if (states.length === 0) return [];
-      const rows = db.prepare<string[], RequestRow>(`SELECT body FROM requests WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY updated_at`).all(...states);
-      return rows.map((row) => JSON.parse(row.body) as AccessRequest);
+    conversations: {
+      save: (c: StoredConversation) => guard.write(() => {
+        upsertConversation.run(c.userId, c.channelUserId, c.reference, c.locale, c.updatedAt);
+      }),
+      get: (userId: string) => guard.read(() => {
+        const row = selectConversation.get(userId);
+        return row
+          ? { userId: row.user_id, channelUserId: row.channel_user_id, reference: row.reference, locale: row.locale === 'fr' ? 'fr' as const : 'en' as const, updatedAt: row.updated_at }
+          : undefined;
+      }),
     },
-    listRequests(filter: RequestFilter): AccessRequest[] {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (filter.requesterId !== undefined) { where.push("json_extract(body, '$.requester.id') = ?"); params.push(filter.requesterId); }
-      if (filter.customerTenantId !== undefined) { where.push("json_extract(body, '$.customer.tenantId') = ? COLLATE NOCASE"); params.push(filter.customerTenantId); }
-      if (filter.subscriptionId !== undefined) { where.push("json_extract(body, '$.subscription.id') = ? COLLATE NOCASE"); params.push(filter.subscriptionId); }
-      if (filter.states !== undefined) {
-        if (filter.states.length === 0) return [];
-        where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
-        params.push(...filter.states);
-      }
-      let sql = `SELECT body FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, rowid DESC`;
-      if (filter.limit !== undefined) {
-        if (!Number.isInteger(filter.limit) || filter.limit < 0) throw new RangeError('limit must be a whole number >= 0');
-        sql += ' LIMIT ?';
-        params.push(filter.limit);
-      }
-      return db.prepare<(string | number)[], RequestRow>(sql).all(...params).map((row) => JSON.parse(row.body) as AccessRequest);
-    },
-    saveConversation(c: StoredConversation): void {
-      upsertConversation.run(c.userId, c.channelUserId, c.reference, c.locale, c.updatedAt);
-    },
-    getConversation(userId: string): StoredConversation | undefined {
-      const row = selectConversation.get(userId);
-      return row
-        ? { userId: row.user_id, channelUserId: row.channel_user_id, reference: row.reference, locale: row.locale === 'fr' ? 'fr' : 'en', updatedAt: row.updated_at }
-        : undefined;
-    },
-    addCardMessage(m: CardMessage): void {
-      insertCard.run(m.requestId, m.userId, m.conversationId, m.activityId, m.role);
-    },
-    listCardMessages(requestId: RequestId): CardMessage[] {
-      return selectCards.all(requestId).map((row) => ({
+    cards: {
+      add: (m: CardMessage) => guard.write(() => addCard(m)),
+      list: (requestId: RequestId) => guard.read(() => selectCards.all(requestId).map((row): CardMessage => ({
         requestId: row.request_id as RequestId,
         userId: row.user_id,
         conversationId: row.conversation_id,
         activityId: row.activity_id,
         role: row.role === 'approver' ? 'approver' : 'requester',
-      }));
+      }))),
     },
-    appendAudit: (entry) => audit.append(entry),
-    listAudit: (filter) => audit.list(filter),
-    verifyAudit: () => audit.verify(),
-    close(): void {
+    outbox: {
+      pending: (limit: number) => guard.read((): PendingMessage[] => outbox.pending(limit)),
+      delivered: (messageId: string, recipient: string, card?: CardMessage) => guard.write(() => delivered.immediate(messageId, recipient, card)),
+      done: (messageId: string) => guard.write(() => outbox.done(messageId)),
+    },
+    close: () => {
       db.close();
+      return Promise.resolve();
     },
   };
+}
+
+function listRequests(db: Database.Database, filter: RequestFilter): AccessRequest[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.requesterId !== undefined) { where.push("json_extract(body, '$.requester.id') = ?"); params.push(filter.requesterId); }
+  if (filter.customerTenantId !== undefined) { where.push("json_extract(body, '$.customer.tenantId') = ? COLLATE NOCASE"); params.push(filter.customerTenantId); }
+  if (filter.subscriptionId !== undefined) { where.push("json_extract(body, '$.subscription.id') = ? COLLATE NOCASE"); params.push(filter.subscriptionId); }
+  if (filter.states !== undefined) {
+    if (filter.states.length === 0) return [];
+    where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
+    params.push(...filter.states);
+  }
+  let sql = `SELECT body FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, rowid DESC`;
+  if (filter.limit !== undefined) {
+    if (!Number.isInteger(filter.limit) || filter.limit < 0) throw new RangeError('limit must be a whole number >= 0');
+    sql += ' LIMIT ?';
+    params.push(filter.limit);
+  }
+  return db.prepare<(string | number)[], RequestRow>(sql).all(...params).map(parse);
+}
+
+/** Files from before periodic jobs read by due time get the column, filled from each request, under the write lock. */
+function migrateDueColumn(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('requests')").all();
+    if (!columns.some((column) => column.name === 'due_at')) {
+      db.exec('ALTER TABLE requests ADD COLUMN due_at TEXT');
+      const fill = db.prepare('UPDATE requests SET due_at = ? WHERE id = ?');
+      for (const row of db.prepare<[], RequestRow & { id: string }>('SELECT id, body FROM requests').iterate()) {
+        const due = dueAtOf(parse(row));
+        if (due !== undefined) fill.run(due, row.id);
+      }
+    }
+    db.exec('CREATE INDEX IF NOT EXISTS requests_due ON requests(state, due_at)');
+  }).immediate();
 }
 
 /** A read-only open cannot create tables: say plainly when the file is not (or not yet) a current store. */

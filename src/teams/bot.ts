@@ -12,7 +12,8 @@ import type { ApprovalService, DecisionResult } from '../services/approval';
 import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import { refusalOf } from '../services/refusals';
-import type { RequestStore } from '../store/request-store';
+import type { TurnRecords } from '../services/turn-records';
+import { StoreUnavailableError } from '../store/ports';
 import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, gapSentence, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
 import { accessListCard, requestListCard } from './list-cards';
@@ -28,7 +29,8 @@ export interface BotOptions {
   readonly listing: AccessListingService;
   readonly approval: ApprovalService;
   readonly notifier: TeamsNotifier;
-  readonly store: RequestStore;
+  /** What a turn records (conversations, the draft's card, refusals): the Teams layer writes nothing itself. */
+  readonly records: TurnRecords;
   readonly logger: Logger;
   readonly now: () => Date;
   /** A Teams channel id where approval cards go (instead of approvers' 1:1 chats). */
@@ -54,18 +56,18 @@ const isPersonal = (activity: Partial<Activity>): boolean =>
   activity.conversation?.conversationType === 'personal' || (!activity.conversation?.conversationType && !activity.conversation?.isGroup);
 
 export function createBot(options: BotOptions): Application<TurnState> {
-  const { logger, store, approval, notifier } = options;
+  const { logger, records, approval, notifier } = options;
   const app = new Application<TurnState>({ adapter: options.adapter, botAppId: options.botAppId, startTypingTimer: false, removeRecipientMention: true });
 
   // Every activity's tenant is checked before anything else is done with it.
   app.turn('beforeTurn', async (context) => {
     const tenant = tenantOf(context.activity);
     if (tenant?.toLowerCase() === options.partnerTenantId.toLowerCase()) {
-      rememberConversation(context);
+      await rememberConversation(context);
       return withinRateLimit(context);
     }
     turnLogger(context, logger).warn({ tenant: safeId(tenant) }, 'activity from another tenant refused');
-    store.appendAudit({ event: 'refused_tenant', actor: context.activity.from?.aadObjectId ?? 'unknown', at: options.now().toISOString(), detail: { tenant: tenant ?? null } });
+    await records.refused({ event: 'refused_tenant', actor: context.activity.from?.aadObjectId ?? 'unknown', at: options.now().toISOString(), detail: { tenant: tenant ?? null } });
     const m = messagesFor(localeOf(context.activity.locale));
     if (context.activity.type === ActivityTypes.Invoke) await sendInvokeError(context, 403, 'Forbidden', m.wrongTenant);
     else if (context.activity.type === ActivityTypes.Message) await context.sendActivity(m.wrongTenant);
@@ -77,30 +79,25 @@ export function createBot(options: BotOptions): Application<TurnState> {
     const userId = context.activity.from?.aadObjectId ?? context.activity.from?.id;
     if (context.activity.type !== ActivityTypes.Message || !userId || !options.rateLimiter || options.rateLimiter.take(userId)) return true;
     turnLogger(context, logger).warn({ userId: safeId(userId) }, 'rate limit: message refused');
-    const locale = store.getConversation(userId)?.locale ?? localeOf(context.activity.locale);
+    const locale = (await records.conversation(userId))?.locale ?? localeOf(context.activity.locale);
     await context.sendActivity(messagesFor(locale).rateLimited);
     return false;
   }
 
   /** A user's 1:1 chat is remembered from install events and from anything they send there; so is the approvals channel. */
-  function rememberConversation(context: TurnContext): void {
+  async function rememberConversation(context: TurnContext): Promise<void> {
     const { activity } = context;
+    // Proactive messages are new posts, not replies to whatever activity came last: the reference leaves its id out,
+    // so it changes only with the chat itself (and is written once, not on every message).
+    const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
     if (options.approvalChannel && channelIdOf(activity) === options.approvalChannel) {
-      const reference = TurnContext.getConversationReference(activity);
-      // Approval cards are new posts in the channel, not replies in whatever thread this activity came from.
-      const channelReference = { ...reference, activityId: undefined, conversation: { ...reference.conversation, id: options.approvalChannel } };
-      store.saveConversation({ userId: channelKey(options.approvalChannel), channelUserId: '', reference: JSON.stringify(channelReference), locale: localeOf(activity.locale), updatedAt: options.now().toISOString() });
+      const channelReference = { ...reference, conversation: { ...reference.conversation, id: options.approvalChannel } };
+      await records.remember({ userId: channelKey(options.approvalChannel), channelUserId: '', reference: JSON.stringify(channelReference), locale: localeOf(activity.locale) }, options.now());
     }
     const userId = activity.from?.aadObjectId;
     if (!userId || !activity.from?.id || !isPersonal(activity)) return;
-    const locale = activity.type === ActivityTypes.Message && activity.text ? detectLocale(activity.text, localeOf(activity.locale)) : (store.getConversation(userId)?.locale ?? localeOf(activity.locale));
-    store.saveConversation({
-      userId,
-      channelUserId: activity.from.id,
-      reference: JSON.stringify(TurnContext.getConversationReference(activity)),
-      locale,
-      updatedAt: options.now().toISOString(),
-    });
+    const locale = activity.type === ActivityTypes.Message && activity.text ? detectLocale(activity.text, localeOf(activity.locale)) : ((await records.conversation(userId))?.locale ?? localeOf(activity.locale));
+    await records.remember({ userId, channelUserId: activity.from.id, reference: JSON.stringify(reference), locale }, options.now());
   }
 
   // Teams sends both installationUpdate and conversationUpdate on install: greet once, on the bot's own arrival.
@@ -118,7 +115,17 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(messagesFor(fallback).notIdentified);
       return;
     }
-    await answerIntake(context, requester, await options.intake.submit(activity.text ?? '', requester, fallback, clockOf(activity)));
+    let result: IntakeResult;
+    try {
+      result = await options.intake.submit(activity.text ?? '', requester, fallback, clockOf(activity));
+    } catch (error) {
+      // The store could not take the draft: say so plainly; nothing was recorded.
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      turnLogger(context, logger).error({ err: { name: error.name, message: error.message } }, 'store unavailable: draft not recorded');
+      await context.sendActivity(messagesFor(detectLocale(activity.text ?? '', fallback)).refusal.store_unavailable);
+      return;
+    }
+    await answerIntake(context, requester, result);
   });
 
   /** What the bot says to an intake result: a confirmation card, a question, a list, or a sentence. */
@@ -147,7 +154,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
     const card = accessRequestCard(result.request, { userId: requester.id, isApprover: await approval.isApprover(requester.id), locale: result.request.locale, ...languageTagOf(activity) }, await notifier.refreshUserIds(result.request));
     const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
     if (sent?.id && activity.conversation?.id) {
-      store.addCardMessage({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
+      await records.cardShown({ requestId: result.request.id, userId: requester.id, conversationId: activity.conversation.id, activityId: sent.id, role: 'requester' });
     }
   }
 
@@ -182,7 +189,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
         if (!parsed.success || !user) return refuseAction(context, verb, locale);
         const result = await decide(requestId(parsed.data.requestId), user, parsed.data.comment);
         const request = result.request;
-        if (!request) return messagesFor(locale).refusal.not_found;
+        if (!request) return messagesFor(locale).refusal[!result.ok && result.reason === 'store_unavailable' ? 'store_unavailable' : 'not_found'];
         const notice = result.ok ? undefined : refusalNotice(result.reason, request, locale);
         return viewFor(context, request, user, notice);
       }),
@@ -195,7 +202,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       const user = partnerUserOf(context.activity);
       const locale = localeOf(context.activity.locale);
       if (!parsed.success || !user) return refuseAction(context, VERBS.refresh, locale);
-      const request = approval.find(requestId(parsed.data.requestId));
+      const request = await approval.find(requestId(parsed.data.requestId));
       return request ? viewFor(context, request, user) : messagesFor(locale).refusal.not_found;
     }),
   );
@@ -213,7 +220,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
     const m = messagesFor(localeOf(context.activity.locale));
     turnLogger(context, logger).info({ invoke: safeId(name) }, 'invoke not handled: answered 200');
     if (name === 'adaptiveCard/action') {
-      await sendInvokeBody(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: refuseAction(context, '', localeOf(context.activity.locale)) });
+      await sendInvokeBody(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: await refuseAction(context, '', localeOf(context.activity.locale)) });
     } else if (name.startsWith('task/')) await sendInvokeBody(context, { task: { type: 'message', value: m.invokeNotSupported } });
     else if (name.startsWith('composeExtension/')) await sendInvokeBody(context, { composeExtension: { type: 'message', text: m.invokeNotSupported } });
     else await sendInvokeBody(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: m.invokeNotSupported });
@@ -227,13 +234,13 @@ export function createBot(options: BotOptions): Application<TurnState> {
   });
 
   async function viewFor(context: TurnContext, request: AccessRequest, user: PartnerUser, notice?: string): Promise<AdaptiveCard> {
-    const locale = store.getConversation(user.id)?.locale ?? localeOf(context.activity.locale);
+    const locale = (await records.conversation(user.id))?.locale ?? localeOf(context.activity.locale);
     const card: AdaptiveCardJson = accessRequestCard(request, { userId: user.id, isApprover: await approval.isApprover(user.id), locale, ...languageTagOf(context.activity) }, await notifier.refreshUserIds(request), notice);
     return card as AdaptiveCard;
   }
 
-  function refuseAction(context: TurnContext, verb: string, locale: Locale): string {
-    store.appendAudit({ event: 'refused_action', actor: context.activity.from?.aadObjectId ?? 'unknown', at: options.now().toISOString(), detail: { verb: verb.slice(0, 40) } });
+  async function refuseAction(context: TurnContext, verb: string, locale: Locale): Promise<string> {
+    await records.refused({ event: 'refused_action', actor: context.activity.from?.aadObjectId ?? 'unknown', at: options.now().toISOString(), detail: { verb: verb.slice(0, 40) } });
     return messagesFor(locale).refusal.invalid_action;
   }
 

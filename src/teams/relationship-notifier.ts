@@ -1,6 +1,7 @@
 // Tells people about a customer's readiness: the sales agent (invitation card, reminder, acceptance, what a request
 // waits for) and the approvers (what is missing and how to fix it; the partner's sign-in lost and back).
 import { MessageFactory } from 'botbuilder';
+import type { Delivery } from '../services/notifier';
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import { messagesFor } from '../i18n';
@@ -16,31 +17,31 @@ export class TeamsRelationshipNotifier implements RelationshipNotifier, Readines
     private readonly now: () => Date,
   ) {}
 
-  invitationReady(request: AccessRequest, invitation: RelationshipInvitation): Promise<void> {
-    return this.notifier.toRequester(request, (locale) => MessageFactory.attachment(asAttachment(relationshipInvitationCard(invitation, locale))));
+  invitationReady(request: AccessRequest, invitation: RelationshipInvitation, delivery: Delivery): Promise<void> {
+    return this.notifier.toRequester(request, (locale) => MessageFactory.attachment(asAttachment(relationshipInvitationCard(invitation, locale))), delivery, 'invitation');
   }
 
-  invitationFailed(request: AccessRequest): Promise<void> {
-    return this.notifier.toRequester(request, (locale) => messagesFor(locale).relationship.failed(request.customer.name));
+  invitationFailed(request: AccessRequest, delivery: Delivery): Promise<void> {
+    return this.notifier.toRequester(request, (locale) => messagesFor(locale).relationship.failed(request.customer.name), delivery);
   }
 
-  async reminder(request: AccessRequest, invitation: RelationshipInvitation): Promise<void> {
+  async reminder(request: AccessRequest, invitation: RelationshipInvitation, delivery: Delivery): Promise<void> {
     const days = daysSince(request.relationship?.since, this.now());
-    await this.notifier.toRequester(request, (locale) => messagesFor(locale).relationship.reminder(request.customer.name, days));
-    await this.invitationReady(request, invitation);
+    await this.notifier.toRequester(request, (locale) => messagesFor(locale).relationship.reminder(request.customer.name, days), delivery, 'reminder');
+    await this.invitationReady(request, invitation, delivery);
   }
 
-  accepted(request: AccessRequest): Promise<void> {
-    return this.notifier.toRequester(request, (locale) => messagesFor(locale).relationship.accepted(request.customer.name, request.principal.displayName, request.role.name));
+  accepted(request: AccessRequest, delivery: Delivery): Promise<void> {
+    return this.notifier.toRequester(request, (locale) => messagesFor(locale).relationship.accepted(request.customer.name, request.principal.displayName, request.role.name), delivery);
   }
 
-  waiting(request: AccessRequest, gap: ReadinessGap): Promise<void> {
+  waiting(request: AccessRequest, gap: ReadinessGap, delivery: Delivery): Promise<void> {
     const where = { customer: request.customer.name, subscription: request.subscription.name };
     return this.notifier.toRequester(request, (locale) => {
       const m = messagesFor(locale).readiness;
       const user = request.principalQuery ?? request.principal.displayName;
       return `${m.waitingToRequester(request.customer.name, user, request.role.name, gapSentence(gap, where, locale))} ${m.waitingNote}`;
-    });
+    }, delivery);
   }
 
   gapToApprovers(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser }): Promise<void> {

@@ -4,9 +4,11 @@ import { MessageFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import { formatEnd, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
-import type { Notifier } from '../services/notifier';
-import type { CardMessage, RequestStore } from '../store/request-store';
+import type { Delivery, Notifier } from '../services/notifier';
+import type { CardMessageIndex, ConversationDirectory, RequestRepository } from '../store/ports';
+import type { CardMessage } from '../store/request-store';
 import { accessRequestCard, asAttachment, outcomeNote } from './cards';
+import { ConversationBlockedError } from './outbound-limits';
 import { inertName } from './user-text';
 
 /** Where the approvals channel's conversation reference is kept among the people's. */
@@ -15,7 +17,8 @@ export const channelKey = (channelId: string): string => `channel:${channelId}`;
 export interface TeamsNotifierOptions {
   readonly adapter: CloudAdapter;
   readonly botAppId: string;
-  readonly store: RequestStore;
+  /** Read only: what the Teams layer sends is recorded through each Delivery, by the outbox sender. */
+  readonly store: { readonly requests: RequestRepository; readonly conversations: ConversationDirectory; readonly cards: CardMessageIndex };
   /** Everyone who may approve, as the server knows it now (config, policy, Entra groups). */
   readonly approverIds: () => Promise<ReadonlySet<string>>;
   readonly logger: Logger;
@@ -24,7 +27,7 @@ export interface TeamsNotifierOptions {
 }
 
 export class TeamsNotifier implements Notifier {
-  /** Per request, sends run one after another, so cards never go back to an older state. */
+  /** Messages to the approvers not about one request (readiness, sign-in) run one after another. */
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly options: TeamsNotifierOptions) {}
@@ -53,25 +56,31 @@ export class TeamsNotifier implements Notifier {
   /** Teams user ids ("29:…") of everyone who should see live updates of the request: requester and approvers. */
   async refreshUserIds(request: AccessRequest): Promise<string[]> {
     const ids = [request.requester.id, ...(await this.options.approverIds())];
-    return [...new Set(ids)].map((id) => this.options.store.getConversation(id)?.channelUserId).filter((id): id is string => Boolean(id));
+    const conversations = await Promise.all([...new Set(ids)].map((id) => this.conversation(id)));
+    return conversations.map((conversation) => conversation?.channelUserId).filter((id): id is string => Boolean(id));
   }
 
-  approvalRequested(request: AccessRequest): Promise<void> {
-    return this.enqueue(request.id, () => this.sendApprovalCards(request));
+  /** The outbox sender calls these and waits: a message is done once they resolve. */
+  approvalRequested(request: AccessRequest, delivery: Delivery): Promise<void> {
+    return this.sendApprovalCards(request, delivery);
   }
 
-  requestChanged(request: AccessRequest): Promise<void> {
-    return this.enqueue(request.id, () => this.showChange(request));
+  requestChanged(request: AccessRequest, delivery: Delivery): Promise<void> {
+    return this.showChange(request, delivery);
   }
 
-  /** A message for the requester alone, in their chat and language, after the request's earlier sends. */
-  toRequester(request: AccessRequest, content: (locale: Locale) => Partial<Activity> | string): Promise<void> {
-    return this.enqueue(request.id, async () => {
-      const conversation = this.options.store.getConversation(request.requester.id);
-      if (!conversation) return;
-      const activity = content(conversation.locale);
-      await this.inConversation(conversation.reference, (context) => context.sendActivity(activity).then(() => undefined));
-    });
+  /** A message for the requester alone, in their chat and language; `key` tells it apart from their other messages of one delivery. */
+  async toRequester(request: AccessRequest, content: (locale: Locale) => Partial<Activity> | string, delivery: Delivery, key = 'requester'): Promise<void> {
+    if (delivery.has(key)) return;
+    const conversation = await this.conversation(request.requester.id);
+    if (!conversation) return;
+    const activity = content(conversation.locale);
+    await this.inConversation(conversation.reference, (context) => context.sendActivity(activity).then(() => undefined));
+    await delivery.sent(key);
+  }
+
+  private conversation(userId: string) {
+    return this.options.store.conversations.get(userId);
   }
 
   /**
@@ -80,14 +89,14 @@ export class TeamsNotifier implements Notifier {
    */
   toApprovers(content: (locale: Locale) => string, except?: string): Promise<void> {
     return this.enqueue('approvers', async () => {
-      const channel = this.options.approvalChannel ? this.options.store.getConversation(channelKey(this.options.approvalChannel)) : undefined;
+      const channel = this.options.approvalChannel ? await this.conversation(channelKey(this.options.approvalChannel)) : undefined;
       if (channel) {
         await this.inConversation(channel.reference, (context) => context.sendActivity(content(channel.locale)).then(() => undefined));
         return;
       }
       const approvers = [...(await this.options.approverIds())].filter((id) => id !== except?.toLowerCase());
       const sends = approvers.map(async (approverId) => {
-        const conversation = this.options.store.getConversation(approverId);
+        const conversation = await this.conversation(approverId);
         if (!conversation) {
           this.options.logger.warn({ approverId }, 'approver has no known 1:1 chat with the bot; not told');
           return;
@@ -104,39 +113,37 @@ export class TeamsNotifier implements Notifier {
     });
   }
 
-  expiryReminder(request: AccessRequest): Promise<void> {
-    return this.enqueue(request.id, () => this.sendExpiryReminder(request));
-  }
-
   /** To the requester, in their chat and language: whose role ends, and when (in the zone the request was made in). */
-  private async sendExpiryReminder(request: AccessRequest): Promise<void> {
-    const conversation = this.options.store.getConversation(request.requester.id);
-    if (!conversation || request.expiresAt === undefined) return;
-    const endsAt = formatEnd(new Date(request.expiresAt), conversation.locale, request.timeZone);
-    const text = messagesFor(conversation.locale).expiry.reminder(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name), endsAt);
-    await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
+  expiryReminder(request: AccessRequest, delivery: Delivery): Promise<void> {
+    const expiresAt = request.expiresAt;
+    if (expiresAt === undefined) return Promise.resolve();
+    return this.toRequester(request, (locale) => {
+      const endsAt = formatEnd(new Date(expiresAt), locale, request.timeZone);
+      return messagesFor(locale).expiry.reminder(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name), endsAt);
+    }, delivery);
   }
 
-  private async sendApprovalCards(confirmed: AccessRequest): Promise<void> {
-    const request = this.options.store.get(confirmed.id) ?? confirmed;
+  private async sendApprovalCards(confirmed: AccessRequest, delivery: Delivery): Promise<void> {
+    const request = (await this.options.store.requests.get(confirmed.id)) ?? confirmed;
     const refresh = await this.refreshUserIds(request);
-    const channel = this.options.approvalChannel ? this.options.store.getConversation(channelKey(this.options.approvalChannel)) : undefined;
+    const channel = this.options.approvalChannel ? await this.conversation(channelKey(this.options.approvalChannel)) : undefined;
     if (channel) {
+      if (delivery.has(channel.userId)) return;
       // One card in the channel; approvers get their own view through refresh, and the server decides on every click.
       const card = accessRequestCard(request, { userId: channel.userId, isApprover: true, locale: channel.locale }, refresh);
       await this.inConversation(channel.reference, async (context) => {
         const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
         const conversationId = context.activity.conversation?.id;
-        if (sent?.id && conversationId) this.options.store.addCardMessage({ requestId: request.id, userId: channel.userId, conversationId, activityId: sent.id, role: 'approver' });
+        await delivery.sent(channel.userId, sent?.id && conversationId ? { requestId: request.id, userId: channel.userId, conversationId, activityId: sent.id, role: 'approver' } : undefined);
       });
       return;
     }
     if (this.options.approvalChannel) this.options.logger.warn({ requestId: request.id }, 'the approvals channel is not known yet (add the bot to its team); approvers are notified in 1:1 chats');
     const approvers = await this.options.approverIds();
     const sends = [...approvers]
-      .filter((approverId) => approverId !== request.requester.id.toLowerCase())
+      .filter((approverId) => approverId !== request.requester.id.toLowerCase() && !delivery.has(approverId))
       .map(async (approverId) => {
-        const conversation = this.options.store.getConversation(approverId);
+        const conversation = await this.conversation(approverId);
         if (!conversation) {
           this.options.logger.warn({ requestId: request.id, approverId }, 'approver has no known 1:1 chat with the bot; not notified');
           return;
@@ -144,26 +151,25 @@ export class TeamsNotifier implements Notifier {
         const card = accessRequestCard(request, { userId: approverId, isApprover: true, locale: conversation.locale }, refresh);
         await this.inConversation(conversation.reference, async (context) => {
           const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
-          if (sent?.id && context.activity.conversation?.id) {
-            this.options.store.addCardMessage({ requestId: request.id, userId: approverId, conversationId: context.activity.conversation.id, activityId: sent.id, role: 'approver' });
-          }
+          const conversationId = context.activity.conversation?.id;
+          await delivery.sent(approverId, sent?.id && conversationId ? { requestId: request.id, userId: approverId, conversationId, activityId: sent.id, role: 'approver' } : undefined);
         });
       });
     await this.settle(sends, request, 'approval card');
   }
 
   /** Cards show the request as stored now (the newest state); the outcome is told for the change that happened. */
-  private async showChange(changed: AccessRequest): Promise<void> {
-    const request = this.options.store.get(changed.id) ?? changed;
+  private async showChange(changed: AccessRequest, delivery: Delivery): Promise<void> {
+    const request = (await this.options.store.requests.get(changed.id)) ?? changed;
     const refresh = await this.refreshUserIds(request);
     const approvers = await this.options.approverIds();
-    const messages = this.options.store.listCardMessages(request.id);
+    const messages = await this.options.store.cards.list(request.id);
     await this.settle(messages.map((message) => this.updateCard(request, message, refresh, message.userId.startsWith('channel:') || approvers.has(message.userId.toLowerCase()))), request, 'card update');
-    if (FINAL_STATES.has(changed.state) || changed.state === 'active') await this.tellOutcome(changed);
+    if (FINAL_STATES.has(changed.state) || changed.state === 'active') await this.tellOutcome(changed, delivery);
   }
 
   private async updateCard(request: AccessRequest, message: CardMessage, refresh: readonly string[], isApprover: boolean): Promise<void> {
-    const conversation = this.options.store.getConversation(message.userId);
+    const conversation = await this.conversation(message.userId);
     if (!conversation) return;
     const viewer = { userId: message.userId, isApprover, locale: conversation.locale };
     const card = accessRequestCard(request, viewer, refresh);
@@ -173,11 +179,11 @@ export class TeamsNotifier implements Notifier {
   }
 
   /** The outcome as a new message to the requester and to every approver who decided, in their language. */
-  private async tellOutcome(request: AccessRequest): Promise<void> {
+  private async tellOutcome(request: AccessRequest, delivery: Delivery): Promise<void> {
     const deciders = [...request.approvals.map((vote) => vote.by.id), ...(request.rejection ? [request.rejection.by.id] : [])];
     const people = [...new Set([request.requester.id, ...deciders])].filter((id) => !(request.state === 'cancelled' && id === request.requester.id));
-    const sends = people.map(async (userId) => {
-      const conversation = this.options.store.getConversation(userId);
+    const sends = people.filter((userId) => !delivery.has(userId)).map(async (userId) => {
+      const conversation = await this.conversation(userId);
       if (!conversation) return;
       const m = messagesFor(conversation.locale);
       const note = request.state === 'expired'
@@ -185,6 +191,7 @@ export class TeamsNotifier implements Notifier {
         : outcomeNote(request, conversation.locale);
       const text = `${m.card.title} — ${m.state[request.state]}. ${note}`.trim();
       await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
+      await delivery.sent(userId);
     });
     await this.settle(sends, request, 'outcome message');
   }
@@ -194,14 +201,20 @@ export class TeamsNotifier implements Notifier {
     await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, logic);
   }
 
-  /** One failed send does not stop the others; each failure is logged. */
+  /**
+   * One failed send does not stop the others; each failure is logged. Then, if any failed (other than a chat closed
+   * to the bot), the whole message fails: the outbox tries it again later, and whoever already got it is skipped.
+   */
   private async settle(sends: Promise<void>[], request: AccessRequest, what: string): Promise<void> {
     const results = await Promise.allSettled(sends);
+    let failed = 0;
     for (const result of results) {
       if (result.status === 'rejected') {
         const reason: unknown = result.reason;
         this.options.logger.warn({ requestId: request.id, err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) }, `${what} not delivered`);
+        if (!(reason instanceof ConversationBlockedError)) failed += 1;
       }
     }
+    if (failed > 0) throw new Error(`${failed} ${what}(s) not delivered for request ${request.id}`);
   }
 }

@@ -68,7 +68,7 @@ describe('the approval workflow', () => {
     expect(answers.every((a) => a.statusCode === 200)).toBe(true);
     await h.bot.idle();
     expect(assignmentsForAlice('Contributor')).toHaveLength(1);
-    expect(h.bot.store.listAudit(requestId).filter((e) => e.event === 'approved')).toHaveLength(1);
+    expect((await h.bot.store.audit.list(requestId)).filter((e) => e.event === 'approved')).toHaveLength(1);
   });
 
   it('when two approvers click at once, then one decision wins and the other is told who decided', async () => {
@@ -77,7 +77,7 @@ describe('the approval workflow', () => {
     const texts = [shown(ada), shown(alex)];
     expect(texts.filter((t) => t.includes('Already decided')).length).toBe(1);
     await h.bot.idle();
-    const decided = h.bot.store.listAudit(requestId).filter((e) => e.event === 'approved' || e.event === 'rejected');
+    const decided = (await h.bot.store.audit.list(requestId)).filter((e) => e.event === 'approved' || e.event === 'rejected');
     expect(decided).toHaveLength(1);
     expect(assignmentsForAlice('Contributor')).toHaveLength(decided[0]?.event === 'approved' ? 1 : 0);
   });

@@ -25,7 +25,7 @@ describe('bounded work per message', () => {
     expect(h.connector.to(SAM.conversationId).at(-1)?.body.text).toBe('That message is too long for me (more than 1,000 characters). Please send the request in a shorter message.');
     expect(next.status).toBe(200);
     expect(cardText(cardOf(h.connector.to(PAT.conversationId).at(-1)))).toContain('What I can do');
-    expect(h.bot.store.listRequests({})).toHaveLength(0);
+    expect((await h.bot.store.requests.listRequests({}))).toHaveLength(0);
   }, 15_000);
 
   it('when the long message is in French, then the answer is in French', async () => {

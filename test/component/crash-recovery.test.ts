@@ -113,12 +113,12 @@ describe('crash safety (bot as a child process, kill -9)', () => {
     return requestId;
   }
 
-  const stateIn = (storePath: string, id: string) => {
+  const stateIn = async (storePath: string, id: string) => {
     const store = openSqliteStore(storePath);
     try {
-      return store.get(asRequestId(id))?.state;
+      return (await store.requests.get(asRequestId(id)))?.state;
     } finally {
-      store.close();
+      await store.close();
     }
   };
   const assignmentsFor = (name: string) => sandbox.state.roleAssignments.filter((a) => a.name === name);

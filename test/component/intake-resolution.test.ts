@@ -38,7 +38,7 @@ describe('understanding and resolving a request', () => {
     expect(cardText(choice.card)).toContain('Alice Smith: alice.smith@fabrikam.onmicrosoft.com');
     expect(cardText(choice.card)).toContain('Alice Johnson: alice.johnson@fabrikam.onmicrosoft.com');
     expect(buttonsOf(choice.card).sort()).toEqual(['Alice Johnson', 'Alice Smith']);
-    expect(h.bot.store.listByState(['draft'])).toHaveLength(0);
+    expect((await h.bot.store.requests.listByState(['draft']))).toHaveLength(0);
 
     // Act: Sam picks Alice Johnson.
     const confirmation = await samClicks(choice.card, 'Alice Johnson');
@@ -56,7 +56,7 @@ describe('understanding and resolving a request', () => {
     expect(cardText(answer.card)).toContain('I found no customer named "Contso" in Partner Center. Did you mean one of these?');
     expect(buttonsOf(answer.card)).toContain('Contoso');
     expect(cardText(answer.card)).toContain('Contoso: contoso.onmicrosoft.com');
-    expect(h.bot.store.listByState(['draft'])).toHaveLength(0);
+    expect((await h.bot.store.requests.listByState(['draft']))).toHaveLength(0);
 
     const confirmation = await samClicks(answer.card, 'Contoso');
     expect(cardText(confirmation.card)).toContain('Alice Martin (alice@contoso.onmicrosoft.com)');
@@ -104,8 +104,8 @@ describe('understanding and resolving a request', () => {
     // Since issue 6 the request is kept and waits for the customer's relationship (test/component/relationship-flow.test.ts).
     const answer = await samSays('give Nina Reader on Northwind Traders Main');
     expect(cardText(answer.card)).toContain('Northwind Traders has not given us access to their tenant yet');
-    expect(h.bot.store.listByState(['draft'])).toHaveLength(1);
-    expect(h.bot.store.listByState(['pending_approval'])).toHaveLength(0);
+    expect((await h.bot.store.requests.listByState(['draft']))).toHaveLength(1);
+    expect((await h.bot.store.requests.listByState(['pending_approval']))).toHaveLength(0);
   });
 
   it('when a removal is asked for, then the answer is a removal card naming exactly what would be removed', async () => {

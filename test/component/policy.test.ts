@@ -46,7 +46,7 @@ describe('the access policy', () => {
   it('when a role is forbidden on a customer, then the agent is told so and nothing is stored', async () => {
     const reply = await ask('give Dan Owner on Fabrikam Production');
     expect(reply?.body.text).toBe("The partner's policy does not allow Owner on Fabrikam. Nothing was requested.");
-    expect(h.bot.store.listByState(['draft'])).toHaveLength(0);
+    expect((await h.bot.store.requests.listByState(['draft']))).toHaveLength(0);
   });
 
   it('when the customer requires a justification and none is given, then the agent is asked for one; with one, the card comes', async () => {

@@ -124,12 +124,12 @@ describe('the production path on loopback (CLOUD=azure, the sandbox started alon
     }
   };
   /** How many requests the bot's store holds (read from its SQLite file, as an operator would). */
-  const storedRequests = (): number => {
+  const storedRequests = async (): Promise<number> => {
     const store = openSqliteStore(join(dir, 'bot.db'));
     try {
-      return store.listRequests({}).length;
+      return (await store.requests.listRequests({})).length;
     } finally {
-      store.close();
+      await store.close();
     }
   };
   /** What a failing wait shows: the bot's last log lines, what the connector refused, what Entra and the clouds answered. */
@@ -198,11 +198,11 @@ describe('the production path on loopback (CLOUD=azure, the sandbox started alon
     ['a token for another bot', () => teams.sign(connector.serviceUrl, { aud: sandbox.partnerApp.clientId })],
   ])('when an activity carries %s, then the bot answers 401 and does nothing', async (_what, token) => {
     await quiet();
-    const before = { sent: connector.sent.length, requests: storedRequests() };
+    const before = { sent: connector.sent.length, requests: await storedRequests() };
     const response = await post(messageFrom(SAM, "give Alice Reader on Contoso's prod subscription", opts()), token());
     expect(response.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
-    expect({ sent: connector.sent.length, requests: storedRequests() }).toEqual(before);
+    expect({ sent: connector.sent.length, requests: await storedRequests() }).toEqual(before);
   });
 
   it('when a call reaches the connector without the bot\'s token, then the connector refuses it (no token, another app\'s token, a token for another resource)', async () => {

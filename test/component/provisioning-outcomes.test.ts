@@ -115,7 +115,7 @@ describe('provisioning outcomes, as the requester reads them', () => {
     const requestId = await samAsksAndConfirms();
     await adaApproves(requestId);
     expect(textsTo(SAM).some((t) => t.includes('Alice Martin already had Contributor on Contoso Production; nothing needed changing.'))).toBe(true);
-    expect(w.bot.store.get(asRequestId(requestId))).toMatchObject({ state: 'active', outcome: { kind: 'already_existed', assignmentId: `${PROD}/providers/Microsoft.Authorization/roleAssignments/e0e0e0e0-0000-4000-8000-000000000001` } });
+    expect((await w.bot.store.requests.get(asRequestId(requestId)))).toMatchObject({ state: 'active', outcome: { kind: 'already_existed', assignmentId: `${PROD}/providers/Microsoft.Authorization/roleAssignments/e0e0e0e0-0000-4000-8000-000000000001` } });
   });
 
   it('when ARM refuses with 403 AuthorizationFailed, then it fails at once and Sam reads that the bot lacks the rights and what to do', async () => {
@@ -159,7 +159,7 @@ describe('provisioning outcomes, as the requester reads them', () => {
     });
     await adaApproves(requestId);
     expect(textsTo(SAM).some((t) => t.startsWith('Azure access request — Failed. I could not give Alice Martin Contributor on Contoso Production:'))).toBe(true);
-    expect(w.bot.store.get(asRequestId(requestId))).toMatchObject({ state: 'failed', outcome: { code: 'RoleAssignmentUpdateNotPermitted' } });
+    expect((await w.bot.store.requests.get(asRequestId(requestId)))).toMatchObject({ state: 'failed', outcome: { code: 'RoleAssignmentUpdateNotPermitted' } });
     expect(puts()).toHaveLength(1);
     expect(w.sandbox.state.findAssignment(PROD, name)?.roleDefinitionName).toBe(READER);
   });
@@ -174,9 +174,10 @@ describe('provisioning outcomes, as the requester reads them', () => {
   it('when access is time-bound, then Sam is reminded an hour before the end, and at the end the assignment is removed and Sam told', async () => {
     const requestId = await samAsksAndConfirms();
     // The intake will set expiresAt from "for 8 hours"; until it does, the test sets it on the stored request.
-    const stored = w.bot.store.get(asRequestId(requestId));
+    const stored = (await w.bot.store.requests.get(asRequestId(requestId)));
     if (!stored) throw new Error('no request');
-    expect(w.bot.store.update({ ...stored, version: stored.version + 1, expiresAt: new Date(w.clock.at + 8 * 60 * MINUTE).toISOString() })).toBe(true);
+    const timeBound = { ...stored, version: stored.version + 1, expiresAt: new Date(w.clock.at + 8 * 60 * MINUTE).toISOString() };
+    expect(await w.bot.store.changes.record({ request: timeBound, audit: { requestId: stored.id, event: 'test_set_end', actor: 'test', at: stored.updatedAt } })).toBe(true);
     await adaApproves(requestId);
     const name = uuidv5(requestId, ASSIGNMENT_NAMESPACE);
     expect(w.sandbox.state.findAssignment(PROD, name)).toBeDefined();
@@ -190,7 +191,7 @@ describe('provisioning outcomes, as the requester reads them', () => {
     await w.bot.expiry.sweep();
     await w.bot.idle();
     expect(w.sandbox.state.findAssignment(PROD, name)).toBeUndefined();
-    expect(w.bot.store.get(asRequestId(requestId))?.state).toBe('expired');
+    expect((await w.bot.store.requests.get(asRequestId(requestId)))?.state).toBe('expired');
     expect(textsTo(SAM).some((t) => t.includes('The time is up: I removed Contributor from Alice Martin on Contoso Production.'))).toBe(true);
   });
 });

@@ -28,7 +28,7 @@ describe('readiness, app model: the app consented and given its role per custome
     await click(SAM, 'confirm', requestId);
     await click(ADA, 'approve', requestId);
 
-    expect(h.bot.store.get(requestId as never)?.state).toBe('active');
+    expect((await h.bot.store.requests.get(requestId as never))?.state).toBe('active');
     const granted = h.sandbox.state.roleAssignments.filter((a) => a.scope === CONTOSO_PROD && a.principalId === ALICE && a.roleDefinitionName === CONTRIBUTOR);
     expect(granted).toHaveLength(1);
     expect(granted[0]?.createdBy).toBe(APP_SP_IN_CONTOSO);
@@ -48,7 +48,7 @@ describe('readiness, app model: the app consented and given its role per custome
     expect(draft).toContain(consentUrl);
     expect(draft).toContain("Eve (looked up in Contoso Pharma's directory once I may read it)");
     // …the request waits; the approvers have the link too, once
-    expect(h.bot.store.get(requestId as never)?.state).toBe('awaiting_relationship');
+    expect((await h.bot.store.requests.get(requestId as never))?.state).toBe('awaiting_relationship');
     for (const approver of [ADA, ALEX]) expect(textsTo(approver).filter((t) => t.startsWith('Action needed for Contoso Pharma') && t.includes(consentUrl))).toHaveLength(1);
     expect(h.sandbox.state.roleAssignments.filter((a) => a.scope.startsWith('/subscriptions/c0000002-') && a.principalType === 'User')).toHaveLength(0);
   });

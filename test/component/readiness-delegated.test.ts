@@ -18,7 +18,7 @@ type Action = { type?: string; url?: string; verb?: string; data?: Record<string
 describe('readiness, delegated model: each customer state has its own answer', () => {
   let h: Harness;
   const { opts, posts, textsTo, lastCard, samAsks, click } = conversation(() => h);
-  const stateOf = (id: string) => h.bot.store.get(id as never)?.state;
+  const stateOf = async (id: string) => (await h.bot.store.requests.get(id as never))?.state;
   const assignmentsOf = (principalId: string, scope: string) =>
     h.sandbox.state.roleAssignments.filter((a) => a.principalId === principalId && a.scope === scope && a.roleDefinitionName === CONTRIBUTOR);
 
@@ -35,7 +35,7 @@ describe('readiness, delegated model: each customer state has its own answer', (
     await click(SAM, 'confirm', requestId);
     await click(ADA, 'approve', requestId);
 
-    expect(stateOf(requestId)).toBe('active');
+    expect((await stateOf(requestId))).toBe('active');
     expect(assignmentsOf('c0000001-0000-4000-8000-0000000000a1', '/subscriptions/c0000001-5b50-4000-8000-000000000001')).toHaveLength(1);
   });
 
@@ -44,7 +44,7 @@ describe('readiness, delegated model: each customer state has its own answer', (
     await click(SAM, 'confirm', requestId);
     await click(ADA, 'approve', requestId);
 
-    expect(stateOf(requestId)).toBe('active');
+    expect((await stateOf(requestId))).toBe('active');
     expect(assignmentsOf('c0000002-0000-4000-8000-0000000000e1', '/subscriptions/c0000002-5b50-4000-8000-000000000001')).toHaveLength(1);
   });
 
@@ -64,7 +64,7 @@ describe('readiness, delegated model: each customer state has its own answer', (
 
     // Assert: it waits; the approvers (who can fix it) hear it, in their language, naming the role and the group
     expect(confirmed).toContain('Waiting until the bot may act for the customer');
-    expect(stateOf(requestId)).toBe('awaiting_relationship');
+    expect((await stateOf(requestId))).toBe('awaiting_relationship');
     for (const approver of [ADA, ALEX]) {
       const told = textsTo(approver).filter((t) => t.startsWith('Action needed for Tailspin Toys'));
       expect(told).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('readiness, delegated model: each customer state has its own answer', (
     expect(draft).toContain(`the security group "Litware Azure Managers" (${AZURE_MANAGERS}) must be a member of Admin Agents`);
 
     await click(SAM, 'confirm', requestId);
-    expect(stateOf(requestId)).toBe('awaiting_relationship');
+    expect((await stateOf(requestId))).toBe('awaiting_relationship');
     expect(textsTo(ADA).filter((t) => t.startsWith('Action needed for Wingtip Toys') && t.includes('Admin Agents'))).toHaveLength(1);
   });
 
@@ -103,7 +103,7 @@ describe('readiness, delegated model: each customer state has its own answer', (
     const invitation = cardText(lastCard(SAM));
     expect(invitation).toContain('Relationship request for Northwind Traders');
     expect(invitation).toContain(`granularAdminRelationships/${relationship?.id ?? ''}`);
-    expect(stateOf(requestId)).toBe('awaiting_relationship');
+    expect((await stateOf(requestId))).toBe('awaiting_relationship');
 
     // Act: the customer's global administrator approves on the sandbox's page; the watcher checks, and again 5 minutes later
     const page = await acceptOnSandboxPage('relationship', relationship?.id ?? '');
@@ -116,13 +116,13 @@ describe('readiness, delegated model: each customer state has its own answer', (
     // Assert: the access assignment gives Azure Managers the relationship's roles; the request went to approval with Nina found
     const assignments = h.sandbox.state.gdapRelationships.find((r) => r.id === relationship?.id)?.accessAssignments ?? [];
     expect(assignments.map((a) => [a.groupId, a.status])).toEqual([[AZURE_MANAGERS, 'active']]);
-    expect(stateOf(requestId)).toBe('pending_approval');
-    expect(h.bot.store.get(requestId as never)?.principal.userPrincipalName).toBe('nina@northwindtraders.onmicrosoft.com');
+    expect((await stateOf(requestId))).toBe('pending_approval');
+    expect((await h.bot.store.requests.get(requestId as never))?.principal.userPrincipalName).toBe('nina@northwindtraders.onmicrosoft.com');
     expect(textsTo(SAM).some((t) => t.includes('Northwind Traders accepted our relationship request'))).toBe(true);
 
     // Act + Assert: Ada approves; Nina has Contributor on Northwind Main
     await click(ADA, 'approve', requestId);
-    expect(stateOf(requestId)).toBe('active');
+    expect((await stateOf(requestId))).toBe('active');
     expect(assignmentsOf('c0000004-0000-4000-8000-0000000000f1', '/subscriptions/c0000004-5b50-4000-8000-000000000001')).toHaveLength(1);
   });
 

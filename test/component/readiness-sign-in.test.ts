@@ -20,7 +20,7 @@ describe('the partner service account\'s sign-in, revoked and renewed', () => {
   let h: Harness;
   const opts = (locale = 'en-US') => ({ serviceUrl: h.connector.serviceUrl, locale });
   const textsTo = (who: TeamsUser) => h.connector.to(who.conversationId).filter((a) => a.method === 'POST').map((a) => a.body.text ?? '');
-  const stateOf = (id: string) => h.bot.store.get(id as never)?.state;
+  const stateOf = async (id: string) => (await h.bot.store.requests.get(id as never))?.state;
   const poll = async () => {
     h.clock.advance(FIVE_MINUTES);
     await h.bot.relationships.pollNow();
@@ -42,7 +42,7 @@ describe('the partner service account\'s sign-in, revoked and renewed', () => {
     if (typeof requestId !== 'string') throw new Error(`no confirmation card: ${cardText(draft)}`);
     await h.post(actionFrom(SAM, 'confirm', { requestId }, opts()));
     await h.bot.idle();
-    const relationshipId = h.bot.store.get(requestId as never)?.relationship?.relationshipId ?? '';
+    const relationshipId = (await h.bot.store.requests.get(requestId as never))?.relationship?.relationshipId ?? '';
     expect(relationshipId).not.toBe('');
 
     // Act: the service account's sessions are revoked (a password reset, an admin's revocation); Northwind approves
@@ -51,8 +51,8 @@ describe('the partner service account\'s sign-in, revoked and renewed', () => {
     for (let i = 0; i < 4; i++) await poll();
 
     // Assert: the request waits (for the sign-in), nothing failed; each approver told once, in their language, what to run
-    expect(stateOf(requestId)).toBe('awaiting_relationship');
-    expect(h.bot.store.get(requestId as never)?.relationship?.missing).toEqual({ kind: 'sign_in_required' });
+    expect((await stateOf(requestId))).toBe('awaiting_relationship');
+    expect((await h.bot.store.requests.get(requestId as never))?.relationship?.missing).toEqual({ kind: 'sign_in_required' });
     expect(textsTo(ADA).filter((t) => t.includes('npm run consent'))).toEqual([expect.stringContaining('Action requise')]);
     expect(textsTo(ALEX).filter((t) => t.includes('npm run consent'))).toEqual([expect.stringContaining('Action needed')]);
     expect(textsTo(SAM).some((t) => t.includes('did not answer'))).toBe(false);
@@ -66,10 +66,10 @@ describe('the partner service account\'s sign-in, revoked and renewed', () => {
 
     // Assert: the approvers hear it works again; the request went on to approval with Nina found; Ada approves; granted
     expect(textsTo(ALEX).filter((t) => t.includes('sign-in works again'))).toHaveLength(1);
-    expect(stateOf(requestId)).toBe('pending_approval');
+    expect((await stateOf(requestId))).toBe('pending_approval');
     await h.post(actionFrom(ADA, 'approve', { requestId }, opts('fr-FR')));
     await h.bot.idle();
-    expect(stateOf(requestId)).toBe('active');
+    expect((await stateOf(requestId))).toBe('active');
     expect(h.sandbox.state.roleAssignments.filter((a) => a.principalId === NINA && a.scope === NORTHWIND_MAIN)).toHaveLength(1);
   });
 

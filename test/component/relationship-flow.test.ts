@@ -32,7 +32,7 @@ describe('customers without delegated access', () => {
   const textsTo = (who: TeamsUser) => h.connector.to(who.conversationId).filter((a) => a.method === 'POST').map((a) => a.body.text ?? '');
   const invitationCard = (who: TeamsUser) => cardsTo(who).filter((c) => !(c.actions as Action[] | undefined)?.some((a) => a.type === 'Action.Execute')).at(-1);
   const actionsOf = (card: CardJson | undefined) => (card?.actions ?? []) as Action[];
-  const stateOf = (id: string) => h.bot.store.get(id as never)?.state;
+  const stateOf = async (id: string) => (await h.bot.store.requests.get(id as never))?.state;
 
   /** The customer's global administrator clicks Accept on the sandbox's relationship page (a form POST). */
   const acceptOnSandboxPage = (pageUrl: string, field: string, value: string) =>
@@ -81,7 +81,7 @@ describe('customers without delegated access', () => {
       // Assert: the draft says what Confirm will do; Confirm waits for the relationship, nobody is asked to approve yet
       expect(cardText(draft)).toContain('Northwind Traders has not given us access to their tenant yet');
       expect(cardText(confirmed.value as CardJson)).toContain('Waiting for the customer to accept the relationship');
-      expect(stateOf(requestId)).toBe('awaiting_relationship');
+      expect((await stateOf(requestId))).toBe('awaiting_relationship');
       expect(cardsTo(ADA)).toHaveLength(0);
 
       // Assert: the invitation card carries Partner Center's URL exactly as returned, a ready e-mail (EN + FR) and a mailto
@@ -105,7 +105,7 @@ describe('customers without delegated access', () => {
 
       // Act: not accepted yet → nothing moves; then the customer accepts on the sandbox page
       await h.bot.relationships.pollNow();
-      expect(stateOf(requestId)).toBe('awaiting_relationship');
+      expect((await stateOf(requestId))).toBe('awaiting_relationship');
       const page = await acceptOnSandboxPage(pageUrl, 'customer', NORTHWIND);
       expect(page.status).toBe(200);
       h.clock.advance(5 * 60_000);
@@ -113,8 +113,8 @@ describe('customers without delegated access', () => {
       await h.bot.idle();
 
       // Assert: a reseller customer now, but that gives no admin rights: the GDAP invitation follows by itself
-      expect(stateOf(requestId)).toBe('awaiting_relationship');
-      const relationshipId = h.bot.store.get(requestId as never)?.relationship?.relationshipId ?? '';
+      expect((await stateOf(requestId))).toBe('awaiting_relationship');
+      const relationshipId = (await h.bot.store.requests.get(requestId as never))?.relationship?.relationshipId ?? '';
       expect(cardText(invitationCard(SAM))).toContain(`granularAdminRelationships/${relationshipId}`);
 
       // Act: the customer approves the GDAP relationship; the watcher gives its roles to Azure Managers, then finds them active
@@ -126,7 +126,7 @@ describe('customers without delegated access', () => {
       }
 
       // Assert: resumed to approval, Sam told, Ada has an approval card
-      expect(stateOf(requestId)).toBe('pending_approval');
+      expect((await stateOf(requestId))).toBe('pending_approval');
       expect(textsTo(SAM).some((t) => t.includes('Northwind Traders accepted our relationship request'))).toBe(true);
       const approvalCard = cardsTo(ADA).at(-1);
       expect(actionsOf(approvalCard).map((a) => a.verb)).toContain('approve');
@@ -137,7 +137,7 @@ describe('customers without delegated access', () => {
 
       // Assert: the assignment is in the sandbox's ARM
       expect(h.sandbox.state.roleAssignments.filter((a) => a.scope === NORTHWIND_MAIN && a.principalId === NINA && a.roleDefinitionName === CONTRIBUTOR)).toHaveLength(1);
-      expect(stateOf(requestId)).toBe('active');
+      expect((await stateOf(requestId))).toBe('active');
     });
 
     it('when Sam writes in French, then the card and the invitation are in French', async () => {
@@ -161,14 +161,14 @@ describe('customers without delegated access', () => {
       await h.bot.idle();
       const reminders = textsTo(SAM).filter((t) => t.includes('has not accepted our relationship request yet'));
       expect(reminders).toHaveLength(1);
-      expect(stateOf(requestId)).toBe('awaiting_relationship');
+      expect((await stateOf(requestId))).toBe('awaiting_relationship');
 
       // Survives a restart: the new process finds the waiting request in the store
       await h.restart();
       h.clock.advance(11 * DAY);
       await h.bot.relationships.pollNow();
       await h.bot.idle();
-      expect(stateOf(requestId)).toBe('timed_out');
+      expect((await stateOf(requestId))).toBe('timed_out');
       expect(textsTo(SAM).some((t) => t.includes('Northwind Traders did not accept our relationship request within 14 days'))).toBe(true);
       expect(cardsTo(ADA)).toHaveLength(0);
     });
@@ -205,7 +205,7 @@ describe('customers without delegated access', () => {
       expect(body.accessDetails.unifiedRoles).toEqual(ROLES.map((roleDefinitionId) => ({ roleDefinitionId })));
       expect(create?.status).toBe(201);
       const answer = JSON.parse(readFileSync(join(FIXTURES, 'create_delegatedadminrelationship.response-201.json'), 'utf8')) as Record<string, unknown>;
-      const relationshipId = h.bot.store.get(requestId as never)?.relationship?.relationshipId ?? '';
+      const relationshipId = (await h.bot.store.requests.get(requestId as never))?.relationship?.relationshipId ?? '';
       const stored = await fetchGraph(`/v1.0/tenantRelationships/delegatedAdminRelationships/${relationshipId}`);
       expect(Object.keys(stored).sort()).toEqual(Object.keys(answer).sort());
 
@@ -230,7 +230,7 @@ describe('customers without delegated access', () => {
       }
       const assignments = h.sandbox.state.gdapRelationships.find((r) => r.id === relationshipId)?.accessAssignments ?? [];
       expect(assignments.map((a) => [a.groupId, a.status, [...a.roles].sort()])).toEqual([[AZURE_MANAGERS, 'active', [...ROLES].sort()]]);
-      expect(stateOf(requestId)).toBe('pending_approval');
+      expect((await stateOf(requestId))).toBe('pending_approval');
       expect(cardsTo(ADA).length).toBeGreaterThan(0);
     });
   });

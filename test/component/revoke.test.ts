@@ -45,7 +45,7 @@ describe('revoking access', () => {
   it('when the person has no such role there, then the agent is told there is nothing to remove and nothing is stored', async () => {
     const reply = await say(SAM, "remove Alice's Owner on Contoso prod");
     expect(reply?.body.text).toContain('Alice Martin has no Owner role assigned on Contoso / Contoso Production, so there is nothing to remove');
-    expect(h.bot.store.listByState(['draft'])).toHaveLength(0);
+    expect((await h.bot.store.requests.listByState(['draft']))).toHaveLength(0);
   });
 
   it('when asked in French, then the removal is understood and answered in French', async () => {

@@ -42,7 +42,7 @@ describe('time-bound access', () => {
     await h.bot.idle();
     expect(alicesReader()).toHaveLength(0);
     expect(textsToSam().some((t) => t.includes('The time is up: I removed Reader from Alice Martin on Contoso Production.'))).toBe(true);
-    expect(h.bot.store.get(requestId as never)?.state).toBe('expired');
+    expect((await h.bot.store.requests.get(requestId as never))?.state).toBe('expired');
   });
 
   it('when time-bound access is extended and approved, then the first end removes nothing and the role goes at the new end', async () => {

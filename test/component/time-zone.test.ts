@@ -19,13 +19,13 @@ describe('time-bound access in the requester\'s time zone', () => {
     await h.post(fromParis('give Alice Reader on Contoso prod until 2027-03-29 18:00', 'en-GB'));
 
     // Assert
-    expect(h.bot.store.listByState(['draft'])).toMatchObject([{ expiresAt: '2027-03-29T16:00:00.000Z' }]);
+    expect((await h.bot.store.requests.listByState(['draft']))).toMatchObject([{ expiresAt: '2027-03-29T16:00:00.000Z' }]);
     expect(cardText(cardOf(h.connector.to(SAM.conversationId).at(-1)))).toContain('Until: Monday, 29 March 2027 at 18:00 (Europe/Paris) — then I remove it');
   });
 
   it('when the request is in French, then the end is written the French way, in Paris time', async () => {
     await h.post(fromParis("donne à Alice le rôle Lecteur sur l'abonnement prod de Contoso jusqu'à lundi 18 h", 'fr-FR'));
-    expect(h.bot.store.listByState(['draft'])).toMatchObject([{ expiresAt: '2026-11-30T17:00:00.000Z' }]);
+    expect((await h.bot.store.requests.listByState(['draft']))).toMatchObject([{ expiresAt: '2026-11-30T17:00:00.000Z' }]);
     expect(cardText(cardOf(h.connector.to(SAM.conversationId).at(-1)))).toContain("lundi 30 novembre 2026 à 18:00 (Europe/Paris)");
   });
 });

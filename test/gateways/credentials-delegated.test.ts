@@ -127,8 +127,8 @@ describe('the delegated credential (Secure Application Model)', () => {
     const requests = openSqliteStore(path);
     const bot = credential(storeAt(path), { configuredRefreshToken: sandbox.issueRefreshToken() });
     await bot.getToken(PARTNER_CENTER);
-    expect(requests.verifyAudit()).toMatchObject({ ok: true });
-    requests.close();
+    expect(await requests.audit.verify()).toMatchObject({ ok: true });
+    await requests.close();
   });
 
   it('when the service account\'s sessions are revoked, then the next redemption is refused as sign-in required, once for listeners, without an outage', async () => {

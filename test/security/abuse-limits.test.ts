@@ -22,7 +22,7 @@ describe('abuse limits through the endpoint', () => {
     expect(refused.status).toBe(200);
     await s.h.bot.idle();
     expect(textsTo(SAM.conversationId).at(-1)).toBe('You have sent me a lot of messages in a short time. Please wait a few minutes, then try again.');
-    expect(s.h.bot.store.listRequests({})).toHaveLength(0);
+    expect((await s.h.bot.store.requests.listRequests({}))).toHaveLength(0);
     // Another user is not affected; in French, the answer is French.
     for (let i = 0; i < 3; i++) await s.post(messageFrom(PAT, 'aide', { ...opts(), locale: 'fr-FR' }));
     await s.post(messageFrom(PAT, 'aide', { ...opts(), locale: 'fr-FR' }));
@@ -30,7 +30,7 @@ describe('abuse limits through the endpoint', () => {
     // After the window, Sam may ask again.
     s.h.clock.advance(10 * 60_000 + 1);
     await s.post(messageFrom(SAM, ASK, opts()));
-    expect(s.h.bot.store.listRequests({})).toHaveLength(1);
+    expect((await s.h.bot.store.requests.listRequests({}))).toHaveLength(1);
   });
 
   it('when Teams answers 429 without Retry-After, then the reply is retried with backoff and arrives', async () => {
@@ -67,7 +67,7 @@ describe('abuse limits through the endpoint', () => {
     s.h.connector.failNext(1, 403, {}, '{"error":{"code":"MessageWritesBlocked","message":"Thread is blocked"}}');
     const blocked = await s.post(installFrom(SAM, opts()));
     expect(blocked.status).toBe(200);
-    expect(s.h.bot.store.listAudit({}).filter((e) => e.event === 'conversation_blocked')).toHaveLength(1);
+    expect((await s.h.bot.store.audit.list({})).filter((e) => e.event === 'conversation_blocked')).toHaveLength(1);
     // Nothing more is attempted in that conversation (a proactive send included).
     await s.post(installFrom(SAM, opts()));
     expect(s.h.connector.sent.length).toBe(before);

@@ -26,7 +26,7 @@ describe('card actions in azure mode', () => {
   const shown = (body: InvokeBody) => (typeof body.value === 'string' ? body.value : cardText(body.value));
   const assignments = () => s.h.sandbox.state.roleAssignments.filter((a) => a.principalId === ALICE_MARTIN || a.principalId === SAM.aadObjectId || a.principalId === PAT.aadObjectId);
   const lastCardIn = (who: TeamsUser) => cardOf(s.h.connector.to(who.conversationId).filter((a) => cardOf(a)).at(-1));
-  const events = (requestId?: string) => s.h.bot.store.listAudit(requestId ? { requestId } : {}).map((e) => e.event);
+  const events = async (requestId?: string) => (await s.h.bot.store.audit.list(requestId ? { requestId } : {})).map((e) => e.event);
 
   /** `who` asks for Contributor for Alice on Contoso prod and confirms; returns the request id. */
   const askAndConfirm = async (who: TeamsUser = SAM): Promise<string> => {
@@ -51,8 +51,8 @@ describe('card actions in azure mode', () => {
       expect(shown(forged)).toMatch(/Only approvers can approve or reject requests|You cannot approve or reject your own request/);
     }
     await s.h.bot.idle();
-    expect(s.h.bot.store.get(requestId as never)?.state).toBe('pending_approval');
-    expect(events(requestId).filter((e) => e === 'refused_approve')).toHaveLength(2);
+    expect((await s.h.bot.store.requests.get(requestId as never))?.state).toBe('pending_approval');
+    expect((await events(requestId)).filter((e) => e === 'refused_approve')).toHaveLength(2);
     expect(assignments()).toHaveLength(0);
   });
 
@@ -62,7 +62,7 @@ describe('card actions in azure mode', () => {
     expect(shown(self)).toContain('You cannot approve or reject your own request');
     await s.h.bot.idle();
     expect(assignments()).toHaveLength(0);
-    expect(events(requestId)).toContain('refused_approve');
+    expect((await events(requestId))).toContain('refused_approve');
   });
 
   it('when card data names another role, scope or principal, then only the stored request is granted', async () => {
@@ -83,7 +83,7 @@ describe('card actions in azure mode', () => {
     const unknown = await click(ADA, 'approve', { requestId: '0d0d0d0d-0000-4000-8000-000000000000' });
     expect(shown(unknown)).toBe('I cannot find this request.');
     await s.h.bot.idle();
-    expect(s.h.bot.store.get(patDraft as never)?.state).toBe('draft');
+    expect((await s.h.bot.store.requests.get(patDraft as never))?.state).toBe('draft');
     expect(assignments()).toHaveLength(0);
   });
 
@@ -100,7 +100,7 @@ describe('card actions in azure mode', () => {
     expect(shown(rejectAfter)).toContain('Already decided');
     await s.h.bot.idle();
     expect(assignments()).toHaveLength(1);
-    expect(events(requestId).filter((e) => e === 'approved')).toHaveLength(1);
+    expect((await events(requestId)).filter((e) => e === 'approved')).toHaveLength(1);
   });
 
   it('when an approval comes after the approval window, then it is refused and nothing is assigned', async () => {
@@ -110,8 +110,8 @@ describe('card actions in azure mode', () => {
     const late = await click(ADA, 'approve', { requestId });
     expect(shown(late)).toContain('Timed out');
     await s.h.bot.idle();
-    expect(s.h.bot.store.get(requestId as never)?.state).toBe('timed_out');
-    expect(events(requestId)).toEqual(expect.arrayContaining(['timed_out', 'refused_approve']));
+    expect((await s.h.bot.store.requests.get(requestId as never))?.state).toBe('timed_out');
+    expect((await events(requestId))).toEqual(expect.arrayContaining(['timed_out', 'refused_approve']));
     expect(assignments()).toHaveLength(0);
   });
 
@@ -125,8 +125,8 @@ describe('card actions in azure mode', () => {
     const answer = await click(ADA, verb, data(requestId));
     expect(shown(answer)).toBe('This button is not valid any more.');
     await s.h.bot.idle();
-    expect(events()).toContain('refused_action');
-    expect(s.h.bot.store.get(requestId as never)?.state).toBe('pending_approval');
+    expect((await events())).toContain('refused_action');
+    expect((await s.h.bot.store.requests.get(requestId as never))?.state).toBe('pending_approval');
     expect(assignments()).toHaveLength(0);
   });
 
@@ -147,7 +147,7 @@ describe('card actions in azure mode', () => {
     await s.h.bot.idle();
     await s.h.restart();
     await s.h.bot.idle();
-    expect(s.h.bot.store.get(requestId as never)?.state).toBe('pending_approval');
+    expect((await s.h.bot.store.requests.get(requestId as never))?.state).toBe('pending_approval');
     expect(assignments()).toHaveLength(0);
   });
 
@@ -157,10 +157,10 @@ describe('card actions in azure mode', () => {
     const answer = await click(ADA, 'approve', { requestId });
     expect(shown(answer)).toContain('I could not record this decision, so nothing was changed');
     await s.h.bot.idle();
-    expect(s.h.bot.store.get(requestId as never)?.state).toBe('pending_approval');
+    expect((await s.h.bot.store.requests.get(requestId as never))?.state).toBe('pending_approval');
     await s.h.restart();
     await s.h.bot.idle();
-    expect(s.h.bot.store.get(requestId as never)?.state).toBe('pending_approval');
+    expect((await s.h.bot.store.requests.get(requestId as never))?.state).toBe('pending_approval');
     expect(assignments()).toHaveLength(0);
   });
 
@@ -169,7 +169,7 @@ describe('card actions in azure mode', () => {
     breakWrites("CREATE TRIGGER fail_provisioning BEFORE UPDATE ON requests WHEN NEW.state = 'provisioning' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;");
     await click(ADA, 'approve', { requestId });
     await s.h.bot.idle();
-    expect(s.h.bot.store.get(requestId as never)?.state).toBe('approved');
+    expect((await s.h.bot.store.requests.get(requestId as never))?.state).toBe('approved');
     expect(assignments()).toHaveLength(0);
   });
 });

@@ -9,11 +9,11 @@ describe('inbound requests in azure mode', () => {
   let s: SecureHarness;
   const opts = () => ({ serviceUrl: s.h.connector.serviceUrl });
   /** Nothing ran: no reply, no conversation remembered, no request, no audit entry. */
-  const expectNothingRun = () => {
+  const expectNothingRun = async () => {
     expect(s.h.connector.sent).toHaveLength(0);
-    expect(s.h.bot.store.getConversation(SAM.aadObjectId)).toBeUndefined();
-    expect(s.h.bot.store.listRequests({})).toHaveLength(0);
-    expect(s.h.bot.store.listAudit({})).toHaveLength(0);
+    expect((await s.h.bot.store.conversations.get(SAM.aadObjectId))).toBeUndefined();
+    expect((await s.h.bot.store.requests.listRequests({}))).toHaveLength(0);
+    expect((await s.h.bot.store.audit.list({}))).toHaveLength(0);
   };
   const expectGeneric = (text: string) => {
     expect(text).not.toMatch(/\bat |Error|[Tt]oken|jwt|stack|Unexpected|JSON/);
@@ -40,7 +40,7 @@ describe('inbound requests in azure mode', () => {
     const response = await s.post(messageFrom(SAM, ASK, opts()), null);
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ error: 'unauthorized' });
-    expectNothingRun();
+    await expectNothingRun();
   });
 
   it.each([
@@ -57,13 +57,13 @@ describe('inbound requests in azure mode', () => {
     const response = await s.post(messageFrom(SAM, ASK, opts()), token(s, opts().serviceUrl));
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ error: 'unauthorized' });
-    expectNothingRun();
+    await expectNothingRun();
   });
 
   it('when a signing key is endorsed for Teams only and the activity claims another channel, then it is refused', async () => {
     const response = await s.post(messageFrom(SAM, ASK, { ...opts(), channelId: 'webchat' }));
     expect(response.status).toBe(401);
-    expectNothingRun();
+    await expectNothingRun();
   });
 
   it('when the activity comes from another tenant, then it is refused, audited, and nothing else runs', async () => {
@@ -71,9 +71,9 @@ describe('inbound requests in azure mode', () => {
     expect(response.status).toBe(200);
     await s.h.bot.idle();
     expect(s.h.connector.to(SAM.conversationId).map((a) => a.body.text)).toEqual(['This bot serves its own partner organisation only.']);
-    expect(s.h.bot.store.listRequests({})).toHaveLength(0);
-    expect(s.h.bot.store.getConversation(SAM.aadObjectId)).toBeUndefined();
-    expect(s.h.bot.store.listAudit({}).map((e) => e.event)).toEqual(['refused_tenant']);
+    expect((await s.h.bot.store.requests.listRequests({}))).toHaveLength(0);
+    expect((await s.h.bot.store.conversations.get(SAM.aadObjectId))).toBeUndefined();
+    expect((await s.h.bot.store.audit.list({})).map((e) => e.event)).toEqual(['refused_tenant']);
   });
 
   it('when the body is over 256 KB, then it gets 413 before anything is parsed or authenticated', async () => {
@@ -82,7 +82,7 @@ describe('inbound requests in azure mode', () => {
     expect(response.status).toBe(413);
     expect(response.body).toEqual({ error: 'payload_too_large' });
     expect(s.issuer.fetches).toBe(0);
-    expectNothingRun();
+    await expectNothingRun();
   });
 
   it('when the body is over 256 KB and sent chunked (no Content-Length), then it still gets 413', async () => {
@@ -96,7 +96,7 @@ describe('inbound requests in azure mode', () => {
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
-    expectNothingRun();
+    await expectNothingRun();
   });
 
   it.each([
@@ -110,7 +110,7 @@ describe('inbound requests in azure mode', () => {
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ error: 'bad_request' });
     expectGeneric(response.text);
-    expectNothingRun();
+    await expectNothingRun();
   });
 });
 
@@ -128,7 +128,7 @@ describe('inbound requests in sandbox mode (no BOT_ID)', () => {
       expect(response.body).toEqual({ error: 'forbidden' });
     }
     expect(s.h.connector.sent).toHaveLength(0);
-    expect(s.h.bot.store.getConversation(SAM.aadObjectId)).toBeUndefined();
+    expect((await s.h.bot.store.conversations.get(SAM.aadObjectId))).toBeUndefined();
   });
 
   it('when the Playground (channel msteams) installs the bot, then it is greeted', async () => {

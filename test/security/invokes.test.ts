@@ -38,7 +38,7 @@ describe('invokes through the real endpoint', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual(expect.any(Object));
     expect(JSON.stringify(response.body)).not.toMatch(/"statusCode":5\d\d/);
-    expect(s.h.bot.store.listRequests({})).toHaveLength(0);
+    expect((await s.h.bot.store.requests.listRequests({}))).toHaveLength(0);
   });
 
   it('when a task module is fetched, then Teams gets a message it can show, in the user\'s language', async () => {
@@ -70,7 +70,7 @@ describe('tokens other than channel tokens', () => {
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ error: 'unauthorized' });
     expect(s.h.connector.sent).toHaveLength(0);
-    expect(s.h.bot.store.getConversation(SAM.aadObjectId)).toBeUndefined();
+    expect((await s.h.bot.store.conversations.get(SAM.aadObjectId))).toBeUndefined();
   });
 
   it('when a channel token arrives, then the turn runs', async () => {

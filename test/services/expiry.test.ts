@@ -8,15 +8,15 @@ import { approvedRequest, PROD, startWorld, type World } from './provisioning-su
 const HOUR = 3_600_000;
 
 function expiryFor(w: World): ExpiryService {
-  return new ExpiryService({ store: w.store, clock: w.clock, notifier: w.notifier, rbac: w.rbac, onError: (error) => w.errors.push(error) });
+  return new ExpiryService({ requests: w.store.requests, changes: w.changes, clock: w.clock, rbac: w.rbac, onError: (error) => w.errors.push(error) });
 }
 
 /** Provisions a time-bound request for real (PUT to the sandbox); returns it as stored (active). */
 async function grantFor(w: World, durationInMs: number, overrides: Partial<AccessRequest> = {}): Promise<AccessRequest> {
   const request = approvedRequest(w.clock, { expiresAt: new Date(w.clock.at + durationInMs).toISOString(), ...overrides });
-  w.store.insert(request);
-  await new ProvisioningService({ store: w.store, clock: w.clock, notifier: w.notifier, rbac: w.rbac, onError: (e) => w.errors.push(e) }).start(request.id);
-  const active = w.store.get(request.id);
+  await w.insert(request);
+  await new ProvisioningService({ requests: w.store.requests, changes: w.changes, clock: w.clock, rbac: w.rbac, onError: (e) => w.errors.push(e) }).start(request.id);
+  const active = (await w.store.requests.get(request.id));
   if (active?.state !== 'active') throw new Error(`not granted: ${JSON.stringify(active?.outcome)}`);
   return active;
 }
@@ -40,9 +40,9 @@ describe('ExpiryService', () => {
 
     expect(w.sandbox.state.findAssignment(PROD, request.assignmentName)).toBeUndefined();
     expect(w.sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([200]);
-    expect(w.store.get(request.id)?.state).toBe('expired');
+    expect((await w.store.requests.get(request.id))?.state).toBe('expired');
     expect(w.notifier.changes.at(-1)).toEqual({ id: request.id, state: 'expired' });
-    expect(w.store.listAudit(request.id).at(-1)).toMatchObject({ event: 'expired', detail: { removed: true } });
+    expect((await w.store.audit.list(request.id)).at(-1)).toMatchObject({ event: 'expired', detail: { removed: true } });
   });
 
   it('when the end comes within the reminder lead (1 h), then the requester is reminded once, whatever the number of sweeps', async () => {
@@ -57,7 +57,7 @@ describe('ExpiryService', () => {
     await expiry.sweep();
     await expiryFor(w).sweep(); // another instance, or after a restart
     expect(w.notifier.reminders.map((r) => r.id)).toEqual([request.id]);
-    expect(w.store.get(request.id)).toMatchObject({ state: 'active', reminderSentAt: new Date(w.clock.at - 30 * 60_000).toISOString() });
+    expect((await w.store.requests.get(request.id))).toMatchObject({ state: 'active', reminderSentAt: new Date(w.clock.at - 30 * 60_000).toISOString() });
   });
 
   it('when someone already removed the assignment, then ARM answers 204 and the request still expires', async () => {
@@ -67,7 +67,7 @@ describe('ExpiryService', () => {
     w.clock.advance(HOUR);
     expect(await expiryFor(w).sweep()).toMatchObject({ expired: 1 });
     expect(w.sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([204]);
-    expect(w.store.listAudit(request.id).at(-1)).toMatchObject({ event: 'expired', detail: { removed: false } });
+    expect((await w.store.audit.list(request.id)).at(-1)).toMatchObject({ event: 'expired', detail: { removed: false } });
   });
 
   it('when ARM refuses the DELETE, then the request stays active and the next sweep removes it', async () => {
@@ -75,7 +75,7 @@ describe('ExpiryService', () => {
     w.clock.advance(2 * HOUR);
     w.sandbox.faults.add({ operation: 'roleAssignments.delete', kind: 'forbidden' });
     expect(await expiryFor(w).sweep()).toMatchObject({ expired: 0, failed: 1 });
-    expect(w.store.get(request.id)?.state).toBe('active');
+    expect((await w.store.requests.get(request.id))?.state).toBe('active');
     expect(w.errors).toHaveLength(1);
     expect(await expiryFor(w).sweep()).toMatchObject({ expired: 1 });
     expect(w.sandbox.state.findAssignment(PROD, request.assignmentName)).toBeUndefined();
@@ -93,10 +93,10 @@ describe('ExpiryService', () => {
 
   it('when access has no end, then the sweeper leaves it alone', async () => {
     const request = approvedRequest(w.clock);
-    w.store.insert(request);
-    await new ProvisioningService({ store: w.store, clock: w.clock, notifier: w.notifier, rbac: w.rbac, onError: (e) => w.errors.push(e) }).start(request.id);
+    await w.insert(request);
+    await new ProvisioningService({ requests: w.store.requests, changes: w.changes, clock: w.clock, rbac: w.rbac, onError: (e) => w.errors.push(e) }).start(request.id);
     w.clock.advance(1000 * HOUR);
     expect(await expiryFor(w).sweep()).toEqual({ reminded: 0, expired: 0, failed: 0 });
-    expect(w.store.get(request.id)?.state).toBe('active');
+    expect((await w.store.requests.get(request.id))?.state).toBe('active');
   });
 });

@@ -7,8 +7,9 @@ import { ArmRbacGateway } from '../../src/gateways/arm-rbac-gateway';
 import { loadDefaultSeed, startSandbox, type RunningSandbox, type SandboxSeed } from '../../src/sandbox';
 import { ASSIGNMENT_NAMESPACE } from '../../src/services/intake';
 import type { Notifier } from '../../src/services/notifier';
+import type { ChangeLog, Store } from '../../src/store/ports';
+import { sendingChanges } from '../support/sending-changes';
 import { openSqliteStore } from '../../src/store/sqlite-store';
-import type { RequestStore } from '../../src/store/request-store';
 import { tempStorePath } from '../store/store-fixtures';
 import { sandboxUserCredential } from '../support/sandbox-tokens';
 
@@ -52,7 +53,7 @@ export function approvedRequest(clock: TestClock, overrides: Partial<AccessReque
   const { roleGuid = CONTRIBUTOR_GUID, ...rest } = overrides;
   return {
     id,
-    version: 3,
+    version: 1,
     state: 'approved',
     action: 'grant',
     requester: SAM,
@@ -95,9 +96,13 @@ export function recordingNotifier(): RecordingNotifier {
 export interface World {
   readonly clock: TestClock;
   readonly sandbox: RunningSandbox;
-  readonly store: RequestStore;
+  readonly store: Store;
+  /** The store's change log, sending what each change causes to the recording notifier before it returns. */
+  readonly changes: ChangeLog;
   readonly rbac: ArmRbacGateway;
   readonly notifier: RecordingNotifier;
+  /** Stores a request (version 1) as it is, with an audit entry: the world's starting point. */
+  insert(request: AccessRequest): Promise<void>;
   /** Moves the clock instead of waiting; records each wait. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly sleeps: number[];
@@ -117,12 +122,18 @@ export async function startWorld(options: { seed?: SandboxSeed; random?: () => n
     retryOptions: { maxRetries: options.maxRetries ?? 4, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
   });
   const sleeps: number[] = [];
+  const notifier = recordingNotifier();
+  const { changes, sender } = sendingChanges(store, notifier);
   return {
     clock,
     sandbox,
     store,
+    changes,
     rbac,
-    notifier: recordingNotifier(),
+    notifier,
+    async insert(request) {
+      await store.changes.record({ request, audit: { requestId: request.id, event: 'seeded', actor: 'test', at: request.updatedAt } });
+    },
     sleeps,
     errors: [],
     sleep: async (ms) => {
@@ -131,7 +142,8 @@ export async function startWorld(options: { seed?: SandboxSeed; random?: () => n
       await new Promise((resolve) => setImmediate(resolve));
     },
     async stop() {
-      store.close();
+      await sender.stop();
+      await store.close();
       await sandbox.stop();
       file.cleanup();
     },

@@ -10,16 +10,16 @@ const MINUTE = 60_000;
 
 function serviceFor(w: World, window = 10 * MINUTE): ProvisioningService {
   return new ProvisioningService({
-    store: w.store, clock: w.clock, notifier: w.notifier, rbac: w.rbac, sleep: w.sleep,
+    requests: w.store.requests, changes: w.changes, clock: w.clock, rbac: w.rbac, sleep: w.sleep,
     principalReplicationWindowInMs: window,
     onError: (error) => w.errors.push(error),
   });
 }
 
 async function provision(w: World, request: AccessRequest, window?: number): Promise<AccessRequest | undefined> {
-  w.store.insert(request);
+  await w.insert(request);
   await serviceFor(w, window).start(request.id);
-  return w.store.get(request.id);
+  return (await w.store.requests.get(request.id));
 }
 
 const putsFor = (w: World, name: string) => w.sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(name));
@@ -36,7 +36,7 @@ describe('ProvisioningService outcomes (real SDK, sandbox ARM)', () => {
     const done = await provision(w, request);
     expect(done).toMatchObject({ state: 'active', outcome: { kind: 'created', assignmentId: `${PROD}/providers/Microsoft.Authorization/roleAssignments/${request.assignmentName}` } });
     expect(w.notifier.changes.map((c) => c.state)).toEqual(['provisioning', 'active']);
-    expect(w.store.listAudit(request.id).at(-1)).toMatchObject({ event: 'provisioned', detail: { kind: 'created', attempts: 1 } });
+    expect((await w.store.audit.list(request.id)).at(-1)).toMatchObject({ event: 'provisioned', detail: { kind: 'created', attempts: 1 } });
   });
 
   it('when ARM answers 409 RoleAssignmentExists, then it is success "already had it" with the existing assignment id', async () => {
@@ -96,7 +96,7 @@ describe('ProvisioningService outcomes (real SDK, sandbox ARM)', () => {
     expect(done).toMatchObject({ state: 'active', outcome: { kind: 'created' } });
     expect(w.sleeps).toEqual([5_000, 10_000, 20_000, 40_000, 60_000]);
     expect(putsFor(w, request.assignmentName).map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 201]);
-    expect(w.store.listAudit(request.id).at(-1)).toMatchObject({ detail: { attempts: 6 } });
+    expect((await w.store.audit.list(request.id)).at(-1)).toMatchObject({ detail: { attempts: 6 } });
   });
 
   it('when the principal never appears, then it fails as PrincipalNotFound once the 10-minute window after approval is over', async () => {
@@ -120,10 +120,10 @@ describe('ProvisioningService outcomes (real SDK, sandbox ARM)', () => {
   it('when the service stops during a PrincipalNotFound wait, then the request stays provisioning and a new instance finishes it', async () => {
     w.sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'principalNotFound', forSeconds: 3600 });
     const request = approvedRequest(w.clock);
-    w.store.insert(request);
+    await w.insert(request);
     let release: () => void = () => undefined;
     const first = new ProvisioningService({
-      store: w.store, clock: w.clock, notifier: w.notifier, rbac: w.rbac, onError: (e) => w.errors.push(e),
+      requests: w.store.requests, changes: w.changes, clock: w.clock, rbac: w.rbac, onError: (e) => w.errors.push(e),
       sleep: () => new Promise<void>((resolve) => { release = resolve; }),
     });
     const running = first.start(request.id);
@@ -131,11 +131,11 @@ describe('ProvisioningService outcomes (real SDK, sandbox ARM)', () => {
     await first.stop();
     release();
     await running;
-    expect(w.store.get(request.id)?.state).toBe('provisioning');
+    expect((await w.store.requests.get(request.id))?.state).toBe('provisioning');
 
     w.sandbox.faults.clear();
     await serviceFor(w).resume();
-    expect(w.store.get(request.id)?.state).toBe('active');
+    expect((await w.store.requests.get(request.id))?.state).toBe('active');
     expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(1);
   });
 
@@ -160,7 +160,7 @@ describe('exactly once under random ARM trouble', () => {
       const requests = Array.from({ length: COUNT }, (_, i) =>
         approvedRequest(w.clock, { principal: { id: loadUserId(i), displayName: `Load User ${i}`, userPrincipalName: `load${i}@contoso.onmicrosoft.com`, principalType: 'User' } }),
       );
-      for (const r of requests) w.store.insert(r);
+      for (const r of requests) await w.insert(r);
       const service = serviceFor(w);
       const started = Date.now();
 
@@ -176,7 +176,7 @@ describe('exactly once under random ARM trouble', () => {
 
       expect(firstTryFaulted / COUNT).toBeGreaterThan(0.2);
       expect(puts.filter((r) => r.status === 200).length).toBeGreaterThan(0); // retried PUTs that met their own (lost-answer) assignment
-      expect(requests.map((r) => w.store.get(r.id)?.state)).toEqual(requests.map(() => 'active'));
+      expect(await Promise.all(requests.map(async (r) => (await w.store.requests.get(r.id))?.state))).toEqual(requests.map(() => 'active'));
       expect(w.errors).toEqual([]);
       for (const r of requests) {
         const held = w.sandbox.state.roleAssignments.filter((a) => a.principalId === r.principal.id && a.roleDefinitionName === CONTRIBUTOR_GUID && a.scope === PROD);

@@ -21,7 +21,8 @@ import { DEFAULT_GDAP_ROLES, RelationshipService } from '../../src/services/rela
 import type { ReadinessNotifier, RelationshipNotifier } from '../../src/services/relationships-ports';
 import { RelationshipWatcher } from '../../src/services/relationships-watcher';
 import { openSqliteStore } from '../../src/store/sqlite-store';
-import type { RequestStore } from '../../src/store/request-store';
+import type { Store } from '../../src/store/ports';
+import { quietNotifier, sendingChanges } from '../support/sending-changes';
 import { rawCall } from '../sandbox/raw-client';
 import { makeRequest, tempStorePath } from '../store/store-fixtures';
 import { sandboxUserCredential } from '../support/sandbox-tokens';
@@ -38,7 +39,7 @@ const DAY = 86_400_000;
 
 interface World {
   readonly sandbox: RunningSandbox;
-  readonly store: RequestStore;
+  readonly store: Store;
   readonly relationships: RelationshipService;
   readonly watcher: RelationshipWatcher;
   readonly provisioning: ProvisioningService;
@@ -69,7 +70,6 @@ async function startWorld(securityGroupIds: string[] = [AZURE_MANAGERS]): Promis
   };
   const alerts = new ReadinessAlerts({ notifier: readinessNotifier, clock });
   const readiness = new ReadinessService({ model: 'delegated', ...gateways, gdap, securityGroupIds, appId: sandbox.partnerApp.clientId, authorityHost: sandbox.authorityHost, clock });
-  const notifier = { approvalRequested: async () => undefined, requestChanged: async () => undefined, expiryReminder: async () => undefined };
   const relationshipNotifier: RelationshipNotifier = {
     invitationReady: async () => undefined,
     invitationFailed: async () => undefined,
@@ -78,16 +78,17 @@ async function startWorld(securityGroupIds: string[] = [AZURE_MANAGERS]): Promis
     waiting: async (request, gap) => void told.waiting.push([request.id, gap]),
   };
   const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: PARTNER, clock });
-  const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
+  const { changes, sender } = sendingChanges(store, quietNotifier, relationshipNotifier);
+  const approval = new ApprovalService({ requests: store.requests, changes, clock, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
   const settings = { duration: 'P730D', roleDefinitionIds: DEFAULT_GDAP_ROLES, approvalUrl: (id: string) => `${sandbox.url}/_sandbox/relationship/${id}` };
-  const relationships = new RelationshipService({ mode: 'gdap', partnerCenter: gateways.partnerCenter, gdap, gdapSettings: settings, readiness, directory: gateways.directory, alerts, store, clock, requests: approval, notifier: relationshipNotifier });
-  const completion = new GdapCompletion({ gdap, securityGroupIds, roleDefinitionIds: DEFAULT_GDAP_ROLES, store, clock });
+  const relationships = new RelationshipService({ mode: 'gdap', partnerCenter: gateways.partnerCenter, gdap, gdapSettings: settings, readiness, directory: gateways.directory, alerts, stored: store.requests, changes, clock, requests: approval });
+  const completion = new GdapCompletion({ gdap, securityGroupIds, roleDefinitionIds: DEFAULT_GDAP_ROLES, changes, clock });
   const watcher = new RelationshipWatcher(
-    { store, clock, readiness, completion, relationships, requests: approval, notifier: relationshipNotifier },
+    { store: store.requests, clock, readiness, completion, relationships, requests: approval },
     { pollIntervalInMs: 1, reminderAfterInMs: 3 * DAY, expiresAfterInMs: 14 * DAY },
   );
   const provisioning = new ProvisioningService({
-    store, clock, notifier, rbac: gateways.rbac, onError: (error) => { throw error; },
+    requests: store.requests, changes, clock, rbac: gateways.rbac, onError: (error) => { throw error; },
     onSignInRequired: () => alerts.signInMissing(),
   });
   alerts.onSignInRestored(() => void provisioning.resume());
@@ -99,7 +100,8 @@ async function startWorld(securityGroupIds: string[] = [AZURE_MANAGERS]): Promis
     async stop() {
       await watcher.stop();
       await provisioning.idle();
-      store.close();
+      await sender.stop();
+      await store.close();
       await sandbox.stop();
       file.cleanup();
     },
@@ -107,16 +109,16 @@ async function startWorld(securityGroupIds: string[] = [AZURE_MANAGERS]): Promis
 }
 
 let counter = 0;
-function stored(w: World, overrides: Partial<AccessRequest>): AccessRequest {
+async function stored(w: World, overrides: Partial<AccessRequest>): Promise<AccessRequest> {
   counter += 1;
   const at = new Date().toISOString();
-  const request = makeRequest(`9b000000-0000-4000-8000-${String(counter).padStart(12, '0')}`, { version: 3, createdAt: at, updatedAt: at, ...overrides });
-  w.store.insert(request);
+  const request = makeRequest(`9b000000-0000-4000-8000-${String(counter).padStart(12, '0')}`, { version: 1, createdAt: at, updatedAt: at, ...overrides });
+  await w.store.changes.record({ request, audit: { requestId: request.id, event: 'seeded', actor: 'test', at } });
   return request;
 }
 
 /** A confirmed request for Northwind, waiting (its user named, not looked up: Northwind's directory is closed to us). */
-const waitingForNorthwind = (w: World, name = 'Nina'): AccessRequest =>
+const waitingForNorthwind = (w: World, name = 'Nina'): Promise<AccessRequest> =>
   stored(w, {
     state: 'awaiting_relationship',
     customer: NORTHWIND,
@@ -135,29 +137,29 @@ describe('requests that wait for their customer', () => {
 
   it('when three requests for Northwind are confirmed (two at once), then one GDAP relationship is opened and all three wait for it', async () => {
     w = await startWorld();
-    const [first, second, third] = [waitingForNorthwind(w), waitingForNorthwind(w), waitingForNorthwind(w)];
+    const [first, second, third] = [await waitingForNorthwind(w), await waitingForNorthwind(w), await waitingForNorthwind(w)];
 
     await Promise.all([w.relationships.invite(first), w.relationships.invite(second)]);
     await w.relationships.invite(third);
 
     expect(northwindRelationships(w)).toHaveLength(1);
     expect(northwindRelationships(w)[0]?.status).toBe('approvalPending');
-    const ids = [first, second, third].map((r) => w.store.get(r.id)?.relationship?.relationshipId);
+    const ids = await Promise.all([first, second, third].map(async (r) => (await w.store.requests.get(r.id))?.relationship?.relationshipId));
     expect(new Set(ids)).toEqual(new Set([northwindRelationships(w)[0]?.id]));
   });
 
   it('when the customer approves but GDAP_SECURITY_GROUPS is not set, then the request keeps waiting and the requester and approvers hear which setting is missing', async () => {
     w = await startWorld([]);
-    const request = waitingForNorthwind(w);
+    const request = await waitingForNorthwind(w);
     await w.relationships.invite(request);
-    const relationshipId = w.store.get(request.id)?.relationship?.relationshipId ?? '';
+    const relationshipId = (await w.store.requests.get(request.id))?.relationship?.relationshipId ?? '';
 
     expect(acceptRelationship(w.sandbox.state, { relationship: relationshipId })).toBe(true);
     await w.watcher.pollNow();
 
     const missing: ReadinessGap = { kind: 'missing_setting', setting: 'GDAP_SECURITY_GROUPS' };
-    expect(w.store.get(request.id)?.state).toBe('awaiting_relationship');
-    expect(w.store.get(request.id)?.relationship?.missing).toEqual(missing);
+    expect((await w.store.requests.get(request.id))?.state).toBe('awaiting_relationship');
+    expect((await w.store.requests.get(request.id))?.relationship?.missing).toEqual(missing);
     expect(w.told.waiting).toEqual([[request.id, missing]]);
     expect(w.told.approvers).toEqual([missing]);
     expect(w.sandbox.state.gdapRelationships.find((r) => r.id === relationshipId)?.accessAssignments ?? []).toHaveLength(0);
@@ -165,11 +167,11 @@ describe('requests that wait for their customer', () => {
 
   it('when Northwind approves the relationship, then Azure Managers get its roles, and each waiting user is looked up: Nina goes to approval, an unknown name ends there', async () => {
     w = await startWorld();
-    const nina = waitingForNorthwind(w, 'Nina');
-    const nobody = waitingForNorthwind(w, 'Zebulon');
+    const nina = await waitingForNorthwind(w, 'Nina');
+    const nobody = await waitingForNorthwind(w, 'Zebulon');
     await w.relationships.invite(nina);
     await w.relationships.invite(nobody);
-    const relationshipId = w.store.get(nina.id)?.relationship?.relationshipId ?? '';
+    const relationshipId = (await w.store.requests.get(nina.id))?.relationship?.relationshipId ?? '';
 
     expect(acceptRelationship(w.sandbox.state, { relationship: relationshipId })).toBe(true);
     await w.watcher.pollNow(); // the access assignment is created (pending)
@@ -177,18 +179,18 @@ describe('requests that wait for their customer', () => {
 
     const assignments = w.sandbox.state.gdapRelationships.find((r) => r.id === relationshipId)?.accessAssignments ?? [];
     expect(assignments.map((a) => [a.groupId, a.status, [...a.roles].sort()])).toEqual([[AZURE_MANAGERS, 'active', [...DEFAULT_GDAP_ROLES].sort()]]);
-    const resumed = w.store.get(nina.id);
+    const resumed = (await w.store.requests.get(nina.id));
     expect(resumed?.state).toBe('pending_approval');
     expect(resumed?.principal).toMatchObject({ id: NINA, userPrincipalName: expect.stringContaining('@northwindtraders') });
     expect(resumed?.principalQuery).toBeUndefined();
-    const ended = w.store.get(nobody.id);
+    const ended = (await w.store.requests.get(nobody.id));
     expect(ended?.state).toBe('failed');
     expect(ended?.outcome).toMatchObject({ kind: 'failed', code: 'PrincipalNotResolved' });
   });
 
   it('when the service account\'s sign-in is revoked, then an approved request stays provisioning, approvers are told once, and it is granted after a new sign-in', async () => {
     w = await startWorld();
-    const request = stored(w, {
+    const request = await stored(w, {
       state: 'approved', customer: CONTOSO, principal: { id: ALICE, displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
       approvals: [{ by: { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ada' }, at: new Date().toISOString() }],
       role: { definitionId: '/subscriptions/c0000001-5b50-4000-8000-000000000001/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
@@ -199,7 +201,7 @@ describe('requests that wait for their customer', () => {
     await w.provisioning.start(request.id);
     await w.provisioning.start(request.id);
 
-    expect(w.store.get(request.id)?.state).toBe('provisioning');
+    expect((await w.store.requests.get(request.id))?.state).toBe('provisioning');
     expect(w.told.signInRequired).toBe(1);
     expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(0);
 
@@ -208,7 +210,7 @@ describe('requests that wait for their customer', () => {
     w.alerts.signInWorks();
     await w.provisioning.idle();
 
-    expect(w.store.get(request.id)?.state).toBe('active');
+    expect((await w.store.requests.get(request.id))?.state).toBe('active');
     expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(1);
     expect(w.told.signInRestored).toBe(1);
   });

@@ -19,7 +19,8 @@ import { DEFAULT_GDAP_ROLES, RelationshipService } from '../../src/services/rela
 import type { RelationshipNotifier } from '../../src/services/relationships-ports';
 import { RelationshipWatcher } from '../../src/services/relationships-watcher';
 import { openSqliteStore } from '../../src/store/sqlite-store';
-import type { RequestStore } from '../../src/store/request-store';
+import type { Store } from '../../src/store/ports';
+import { sendingChanges } from '../support/sending-changes';
 import { makeRequest, tempStorePath } from '../store/store-fixtures';
 import { sandboxUserCredential } from '../support/sandbox-tokens';
 
@@ -44,7 +45,7 @@ class TestClock {
 interface World {
   readonly clock: TestClock;
   readonly sandbox: RunningSandbox;
-  readonly store: RequestStore;
+  readonly store: Store;
   readonly watcher: RelationshipWatcher;
   readonly gdap: GraphGdapGateway;
   /** What the watcher reported through onError, in order. */
@@ -87,20 +88,22 @@ async function startWorld(): Promise<World> {
     waiting: async () => undefined,
   };
   const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: SANDBOX_PARTNER_TENANT_ID, clock });
-  const approval = new ApprovalService({ store, clock, notifier, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
+  const { changes, sender } = sendingChanges(store, notifier, relationshipNotifier);
+  const approval = new ApprovalService({ requests: store.requests, changes, clock, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
   const onError = (error: unknown) => void errors.push(error);
   const readiness = new ReadinessService({ model: 'delegated', ...gateways, gdap, securityGroupIds: [AZURE_MANAGERS], appId: sandbox.partnerApp.clientId, authorityHost: sandbox.authorityHost, clock });
-  const completion = new GdapCompletion({ gdap, securityGroupIds: [AZURE_MANAGERS], roleDefinitionIds: DEFAULT_GDAP_ROLES, store, clock });
-  const relationships = new RelationshipService({ mode: 'gdap', partnerCenter: gateways.partnerCenter, gdap, readiness, directory: gateways.directory, store, clock, requests: approval, notifier: relationshipNotifier, onError });
+  const completion = new GdapCompletion({ gdap, securityGroupIds: [AZURE_MANAGERS], roleDefinitionIds: DEFAULT_GDAP_ROLES, changes, clock });
+  const relationships = new RelationshipService({ mode: 'gdap', partnerCenter: gateways.partnerCenter, gdap, readiness, directory: gateways.directory, stored: store.requests, changes, clock, requests: approval, onError });
   const watcher = new RelationshipWatcher(
-    { store, clock, readiness, completion, relationships, requests: approval, notifier: relationshipNotifier, onError },
+    { store: store.requests, clock, readiness, completion, relationships, requests: approval, onError },
     { pollIntervalInMs: POLL_INTERVAL, maxPollIntervalInMs: MAX_POLL_INTERVAL, reminderAfterInMs: 3 * DAY, expiresAfterInMs: 14 * DAY },
   );
   return {
     clock, sandbox, store, watcher, gdap, errors, approvalsRequested, acceptedTold,
     async stop() {
       await watcher.stop();
-      store.close();
+      await sender.stop();
+      await store.close();
       await sandbox.stop();
       file.cleanup();
     },
@@ -109,11 +112,11 @@ async function startWorld(): Promise<World> {
 
 let counter = 0;
 /** A confirmed request waiting for `customer` to accept the partner's relationship request, as the store holds it. */
-function waitingRequest(w: World, customer: { tenantId: TenantId; name: string }, relationshipId?: string): AccessRequest {
+async function waitingRequest(w: World, customer: { tenantId: TenantId; name: string }, relationshipId?: string): Promise<AccessRequest> {
   counter += 1;
   const at = w.clock.now().toISOString();
   const request = makeRequest(`9a000000-0000-4000-8000-${String(counter).padStart(12, '0')}`, {
-    version: 3,
+    version: 1,
     state: 'awaiting_relationship',
     customer,
     // The customer's own subscription (its first Azure plan entitlement in the seed).
@@ -122,7 +125,7 @@ function waitingRequest(w: World, customer: { tenantId: TenantId; name: string }
     createdAt: at,
     updatedAt: at,
   });
-  w.store.insert(request);
+  await w.store.changes.record({ request, audit: { requestId: request.id, event: 'seeded', actor: 'test', at } });
   return request;
 }
 
@@ -159,7 +162,7 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
 
   it('when Partner Center answers 503, 503, 500, 500, then each next check waits twice as long, up to the cap, and a success brings back the interval', async () => {
     // Arrange
-    const request = waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
+    const request = await waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
     w.sandbox.faults.add(onCustomers({ kind: 'unavailable', times: 2 }));
     w.sandbox.faults.add(onCustomers({ kind: 'serverError', times: 2 }));
 
@@ -171,7 +174,7 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     expect(statuses(asked)).toEqual([503, 503, 500, 500, 200, 200, 200, 200, 200]);
     expect(w.errors).toHaveLength(4);
     expect(w.errors.map((e) => (e as { statusCode?: number }).statusCode)).toEqual([503, 503, 500, 500]);
-    expect(w.store.get(request.id)?.state).toBe('awaiting_relationship');
+    expect((await w.store.requests.get(request.id))?.state).toBe('awaiting_relationship');
   });
 
   it('when the cloud fails again after a success, then the backoff starts over from twice the interval', async () => {
@@ -230,7 +233,7 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     // Arrange: a real GDAP relationship in the sandbox's Graph, waited on by a request
     const relationship = await w.gdap.createRelationship({ displayName: 'Northwind watcher test', duration: 'P730D', customer: { tenantId: NORTHWIND, displayName: 'Northwind Traders' }, roleDefinitionIds: [...DEFAULT_GDAP_ROLES] });
     await w.gdap.lockForApproval(relationship.id);
-    const request = waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' }, relationship.id);
+    const request = await waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' }, relationship.id);
     w.sandbox.faults.add({ method: 'GET', pathIncludes: '/tenantRelationships/delegatedAdminRelationships/', kind: 'throttle', retryAfterSeconds: 90, times: 1 });
 
     // Act: the customer approves at once, but the first check is throttled
@@ -241,12 +244,12 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     expect(seconds(asked)).toEqual([0, 90, 100]);
     expect(statuses(asked)).toEqual([429, 200, 200]);
     expect(w.errors[0]).toMatchObject({ service: 'Graph', statusCode: 429, retryAfterInMs: 90_000 });
-    expect(w.store.get(request.id)?.state).toBe('pending_approval');
+    expect((await w.store.requests.get(request.id))?.state).toBe('pending_approval');
   });
 
   it('when the customer accepts during a Partner Center outage, then the request moves on to approval at the first check that gets an answer', async () => {
     // Arrange: Partner Center is down for 5 minutes of the test clock
-    const request = waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
+    const request = await waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
     w.sandbox.faults.add(onCustomers({ kind: 'unavailable', forSeconds: 300 }));
     const start = w.clock.at;
     const failing = await pollAlong(w, 10 * SECOND, 20 * SECOND, customerPath(NORTHWIND));
@@ -260,12 +263,12 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     expect(seconds(asked)).toEqual([0, 20, 60, 140, 220, 300]);
     expect(statuses(asked)).toEqual([503, 503, 503, 503, 503, 200]);
     // …then the first answer resumes the request to approval, approvers are asked, the requester told; once
-    const resumed = w.store.get(request.id);
+    const resumed = (await w.store.requests.get(request.id));
     expect(resumed?.state).toBe('pending_approval');
     expect(resumed?.relationship?.acceptedAt).toBe(new Date(start + 300 * SECOND).toISOString());
     expect(w.approvalsRequested.map((r) => r.id)).toEqual([request.id]);
     expect(w.acceptedTold.map((r) => r.id)).toEqual([request.id]);
-    expect(w.store.listAudit(request.id).filter((e) => e.actor === 'system').map((e) => e.event)).toEqual(['relationship_accepted']);
+    expect((await w.store.audit.list(request.id)).filter((e) => e.actor === 'system').map((e) => e.event)).toEqual(['relationship_accepted']);
   });
 });
 

@@ -37,9 +37,9 @@ describe('the refresh token in the STORE SQLite file', () => {
     await consent.save('from consent');
     await consent.close();
     expect(await bot.read()).toBe('from consent');
-    expect(requests.verifyAudit()).toMatchObject({ ok: true });
+    expect(await requests.audit.verify()).toMatchObject({ ok: true });
     await bot.close();
-    requests.close();
+    await requests.close();
   });
 });
 

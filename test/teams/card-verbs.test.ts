@@ -34,12 +34,12 @@ describe('card verbs', () => {
     it.each(Object.values(VERBS))('when a "%s" click arrives, then a handler of its own answers it (not the refusal of unknown verbs)', async (verb) => {
       const response = await h.post(actionFrom(SAM, verb, { requestId: '00000000-0000-4000-8000-0000000000ff' }, { serviceUrl: h.connector.serviceUrl }));
       expect(response.status).toBe(200);
-      expect(h.bot.store.listAudit().filter((e) => e.event === 'refused_action' && (e.detail as { verb?: string } | undefined)?.verb === verb)).toHaveLength(0);
+      expect((await h.bot.store.audit.list()).filter((e) => e.event === 'refused_action' && (e.detail as { verb?: string } | undefined)?.verb === verb)).toHaveLength(0);
     });
 
     it('when an unknown verb arrives, then it is refused and audited', async () => {
       await h.post(actionFrom(SAM, 'grantEverything', { requestId: '00000000-0000-4000-8000-0000000000ff' }, { serviceUrl: h.connector.serviceUrl }));
-      expect(h.bot.store.listAudit().some((e) => e.event === 'refused_action' && (e.detail as { verb?: string } | undefined)?.verb === 'grantEverything')).toBe(true);
+      expect((await h.bot.store.audit.list()).some((e) => e.event === 'refused_action' && (e.detail as { verb?: string } | undefined)?.verb === 'grantEverything')).toBe(true);
     });
   });
 });

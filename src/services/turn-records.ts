@@ -1,0 +1,77 @@
+// What a turn records, for the Teams layer (which writes nothing itself): where each person can be reached, the
+// card a draft shows on, refused activities. None of these may fail a turn: a store error is logged and the turn goes on.
+import type { CardMessageIndex, ChangeLog, ConversationDirectory } from '../store/ports';
+import type { AuditEntry, CardMessage, StoredConversation } from '../store/request-store';
+
+export interface TurnRecordsDependencies {
+  readonly conversations: ConversationDirectory;
+  readonly cards: CardMessageIndex;
+  readonly changes: ChangeLog;
+  readonly onError: (error: unknown, what: string) => void;
+  /** People remembered in memory (to skip writing what did not change). Default 10,000. */
+  readonly cacheSize?: number;
+}
+
+const same = (a: StoredConversation, b: Omit<StoredConversation, 'updatedAt'>): boolean =>
+  a.channelUserId === b.channelUserId && a.reference === b.reference && a.locale === b.locale;
+
+export class TurnRecords {
+  /** The last conversation stored or read per person, newest last (a small LRU). */
+  private readonly known = new Map<string, StoredConversation>();
+
+  constructor(private readonly deps: TurnRecordsDependencies) {}
+
+  /** The person's conversation as last stored; undefined when unknown or when the store cannot say. */
+  async conversation(userId: string): Promise<StoredConversation | undefined> {
+    const cached = this.known.get(userId);
+    if (cached) return cached;
+    try {
+      const stored = await this.deps.conversations.get(userId);
+      if (stored) this.keep(stored);
+      return stored;
+    } catch (error) {
+      this.deps.onError(error, 'conversation not read');
+      return undefined;
+    }
+  }
+
+  /** Stores where the person can be reached, only when that changed (one write per new chat or language, not per message). */
+  async remember(conversation: Omit<StoredConversation, 'updatedAt'>, at: Date): Promise<void> {
+    const known = this.known.get(conversation.userId);
+    if (known && same(known, conversation)) return;
+    const stored = { ...conversation, updatedAt: at.toISOString() };
+    try {
+      await this.deps.conversations.save(stored);
+      this.keep(stored);
+    } catch (error) {
+      this.deps.onError(error, 'conversation not remembered');
+    }
+  }
+
+  /** The requester's draft card, so later changes update it. */
+  async cardShown(card: CardMessage): Promise<void> {
+    try {
+      await this.deps.cards.add(card);
+    } catch (error) {
+      this.deps.onError(error, 'card message not recorded');
+    }
+  }
+
+  /** An activity refused before any use case ran (another tenant, an unknown or forged action). */
+  async refused(entry: AuditEntry): Promise<void> {
+    try {
+      await this.deps.changes.record({ audit: entry });
+    } catch (error) {
+      this.deps.onError(error, 'refusal not recorded');
+    }
+  }
+
+  private keep(conversation: StoredConversation): void {
+    this.known.delete(conversation.userId);
+    this.known.set(conversation.userId, conversation);
+    if (this.known.size > (this.deps.cacheSize ?? 10_000)) {
+      const oldest = this.known.keys().next();
+      if (!oldest.done) this.known.delete(oldest.value);
+    }
+  }
+}
