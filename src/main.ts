@@ -274,7 +274,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
     onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
   });
-  const intake = new IntakeService({ ...gateways, requests: store.requests, changes, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
+  const intake = new IntakeService({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
   const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, what) });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });

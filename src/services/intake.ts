@@ -5,7 +5,7 @@ import { endOf, type UserClock } from '../domain/end-time';
 import { principalId } from '../domain/ids';
 import { WAITABLE_GAPS } from '../domain/readiness-gap';
 import { completeWith, parseMessage, type GrantRequest, type MissingPiece, type ParsedMessage } from '../domain/parse-request';
-import type { ChangeLog, RequestRepository } from '../store/ports';
+import type { ChangeLog, PendingAnswers, RequestRepository } from '../store/ports';
 import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
@@ -62,6 +62,8 @@ export interface IntakeDependencies {
   readonly rbac: AzureRbacGateway;
   readonly requests: RequestRepository;
   readonly changes: ChangeLog;
+  /** The question asked back and the choices offered, for a few minutes (any instance takes the answer). */
+  readonly pending: PendingAnswers;
   readonly clock: Clock;
   readonly newId: IdGenerator;
   /** Who may request what, and how many approvals it needs (the policy file). */
@@ -87,7 +89,6 @@ type Question = Extract<ParsedMessage, { kind: 'missing' }>;
 export class IntakeService {
   private readonly resolver: RequestResolver;
   private readonly existing: ExistingAccessIntake;
-  private readonly questions = new Map<string, { readonly question: Question; readonly until: number }>();
 
   constructor(private readonly deps: IntakeDependencies) {
     const cache = new DirectoryCache(deps, deps.cache);
@@ -95,39 +96,42 @@ export class IntakeService {
     this.existing = new ExistingAccessIntake(deps, this.resolver);
   }
 
-  /** Choices offered on choice cards, by id: the rewritten request stays here, the button carries only the id. */
-  private readonly offered = new Map<string, { readonly choice: Choice; readonly userId: string; readonly until: number }>();
-
   /**
    * A choice card's button was clicked: the stored request (structured, with that candidate pinned) is taken up again
    * for the person it was offered to. It is not re-read from words, so nothing understood the first time (a time
    * limit, a resource group, a justification) can be lost on the way.
    */
   async choose(id: string, requester: PartnerUser, _fallbackLocale: Locale, options: SubmitOptions = {}): Promise<{ choice: Choice; result: IntakeResult } | undefined> {
-    const now = this.deps.clock.now().getTime();
-    for (const [key, entry] of this.offered) if (entry.until < now) this.offered.delete(key);
-    const entry = this.offered.get(id);
-    if (!entry || entry.userId !== requester.id) return undefined;
-    this.offered.delete(id);
-    return { choice: entry.choice, result: this.offer(await this.handle(entry.choice.request, entry.choice.text, requester, options), requester) };
+    const key = `choice:${id}`;
+    const entry = (await this.deps.pending.take(key, this.deps.clock.now().toISOString())) as { choice: Choice; userId: string; expiresAt: string } | undefined;
+    if (!entry) return undefined;
+    if (entry.userId !== requester.id) {
+      // Someone else's button: theirs to use still.
+      await this.deps.pending.put(key, entry, entry.expiresAt);
+      return undefined;
+    }
+    return { choice: entry.choice, result: await this.offer(await this.handle(entry.choice.request, entry.choice.text, requester, options), requester) };
   }
 
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
-    const parsed = this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
+    const parsed = await this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
     return this.offer(await this.handle(parsed, text, requester, options), requester);
   }
 
-  /** Gives each offered choice an id and keeps it (for QUESTION_TTL_MS) so the card's buttons carry ids only. */
-  private offer(result: IntakeResult, requester: PartnerUser): IntakeResult {
-    const until = this.deps.clock.now().getTime() + QUESTION_TTL_MS;
-    const withIds = (choices: readonly Choice[]): Choice[] =>
-      choices.map((choice) => {
+  /**
+   * Gives each offered choice an id and keeps it in the store (for QUESTION_TTL_MS) so the card's buttons carry
+   * ids only, and any instance, after any restart, can take the click.
+   */
+  private async offer(result: IntakeResult, requester: PartnerUser): Promise<IntakeResult> {
+    const expiresAt = new Date(this.deps.clock.now().getTime() + QUESTION_TTL_MS).toISOString();
+    const withIds = (choices: readonly Choice[]): Promise<Choice[]> =>
+      Promise.all(choices.map(async (choice) => {
         const id = this.deps.newId();
-        this.offered.set(id, { choice, userId: requester.id, until });
+        await this.deps.pending.put(`choice:${id}`, { choice, userId: requester.id, expiresAt }, expiresAt);
         return { ...choice, id };
-      });
-    if (result.kind === 'ambiguous') return { ...result, choices: withIds(result.choices) };
-    if (result.kind === 'not_found' && result.suggestions.length > 0) return { ...result, suggestions: withIds(result.suggestions) };
+      }));
+    if (result.kind === 'ambiguous') return { ...result, choices: await withIds(result.choices) };
+    if (result.kind === 'not_found' && result.suggestions.length > 0) return { ...result, suggestions: await withIds(result.suggestions) };
     return result;
   }
 
@@ -154,7 +158,7 @@ export class IntakeService {
         case 'relationship_request':
           return await this.relationshipRequest(parsed.locale, parsed.customer, requester);
         case 'missing':
-          this.questions.set(requester.id, { question: parsed, until: this.deps.clock.now().getTime() + QUESTION_TTL_MS });
+          await this.deps.pending.put(`question:${requester.id}`, { question: parsed }, new Date(this.deps.clock.now().getTime() + QUESTION_TTL_MS).toISOString());
           return { kind: 'missing', locale: parsed.locale, action: parsed.action, missing: parsed.missing };
         default:
           return parsed;
@@ -173,10 +177,9 @@ export class IntakeService {
   }
 
   /** A message that is not a request by itself may answer the question we asked this person just before. */
-  private withOpenQuestion(parsed: ParsedMessage, text: string, requester: PartnerUser): ParsedMessage {
-    const open = this.questions.get(requester.id);
-    this.questions.delete(requester.id);
-    if (!open || open.until < this.deps.clock.now().getTime()) return parsed;
+  private async withOpenQuestion(parsed: ParsedMessage, text: string, requester: PartnerUser): Promise<ParsedMessage> {
+    const open = (await this.deps.pending.take(`question:${requester.id}`, this.deps.clock.now().toISOString())) as { question: Question } | undefined;
+    if (!open) return parsed;
     if (parsed.kind !== 'not_understood' && !(parsed.kind === 'missing' && parsed.action === open.question.action && Object.keys(parsed.partial).length <= 1)) return parsed;
     return completeWith(open.question, text) ?? parsed;
   }

@@ -112,6 +112,20 @@ export interface Outbox {
   done(messageId: string): Promise<void>;
 }
 
+/**
+ * What the bot waits for from one person for a few minutes: the question it asked back, the choices it offered (by
+ * the id their buttons carry). Kept in the store so a restart or another instance can take the answer.
+ */
+export interface PendingAnswers {
+  /** Keeps `value` under `key` until `expiresAt` (ISO), replacing what was there. */
+  put(key: string, value: Readonly<Record<string, unknown>>, expiresAt: string): Promise<void>;
+  /**
+   * Takes the value: it is removed, so two instances (or two clicks) taking one key get it once. undefined when
+   * absent or expired at `now` (ISO).
+   */
+  take(key: string, now: string): Promise<Record<string, unknown> | undefined>;
+}
+
 /** Everything durable, one port per job. */
 export interface Store {
   readonly requests: RequestRepository;
@@ -120,5 +134,6 @@ export interface Store {
   readonly conversations: ConversationDirectory;
   readonly cards: CardMessageIndex;
   readonly outbox: Outbox;
+  readonly pending: PendingAnswers;
   close(): Promise<void>;
 }

@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS conversations (
   locale TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS pending_answers (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS card_messages (
   request_id TEXT NOT NULL,
   user_id TEXT NOT NULL,
@@ -111,6 +116,18 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     for (const message of change.outbox ?? []) outbox.add(message, change.audit.at);
     return true;
   });
+  const putPending = db.prepare('INSERT OR REPLACE INTO pending_answers (key, value, expires_at) VALUES (?, ?, ?)');
+  const selectPending = db.prepare<[string], { value: string; expires_at: string }>('SELECT value, expires_at FROM pending_answers WHERE key = ?');
+  const deletePending = db.prepare('DELETE FROM pending_answers WHERE key = ?');
+  const deleteExpired = db.prepare('DELETE FROM pending_answers WHERE expires_at < ?');
+  const takePending = db.transaction((key: string, now: string): Record<string, unknown> | undefined => {
+    const row = selectPending.get(key);
+    if (!row) return undefined;
+    deletePending.run(key);
+    // Expired answers are cleared as they are met, so the table holds only minutes of questions.
+    deleteExpired.run(now);
+    return row.expires_at < now ? undefined : (JSON.parse(row.value) as Record<string, unknown>);
+  });
   const delivered = db.transaction((messageId: string, recipient: string, card?: CardMessage) => {
     outbox.delivered(messageId, recipient);
     if (card) addCard(card);
@@ -165,6 +182,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       pending: (limit: number) => guard.read((): PendingMessage[] => outbox.pending(limit)),
       delivered: (messageId: string, recipient: string, card?: CardMessage) => guard.write(() => delivered.immediate(messageId, recipient, card)),
       done: (messageId: string) => guard.write(() => outbox.done(messageId)),
+    },
+    pending: {
+      put: (key: string, value: Readonly<Record<string, unknown>>, expiresAt: string) => guard.write(() => {
+        putPending.run(key, JSON.stringify(value), new Date(expiresAt).toISOString());
+      }),
+      // Most messages answer no question: a read finds that out without taking the write lock.
+      take: async (key: string, now: string) => ((await guard.read(() => selectPending.get(key))) ? guard.write(() => takePending.immediate(key, new Date(now).toISOString())) : undefined),
     },
     close: () => {
       db.close();
