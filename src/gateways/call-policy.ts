@@ -19,7 +19,7 @@ export const MAX_RETRY_AFTER_IN_MS = 60_000;
 export const REQUEST_TIMED_OUT = 'REQUEST_TIMED_OUT';
 
 /** Connection failures worth another attempt: the SDK's own list (exponentialRetryStrategy's isSystemError), and a passed deadline. */
-const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([REQUEST_TIMED_OUT, 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ENOTFOUND']);
+export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([REQUEST_TIMED_OUT, 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ENOTFOUND']);
 
 /** The name core-rest-pipeline gives the retry policy every client pipeline starts with. */
 const SDK_RETRY_POLICY_NAME = 'defaultRetryPolicy';
