@@ -50,6 +50,8 @@ export interface StartOptions {
   readonly sleep?: Sleep;
   /** The cloud clients' retry options (tests shorten the waits); default: each gateway's own. */
   readonly retryOptions?: PipelineRetryOptions;
+  /** The deadline of each attempt at an ARM, Graph, Partner Center or Bot Connector call (tests shorten it); default 60 s. */
+  readonly requestTimeoutInMs?: number;
 }
 
 export interface RunningBot {
@@ -94,6 +96,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     partnerTenantId: config.partnerTenantId,
     ...(tlsCa ? { tlsCa } : {}),
     ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
+    requestTimeoutInMs: options.requestTimeoutInMs,
   });
 
   const store = openSqliteStore(config.storePath);
@@ -148,6 +151,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       })
     : new ConfigurationServiceClientCredentialFactory(botAuth);
   const outbound = new OutboundLimits({
+    requestTimeoutInMs: options.requestTimeoutInMs,
     onBlocked: (conversationId, code) => {
       logger.warn({ conversationId, code }, 'Teams refuses messages in this conversation; the bot stops sending there');
       changes.record({ audit: { event: 'conversation_blocked', actor: 'system', at: clock.now().toISOString(), detail: { conversationId, code } } }).catch((error: unknown) => {
@@ -178,7 +182,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   sending.kick = () => sender.kick();
   // Delegated model: readiness reads the partner's GDAP relationships, and reseller customers are invited to GDAP.
   const gdap = config.accessModel === 'delegated'
-    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}) })
+    ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}), requestTimeoutInMs: options.requestTimeoutInMs })
     : undefined;
   // What the bot needs to act for a customer, found out and answered piece by piece; approvers told what to fix.
   const alerts = new ReadinessAlerts({ notifier: relationshipNotifier, clock, onError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'could not tell the approvers') });

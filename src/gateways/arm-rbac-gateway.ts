@@ -9,6 +9,7 @@ import {
   type NewRoleAssignment, type RoleAssignment, type RoleDefinition,
 } from '../services/ports';
 import { allowsAction, permissionListSchema, ROLE_ASSIGNMENT_WRITE, type Permission } from './arm-permissions';
+import { applyCallPolicy, type CallPolicyOptions } from './call-policy';
 import { forTenant } from './credentials';
 import { sameOriginPath, tlsWithExtraCa, trimBaseUrl } from './rest-pipeline';
 import { serviceRefusal } from './token-errors';
@@ -23,20 +24,20 @@ export const DEFAULT_ARM_AUDIENCE = 'https://management.azure.com';
 const UNUSED_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * ARM retries, done by the SDK pipeline: 429 (and 503) after their Retry-After, other 5xx and network errors with
- * exponential backoff from 1 s up to 30 s; six retries ride out a minute of trouble before the caller hears of it.
+ * ARM retries, done by the call policy in the SDK pipeline: 429 (and 503) after their Retry-After when it is at most
+ * 60 s, other 5xx, dropped connections and attempts past their deadline with exponential backoff from 1 s up to 30 s;
+ * six retries ride out a minute of trouble before the caller hears of it. At worst 7 × 60 s + 6 × 60 s = 13 min.
  */
 export const DEFAULT_ARM_RETRY_OPTIONS: PipelineRetryOptions = { maxRetries: 6, retryDelayInMs: 1000, maxRetryDelayInMs: 30_000 };
 
-export interface ArmRbacGatewayOptions {
+/** With the call policy's requestTimeoutInMs (default 60 s) and retryOptions (default DEFAULT_ARM_RETRY_OPTIONS). */
+export interface ArmRbacGatewayOptions extends CallPolicyOptions {
   /** https://management.azure.com, or a sandbox base URL. */
   endpoint: string;
   credential: TokenCredential;
   /** Token audience; default: the endpoint itself for an Azure cloud's ARM (management.*), else https://management.azure.com. */
   armAudience?: string;
   tlsCa?: string;
-  /** Default DEFAULT_ARM_RETRY_OPTIONS. */
-  retryOptions?: PipelineRetryOptions;
 }
 
 const KNOWN_CODES: Record<string, ArmFailureCode> = {
@@ -128,9 +129,10 @@ export class ArmRbacGateway implements AzureRbacGateway {
         endpoint: trimBaseUrl(this.options.endpoint),
         credentialScopes: [`${trimBaseUrl(this.options.armAudience ?? armAudienceFor(this.options.endpoint))}/.default`],
         tlsOptions: tlsWithExtraCa(this.options.tlsCa),
-        retryOptions: this.options.retryOptions ?? DEFAULT_ARM_RETRY_OPTIONS,
         userAgentOptions: { userAgentPrefix: 'csp-access-bot' },
       });
+      // Every call of the client, the permissions requests sent through its pipeline included.
+      applyCallPolicy(client.pipeline, { retryOptions: this.options.retryOptions ?? DEFAULT_ARM_RETRY_OPTIONS, requestTimeoutInMs: this.options.requestTimeoutInMs });
       this.clients.set(key, client);
     }
     return client;
@@ -228,7 +230,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
     const endpoint = trimBaseUrl(this.options.endpoint);
     const permissions: Permission[] = [];
     // The SDK has only the resource-group and resource variants: the same request, sent through its own pipeline
-    // (token for this tenant, retries, TLS), at any scope.
+    // (token for this tenant, deadline and retries, TLS), at any scope.
     let url: string | undefined = `${endpoint}${scope}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API_VERSION}`;
     for (let page = 0; url !== undefined; page++) {
       if (page === MAX_PERMISSION_PAGES) throw new CloudUnavailableError('ARM', `Permissions at ${scope}: more than ${MAX_PERMISSION_PAGES} pages`);

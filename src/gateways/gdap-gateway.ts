@@ -1,13 +1,13 @@
 // Microsoft Graph v1.0 GDAP in the partner tenant: relationships (create, lock for approval, read, list by customer),
 // their access assignments (list, create, read), and the partner security groups of the signed-in service account.
 import { z } from 'zod';
-import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { isGuid } from '../domain/ids';
 import { CloudUnavailableError } from '../services/ports';
 import type { GdapAccessAssignment, GdapGateway, GdapRelationship, NewGdapRelationship } from '../services/relationships-ports';
 import { forTenant } from './credentials';
 import { graphScopeFor, odataString } from './graph-directory-gateway';
+import type { CallPolicyOptions } from './call-policy';
 import { createRestClient, parseAnswer, sameOriginPath, type RestClient } from './rest-pipeline';
 
 const RELATIONSHIPS = '/v1.0/tenantRelationships/delegatedAdminRelationships';
@@ -38,14 +38,14 @@ const requestSchema = z.object({ id: z.string().optional(), action: z.string(), 
 const groupIdListSchema = z.object({ value: z.array(z.string()) });
 const groupSchema = z.object({ displayName: z.string().nullable().optional() });
 
-export interface GraphGdapGatewayOptions {
+/** With the call policy's retryOptions and requestTimeoutInMs (default: its own). */
+export interface GraphGdapGatewayOptions extends CallPolicyOptions {
   /** https://graph.microsoft.com, or a sandbox base URL. */
   endpoint: string;
   credential: TokenCredential;
   /** GDAP relationships are the partner's objects: tokens are for the partner tenant. */
   partnerTenantId: string;
   tlsCa?: string;
-  retryOptions?: PipelineRetryOptions;
 }
 
 const rolesOf = (details: z.infer<typeof rolesSchema>): string[] => (details?.unifiedRoles ?? []).map((r) => r.roleDefinitionId.toLowerCase());
@@ -83,6 +83,7 @@ export class GraphGdapGateway implements GdapGateway {
       scope: graphScopeFor(options.endpoint),
       tlsCa: options.tlsCa,
       retryOptions: options.retryOptions,
+      requestTimeoutInMs: options.requestTimeoutInMs,
     });
   }
 

@@ -1,9 +1,9 @@
 // Microsoft Graph v1.0 through core-rest-pipeline: find users of a tenant by id, UPN, mail or name; Entra group membership.
 import { z } from 'zod';
 import type { TokenCredential } from '@azure/identity';
-import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { isGuid, principalId, type PrincipalId, type TenantId } from '../domain/ids';
 import { CloudUnavailableError, type DirectoryGateway, type DirectoryUser } from '../services/ports';
+import type { CallPolicyOptions } from './call-policy';
 import { createRestClient, parseAnswer, sameOriginPath, type RestClient } from './rest-pipeline';
 import { forTenant } from './credentials';
 
@@ -44,12 +44,12 @@ const userListSchema = z.object({ value: z.array(userSchema) });
 const memberPageSchema = z.object({ value: z.array(z.object({ id: z.string() })), '@odata.nextLink': z.string().optional() });
 const groupIdListSchema = z.object({ value: z.array(z.string()) });
 
-export interface GraphDirectoryGatewayOptions {
+/** With the call policy's retryOptions and requestTimeoutInMs (default: its own). */
+export interface GraphDirectoryGatewayOptions extends CallPolicyOptions {
   /** https://graph.microsoft.com, or a sandbox base URL; "/v1.0/…" is appended. */
   endpoint: string;
   credential: TokenCredential;
   tlsCa?: string;
-  retryOptions?: PipelineRetryOptions;
 }
 
 /** An OData string literal: single quotes doubled. */
@@ -95,6 +95,7 @@ export class GraphDirectoryGateway implements DirectoryGateway {
         scope: graphScopeFor(this.options.endpoint),
         tlsCa: this.options.tlsCa,
         retryOptions: this.options.retryOptions,
+        requestTimeoutInMs: this.options.requestTimeoutInMs,
       });
       this.clients.set(key, client);
     }

@@ -22,8 +22,10 @@ export interface CreateGatewaysOptions {
   partnerTenantId: string;
   /** Extra CA certificate (PEM) to trust besides Node's roots, e.g. the sandbox's. */
   tlsCa?: string;
-  /** The Azure pipeline's retry options (429 Retry-After is always honoured). */
+  /** The call policy's retry options (a 429's Retry-After up to one backoff step is honoured); default each gateway's own. */
   retryOptions?: PipelineRetryOptions;
+  /** The deadline of each attempt at a call; default DEFAULT_REQUEST_TIMEOUT_IN_MS (60 s; tests shorten it). */
+  requestTimeoutInMs?: number;
   /** ARM token audience; default https://management.azure.com. */
   armAudience?: string;
 }
@@ -35,7 +37,7 @@ export interface Gateways {
 }
 
 export function createGateways(options: CreateGatewaysOptions): Gateways {
-  const shared = { credential: options.credential, tlsCa: options.tlsCa, retryOptions: options.retryOptions };
+  const shared = { credential: options.credential, tlsCa: options.tlsCa, retryOptions: options.retryOptions, requestTimeoutInMs: options.requestTimeoutInMs };
   return {
     partnerCenter: new PartnerCenterRestGateway({ ...shared, endpoint: options.partnerCenterEndpoint, partnerTenantId: options.partnerTenantId }),
     directory: new GraphDirectoryGateway({ ...shared, endpoint: options.graphEndpoint }),
@@ -44,6 +46,7 @@ export function createGateways(options: CreateGatewaysOptions): Gateways {
 }
 
 export { ArmRbacGateway, GraphDirectoryGateway, PartnerCenterRestGateway };
+export { DEFAULT_REQUEST_TIMEOUT_IN_MS, worstCaseCallInMs, type CallPolicyOptions } from './call-policy';
 export { createAzureCredential, forTenant, SANDBOX_PARTNER_TENANT_ID, type AzureAppSecret, type AzureCredentialOptions } from './credentials';
 export { DelegatedCredential, type DelegatedCredentialOptions } from './credentials-delegated';
 export { entraNetworkClient, isMicrosoftAuthorityHost } from './credentials-network';

@@ -1,9 +1,9 @@
 // Partner Center REST v1 through core-rest-pipeline: customers, Azure plan entitlements, relationship request URL.
 import { z } from 'zod';
 import type { TokenCredential } from '@azure/identity';
-import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { subscriptionId, tenantId, type TenantId } from '../domain/ids';
 import { CloudUnavailableError, type ApplicationConsent, type AzureSubscription, type Customer, type PartnerCenterGateway } from '../services/ports';
+import type { CallPolicyOptions } from './call-policy';
 import { createRestClient, parseAnswer, type RestClient } from './rest-pipeline';
 import { forTenant } from './credentials';
 
@@ -39,13 +39,13 @@ const entitlementCollectionSchema = z.object({
 });
 const relationshipRequestSchema = z.object({ url: z.string().url() });
 
-export interface PartnerCenterRestGatewayOptions {
+/** With the call policy's retryOptions and requestTimeoutInMs (default: its own). */
+export interface PartnerCenterRestGatewayOptions extends CallPolicyOptions {
   /** https://api.partnercenter.microsoft.com, or a sandbox base URL; "/v1/…" is appended. */
   endpoint: string;
   credential: TokenCredential;
   partnerTenantId: string;
   tlsCa?: string;
-  retryOptions?: PipelineRetryOptions;
 }
 
 function toCustomer(c: z.infer<typeof customerSchema>): Customer {
@@ -76,6 +76,7 @@ export class PartnerCenterRestGateway implements PartnerCenterGateway {
       scope: PARTNER_CENTER_SCOPE,
       tlsCa: options.tlsCa,
       retryOptions: options.retryOptions,
+      requestTimeoutInMs: options.requestTimeoutInMs,
     });
   }
 

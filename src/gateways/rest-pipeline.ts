@@ -1,18 +1,21 @@
-// A small JSON client on @azure/core-rest-pipeline (bearer policy, retries, TLS) shared by the Partner Center and Graph gateways.
+// A small JSON client on @azure/core-rest-pipeline (bearer policy, the call policy's deadline and retries, TLS) shared by the Partner Center and Graph gateways.
 import { rootCertificates } from 'node:tls';
 import {
   bearerTokenAuthenticationPolicy, createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
-  isRestError, type HttpClient, type HttpHeaders, type PipelineRetryOptions, type TlsSettings,
+  isRestError, type HttpClient, type HttpHeaders, type TlsSettings,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import type { z } from 'zod';
 import { isAccessDenied } from '../services/access-errors';
 import { CloudUnavailableError } from '../services/ports';
+import { applyCallPolicy, retryAfterInMs, type CallPolicyOptions } from './call-policy';
 import { serviceRefusal } from './token-errors';
+
+export { retryAfterInMs } from './call-policy';
 
 export type RestService = 'PartnerCenter' | 'Graph';
 
-export interface RestClientOptions {
+export interface RestClientOptions extends CallPolicyOptions {
   readonly service: RestService;
   /** Scheme and host (and port), no trailing slash, e.g. https://graph.microsoft.com. */
   readonly baseUrl: string;
@@ -23,7 +26,6 @@ export interface RestClientOptions {
   /** e.g. https://graph.microsoft.com/.default */
   readonly scope: string;
   readonly tlsCa?: string;
-  readonly retryOptions?: PipelineRetryOptions;
   readonly httpClient?: HttpClient;
 }
 
@@ -52,22 +54,6 @@ export function trimBaseUrl(url: string): string {
 }
 
 /**
- * How long a throttled or unavailable service asks callers to wait: retry-after-ms / x-ms-retry-after-ms (ms), else
- * Retry-After in seconds or as an HTTP date (what the pipeline's own throttling retry reads); undefined when it says nothing.
- */
-export function retryAfterInMs(headers: HttpHeaders, now: number = Date.now()): number | undefined {
-  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
-    const value = headers.get(name);
-    if (value !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.ceil(Number(value));
-  }
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-/**
  * The service's own error code in a refusal: Graph's and ARM's `error.code` (Authorization_RequestDenied,
  * AuthorizationFailed), Partner Center's `code` (a number, or a string).
  */
@@ -88,11 +74,8 @@ function answerDetails(response: { readonly status: number; readonly headers: Ht
 }
 
 export function createRestClient(options: RestClientOptions): RestClient {
-  const pipeline = createPipelineFromOptions({
-    retryOptions: options.retryOptions,
-    tlsOptions: tlsWithExtraCa(options.tlsCa),
-    userAgentOptions: { userAgentPrefix: 'csp-access-bot' },
-  });
+  const pipeline = createPipelineFromOptions({ tlsOptions: tlsWithExtraCa(options.tlsCa), userAgentOptions: { userAgentPrefix: 'csp-access-bot' } });
+  applyCallPolicy(pipeline, options);
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }));
   const httpClient = options.httpClient ?? createDefaultHttpClient();
   const baseUrl = trimBaseUrl(options.baseUrl);

@@ -1,5 +1,5 @@
-// Fault plans for the sandbox: answer matching requests with a service error (throttling, outages, refusals,
-// replication delay) or delay them — by count, for a span of time, or at random — so tests and demos show each path.
+// Fault plans for the sandbox: answer matching requests with a service error (throttling, outages, refusals, replication
+// delay), delay them or never answer them — by count, for a span of time, or at random — so tests and demos show each path.
 import { z } from 'zod';
 
 /** Operations a fault can name instead of a path: the calls the bot makes, as ARM/Graph/Partner Center receive them. */
@@ -39,8 +39,13 @@ const KINDS = {
   },
   /** The request is held, then goes on normally (set delayMs). */
   delay: {},
+  /** The request is never answered: held until the caller hangs up (or HANG_MS, so a forgotten one ends). */
+  hang: {},
 } as const satisfies Record<string, { status?: number; code?: string; message?: string; retryAfterSeconds?: number }>;
 export type FaultKind = keyof typeof KINDS;
+
+/** How long a `hang` holds a request whose caller never gives up: longer than any deadline a client should have. */
+export const HANG_MS = 60 * 60_000;
 
 export const faultSchema = z
   .object({
@@ -74,9 +79,11 @@ export const faultSchema = z
   .transform((f) => {
     const preset: { status?: number; code?: string; message?: string; retryAfterSeconds?: number } = f.kind ? KINDS[f.kind] : {};
     const status = f.status ?? preset.status;
+    const delayMs = f.delayMs ?? (f.kind === 'hang' ? HANG_MS : undefined);
     return {
       ...f,
       ...(status === undefined ? {} : { status }),
+      ...(delayMs === undefined ? {} : { delayMs }),
       code: f.code ?? preset.code ?? 'InternalServerError',
       ...(f.message ?? preset.message ? { message: f.message ?? preset.message } : {}),
       ...(f.retryAfterSeconds ?? preset.retryAfterSeconds) === undefined ? {} : { retryAfterSeconds: f.retryAfterSeconds ?? preset.retryAfterSeconds },

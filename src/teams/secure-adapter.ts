@@ -1,7 +1,7 @@
 // The bot's CloudAdapter: botbuilder's own token validation for every inbound activity, guarded sends outbound.
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type ResourceResponse, type TurnContext } from 'botbuilder';
-import { OutboundLimits } from './outbound-limits';
+import { connectorHttpClient, OutboundLimits } from './outbound-limits';
 
 /** Activities that never leave the process (the invoke answer rides on the HTTP response). */
 const LOCAL_TYPES: ReadonlySet<string> = new Set([ActivityTypes.InvokeResponse, 'delay', ActivityTypes.Trace]);
@@ -15,7 +15,8 @@ export class SecureTeamsAdapter extends TeamsAdapter {
     credentialsFactory: BotCredentialsFactory,
     private readonly limits: OutboundLimits,
   ) {
-    super(auth, credentialsFactory);
+    // Every Bot Connector call goes through one attempt with a deadline; `limits` paces and retries it.
+    super(auth, credentialsFactory, undefined, { httpClient: connectorHttpClient(limits.requestTimeoutInMs) });
   }
 
   /**
@@ -32,7 +33,7 @@ export class SecureTeamsAdapter extends TeamsAdapter {
     if (activity.type === ActivityTypes.Message && activity.conversation?.id) this.limits.unblock(activity.conversation.id);
   }
 
-  /** One activity at a time, each within its conversation's budget and retried on throttling. */
+  /** One activity at a time, each within its conversation's budget, retried on throttling, gateway errors and timeouts. */
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {

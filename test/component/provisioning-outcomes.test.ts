@@ -13,6 +13,7 @@ import { startBot, type RunningBot } from '../../src/main';
 import { startSandbox, type FaultSpec, type RunningSandbox } from '../../src/sandbox';
 import { ASSIGNMENT_NAMESPACE } from '../../src/services/intake';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
+import { clockMovedUntil, fakeTimeouts, until } from '../support/fake-time';
 import { actionFrom, ADA, ALEX, installFrom, messageFrom, sandboxBotEnv, SAM } from '../support/teams-users';
 
 const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
@@ -105,6 +106,25 @@ describe('provisioning outcomes, as the requester reads them', () => {
     expect(textsTo(SAM).some((t) => t.includes('Done: Alice Martin now has Contributor on Contoso Production'))).toBe(true);
     expect(puts().map((r) => r.status)).toEqual([429, 429, 500, 201]);
     expect(w.sandbox.state.roleAssignments.filter((a) => a.name === uuidv5(requestId, ASSIGNMENT_NAMESPACE))).toHaveLength(1);
+  });
+
+  it('when ARM never answers the PUT, then each attempt is given up at the 60 s deadline, and Sam reads that the role could not be given because ARM did not answer', async () => {
+    addFault({ operation: 'roleAssignments.create', kind: 'hang', times: 100 });
+    const requestId = await samAsksAndConfirms();
+    await w.bot.idle();
+    fakeTimeouts();
+    try {
+      expect((await w.post(actionFrom(ADA, 'approve', { requestId }, opts()))).status).toBe(200);
+      await until('the PUT reaches ARM', () => puts().length === 1);
+      const failed = `I could not give Alice Martin Contributor on Contoso Production: ${en.failureReason.ArmUnavailable}`;
+      const moved = await clockMovedUntil('Sam is told', () => textsTo(SAM).some((t) => t.includes(failed)), { stepInMs: 1000, limitInMs: 10 * MINUTE });
+      // 1 + maxRetries (3) attempts, each held to its full minute: never stuck in "provisioning".
+      expect(moved).toBeGreaterThanOrEqual(4 * MINUTE);
+      expect(puts()).toHaveLength(4);
+      expect(w.bot.store.get(asRequestId(requestId))).toMatchObject({ state: 'failed', outcome: { code: 'ArmUnavailable', reason: expect.stringContaining('timed out: no answer within 60000 ms') } });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('when Alice already has Contributor there (409 RoleAssignmentExists), then Sam reads that she already had it, and the existing id is kept', async () => {

@@ -131,9 +131,81 @@ describe('ArmRbacGateway', () => {
     }
   });
 
+  test('when ARM asks for a wait longer than an attempt may take (Retry-After 120 s), then the call is not held: the answer is Throttled at once', async () => {
+    sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'throttle', retryAfterSeconds: 120 });
+    const request = grant();
+
+    expect(await gateway.createRoleAssignment(CONTOSO, request)).toMatchObject({ ok: false, code: 'Throttled', statusCode: 429 });
+    expect(sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.name)).map((r) => r.status)).toEqual([429]);
+  });
+
   test('when ARM keeps failing with 503, then the gateway throws CloudUnavailableError after the retries', async () => {
     sandbox.faults.add({ pathIncludes: '/roleAssignments', status: 503, code: 'ServiceUnavailable', times: 10 });
     await expect(gateway.createRoleAssignment(CONTOSO, grant())).rejects.toBeInstanceOf(CloudUnavailableError);
+  });
+
+  describe('when ARM never answers', () => {
+    const DEADLINE_MS = 300;
+    const hasty = () => new ArmRbacGateway({
+      endpoint: sandbox.url, credential: sandboxUserCredential(sandbox), tlsCa: sandbox.caCertPem,
+      retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 }, requestTimeoutInMs: DEADLINE_MS,
+    });
+
+    test('the PUT: each attempt is given up at its deadline, retried by the pipeline, then the gateway says ARM timed out', async () => {
+      sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'hang', times: 10 });
+      const request = grant();
+
+      const error: unknown = await hasty().createRoleAssignment(CONTOSO, request).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(CloudUnavailableError);
+      expect(error).toMatchObject({ service: 'ARM', message: expect.stringMatching(/^Creating the role assignment failed: PUT .* timed out: no answer within 300 ms$/) });
+      // 1 + maxRetries attempts, each one sent once: no retry layer under another.
+      expect(sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.name))).toHaveLength(3);
+      expect(sandbox.state.roleAssignments.some((a) => a.name === request.name)).toBe(false);
+    });
+
+    test('once, then answers: the PUT is sent again when its deadline has passed on the clock, and the assignment is created', async () => {
+      sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'hang', times: 1 });
+      const request = grant();
+      const puts = () => sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.name));
+      fakeTimeouts();
+      try {
+        const result = hasty().createRoleAssignment(CONTOSO, request);
+        await until('the first PUT arrives', () => puts().length === 1);
+        const waited = await clockMovedUntil('the PUT is sent again', () => puts().length === 2, { stepInMs: 10 });
+
+        expect(waited).toBeGreaterThanOrEqual(DEADLINE_MS);
+        expect(await result).toMatchObject({ ok: true, alreadyExisted: false });
+        expect(puts()).toHaveLength(2);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    test('the permissions check sent through the client\'s pipeline: it times out too, as an outage', async () => {
+      sandbox.faults.add({ method: 'GET', pathIncludes: '/providers/Microsoft.Authorization/permissions', kind: 'hang', times: 10 });
+
+      await expect(hasty().canAssignRoles(CONTOSO, PROD)).rejects.toThrow(/^Reading permissions failed: GET .* timed out/);
+      expect(sandbox.requests.filter((r) => r.path.endsWith('/providers/Microsoft.Authorization/permissions'))).toHaveLength(3);
+    });
+
+    test('a delay shorter than the deadline: the answer is waited for, with no second attempt', async () => {
+      sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'delay', delayMs: DEADLINE_MS - 1 });
+      const request = grant();
+      const puts = () => sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.name));
+      fakeTimeouts();
+      try {
+        const result = hasty().createRoleAssignment(CONTOSO, request);
+        await until('the PUT arrives', () => puts().length === 1);
+        // The clock moves to just before the deadline (the sandbox answers then), and stands still while the answer travels.
+        await jest.advanceTimersByTimeAsync(DEADLINE_MS - 1);
+
+        expect(await result).toMatchObject({ ok: true });
+        expect(puts()).toHaveLength(1);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 
   test('when an assignment is read, deleted and deleted again, then get finds it, delete says true then false, get says undefined', async () => {

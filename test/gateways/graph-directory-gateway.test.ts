@@ -183,6 +183,15 @@ describe('GraphDirectoryGateway group membership', () => {
     const list = impatient.listGroupUserIds(PARTNER, ADMIN_AGENTS);
     await expect(list).rejects.toMatchObject({ name: 'CloudUnavailableError', message: expect.stringContaining('answered 503') });
   });
+
+  test('when Graph never answers, then the call is given up after its deadline (no retries asked) and throws CloudUnavailableError saying so', async () => {
+    const hasty = new GraphDirectoryGateway({ endpoint: sandbox.url, credential: sandboxUserCredential(sandbox), tlsCa: sandbox.caCertPem, retryOptions: { maxRetries: 0 }, requestTimeoutInMs: 300 });
+    sandbox.faults.add({ pathIncludes: '/checkMemberGroups', kind: 'hang' });
+    const before = sandbox.requests.length;
+
+    await expect(hasty.memberGroups(PARTNER, ADA, [ADMIN_AGENTS])).rejects.toMatchObject({ name: 'CloudUnavailableError', service: 'Graph', message: expect.stringContaining('timed out: no answer within 300 ms') });
+    expect(sandbox.requests.length - before).toBe(1);
+  });
 });
 
 describe('GraphDirectoryGateway group membership paging', () => {

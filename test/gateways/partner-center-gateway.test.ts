@@ -101,6 +101,21 @@ describe('PartnerCenterRestGateway', () => {
     }
   });
 
+  test('when Partner Center never answers, then each attempt ends at its deadline, the pipeline retries it, and the gateway says it timed out', async () => {
+    const hasty = new PartnerCenterRestGateway({
+      endpoint: sandbox.url, credential: sandboxUserCredential(sandbox), partnerTenantId: PARTNER, tlsCa: sandbox.caCertPem,
+      retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 }, requestTimeoutInMs: 300,
+    });
+    sandbox.faults.add({ operation: 'partnerCenter.customers', kind: 'hang', times: 10 });
+    const before = sandbox.requests.length;
+
+    await expect(hasty.searchCustomersByName('Contoso')).rejects.toMatchObject({
+      name: 'CloudUnavailableError', service: 'PartnerCenter', message: expect.stringMatching(/^GET \/v1\/customers\?.* failed: REQUEST_TIMED_OUT: .* timed out: no answer within 300 ms$/),
+    });
+    expect(sandbox.requests.slice(before).map((r) => r.path)).toEqual(['/v1/customers', '/v1/customers', '/v1/customers']);
+    sandbox.faults.clear();
+  });
+
   test('when the sandbox answers Partner Center calls, then its bodies have the keys of the documented examples', async () => {
     const opts = { scope: PARTNER_CENTER };
     const list = await rawCall(sandbox, 'GET', '/v1/customers?size=40', opts);

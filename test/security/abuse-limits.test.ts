@@ -1,10 +1,17 @@
-// Abuse limits: per-user message rate limit through the endpoint; outbound pacing, retries and blocked chats.
-import { OutboundLimits } from '../../src/teams/outbound-limits';
+// Abuse limits: per-user message rate limit through the endpoint; outbound pacing, retries, deadlines and blocked chats.
+import pino from 'pino';
+import { ConnectorCallError, OutboundLimits } from '../../src/teams/outbound-limits';
 import { clockMovedUntil, fakeTimeouts, until } from '../support/fake-time';
 import { startSecureHarness, type SecureHarness } from '../support/secure-harness';
 import { installFrom, messageFrom, SAM, PAT } from '../support/teams-users';
 
 const ASK = "give Alice Contributor on Contoso's prod subscription";
+
+/** What the bot wrote to its log at warn level and above. */
+const logged: { msg?: string; err?: { name?: string; message?: string } }[] = [];
+const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+/** Long enough that no answer of the fake connector misses it on a busy machine; the test that needs it moves the clock. */
+const CONNECTOR_DEADLINE_MS = 5_000;
 
 describe('abuse limits through the endpoint', () => {
   let s: SecureHarness;
@@ -12,7 +19,8 @@ describe('abuse limits through the endpoint', () => {
   const textsTo = (conversationId: string) => s.h.connector.to(conversationId).map((a) => a.body.text ?? '(card)');
 
   beforeEach(async () => {
-    s = await startSecureHarness({ RATE_LIMIT: '3/10m' });
+    logged.length = 0;
+    s = await startSecureHarness({ RATE_LIMIT: '3/10m' }, { logger, requestTimeoutInMs: CONNECTOR_DEADLINE_MS });
   });
   afterEach(async () => s.stop());
 
@@ -38,6 +46,7 @@ describe('abuse limits through the endpoint', () => {
     const response = await s.post(messageFrom(SAM, 'help', opts()));
     expect(response.status).toBe(200);
     expect(s.h.connector.to(SAM.conversationId)).toHaveLength(1);
+    expect(s.h.connector.attempts.map((a) => a.status)).toEqual([429, 429, 200]);
   });
 
   it('when Teams answers 429 with Retry-After: 1, then the retry waits at least a second on the clock', async () => {
@@ -55,10 +64,35 @@ describe('abuse limits through the endpoint', () => {
     }
   });
 
+  it("when Teams never answers in Sam's chat, then the reply is given up after 1 + 4 attempts, each to its deadline, the failure is logged, and Pat is answered meanwhile", async () => {
+    s.h.connector.hangSendsTo(SAM.conversationId);
+    const attemptsToSam = () => s.h.connector.attempts.filter((a) => a.path.includes(encodeURIComponent(SAM.conversationId)));
+    fakeTimeouts();
+    try {
+      const samPosted = s.post(messageFrom(SAM, 'help', opts()));
+      await until("the reply reaches Sam's chat", () => attemptsToSam().length === 1);
+      // The clock stands still: Sam's reply is still waiting, and Pat's turn is served all the same.
+      expect((await s.post(messageFrom(PAT, 'aide', { ...opts(), locale: 'fr-FR' }))).status).toBe(200);
+      expect(textsTo(PAT.conversationId)).toHaveLength(1);
+
+      let done = false;
+      void samPosted.finally(() => (done = true));
+      const moved = await clockMovedUntil("Sam's turn ends", () => done, { stepInMs: 250 });
+      expect(moved).toBeGreaterThanOrEqual(5 * CONNECTOR_DEADLINE_MS);
+      // The reply, then (from the turn's error handling) the "something went wrong" notice: each send tried 1 + 4 times.
+      expect(attemptsToSam().every((a) => a.status === 0)).toBe(true);
+      expect([5, 10]).toContain(attemptsToSam().length);
+      expect(logged.map((l) => l.err)).toContainEqual(expect.objectContaining({ name: 'ConnectorCallError', message: expect.stringMatching(/timed out: no answer within 5000 ms$/) }));
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('when Teams answers 412, then the send is retried', async () => {
     s.h.connector.failNext(1, 412);
     await s.post(messageFrom(SAM, 'help', opts()));
     expect(s.h.connector.to(SAM.conversationId)).toHaveLength(1);
+    expect(s.h.connector.attempts.map((a) => a.status)).toEqual([412, 200]);
   });
 
   it('when Teams answers 403 MessageWritesBlocked, then the bot stops sending there and records it', async () => {
@@ -102,7 +136,7 @@ describe('outbound pacing (OutboundLimits)', () => {
     const waits: number[] = [];
     const limits = new OutboundLimits({ now: time.now, sleep: async (ms) => { waits.push(ms); await time.sleep(ms); }, random: () => 0.999 });
     let attempts = 0;
-    await expect(limits.run('c', async () => { attempts++; throw Object.assign(new Error('bad gateway'), { statusCode: 502 }); })).rejects.toThrow('bad gateway');
+    await expect(limits.run('c', async () => { attempts++; throw new ConnectorCallError('bad gateway', 502, undefined, undefined); })).rejects.toThrow('bad gateway');
     expect(attempts).toBe(5);
     expect(waits).toEqual([499, 999, 1998, 3996]);
   });
@@ -110,7 +144,7 @@ describe('outbound pacing (OutboundLimits)', () => {
   it('when a send fails with 400, then it is not retried', async () => {
     const limits = new OutboundLimits();
     let attempts = 0;
-    await expect(limits.run('c', async () => { attempts++; throw Object.assign(new Error('bad'), { statusCode: 400 }); })).rejects.toThrow('bad');
+    await expect(limits.run('c', async () => { attempts++; throw new ConnectorCallError('bad', 400, 'BadArgument', undefined); })).rejects.toThrow('bad');
     expect(attempts).toBe(1);
   });
 });

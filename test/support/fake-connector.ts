@@ -44,6 +44,8 @@ export interface FakeConnector {
   delaySends(ms: number): void;
   /** Hold every send, unrecorded and unanswered, until the returned function is called (a Teams that is slow for as long as the test needs). */
   holdSends(): () => void;
+  /** Never answer sends to this conversation (each counted in `attempts` with status 0 when it arrives): the bot must give up on its own. */
+  hangSendsTo(conversationId: string): void;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   let failures: { count: number; status: number; headers: Record<string, string>; body: string } = { count: 0, status: 200, headers: {}, body: '' };
   let sendDelayMs = 0;
   let held: (() => void)[] | undefined;
+  const hung = new Set<string>();
   const server: Server = createServer((req, res) => {
     const handle = async (raw: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -84,6 +87,10 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
         return;
       }
       const conversationId = decodeURIComponent(match[1]);
+      if (hung.has(conversationId)) {
+        attempts.push({ method: req.method, path: url.pathname, status: 0 });
+        return;
+      }
       const pathId = match[2] ? decodeURIComponent(match[2]) : undefined;
       const body = JSON.parse(raw.toString('utf8') || '{}') as SentActivity['body'];
       const activityId = req.method === 'PUT' && pathId ? pathId : `activity-${++counter}`;
@@ -133,7 +140,14 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
         for (const answer of mine.splice(0)) answer();
       };
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    hangSendsTo(conversationId) {
+      hung.add(conversationId);
+    },
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // A hung send whose caller never hung up would keep the server open.
+      server.closeAllConnections();
+    }),
   };
 }
 
