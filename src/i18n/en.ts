@@ -119,6 +119,8 @@ export const en = {
     /** How many approvals a request has, of how many it needs: "1 of 2". */
     approvalsValue: (given: number, required: number) => `${given} of ${required}`,
     status: 'Status',
+    /** The status line at the top of the card. */
+    statusLine: (state: string) => `Status: ${state}`,
     confirm: 'Confirm',
     cancel: 'Cancel',
     approve: 'Approve',

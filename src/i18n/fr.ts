@@ -124,6 +124,7 @@ export const fr: Messages = {
     approvals: 'Approbations',
     approvalsValue: (given, required) => `${given} sur ${required}`,
     status: 'Statut',
+    statusLine: (state) => typeset`Statut : ${state}`,
     confirm: 'Confirmer',
     cancel: 'Annuler',
     approve: 'Approuver',

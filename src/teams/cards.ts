@@ -85,7 +85,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     requestId: request.id,
     refreshUserIds: [...refreshUserIds].slice(0, 60),
     labels: revoke ? { ...m.card, title: m.revoke.title } : m.card,
-    statusText: `${m.card.status}: ${request.state === 'awaiting_relationship' && request.relationship?.missing && request.relationship.missing.kind !== 'no_relationship' ? m.readiness.waitingState : m.state[request.state]}`,
+    statusText: m.card.statusLine(request.state === 'awaiting_relationship' && request.relationship?.missing && request.relationship.missing.kind !== 'no_relationship' ? m.readiness.waitingState : m.state[request.state]),
     statusColor: STATUS_COLOR[request.state],
     facts,
     note: [notice, privilegedNote(request, viewer.locale), relationshipNote(request, viewer.locale), outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),
