@@ -1,4 +1,14 @@
 // Every sentence the bot says in English. fr.ts has the same keys (checked by a test).
+import { counter, serviceNamer } from './words';
+
+const count = counter('en');
+/** Services as a partner's staff say them: never a gateway's identifier ("PartnerCenter", "ARM"). */
+const service = serviceNamer({
+  PartnerCenter: { plain: 'Partner Center', precise: 'Partner Center' },
+  Graph: { plain: 'Microsoft Graph', precise: 'Microsoft Graph' },
+  ARM: { plain: 'Azure', precise: 'Azure Resource Manager' },
+  Entra: { plain: 'Microsoft Entra ID', precise: 'Microsoft Entra ID' },
+});
 export const en = {
   help:
     'I grant Azure roles on your customers\' subscriptions, with an approval. Try: "give Alice Contributor on Contoso\'s prod subscription". ' +
@@ -14,20 +24,20 @@ export const en = {
   ambiguous: (what: string, text: string, options: readonly string[]) =>
     `"${text}" could be more than one ${what}: ${options.join('; ')}. Please say which one.`,
   what: { customer: 'customer', subscription: 'subscription', user: 'user', role: 'role' },
-  cloudUnavailable: (service: string) => `${service} did not answer just now. Nothing was changed; please try again in a minute.`,
+  cloudUnavailable: (serviceId: string) => `${service(serviceId)} did not answer just now. Nothing was changed; please try again in a minute.`,
   notIdentified: 'I could not tell who you are from this message, so I cannot take a request from it.',
-  wrongTenant: 'This bot serves its own partner organisation only.',
+  wrongTenant: 'This bot only works for the partner organisation that runs it.',
   internalError: 'Something went wrong on my side. Nothing was changed; please try again.',
   messageTooLong: (maxChars: number) =>
-    `That message is too long for me (more than ${new Intl.NumberFormat('en-GB').format(maxChars)} characters). Please send the request in a shorter message.`,
-  invokeNotSupported: 'This bot has no dialog or search: write your request to it in the chat.',
+    `That message is too long for me (more than ${count(maxChars, { one: 'character', other: 'characters' })}). Please send the request in a shorter message.`,
+  invokeNotSupported: 'This bot has no dialogs or search: write your request in the chat.',
   rateLimited: 'You have sent me a lot of messages in a short time. Please wait a few minutes, then try again.',
   welcome: 'Hello! I grant Azure roles on your customers\' subscriptions, with an approval. Type "help" to see how.',
   policy: {
     not_a_requester: (_role: string, _customer: string, _hours: number) => 'The partner\'s policy does not let you request access. Ask an admin agent to add you to the sales agents.',
     forbidden: (role: string, customer: string, _hours: number) => `The partner's policy does not allow ${role} on ${customer}. Nothing was requested.`,
     justification_required: (role: string, customer: string, _hours: number) => `${role} on ${customer} needs a justification: ask again with "because …" at the end.`,
-    too_long: (role: string, customer: string, hours: number) => `The partner's policy allows ${role} on ${customer} for at most ${hours} hours. Ask again with a shorter time.`,
+    too_long: (role: string, customer: string, hours: number) => `The partner's policy allows ${role} on ${customer} for at most ${count(hours, { one: 'hour', other: 'hours' })}. Ask again with a shorter time.`,
   },
   extend: {
     nothing: (who: string) => `I found no time-bound access of "${who}" in force to extend. To give access again, ask for example "give ${who} Reader on Contoso prod for 8 hours".`,
@@ -42,7 +52,7 @@ export const en = {
   },
   lists: {
     accessTitle: (where: string) => `Who has access to ${where}`,
-    accessSubtitle: (count: number) => (count === 1 ? '1 role assignment in force' : `${count} role assignments in force`),
+    accessSubtitle: (n: number) => `${count(n, { one: 'role assignment', other: 'role assignments' })} in force`,
     accessEmpty: 'Nobody has a role here.',
     viaBot: 'via the bot',
     inheritedFrom: (scope: string) => `inherited from ${scope}`,
@@ -53,7 +63,7 @@ export const en = {
     historyTitle: (where: string) => `History of ${where}`,
     requestsEmpty: 'No requests.',
     requestLine: (user: string, role: string, where: string) => `${user} — ${role} on ${where}`,
-    requestDetail: (requester: string, at: string) => `requested by ${requester}, ${at} UTC`,
+    requestDetail: (requester: string, at: string) => `requested by ${requester} on ${at}`,
   },
   resolve: {
     chosen: (label: string, detail: string) => `✓ ${label} (${detail})`,
@@ -68,7 +78,7 @@ export const en = {
     choiceHint: 'Choosing one sends your request again with it spelled out; you still confirm before anything happens.',
     missingCustomer: 'Which customer is that subscription in? For example: "… of Contoso".',
     unclearDuration: (text: string) =>
-      `I could not tell when "${text}" ends. Write it like "for 8 hours", "for 2 days" or "until 2025-06-30 18:00" (at most a year from now).`,
+      `I could not tell when "${text}" ends. Write it like "for 8 hours", "for 2 days" or "until Friday 18:00" (at most a year from now).`,
     statusOnlyApprovers: 'Only approvers can see what is waiting for approval.',
   },
   helpCard: {
@@ -106,7 +116,11 @@ export const en = {
     scope: 'Scope',
     justification: 'Justification',
     approvals: 'Approvals',
+    /** How many approvals a request has, of how many it needs: "1 of 2". */
+    approvalsValue: (given: number, required: number) => `${given} of ${required}`,
     status: 'Status',
+    /** The status line at the top of the card. */
+    statusLine: (state: string) => `Status: ${state}`,
     confirm: 'Confirm',
     cancel: 'Cancel',
     approve: 'Approve',
@@ -176,14 +190,14 @@ export const en = {
   },
   relationship: {
     draftNote: (customer: string) =>
-      `${customer} has not given us access to their tenant yet (no active GDAP relationship). When you confirm, I prepare the relationship request for their global administrator; this request then waits until they accept, and goes to approval by itself.`,
+      `${customer} has not given us access to their tenant yet (no active GDAP relationship). When you confirm, I prepare the relationship request for their global administrator; this request then waits until they accept and goes to the approvers on its own.`,
     waitingNote: (customer: string) => `Waiting for ${customer} to accept our relationship request. I check regularly and send this request for approval as soon as they accept.`,
     expired: (customer: string, days: number) =>
-      `${customer} did not accept our relationship request within ${days} days, so this request was closed and nothing was granted. Ask again once they have accepted.`,
+      `${customer} did not accept our relationship request within ${count(days, { one: 'day', other: 'days' })}, so this request was closed and nothing was granted. Ask again once they have accepted.`,
     accepted: (customer: string, user: string, role: string) =>
       `${customer} accepted our relationship request. Your request for ${user} (${role}) has gone to the approvers.`,
     reminder: (customer: string, days: number) =>
-      `Reminder: ${customer} has not accepted our relationship request yet (sent ${days} days ago). Here it is again; the request is closed if they have not accepted in time.`,
+      `Reminder: ${customer} has not accepted our relationship request yet (sent ${count(days, { one: 'day', other: 'days' })} ago). Here it is again; the request is closed if they have not accepted in time.`,
     failed: (customer: string) =>
       `I could not prepare the relationship request for ${customer} (Partner Center or Microsoft Graph did not answer). Your request is kept; send "send ${customer} a relationship request" to try again.`,
     exists: (customer: string) => `We already have an active relationship with ${customer} that lets me act there: there is no relationship request to send. Ask for access directly.`,
@@ -192,7 +206,7 @@ export const en = {
       `${customer} must accept our reseller relationship before I can grant roles there. Send their global administrator the invitation below.`,
     introGdap: (customer: string) =>
       `I created a GDAP relationship with ${customer} and locked it for their approval. Send their global administrator the invitation below.`,
-    waitingFor: (request: string) => `Waiting request: ${request}. It goes to approval by itself once they accept.`,
+    waitingFor: (request: string) => `Waiting request: ${request}. It goes to the approvers on its own once they accept.`,
     linkLabel: 'Link to send (copy it as it is)',
     emailHeading: 'Ready-to-send invitation',
     subjectLabel: 'Subject',
@@ -210,7 +224,7 @@ export const en = {
       `It gives us only these Microsoft Entra roles: ${roles}, for ${duration}, after which it ends unless renewed. We need it to manage Azure access for you${ask ? ` (first: ${ask})` : ''}.\n\n` +
       `What to do (a global administrator of ${customer} must do it):\n1. Open this link, signed in with your global administrator account: ${url}\n2. Review the roles and the duration, then approve.\n\n` +
       `You can end the relationship at any time in the Microsoft 365 admin center (Settings > Partner relationships).\n\nThank you.`,
-    days: (days: number) => `${days} days`,
+    days: (days: number) => count(days, { one: 'day', other: 'days' }),
   },
   readiness: {
     noRelationship: (customer: string) =>
@@ -238,23 +252,23 @@ export const en = {
     missingRelationshipUrl: (customer: string) =>
       `${customer} must first accept our reseller relationship, but RELATIONSHIP_REQUEST_URL is not set, so I have no link to give them. A partner admin must copy the relationship-request link from Partner Center (Customers > Request a reseller relationship) into the RELATIONSHIP_REQUEST_URL setting.`,
     missingSecurityGroups: (customer: string) =>
-      `${customer} approved our GDAP relationship, but GDAP_SECURITY_GROUPS is not set, so I cannot give its roles to a partner security group. A partner admin must set GDAP_SECURITY_GROUPS to the object id of the security group the bot's service account is in (the group nested under Admin Agents) and restart the bot; waiting requests then go on.`,
-    refused: (customer: string, service: string, code: string) =>
-      `${service} refused the bot${customer ? ` for ${customer}` : ''} (${code}). Nothing was changed. A partner admin should check the bot's access${customer ? ` to ${customer}` : ''}.`,
+      `${customer} approved our GDAP relationship, but GDAP_SECURITY_GROUPS is not set, so I cannot give its roles to a partner security group. A partner admin must set GDAP_SECURITY_GROUPS to the object id of the security group the bot's service account is in (the group nested under Admin Agents) and restart the bot; waiting requests then resume.`,
+    refused: (customer: string, serviceId: string, code: string) =>
+      `${service(serviceId, 'precise')} refused the bot${customer ? ` for ${customer}` : ''} (${code}). Nothing was changed. A partner admin should check the bot's access${customer ? ` to ${customer}` : ''}.`,
     /** A partner security group, by name and id. */
     group: (name: string, id: string) => `the security group "${name}" (${id})`,
     unnamedGroup: (id: string) => `the security group ${id}`,
     noGroup: 'the security group the bot\'s service account is in (set GDAP_SECURITY_GROUPS to its object id)',
     and: ' and ',
-    draftWaits: 'If you confirm, this request waits until then and goes to approval by itself.',
+    draftWaits: 'If you confirm, this request waits until then and goes to the approvers on its own.',
     waitingNote: 'This request waits until then; I check regularly and send it for approval as soon as it is done.',
     waitingState: 'Waiting until the bot may act for the customer',
     waitingToRequester: (customer: string, user: string, role: string, what: string) => `Your request for ${user} (${role}) on ${customer} waits. ${what}`,
     lookedUpLater: (name: string, customer: string) => `${name} (looked up in ${customer}'s directory once I may read it)`,
     forApprovers: (customer: string, requester: string, what: string) => `Action needed for ${customer}${requester ? ` (request from ${requester})` : ''}: ${what}`,
     signInRequiredApprovers:
-      'Action needed: the bot\'s partner sign-in (the service account\'s refresh token) has expired or was revoked, so it cannot reach Partner Center, Graph or Azure. On the bot\'s host, run "npm run consent" and sign in as the service account, with MFA. Waiting requests stay waiting and go on afterwards.',
-    signInRestored: 'The bot\'s partner sign-in works again: waiting requests go on.',
+      'Action needed: the bot\'s partner sign-in (the service account\'s refresh token) has expired or was revoked, so it cannot reach Partner Center, Microsoft Graph or Azure. On the bot\'s host, run "npm run consent" and sign in as the service account, with MFA. Waiting requests stay on hold and resume afterwards.',
+    signInRestored: 'The bot\'s partner sign-in works again: waiting requests resume.',
   },
 };
 

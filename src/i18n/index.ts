@@ -28,3 +28,18 @@ export function formatEnd(at: Date, locale: Locale, timeZone?: string, languageT
   }
   return `${written} (${zone})`;
 }
+
+/**
+ * When something happened, for a line in a list: the date and time as the viewer reads them, in `timeZone` (UTC when
+ * none is known or Intl does not know it), with the zone's short name: "21 October 2026 at 16:05 CEST",
+ * « 21 octobre 2026 à 16:05 UTC+2 ».
+ */
+export function formatWhen(at: Date, locale: Locale, timeZone?: string, languageTag?: string): string {
+  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
+  const write = (tag: string, zone: string): string => new Intl.DateTimeFormat(tag, { ...options, timeZone: zone }).format(at);
+  try {
+    return write(languageTag ?? DEFAULT_TAG[locale], timeZone ?? 'UTC');
+  } catch {
+    return write(DEFAULT_TAG[locale], 'UTC');
+  }
+}

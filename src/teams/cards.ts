@@ -76,7 +76,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     ...(request.justification ? [{ title: m.card.justification, value: inertText(request.justification) }] : []),
     ...(request.action === 'grant' && request.expiresAt ? [{ title: m.card.until, value: m.card.untilValue(formatEnd(new Date(request.expiresAt), viewer.locale, request.timeZone, viewer.languageTag)) }] : []),
     ...(request.requiredApprovals > 1 || request.approvals.length > 0
-      ? [{ title: m.card.approvals, value: `${request.approvals.length}/${request.requiredApprovals}${request.approvals.length ? ` — ${request.approvals.map((v) => inertName(v.by.name)).join(', ')}` : ''}` }]
+      ? [{ title: m.card.approvals, value: `${m.card.approvalsValue(request.approvals.length, request.requiredApprovals)}${request.approvals.length ? ` — ${request.approvals.map((v) => inertName(v.by.name)).join(', ')}` : ''}` }]
       : []),
   ];
   const revoke = request.action === 'revoke';
@@ -85,7 +85,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
     requestId: request.id,
     refreshUserIds: [...refreshUserIds].slice(0, 60),
     labels: revoke ? { ...m.card, title: m.revoke.title } : m.card,
-    statusText: `${m.card.status}: ${request.state === 'awaiting_relationship' && request.relationship?.missing && request.relationship.missing.kind !== 'no_relationship' ? m.readiness.waitingState : m.state[request.state]}`,
+    statusText: m.card.statusLine(request.state === 'awaiting_relationship' && request.relationship?.missing && request.relationship.missing.kind !== 'no_relationship' ? m.readiness.waitingState : m.state[request.state]),
     statusColor: STATUS_COLOR[request.state],
     facts,
     note: [notice, privilegedNote(request, viewer.locale), relationshipNote(request, viewer.locale), outcomeNote(request, viewer.locale)].filter(Boolean).join(' '),

@@ -1,6 +1,6 @@
 // Compact list cards: who has access at a scope, and lists of requests (mine, pending approvals, a subscription's history).
 import type { AccessRequest, Locale } from '../domain/access-request';
-import { messagesFor } from '../i18n';
+import { formatWhen, messagesFor } from '../i18n';
 import type { AccessListing } from '../services/access-listing';
 import { itemListCard, type AdaptiveCardJson } from './cards';
 
@@ -37,14 +37,24 @@ const BADGE_COLOR: Partial<Record<AccessRequest['state'], string>> = {
   timed_out: 'attention',
 };
 
-export function requestListCard(title: string, requests: readonly AccessRequest[], locale: Locale): AdaptiveCardJson {
+/** Who reads a list, for dates written their way: Teams' language tag and time zone, when the message carried them. */
+export interface ListViewer {
+  readonly languageTag?: string;
+  readonly timeZone?: string;
+}
+
+/**
+ * Requests, one line each, with when each was made: in the viewer's time zone when known, else in the zone the request
+ * was made in (the requester's own: "my requests" are in mine), else UTC; always named, never a bare ISO string.
+ */
+export function requestListCard(title: string, requests: readonly AccessRequest[], locale: Locale, viewer: ListViewer = {}): AdaptiveCardJson {
   const all = messagesFor(locale);
   return itemListCard({
     title,
     empty: all.lists.requestsEmpty,
     items: requests.map((r) => ({
       heading: all.lists.requestLine(r.principal.displayName, r.role.name, `${r.customer.name} / ${r.subscription.name}`),
-      detail: all.lists.requestDetail(r.requester.name, r.createdAt.slice(0, 16).replace('T', ' ')),
+      detail: all.lists.requestDetail(r.requester.name, formatWhen(new Date(r.createdAt), locale, viewer.timeZone ?? r.timeZone, viewer.languageTag)),
       badge: all.state[r.state],
       badgeColor: BADGE_COLOR[r.state] ?? 'default',
     })),

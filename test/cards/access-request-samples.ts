@@ -9,7 +9,7 @@ const ADA = { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ad
 const TEAMS_IDS = ['29:litware-sam', '29:litware-ada', '29:litware-alex'];
 
 /** Alice Martin, Contributor on Contoso Production: the README's example, with the sandbox's ids. */
-function request(locale: Locale, state: AccessRequest['state'], more: Partial<AccessRequest> = {}): AccessRequest {
+export function request(locale: Locale, state: AccessRequest['state'], more: Partial<AccessRequest> = {}): AccessRequest {
   return {
     id: requestId('r-2f6c1d'),
     version: 1,

@@ -129,7 +129,7 @@ describe('an access request, end to end', () => {
     expect(response.status).toBe(200);
     const replies = h.connector.sent.slice(before);
     expect(replies.map((a) => cardOf(a))).toEqual(replies.map(() => undefined));
-    expect(replies.map((a) => a.body.text)).toEqual(['This bot serves its own partner organisation only.']);
+    expect(replies.map((a) => a.body.text)).toEqual(['This bot only works for the partner organisation that runs it.']);
     expect((await h.bot.store.requests.listByState(['draft', 'pending_approval']))).toHaveLength(0);
 
     const invoke = await click({ ...ADA }, 'approve', { requestId: '00000000-0000-4000-8000-000000000000' });

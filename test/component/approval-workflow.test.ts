@@ -48,7 +48,7 @@ describe('the approval workflow', () => {
   it('when Owner is asked, then two distinct approvals are needed and one approver cannot count twice', async () => {
     const requestId = await askAndConfirm('Owner');
     const first = await click(ADA, 'approve', { requestId });
-    expect(shown(first)).toContain('Approvals: 1/2 — Ada Approver');
+    expect(shown(first)).toContain('Approvals: 1 of 2 — Ada Approver');
     expect(shown(first)).toContain('Waiting for approval');
     const twice = await click(ADA, 'approve', { requestId });
     expect(shown(twice)).toContain('You have already decided on this request');
@@ -56,7 +56,7 @@ describe('the approval workflow', () => {
     expect(assignmentsForAlice('Owner')).toHaveLength(0);
 
     const second = await click(ALEX, 'approve', { requestId });
-    expect(shown(second)).toContain('Approvals: 2/2 — Ada Approver, Alex Approver');
+    expect(shown(second)).toContain('Approvals: 2 of 2 — Ada Approver, Alex Approver');
     await h.bot.idle();
     expect(assignmentsForAlice('Owner')).toHaveLength(1);
     expect(textsTo(SAM).some((t) => t.includes('Done: Alice Martin now has Owner on Contoso Production'))).toBe(true);

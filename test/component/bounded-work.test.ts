@@ -30,6 +30,6 @@ describe('bounded work per message', () => {
 
   it('when the long message is in French, then the answer is in French', async () => {
     await h.post(messageFrom(SAM, `donne à Morgan Lee le rôle Lecteur sur ${hostileWord(5_000)}`, opts('fr-FR')));
-    expect(h.connector.to(SAM.conversationId).at(-1)?.body.text).toBe('Ce message est trop long pour moi (plus de 1\u202f000 caractères). Envoyez la demande en un message plus court.');
+    expect(h.connector.to(SAM.conversationId).at(-1)?.body.text).toBe('Ce message est trop long pour moi (plus de 1\u202f000\u00a0caractères). Envoyez la demande en un message plus court.');
   }, 15_000);
 });

@@ -79,7 +79,7 @@ describe('understanding and resolving a request', () => {
     expect(buttonsOf(confirmation.card)).toEqual(['Confirmer', 'Annuler']);
 
     const suggestion = await samSays('accorde Lecteur à bob@contoso.com sur Contoso Dev');
-    expect(cardText(suggestion.card)).toContain("Je ne trouve aucun utilisateur « bob@contoso.com » dans l'annuaire de Contoso. Vouliez-vous dire l'un de ceux-ci ?");
+    expect(cardText(suggestion.card)).toContain("Je ne trouve aucun utilisateur «\u00a0bob@contoso.com\u00a0» dans l'annuaire de Contoso. Vouliez-vous dire l'un de ceux-ci\u00a0?");
     expect(cardText(suggestion.card)).toContain('Bob Durand: bob@contoso.onmicrosoft.com');
   });
 

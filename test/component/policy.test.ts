@@ -58,6 +58,6 @@ describe('the access policy', () => {
 
   it('when the customer needs three approvals, then the confirmation card says so', async () => {
     const reply = await ask("give Alice Contributor on Contoso's prod subscription");
-    expect(cardText(cardOf(reply))).toContain('Approvals: 0/3');
+    expect(cardText(cardOf(reply))).toContain('Approvals: 0 of 3');
   });
 });

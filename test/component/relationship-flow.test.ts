@@ -147,7 +147,7 @@ describe('customers without delegated access', () => {
       expect(text).toContain('Demande de relation pour Northwind Traders');
       expect(text).toContain("Objet: Merci d'accepter notre demande de relation partenaire Microsoft – Northwind Traders");
       expect(text).toContain('par un administrateur général de Northwind Traders');
-      expect(actionsOf(card).map((a) => a.title)).toEqual(['Ouvrir le lien', "Envoyer l'invitation par e-mail", "L'envoyer en anglais"]);
+      expect(actionsOf(card).map((a) => a.title)).toEqual(['Ouvrir le lien', "Envoyer l'invitation par e-mail", "Envoyer l'invitation en anglais"]);
       expect(new URL(actionsOf(card)[2]?.url ?? '').searchParams.get('body')).toContain('What to do');
     });
 

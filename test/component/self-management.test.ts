@@ -22,7 +22,7 @@ describe('customer self-management', () => {
     const text = cardText(card);
     expect(text).toContain('Role: Owner');
     expect(text).toContain('Bob Durand (Contoso) will be able to manage Contoso Production and decide who else has access to it.');
-    expect(text).toContain('Approvals: 0/2');
+    expect(text).toContain('Approvals: 0 of 2');
   });
 
   it("when the agent names the customer's admin directly, then it is the same Owner request", async () => {

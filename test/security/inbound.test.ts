@@ -70,7 +70,7 @@ describe('inbound requests in azure mode', () => {
     const response = await s.post(messageFrom(SAM, ASK, { ...opts(), tenantId: OTHER_TENANT }));
     expect(response.status).toBe(200);
     await s.h.bot.idle();
-    expect(s.h.connector.to(SAM.conversationId).map((a) => a.body.text)).toEqual(['This bot serves its own partner organisation only.']);
+    expect(s.h.connector.to(SAM.conversationId).map((a) => a.body.text)).toEqual(['This bot only works for the partner organisation that runs it.']);
     expect((await s.h.bot.store.requests.listRequests({}))).toHaveLength(0);
     expect((await s.h.bot.store.conversations.get(SAM.aadObjectId))).toBeUndefined();
     expect((await s.h.bot.store.audit.list({})).map((e) => e.event)).toEqual(['refused_tenant']);

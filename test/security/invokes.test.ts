@@ -43,12 +43,12 @@ describe('invokes through the real endpoint', () => {
 
   it('when a task module is fetched, then Teams gets a message it can show, in the user\'s language', async () => {
     const response = await s.post(invoke('task/fetch', { data: {} }, 'fr-FR'));
-    expect(response.body).toEqual({ task: { type: 'message', value: "Ce bot n'a pas de fenêtre ni de recherche : écrivez-lui votre demande dans la conversation." } });
+    expect(response.body).toEqual({ task: { type: 'message', value: "Ce bot n'a ni boîte de dialogue ni recherche\u00a0: écrivez-lui votre demande dans la conversation." } });
   });
 
   it('when a message extension is queried, then Teams gets a message it can show', async () => {
     const response = await s.post(invoke('composeExtension/query', { commandId: 'search' }));
-    expect(response.body).toEqual({ composeExtension: { type: 'message', text: 'This bot has no dialog or search: write your request to it in the chat.' } });
+    expect(response.body).toEqual({ composeExtension: { type: 'message', text: 'This bot has no dialogs or search: write your request in the chat.' } });
   });
 });
 
