@@ -121,7 +121,7 @@ describe('provisioning outcomes, as the requester reads them', () => {
       // 1 + maxRetries (3) attempts, each held to its full minute: never stuck in "provisioning".
       expect(moved).toBeGreaterThanOrEqual(4 * MINUTE);
       expect(puts()).toHaveLength(4);
-      expect(w.bot.store.get(asRequestId(requestId))).toMatchObject({ state: 'failed', outcome: { code: 'ArmUnavailable', reason: expect.stringContaining('timed out: no answer within 60000 ms') } });
+      expect(await w.bot.store.requests.get(asRequestId(requestId))).toMatchObject({ state: 'failed', outcome: { code: 'ArmUnavailable', reason: expect.stringContaining('timed out: no answer within 60000 ms') } });
     } finally {
       jest.useRealTimers();
     }
