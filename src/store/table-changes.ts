@@ -212,7 +212,7 @@ export const dueRow = (dueAt: string, id: string, writeId: string): string => `$
  */
 async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Promise<'stored' | { readonly head: ChainHead | undefined }> {
   const { client } = context;
-  await Promise.all(plan.hints.map((hint) => client.upsertEntity(hint, 'Replace', { abortSignal: signal })));
+  await writeHints(context, plan.hints, signal);
   try {
     const response = await client.submitTransaction(plan.actions, { abortSignal: signal });
     context.heads.set({ ...plan.head, etag: response.subResponses[0]?.etag });
@@ -246,4 +246,15 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
   const superseded = plan.superseded;
   if (superseded) context.later(() => deleteQuietly(context, superseded.partitionKey, superseded.rowKey));
   return 'stored';
+}
+
+/** The hints of one change, all at once: one request per index partition (the pending ones share one). */
+async function writeHints(context: TableContext, hints: readonly (Row & Record<string, unknown>)[], signal: AbortSignal): Promise<void> {
+  const byPartition = new Map<string, (Row & Record<string, unknown>)[]>();
+  for (const hint of hints) byPartition.set(hint.partitionKey, [...(byPartition.get(hint.partitionKey) ?? []), hint]);
+  await Promise.all([...byPartition.values()].map(([first, ...others]) => {
+    if (!first) return undefined;
+    if (others.length === 0) return context.client.upsertEntity(first, 'Replace', { abortSignal: signal });
+    return context.client.submitTransaction([first, ...others].map((hint): TransactionAction => ['upsert', hint, 'Replace']), { abortSignal: signal });
+  }));
 }
