@@ -1,9 +1,11 @@
 // The Table Storage store on Azurite: the store contract, and what only a network store has (entity limits, index hints, outages).
+import type { IncomingMessage } from 'node:http';
 import { odata, TableClient } from '@azure/data-tables';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { StoreUnavailableError, type Store } from '../../src/store/ports';
 import { openTableStore, type TableStoreOptions } from '../../src/store/table-store';
 import { startAzurite, type Azurite } from '../support/azurite';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { describeStoreContract, type StoreUnderTest } from './store-contract';
 import { makeRequest } from './store-fixtures';
 
@@ -158,5 +160,64 @@ describe('the Table store when the service is down', () => {
       await store?.close();
       await own.stop();
     }
+  });
+});
+
+describe('the Table store when the service throttles, fails or loses an answer', () => {
+  let proxy: FaultProxy;
+  let store: Store;
+  let tableName: string;
+  const isTransaction = (request: IncomingMessage): boolean => request.method === 'POST' && (request.url ?? '').includes('$batch');
+  const draft = makeRequest('r-faults');
+  const drafted = { request: draft, audit: { requestId: draft.id, event: 'drafted', actor: 'u-sam', at: draft.updatedAt } };
+
+  beforeEach(async () => {
+    proxy = await startFaultProxy(azurite);
+    tableName = `faults${process.pid}x${++tables}`;
+    store = await openTableStore({
+      connectionString: azurite.connectionString.replace(azurite.tableEndpoint, `${proxy.url}/devstoreaccount1`),
+      tableName, deadlineInMs: 20_000, retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    await proxy.close();
+    await TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true }).deleteTable();
+  });
+
+  it('when a change is throttled and then meets a brief outage, then the client retries and it is stored once', async () => {
+    proxy.fail(isTransaction, { status: 429 }, { status: 503 });
+    expect(await store.changes.record(drafted)).toBe(true);
+    expect(await store.requests.get(draft.id)).toEqual(draft);
+    expect(await store.audit.verify()).toEqual({ ok: true, entries: 1 });
+  });
+
+  it('when the answer to a change is lost after the service applied it, then the change counts as stored, once', async () => {
+    // Arrange
+    await store.changes.record(drafted);
+    const waiting: AccessRequest = { ...draft, version: 2, state: 'pending_approval', pendingSince: '2025-03-01T09:01:00.000Z', updatedAt: '2025-03-01T09:01:00.000Z' };
+    proxy.fail(isTransaction, { lose: 'answer' });
+    // Act
+    const recorded = await store.changes.record({
+      request: waiting,
+      audit: { requestId: draft.id, event: 'confirmed', actor: 'u-sam', at: waiting.updatedAt },
+      outbox: [{ kind: 'approval_requested', requestId: draft.id, payload: { request: waiting } }],
+    });
+    // Assert
+    expect(recorded).toBe(true);
+    expect(await store.requests.get(draft.id)).toEqual(waiting);
+    expect((await store.audit.list(draft.id)).map((entry) => entry.event)).toEqual(['drafted', 'confirmed']);
+    expect((await store.outbox.pending(10)).map((message) => message.kind)).toEqual(['approval_requested']);
+    expect(await store.requests.listDue(['pending_approval'], '2025-03-02T00:00:00.000Z', 10)).toEqual([waiting]);
+  });
+
+  it('when the service keeps answering 503, then the change fails with StoreUnavailableError and nothing of it is stored', async () => {
+    await store.changes.record(drafted);
+    const waiting: AccessRequest = { ...draft, version: 2, state: 'pending_approval', pendingSince: '2025-03-01T09:01:00.000Z', updatedAt: '2025-03-01T09:01:00.000Z' };
+    proxy.fail(isTransaction, { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    await expect(store.changes.record({ request: waiting, audit: { requestId: draft.id, event: 'confirmed', actor: 'u-sam', at: waiting.updatedAt } }))
+      .rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(await store.requests.get(draft.id)).toEqual(draft);
+    expect(await store.requests.listDue(['pending_approval'], '2025-03-02T00:00:00.000Z', 10)).toEqual([]);
   });
 });
