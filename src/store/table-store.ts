@@ -45,7 +45,7 @@ export type TableStoreOptions = TableStoreTarget & {
   readonly clock?: () => Date;
   /** How long an index hint may wait for its change before a reader takes it for a crash's leftover. Default 5 min. */
   readonly hintGraceInMs?: number;
-  /** Request partitions whose head (ETag, version) is kept, so most changes need no read first. Default 10,000. */
+  /** Request partitions whose head (ETag, version, the request) is kept, so most changes need no read first. Default 1,000. */
   readonly headCacheSize?: number;
 };
 
@@ -71,7 +71,7 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
     deadline: () => AbortSignal.timeout(deadlineInMs),
     scanDeadline: () => AbortSignal.timeout(scanDeadlineInMs),
     hintGraceInMs: options.hintGraceInMs ?? 5 * 60_000,
-    heads: new HeadCache(options.headCacheSize ?? 10_000),
+    heads: new HeadCache(options.headCacheSize ?? 1_000),
     later(task) {
       const done: Promise<unknown> = task().catch(() => undefined).finally(() => running.delete(done));
       running.add(done);
