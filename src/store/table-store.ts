@@ -1,0 +1,111 @@
+// The store on Azure Table Storage (or Cosmos DB for Table): every port, for several bot instances sharing one account.
+import { TableClient } from '@azure/data-tables';
+import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { Store } from './ports';
+import { tableAudit } from './table-audit';
+import { tableChangeLog } from './table-changes';
+import { tableCards, tableConversations, tableOutbox } from './table-messages';
+import { tableRequests } from './table-requests';
+import { HeadCache, timeAfter, withStore, type TableContext } from './table-support';
+
+/*
+ * Partitions. A request's partition holds the request, its whole audit chain and the outbox messages its changes
+ * cause, so one change is one entity-group transaction: the request replaced on its ETag (created, for version 1),
+ * the audit entry created at the next place in the chain, the messages created. The request entity is also the
+ * head of its chain (last seq and hash): every append moves it under its ETag, so of two instances appending at
+ * once one loses, re-reads and chains after the other — the chain cannot fork, and a deleted, edited or inserted
+ * entry, or a deleted tail, shows when the chain is recomputed against its head. A chain per request is enough
+ * because nothing orders one request's history against another's (each change is checked against its own request
+ * only), it is the unit a reviewer reads, and it makes requests independent: no two requests ever wait for each
+ * other, and a partition stays small (Azure serves ~2,000 entities/s per partition). Entries about no stored request
+ * (a refused tenant, an invitation) chain per customer, or in one `partner` chain when they name no customer.
+ * What a per-partition chain cannot show is a whole partition removed at once: like the SQLite file deleted
+ * whole, that is for the storage account's own protections (soft delete, resource locks, diagnostic logs).
+ */
+
+export type TableStoreTarget =
+  /** A shared key or SAS connection string; Azurite's `UseDevelopmentStorage=true` or its explicit form. */
+  | { readonly connectionString: string }
+  /**
+   * https://<account>.table.core.windows.net (or a Cosmos DB Table endpoint) with a token: `credential`, else the
+   * managed identity (a user-assigned one when `managedIdentityClientId` is given), else the developer's sign-in.
+   */
+  | { readonly endpoint: string; readonly credential?: TokenCredential; readonly managedIdentityClientId?: string };
+
+export type TableStoreOptions = TableStoreTarget & {
+  /** Default `cspaccessbot`; created if missing. */
+  readonly tableName?: string;
+  /** How long one port call may take, all its round trips and retries included. Default 10,000. */
+  readonly deadlineInMs?: number;
+  /** The same for the calls that read across partitions (audit list and verify, request lists). Default 120,000. */
+  readonly scanDeadlineInMs?: number;
+  /** The client's retries of 408, 429, 5xx and dropped connections (honouring Retry-After). */
+  readonly retryOptions?: PipelineRetryOptions;
+  readonly clock?: () => Date;
+  /** How long an index hint may wait for its change before a reader takes it for a crash's leftover. Default 5 min. */
+  readonly hintGraceInMs?: number;
+  /** Request partitions whose head (ETag, version, the request) is kept, so most changes need no read first. Default 1,000. */
+  readonly headCacheSize?: number;
+};
+
+const DEFAULT_TABLE = 'cspaccessbot';
+const DEFAULT_RETRY: PipelineRetryOptions = { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 };
+
+export async function openTableStore(options: TableStoreOptions): Promise<Store> {
+  const tableName = options.tableName ?? DEFAULT_TABLE;
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) throw new RangeError(`not a table name: "${tableName}" (3-63 letters and digits, a letter first)`);
+  const deadlineInMs = options.deadlineInMs ?? 10_000;
+  const scanDeadlineInMs = options.scanDeadlineInMs ?? 120_000;
+  const client = tableClient(options, tableName);
+  const running = new Set<Promise<unknown>>();
+  const now = options.clock ?? ((): Date => new Date());
+  let lastStamp = '';
+  const context: TableContext = {
+    client,
+    now,
+    stamp(after = '') {
+      lastStamp = timeAfter(now(), after > lastStamp ? after : lastStamp);
+      return lastStamp;
+    },
+    deadline: () => AbortSignal.timeout(deadlineInMs),
+    scanDeadline: () => AbortSignal.timeout(scanDeadlineInMs),
+    hintGraceInMs: options.hintGraceInMs ?? 5 * 60_000,
+    heads: new HeadCache(options.headCacheSize ?? 1_000),
+    later(task) {
+      const done: Promise<unknown> = task().catch(() => undefined).finally(() => running.delete(done));
+      running.add(done);
+    },
+  };
+  await withStore('open', context.deadline(), (signal) => client.createTable({ abortSignal: signal }));
+  return {
+    requests: tableRequests(context),
+    changes: tableChangeLog(context),
+    audit: tableAudit(context),
+    conversations: tableConversations(context),
+    cards: tableCards(context),
+    outbox: tableOutbox(context),
+    async close(): Promise<void> {
+      while (running.size > 0) await Promise.all([...running]);
+    },
+  };
+}
+
+function tableClient(options: TableStoreOptions, tableName: string): TableClient {
+  const retryOptions = options.retryOptions ?? DEFAULT_RETRY;
+  if ('connectionString' in options) {
+    const client = TableClient.fromConnectionString(options.connectionString, tableName, { retryOptions });
+    // Plain http only where the connection string itself says so (Azurite on this machine or in a container).
+    return client.url.startsWith('http:')
+      ? TableClient.fromConnectionString(options.connectionString, tableName, { retryOptions, allowInsecureConnection: true })
+      : client;
+  }
+  const credential = options.credential ?? defaultTableCredential(options.managedIdentityClientId);
+  return new TableClient(options.endpoint, tableName, credential, { retryOptions, allowInsecureConnection: options.endpoint.startsWith('http:') });
+}
+
+/** The managed identity on Azure (role "Storage Table Data Contributor", no shared key); az login on a workstation. */
+export function defaultTableCredential(managedIdentityClientId: string | undefined): TokenCredential {
+  if (managedIdentityClientId) return new ManagedIdentityCredential({ clientId: managedIdentityClientId });
+  return new DefaultAzureCredential();
+}

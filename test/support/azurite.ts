@@ -1,0 +1,113 @@
+// Azurite's Table service for a test: on a free loopback port, in a temporary folder, stopped and removed afterwards.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(__dirname, '../..');
+/** The server's own script (what the `azurite-table` bin links to), so the pid we keep is the server's. */
+const TABLE_MAIN = join(ROOT, 'node_modules/azurite/dist/src/table/main.js');
+const WATCHDOG = join(__dirname, 'azurite-watchdog.cjs');
+/** Azurite's one account and its published key (the emulator's, the same on every machine; not a secret). */
+const ACCOUNT = 'devstoreaccount1';
+const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface Azurite {
+  readonly port: number;
+  /** The explicit connection string for this port (UseDevelopmentStorage=true would mean port 10002). */
+  readonly connectionString: string;
+  /** http://127.0.0.1:PORT/devstoreaccount1 */
+  readonly tableEndpoint: string;
+  readonly process: ChildProcess;
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s), waits for it to exit, removes its folder. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** A port the OS says is free now; Azurite is started on it right after (and again on another if it was taken). */
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+export async function startAzurite(): Promise<Azurite> {
+  if (!exitHookInstalled) {
+    // jest ending the worker normally: kill what is still running (synchronously, the only thing 'exit' allows).
+    process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+    exitHookInstalled = true;
+  }
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(await freePort());
+    } catch (error: unknown) {
+      lastError = error;
+      if (!String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(port: number): Promise<Azurite> {
+  const folder = mkdtempSync(join(tmpdir(), 'csp-azurite-'));
+  const child = spawn(process.execPath, [
+    '-r', WATCHDOG, TABLE_MAIN,
+    '--tableHost', '127.0.0.1', '--tablePort', String(port), '--location', folder,
+    // Without --disableTelemetry Azurite probes the cloud metadata address and then ignores SIGTERM.
+    '--disableTelemetry', '--skipApiVersionCheck', '--silent',
+  ], {
+    cwd: folder,
+    env: { ...process.env, AZURITE_PARENT_PID: String(process.pid), AZURITE_FOLDER: folder },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const logs: string[] = [];
+  const exited = new Promise<void>((done) => child.once('exit', () => {
+    running.delete(child);
+    done();
+  }));
+  child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), 10_000)));
+      if ((await Promise.race([exited, late])) === 'late') child.kill('SIGKILL');
+      clearTimeout(timer);
+    }
+    await exited;
+    child.stdin?.destroy();
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((ok, fail) => {
+      const lines = createInterface({ input: child.stdout ?? process.stdin });
+      lines.on('line', (line) => {
+        logs.push(line);
+        if (/successfully (started|listening)/i.test(line)) ok();
+      });
+      void exited.then(() => fail(new Error(`Azurite exited before listening on ${port}:\n${logs.join('\n').slice(-2000)}`)));
+    });
+  } catch (error: unknown) {
+    await stop();
+    throw error;
+  }
+  const tableEndpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
+  return {
+    port,
+    tableEndpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};TableEndpoint=${tableEndpoint};`,
+    process: child,
+    stop,
+  };
+}
