@@ -333,6 +333,33 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       });
     });
 
+    describe('pending answers', () => {
+      it('when a question is kept and then taken, then it comes back once, and a second take finds nothing', async () => {
+        await store.pending.put('question:u-1', { question: { action: 'grant', missing: ['role'] } }, minute(20));
+        expect(await store.pending.take('question:u-1', minute(5))).toEqual({ question: { action: 'grant', missing: ['role'] } });
+        expect(await store.pending.take('question:u-1', minute(5))).toBeUndefined();
+      });
+
+      it('when the answer comes after the question expired, or for a key never kept, then there is nothing to take', async () => {
+        await store.pending.put('choice:c-1', { userId: 'u-1' }, minute(10));
+        expect(await store.pending.take('choice:c-1', minute(11))).toBeUndefined();
+        expect(await store.pending.take('choice:never', minute(1))).toBeUndefined();
+      });
+
+      it('when a choice is kept again under the same key, then the newer value replaces the older', async () => {
+        await store.pending.put('question:u-2', { n: 1 }, minute(10));
+        await store.pending.put('question:u-2', { n: 2 }, minute(10));
+        expect(await store.pending.take('question:u-2', minute(1))).toEqual({ n: 2 });
+      });
+
+      it('when two instances take one choice at the same time, then exactly one gets it', async () => {
+        const other = await subject.another();
+        await store.pending.put('choice:c-race', { userId: 'u-1' }, minute(30));
+        const taken = await Promise.all([store.pending.take('choice:c-race', minute(1)), other.pending.take('choice:c-race', minute(1))]);
+        expect(taken.filter((value) => value !== undefined)).toEqual([{ userId: 'u-1' }]);
+      });
+    });
+
     describe('two instances', () => {
       it('when 50 contenders on two instances race to change one request, then each version is won once and the chain verifies', async () => {
         // Arrange
