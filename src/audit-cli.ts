@@ -5,6 +5,7 @@ import { isGuid } from './domain/ids';
 import { toAuditCsv } from './store/audit-csv';
 import type { Store } from './store/ports';
 import type { AuditFilter, AuditVerification } from './store/request-store';
+import { loadTableStore } from './store/load-table-store';
 import { openSqliteStore } from './store/sqlite-store';
 
 export const AUDIT_CLI_USAGE = `Usage:
@@ -107,8 +108,14 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Prom
     if (command === 'verify' && rest.length > 0) throw new UsageError(`verify takes no options (got "${rest.join(' ')}")`);
     const exportOptions = command === 'export' ? parseExportOptions(rest) : undefined;
     const config = loadConfig(io.env);
-    store = openSqliteStore(config.storePath, { readonly: true });
-    return await (exportOptions ? exportCsv(store, exportOptions, io) : verify(store, io));
+    if (config.store.kind === 'sqlite') {
+      store = openSqliteStore(config.store.path, { readonly: true });
+    } else {
+      const { openTableStore } = loadTableStore();
+      store = await openTableStore('connectionString' in config.store ? { connectionString: config.store.connectionString } : { endpoint: config.store.endpoint });
+    }
+    const opened = store;
+    return await (exportOptions ? exportCsv(opened, exportOptions, io) : verify(opened, io));
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`audit: ${error.message}\n\n${AUDIT_CLI_USAGE}`);

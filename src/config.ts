@@ -1,6 +1,7 @@
 // The one place that reads the environment: a zod schema for every variable, read once, failing fast by key.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseStoreSetting, type StoreSetting } from './store/store-setting';
 
 /** The sandbox's seeded partner (src/sandbox/seed.json): used as defaults when CLOUD=sandbox. */
 export const SANDBOX_PARTNER_TENANT_ID = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
@@ -108,7 +109,7 @@ const rawSchema = z.object({
       }),
   ),
   GDAP_AUTO_EXTEND: optional(z.enum(['P180D', 'PT0S'], { message: 'must be P180D or PT0S' })),
-  STORE: z.preprocess(emptyToUndefined, z.string().regex(/^sqlite:.+/, 'must look like sqlite:<path>').default('sqlite:./data/csp-access-bot.db')),
+  STORE: z.preprocess(emptyToUndefined, z.string().default('sqlite:./data/csp-access-bot.db')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   RATE_LIMIT: z.preprocess(
     emptyToUndefined,
@@ -169,6 +170,9 @@ export interface AppConfig {
   readonly principalReplicationWindowInMs: number;
   /** How long before time-bound access ends the requester is reminded (0: no reminder). */
   readonly expiryReminderBeforeInMs: number;
+  /** STORE: where requests, audit and messages live (one SQLite file, or Azure Table Storage for several instances). */
+  readonly store: Exclude<StoreSetting, { kind: 'invalid' }>;
+  /** The SQLite file of STORE (sqlite: only; '' with azure-table): the refresh token's default home too. */
   readonly storePath: string;
   /** The policy file (YAML or JSON); undefined: policy.default.yaml. */
   readonly policyFile?: string;
@@ -253,7 +257,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (raw.AZURE_CLIENT_CERTIFICATE_PATH && !existsSync(raw.AZURE_CLIENT_CERTIFICATE_PATH)) {
     problems.push({ key: 'AZURE_CLIENT_CERTIFICATE_PATH', message: `no file at ${raw.AZURE_CLIENT_CERTIFICATE_PATH} (a PEM file with the certificate and its private key)` });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const store = parseStoreSetting(raw.STORE);
+  if (store.kind === 'invalid') problems.push({ key: 'STORE', message: store.reason });
+  // Several instances share the table, not a file: the service account's refresh token then lives in Key Vault.
+  if (store.kind === 'azure-table' && raw.ACCESS_MODEL === 'delegated' && !raw.KEY_VAULT_URL) {
+    problems.push({ key: 'KEY_VAULT_URL', message: 'is required with STORE=azure-table and ACCESS_MODEL=delegated (the refresh token is kept in Key Vault)' });
+  }
+  if (problems.length > 0 || store.kind === 'invalid') throw new ConfigError(problems);
 
   return {
     port: raw.PORT,
@@ -286,7 +296,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         : undefined,
     principalReplicationWindowInMs: raw.PRINCIPAL_REPLICATION_WINDOW,
     expiryReminderBeforeInMs: raw.EXPIRY_REMINDER_BEFORE,
-    storePath: raw.STORE.slice('sqlite:'.length),
+    store,
+    storePath: store.kind === 'sqlite' ? store.path : '',
     ...(raw.POLICY_FILE ? { policyFile: raw.POLICY_FILE } : {}),
     approvalTtlInMs: raw.APPROVAL_TTL,
     ...(raw.APPROVAL_CHANNEL ? { approvalChannel: raw.APPROVAL_CHANNEL } : {}),

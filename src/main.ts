@@ -25,6 +25,7 @@ import { GraphGdapGateway } from './gateways/gdap-gateway';
 import { sandboxRelationshipUrl } from './sandbox/relationship-page';
 import { ProvisioningService, type Sleep } from './services/provisioning';
 import { RevocationService } from './services/revocation';
+import { loadTableStore } from './store/load-table-store';
 import { openSqliteStore } from './store/sqlite-store';
 import type { ChangeLog, Store } from './store/ports';
 import { OutboxSender } from './services/outbox-sender';
@@ -99,7 +100,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     requestTimeoutInMs: options.requestTimeoutInMs,
   });
 
-  const store = openSqliteStore(config.storePath);
+  const store = await openStore(config);
   // Every change is written with its audit entry and what it makes the bot say; what it says is sent right after.
   // The sender needs the Teams notifier, built further down; until then there is nothing to send.
   const sending = { kick: (): void => undefined };
@@ -331,6 +332,15 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await sandbox?.stop();
     },
   };
+}
+
+/** STORE: the SQLite file, or Azure Table Storage (its SDK loaded only then, with the app's managed identity if it has one). */
+async function openStore(config: AppConfig): Promise<Store> {
+  if (config.store.kind === 'sqlite') return openSqliteStore(config.store.path);
+  const { openTableStore } = loadTableStore();
+  if ('connectionString' in config.store) return openTableStore({ connectionString: config.store.connectionString });
+  const secret = config.azureCredential?.secret;
+  return openTableStore({ endpoint: config.store.endpoint, ...(secret?.kind === 'managedIdentity' && secret.clientId ? { managedIdentityClientId: secret.clientId } : {}) });
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
