@@ -16,7 +16,7 @@ import type { TurnRecords } from '../services/turn-records';
 import { StoreUnavailableError } from '../store/ports';
 import { accessRequestCard, asAttachment, choiceCard, choiceMadeCard, gapSentence, helpCard, relationshipInvitationCard, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
-import { accessListCard, requestListCard } from './list-cards';
+import { accessListCard, requestListCard, type ListViewer } from './list-cards';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
 import { turnLogger } from './turn-logger';
 import { inertName } from './user-text';
@@ -148,7 +148,9 @@ export function createBot(options: BotOptions): Application<TurnState> {
     }
     if (result.kind !== 'draft') {
       const isApprover = result.kind === 'status' && result.which === 'pending' ? await approval.isApprover(requester.id) : false;
-      await context.sendActivity(replyFor(result, isApprover));
+      // Lists show dates in the viewer's own zone and language, as Teams reports them.
+      const { timeZone } = clockOf(activity);
+      await context.sendActivity(replyFor(result, isApprover, { ...languageTagOf(activity), ...(timeZone ? { timeZone } : {}) }));
       return;
     }
     const card = accessRequestCard(result.request, { userId: requester.id, isApprover: await approval.isApprover(requester.id), locale: result.request.locale, ...languageTagOf(activity) }, await notifier.refreshUserIds(result.request));
@@ -313,7 +315,7 @@ function languageTagOf(activity: Partial<Activity>): { languageTag?: string } {
 type NotDraft = Exclude<IntakeResult, { kind: 'draft' }>;
 
 /** A card (help, choices) or a sentence for anything intake answers without a draft. */
-function replyFor(result: NotDraft, isApprover: boolean): Partial<Activity> | string {
+function replyFor(result: NotDraft, isApprover: boolean, viewer: ListViewer = {}): Partial<Activity> | string {
   const m = messagesFor(result.locale);
   if (result.kind === 'help') return MessageFactory.attachment(asAttachment(helpCard(result.locale)));
   if (result.kind === 'relationship_invitation') return MessageFactory.attachment(asAttachment(relationshipInvitationCard(result.invitation, result.locale)));
@@ -325,12 +327,12 @@ function replyFor(result: NotDraft, isApprover: boolean): Partial<Activity> | st
   }
   if (result.kind === 'history') {
     const where = `${result.customer.companyName} / ${result.subscription.displayName}`;
-    return MessageFactory.attachment(asAttachment(requestListCard(m.lists.historyTitle(where), result.requests, result.locale)));
+    return MessageFactory.attachment(asAttachment(requestListCard(m.lists.historyTitle(where), result.requests, result.locale, viewer)));
   }
   if (result.kind === 'status') {
     if (result.which === 'pending' && !isApprover) return m.resolve.statusOnlyApprovers;
     const title = result.which === 'mine' ? m.lists.mineTitle : m.lists.pendingTitle;
-    return MessageFactory.attachment(asAttachment(requestListCard(title, result.requests, result.locale)));
+    return MessageFactory.attachment(asAttachment(requestListCard(title, result.requests, result.locale, viewer)));
   }
   return sentenceFor(result);
 }
