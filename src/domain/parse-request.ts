@@ -69,19 +69,25 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
   }
 
   // Customer self-management: the customer's own user becomes Owner of their subscription (Owner policy applies).
-  // These frames read the whole sentence, so a time limit is taken out first (and kept) rather than read as a name.
-  const framed = extractDuration(text);
+  // These frames read the whole sentence, so the reasons and a time limit are taken out first (and kept) rather than
+  // read as part of a name.
+  const framedReasons = extractReasons(text);
+  const framed = withLimitFromReasons(extractDuration(framedReasons.body), framedReasons.justification);
   const manage = MANAGE_EN.exec(framed.rest) ?? MANAGE_FR.exec(framed.rest);
   const admin = manage ? undefined : MAKE_ADMIN_EN.exec(framed.rest);
   if ((manage?.[1] && manage[2]) || (admin?.[1] && admin[2] && admin[3] && admin[4])) {
     if (framed.duration?.kind === 'unreadable') return { kind: 'unclear_duration', locale, text: framed.duration.text };
-    const duration = framed.duration ? { duration: framed.duration } : {};
+    const extras = {
+      ...(framed.duration ? { duration: framed.duration } : {}),
+      ...(framedReasons.justification ? { justification: framedReasons.justification } : {}),
+      ...(framedReasons.ticket ? { ticket: framedReasons.ticket } : {}),
+    };
     if (manage?.[1] && manage[2]) {
       const manageLocale = MANAGE_FR.test(framed.rest) ? 'fr' : locale;
-      return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readTarget(`${manage[1]} ${manage[2]}`), ...duration } };
+      return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readTarget(`${manage[1]} ${manage[2]}`), ...extras } };
     }
     if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
-      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readTarget(`${admin[1]} ${admin[4]}`)], ...duration };
+      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readTarget(`${admin[1]} ${admin[4]}`)], ...extras };
     }
   }
 

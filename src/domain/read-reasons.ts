@@ -18,24 +18,25 @@ export function extractReasons(text: string): { body: string; justification?: st
   let body = text;
   let justification: string | undefined;
   const because =
-    /[\s,;-]+(?:because(?:\s+of)?|due to|as part of|reason\s*:|justification\s*:|parce qu'|parce que|car|en raison d[eu']|à cause d[eu']|a cause d[eu']|motif\s*:|raison\s*:|so that|so (?:she|he|they|we) can|afin de|afin qu'|in order to)\s*(.+)$/i.exec(body);
+    /(?:[\s,;]|(?<![\p{L}\p{N}])-|-(?![\p{L}\p{N}]))+(?:because(?:\s+of)?|due to|as part of|reason\s*:|justification\s*:|parce qu'|parce que|car|en raison d[eu']|à cause d[eu']|a cause d[eu']|motif\s*:|raison\s*:|so that|so (?:she|he|they|we) can|afin de|afin qu'|in order to)(?:(?<=['’:])|(?![\p{L}\p{N}]))\s*(.+)$/iu.exec(body);
   if (because?.[1]) {
     justification = because[1].replace(/^[,:\s]+/, '').trim();
     body = body.slice(0, because.index).trim();
   }
   const ticketPattern =
-    /[\s,;-]*(?:\b(?:for|pour|re|ref|r[ée]f|regarding|concernant|per|via)\s*:?\s+)?(?:(?:the|an?|l'|le|la)\s*)?\b(?:incident|ticket|case|change|cas|changement|demande|request|cr|sr)\s*(?:n[o°º]\.?\s*|number\s*|#\s*|:\s*)?([A-Za-z]{0,10}-?\d[\w-]*)\b|[\s,;-]*(?:\b(?:for|pour)\s+)?\b((?:INC|CHG|RITM|REQ|SR|PRB|TASK|SCTASK|CS)-?\d{3,})\b|[\s,;-]*(?:\b(?:for|pour)\s+)?(#\d{3,})\b/i;
+    /[\s,;-]*(?:\b(?:for|pour|re|ref|r[ée]f|regarding|concernant|per|via)\s*:?\s+)?(?:(?:the|an?|l'|le|la)\s*)?\b(?:(?:incident|ticket|case|change|cas|changement|demande|request)(?=[\s#:-]|n[o°º])|(?:cr|sr)(?![\p{L}]))\s*(?:n[o°º]\.?\s*|number\s*|#\s*|:\s*)?([A-Za-z]{0,10}-?\d[\w-]*)\b|[\s,;-]*(?:\b(?:for|pour)\s+)?\b((?:INC|CHG|RITM|REQ|SR|PRB|TASK|SCTASK|CS)-?\d{3,})\b|[\s,;-]*(?:\b(?:for|pour)\s+)?(#\d{3,})\b/iu;
   const inBody = ticketPattern.exec(body);
   const ticket = inBody ? (inBody[1] ?? inBody[2] ?? inBody[3]) : justification ? ticketPattern.exec(` ${justification}`)?.slice(1).find(Boolean) : undefined;
   if (inBody) body = `${body.slice(0, inBody.index)} ${body.slice(inBody.index + inBody[0].length)}`.replace(/\s+/g, ' ').trim();
   return { body, ...(justification ? { justification } : {}), ...(ticket ? { ticket } : {}) };
 }
 
-const RG_NAME = "(?!(?:of|in|on|at|de|du|dans|sur|for|the|le|la)\\b)([A-Za-z0-9_.()-]*[A-Za-z0-9_()-])";
+/** Azure's resource group names: letters (any script), digits, "_", "-", ".", "(", ")"; not ending with "."; read whole or not at all. */
+const RG_NAME = "(?!(?:of|in|on|at|de|du|dans|sur|for|the|le|la)\\b)([\\p{L}\\p{N}_.()-]*[\\p{L}\\p{N}_()-])(?![\\p{L}\\p{N}_()-])";
 const RG_PATTERNS: readonly RegExp[] = [
-  new RegExp(`(?:(\\b(?:on|in|to|at|for|over|sur|dans|pour)\\s+)(?:(?:the|le|la)\\s+|l')?)?\\b(?:resource[\\s-]?group|rg|groupe de ressources|groupe de ressource)\\s+(?:named\\s+|called\\s+|nomm[ée]\\s+|appel[ée]\\s+)?["«]?${RG_NAME}["»]?(\\s+(?:in|of|within|at|from|under|de|du|dans|d')\\s*(?:(?:the|l')\\s*)?)?`, 'i'),
-  new RegExp(`(?:(\\b(?:on|in|to|at|for|over)\\s+)(?:the\\s+)?)?\\b${RG_NAME}\\s+(?:resource[\\s-]?group|rg)(?=\\s|$)(\\s+(?:in|of|within|at|from|under)\\s+(?:the\\s+)?)?`, 'i'),
-  new RegExp(`(\\b(?:on|in|to|at|for|over|sur|dans)\\s+)\\b(rg-[A-Za-z0-9_.()-]*[A-Za-z0-9_()-])(\\s+(?:in|of|within|at|from|de|du|dans|d')\\s*(?:(?:the|l')\\s*)?)`, 'i'),
+  new RegExp(`(?:(\\b(?:on|in|to|at|for|over|sur|dans|pour)\\s+)(?:(?:the|le|la)\\s+|l')?)?\\b(?:resource[\\s-]?group|rg|groupe de ressources|groupe de ressource)\\s+(?:named\\s+|called\\s+|nomm[ée]\\s+|appel[ée]\\s+)?["«]?${RG_NAME}["»]?(\\s+(?:in|of|within|at|from|under|de|du|dans|d')\\s*(?:(?:the|l')\\s*)?)?`, 'iu'),
+  new RegExp(`(?:(\\b(?:on|in|to|at|for|over)\\s+)(?:the\\s+)?)?\\b${RG_NAME}\\s+(?:resource[\\s-]?group|rg)(?=\\s|$)(\\s+(?:in|of|within|at|from|under)\\s+(?:the\\s+)?)?`, 'iu'),
+  new RegExp(`(\\b(?:on|in|to|at|for|over|sur|dans)\\s+)\\b(rg-[\\p{L}\\p{N}_.()-]*[\\p{L}\\p{N}_()-])(?![\\p{L}\\p{N}_()-])(\\s+(?:in|of|within|at|from|de|du|dans|d')\\s*(?:(?:the|l')\\s*)?)`, 'iu'),
 ];
 
 export function extractResourceGroup(text: string): { body: string; resourceGroup?: string } {

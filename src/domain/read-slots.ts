@@ -18,6 +18,7 @@ export function cleanPrincipal(raw: string | undefined): string | undefined {
     .replace(/^(?:to|à|a|au|pour)\s+/i, '')
     .replace(/^(?:(?:the|our|their)\s+)?(?:user|guest|account|member|colleague)\s+/i, '')
     .replace(/^(?:l'utilisateur|l'utilisatrice|utilisateur|utilisatrice|l'invit[ée]e?|le compte|notre coll[eè]gue)\s+/i, '')
+    .replace(/\s+(?:(?:an?|un|une|the|l')\s*)?(?:access|acc[eè]s)$/i, '')
     .replace(/'s$|'$/i, '')
     .replace(/^["'<(]+|["'>)]+$/g, '')
     .replace(/^mailto:/i, '')
@@ -93,7 +94,8 @@ export function readSlots(body: string, frames: typeof FRAMES, roleOptional: boo
   }
   // Half requests: find what is there so the question asks only for the rest.
   const slots: Slots = role ? { role: role.role, ...(role.words ? { roleText: role.words } : {}) } : {};
-  const withTarget = new RegExp(`^(.*?)\\s*\\b(?:on|in|at|over|within|sur|dans|chez|from)\\s+(.+)$`, 'i').exec(marked);
+  // "give Alice access to Contoso prod" / "donne à Alice un accès sur …": the role is still to ask, the rest is read.
+  const withTarget = new RegExp(`^(.*?)\\s*(?:(?:^|\\s)(?:(?:an?|un|une|l')\\s*)?(?:access|acc[eè]s)\\s+(?:to|à|a|au)|\\b(?:on|in|at|over|within|sur|dans|chez|from))\\s+(.+)$`, 'i').exec(marked);
   const principalText = (withTarget ? withTarget[1] : marked) ?? '';
   const target = withTarget ? targetOf(withTarget[2]?.split(ROLE)[0]) : undefined;
   // A name never spans the role: "give § to Alice" → "to Alice"; "Alice § needs" → "Alice".
