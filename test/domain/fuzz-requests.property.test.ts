@@ -1,5 +1,8 @@
 // Fuzzing what a sales agent may type, parsed and resolved as the bot does against the sandbox seed's directory held
 // in memory: every message is answered within bounded work, and none becomes a draft broader than its words.
+// Bounded work is counted, not timed: gateway calls per message have a ceiling set by the directory, not by the text,
+// and a message that made the parser or the name index run away would not finish within jest's timeout (the hang
+// guard). FUZZ_RUNS=20000 searches deeper (a few minutes).
 import fc from 'fast-check';
 import { endOf } from '../../src/domain/end-time';
 import { isGuid, principalId, subscriptionId, tenantId } from '../../src/domain/ids';
@@ -108,7 +111,7 @@ describe('fuzzing requests through the parser and the resolver', () => {
         // A grant is never read as another action
         expect(['grant', 'missing', 'unclear_duration', 'message_too_long', 'not_understood']).toContain(parsed.kind);
         // A limit written plainly in the request, in either language, is read (every number word, digits, 1h30, ISO)
-        if (asked.limit && asked.limit.kind !== 'unreadable' && asked.limitPlace === 'body') expect(parsed.kind).not.toBe('unclear_duration');
+        if (asked.limit && asked.limit.kind !== 'unreadable' && asked.limitPlace !== 'reasons') expect(parsed.kind).not.toBe('unclear_duration');
         if (outcome.kind !== 'draft') return;
         const draft = outcome.request;
         // Who, what and where are the ones the words name: never another subscription, user or role, never the whole
@@ -127,7 +130,7 @@ describe('fuzzing requests through the parser and the resolver', () => {
           if (draft.duration?.kind === 'for' && asked.limit.kind === 'for') expect(draft.duration.amount * { minute: 1, hour: 60, day: 1440, week: 10080 }[draft.duration.unit]).toBe(asked.limit.minutes);
           expect(draft.duration && endOf(draft.duration, NOW, { timeZone: 'Europe/Paris' })).toBeInstanceOf(Date);
         }
-        if (asked.justification) expect(draft.justification).toBeTruthy();
+        if (asked.justification) expect(draft.justification).toContain('the migration');
         if (asked.ticket) expect(draft.ticket).toBe(asked.ticket);
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 500) },

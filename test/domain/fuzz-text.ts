@@ -176,7 +176,7 @@ export interface Asked {
   readonly resourceGroup?: string;
   readonly limit?: StatedLimit;
   /** Whether the limit is written inside the reasons ("because … for 8 hours") rather than in the request itself. */
-  readonly limitPlace: 'body' | 'reasons';
+  readonly limitPlace: 'body' | 'middle' | 'reasons';
   readonly justification?: string;
   readonly ticket?: string;
 }
@@ -204,14 +204,14 @@ export function requests(options: { readonly customers?: readonly string[]; read
         french: fc.boolean(),
         userForm: fc.constantFrom('name', 'upn', 'decomposed', 'first'),
         targetForm: fc.constantFrom('plain', 'possessive', 'french', 'guid'),
-        frame: fc.nat(3),
+        frame: fc.oneof(fc.constant(0), fc.nat(3)),
         // One request in six has a typo in the customer's name; fc.option's freq is the odds of no value.
         typo: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat() }),
         omit: fc.constantFrom('nothing', 'nothing', 'nothing', 'nothing', 'role', 'target'),
         withGroup: fc.boolean(),
         group: fc.nat(),
         limit: fc.option(limits, { freq: 3 }),
-        limitInReasons: fc.boolean(),
+        limitPlace: fc.constantFrom('body', 'body', 'middle', 'reasons'),
         reasons: fc.option(options.reasons ?? junk, { freq: 2 }),
         ticket: fc.option(fc.integer({ min: 1000, max: 99999 }).map((n) => `INC${n}`), { freq: 2 }),
         greeting: fc.constantFrom('', '<at>CSP Access Bot</at> ', 'hi, ', 'please ', 'bonjour, ', 'peux-tu '),
@@ -236,23 +236,26 @@ export function requests(options: { readonly customers?: readonly string[]; read
       const principal =
         g.userForm === 'upn' ? g.user.userPrincipalName : g.userForm === 'decomposed' ? g.user.displayName.normalize('NFD') : g.userForm === 'first' ? (g.user.givenName ?? g.user.displayName) : g.user.displayName;
       const role = g.french ? g.role.fr : g.role.en;
+      const limit = g.limit ?? undefined;
+      // "give Alice Reader for 8 hours on Contoso prod": the limit between the role and where (first frames only).
+      const mid = limit && g.limitPlace === 'middle' && g.omit === 'nothing' && g.frame === 0 ? ` ${limit.text}` : '';
       const frames =
         g.omit === 'role'
           ? [g.french ? `donne à ${principal} un accès sur ${where}` : `give ${principal} on ${where}`]
           : g.omit === 'target'
             ? [g.french ? `donne à ${principal} le rôle ${role}` : `give ${principal} ${role}`]
             : g.french
-              ? [`donne à ${principal} le rôle ${role} sur ${where}`, `accorde ${role} à ${principal} sur ${where}`, `ajoute ${principal} comme ${role} sur ${where}`, `${principal} a besoin du rôle ${role} sur ${where}`]
-              : [`give ${principal} ${role} on ${where}`, `grant ${role} to ${principal} on ${where}`, `add ${principal} as ${role} to ${where}`, `${principal} needs ${role} on ${where}`];
-      const limit = g.limit ?? undefined;
+              ? [`donne à ${principal} le rôle ${role}${mid} sur ${where}`, `accorde ${role} à ${principal} sur ${where}`, `ajoute ${principal} comme ${role} sur ${where}`, `${principal} a besoin du rôle ${role} sur ${where}`]
+              : [`give ${principal} ${role}${mid} on ${where}`, `grant ${role} to ${principal} on ${where}`, `add ${principal} as ${role} to ${where}`, `${principal} needs ${role} on ${where}`];
       const reasons = g.reasons === null ? undefined : `${g.french ? 'parce que' : 'because'} the migration ${g.reasons}`;
       const ticket = g.ticket ?? undefined;
+      const place = mid ? 'middle' : reasons && g.limitPlace === 'reasons' ? 'reasons' : 'body';
       const parts = [
         g.greeting + (frames[g.frame % frames.length] ?? ''),
-        limit && !(reasons && g.limitInReasons) ? limit.text : '',
+        limit && place === 'body' ? limit.text : '',
         ticket ? `${g.french ? 'pour' : 'for'} incident ${ticket}` : '',
         reasons ?? '',
-        limit && reasons && g.limitInReasons ? limit.text : '',
+        limit && place === 'reasons' ? limit.text : '',
       ];
       return {
         text: parts.filter(Boolean).join(' ') + g.closing,
@@ -261,7 +264,7 @@ export function requests(options: { readonly customers?: readonly string[]; read
         subscriptionId: g.subscription.subscriptionId,
         user: g.user,
         words: { principal, role, target: whereOf(targetOf(name)), customer: name },
-        limitPlace: limit && reasons && g.limitInReasons ? 'reasons' : 'body',
+        limitPlace: place,
         role: g.role.role,
         ...(group ? { resourceGroup: group } : {}),
         ...(limit ? { limit } : {}),
