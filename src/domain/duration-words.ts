@@ -82,10 +82,10 @@ export function readNumber(tokens: readonly Token[], i: number): { value: number
     const unit = EN_ONES[word(tokens, i + 1)];
     return unit !== undefined && unit < 10 ? { value: enTens + unit, used: 2 } : { value: enTens, used: 1 };
   }
-  // "quatre-vingt(s)" = 80, then 1–19 ("quatre-vingt-dix-neuf" = 99).
+  // "quatre-vingt(s)" = 80, then 1–19: "quatre-vingt-un(e)" = 81 (no "et", unlike "vingt et un"), "quatre-vingt-dix-neuf" = 99.
   if (w === 'quatre' && (word(tokens, i + 1) === 'vingt' || word(tokens, i + 1) === 'vingts')) {
     const rest = frUpTo19(tokens, i + 2);
-    return rest && rest.value !== 1 ? { value: 80 + rest.value, used: 2 + rest.used } : { value: 80, used: 2 };
+    return rest ? { value: 80 + rest.value, used: 2 + rest.used } : { value: 80, used: 2 };
   }
   const frTens = FR_TENS[w];
   if (frTens !== undefined) {
