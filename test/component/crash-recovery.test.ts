@@ -136,7 +136,7 @@ describe('crash safety (bot as a child process, kill -9)', () => {
     first.process.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     sandbox.faults.clear();
-    expect(stateIn(storePath, requestId)).toBe('provisioning');
+    expect(await stateIn(storePath, requestId)).toBe('provisioning');
     expect(assignmentsFor(name)).toHaveLength(expectedBeforeRestart);
 
     // Act: a new process on the same store resumes.
@@ -151,7 +151,7 @@ describe('crash safety (bot as a child process, kill -9)', () => {
     // Assert: exactly one assignment, under the request's name; the request active.
     expect(assignmentsFor(name)).toHaveLength(1);
     expect(alicesContributor()).toHaveLength(1);
-    expect(stateIn(storePath, requestId)).toBe('active');
+    expect(await stateIn(storePath, requestId)).toBe('active');
     const puts = sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(name));
     return { puts: puts.map((r) => r.status), recoveredInMs };
   }

@@ -186,5 +186,5 @@ describe('exactly once under random ARM trouble', () => {
     } finally {
       await w.stop();
     }
-  });
+  }, 120_000);
 });
