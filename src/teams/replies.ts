@@ -1,0 +1,74 @@
+// What the bot says to an intake result that is not a draft: a card (help, choices, lists) or a sentence.
+import type { Activity } from 'botbuilder';
+import { MessageFactory } from 'botbuilder';
+import { messagesFor } from '../i18n';
+import type { IntakeResult } from '../services/intake';
+import { asAttachment, choiceCard, gapSentence, helpCard, relationshipInvitationCard } from './cards';
+import { requestListCard, type ListViewer } from './list-cards';
+import { inertName } from './user-text';
+
+type NotDraft = Exclude<IntakeResult, { kind: 'draft' }>;
+
+/** A card (help, choices) or a sentence for anything intake answers without a draft. */
+export function replyFor(result: NotDraft, isApprover: boolean, viewer: ListViewer = {}): Partial<Activity> | string {
+  const m = messagesFor(result.locale);
+  if (result.kind === 'help') return MessageFactory.attachment(asAttachment(helpCard(result.locale)));
+  if (result.kind === 'relationship_invitation') return MessageFactory.attachment(asAttachment(relationshipInvitationCard(result.invitation, result.locale)));
+  // A choice card's question is Markdown: the words it repeats (what was typed, a customer's name) are made inert.
+  if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](inertName(result.text), inertName(result.within ?? '')), result.choices, m.resolve.choiceHint)));
+  if (result.kind === 'not_found' && result.suggestions.length > 0) {
+    const shown = { ...result, text: inertName(result.text), ...(result.within !== undefined ? { within: inertName(result.within) } : {}) };
+    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(shown)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
+  }
+  if (result.kind === 'history') {
+    const where = `${result.customer.companyName} / ${result.subscription.displayName}`;
+    return MessageFactory.attachment(asAttachment(requestListCard(m.lists.historyTitle(where), result.requests, result.locale, viewer)));
+  }
+  if (result.kind === 'status') {
+    if (result.which === 'pending' && !isApprover) return m.resolve.statusOnlyApprovers;
+    const title = result.which === 'mine' ? m.lists.mineTitle : m.lists.pendingTitle;
+    return MessageFactory.attachment(asAttachment(requestListCard(title, result.requests, result.locale, viewer)));
+  }
+  return sentenceFor(result);
+}
+
+function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): string {
+  const m = messagesFor(result.locale);
+  switch (result.kind) {
+    case 'not_understood':
+      return m.notUnderstood;
+    case 'missing':
+      return result.missing === 'principal' ? m.missingPrincipal : result.missing === 'role' ? m.missingRole : result.missing === 'customer' ? m.resolve.missingCustomer : m.missingTarget;
+    case 'unclear_duration':
+      return m.resolve.unclearDuration(result.text);
+    case 'message_too_long':
+      return m.messageTooLong(result.maxChars);
+    case 'not_found':
+      switch (result.what) {
+        case 'customer':
+          return m.notFoundCustomer(result.text);
+        case 'subscription':
+          return m.notFoundSubscription(result.text, result.within ?? '');
+        case 'user':
+          return m.notFoundUser(result.text, result.within ?? '');
+        case 'role':
+          return m.notFoundRole(result.text, result.within ?? '');
+      }
+      break;
+    case 'ambiguous':
+      return m.resolve.ambiguous[result.what](result.text, result.within ?? '');
+    case 'nothing_to_extend':
+      return result.several ? m.extend.several(result.principal) : m.extend.nothing(result.principal);
+    case 'nothing_to_revoke':
+      return m.revoke.nothing(result.user, result.role, result.where);
+    case 'policy_refused':
+      return m.policy[result.code](result.role, result.customer, result.maxDurationHours ?? 0);
+    case 'not_ready':
+      return gapSentence(result.gap, { customer: result.customer, ...(result.subscription ? { subscription: result.subscription } : {}) }, result.locale);
+    case 'relationship_exists':
+      return m.relationship.exists(result.customer);
+    case 'cloud_unavailable':
+      return m.cloudUnavailable(result.service);
+  }
+  return m.notUnderstood;
+}
