@@ -63,6 +63,7 @@ export const assignmentIdOf = (scope: string, name: string): string => `${scope}
 
 export class ProvisioningService {
   private readonly running = new Map<RequestId, Promise<void>>();
+  private readonly resuming = new Set<Promise<unknown>>();
   private stopping = false;
   private readonly wakeUps = new Set<() => void>();
 
@@ -81,13 +82,17 @@ export class ProvisioningService {
   }
 
   /** After a restart: every request that was approved or half-provisioned is taken up again. */
-  async resume(): Promise<void[]> {
-    return Promise.all((await this.deps.requests.listByState(['approved', 'provisioning'])).map((request) => this.start(request.id)));
+  resume(): Promise<void[]> {
+    // Tracked from the read on, so idle() also waits for a resume whose requests are still being read.
+    const job = this.deps.requests.listByState(['approved', 'provisioning']).then((requests) => Promise.all(requests.map((request) => this.start(request.id))));
+    this.resuming.add(job);
+    void job.catch(() => undefined).finally(() => this.resuming.delete(job));
+    return job;
   }
 
   /** Waits for every provisioning in flight (graceful shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+    while (this.running.size > 0 || this.resuming.size > 0) await Promise.allSettled([...this.running.values(), ...this.resuming]);
   }
 
   /**

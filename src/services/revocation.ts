@@ -20,6 +20,7 @@ const SYSTEM = { kind: 'system' } as const;
 
 export class RevocationService {
   private readonly running = new Map<RequestId, Promise<void>>();
+  private readonly resuming = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: RevocationDependencies) {}
 
@@ -34,16 +35,17 @@ export class RevocationService {
   }
 
   /** After a restart: approved or half-done removals are taken up again (DELETE is idempotent). */
-  async resume(): Promise<void[]> {
-    return Promise.all(
-      (await this.deps.requests.listByState(['approved', 'provisioning']))
-        .filter((request) => request.action === 'revoke')
-        .map((request) => this.start(request.id)),
-    );
+  resume(): Promise<void[]> {
+    // Tracked from the read on, so idle() also waits for a resume whose requests are still being read.
+    const job = this.deps.requests.listByState(['approved', 'provisioning'])
+      .then((requests) => Promise.all(requests.filter((request) => request.action === 'revoke').map((request) => this.start(request.id))));
+    this.resuming.add(job);
+    void job.catch(() => undefined).finally(() => this.resuming.delete(job));
+    return job;
   }
 
   async idle(): Promise<void> {
-    await Promise.all([...this.running.values()]);
+    while (this.running.size > 0 || this.resuming.size > 0) await Promise.allSettled([...this.running.values(), ...this.resuming]);
   }
 
   private async revoke(id: RequestId): Promise<void> {
