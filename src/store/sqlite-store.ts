@@ -200,7 +200,8 @@ function migrateDueColumn(db: Database.Database): void {
     if (!columns.some((column) => column.name === 'due_at')) {
       db.exec('ALTER TABLE requests ADD COLUMN due_at TEXT');
       const fill = db.prepare('UPDATE requests SET due_at = ? WHERE id = ?');
-      for (const row of db.prepare<[], RequestRow & { id: string }>('SELECT id, body FROM requests').iterate()) {
+      // all(), not iterate(): better-sqlite3 refuses a write on a connection while one of its reads is still open.
+      for (const row of db.prepare<[], RequestRow & { id: string }>('SELECT id, body FROM requests').all()) {
         const due = dueAtOf(parse(row));
         if (due !== undefined) fill.run(due, row.id);
       }
