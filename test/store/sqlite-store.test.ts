@@ -369,7 +369,8 @@ describe('the SQLite request store', () => {
       await open().close();
       const holder = spawn(process.execPath, ['-e', HOLD_LOCK, file.path, '300'], { stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise<number | null>((resolve) => holder.on('exit', resolve));
-      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+      const locked = new Promise<boolean>((resolve) => holder.stdout.once('data', () => resolve(true)));
+      if (!(await Promise.race([locked, exited.then(() => false)]))) throw new Error('the lock holder ended before taking the lock');
       // Act
       const store = open();
       // Assert
