@@ -66,10 +66,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   if (readonly && path !== ':memory:' && !existsSync(path)) throw new Error(`no store at ${path} (check STORE)`);
   if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, readonly ? { readonly: true, fileMustExist: true } : {});
-  const guard: SqliteGuard = guardedBy(Math.max(0, Math.trunc(options.busyTimeoutInMs ?? 5000)));
+  const lockWaitInMs = Math.max(0, Math.trunc(options.busyTimeoutInMs ?? 5000));
+  const guard: SqliteGuard = guardedBy(lockWaitInMs);
   try {
-    // Each try holds the event loop at most this long; the rest of the wait is spent between tries.
-    db.pragma(`busy_timeout = ${guard.sliceInMs}`);
+    // Opening happens once, before any turn: it may wait the whole time for another instance's write (its migration).
+    db.pragma(`busy_timeout = ${lockWaitInMs}`);
     if (readonly) {
       assertCurrentSchema(db, path);
     } else {
@@ -80,6 +81,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.exec(OUTBOX_SCHEMA);
       ensureAuditSchema(db);
     }
+    // From now on each try holds the event loop at most this long; the rest of the wait is spent between tries.
+    db.pragma(`busy_timeout = ${guard.sliceInMs}`);
   } catch (error) {
     db.close();
     throw error;
@@ -224,7 +227,8 @@ function migrateDueColumn(db: Database.Database): void {
     if (!columns.some((column) => column.name === 'due_at')) {
       db.exec('ALTER TABLE requests ADD COLUMN due_at TEXT');
       const fill = db.prepare('UPDATE requests SET due_at = ? WHERE id = ?');
-      for (const row of db.prepare<[], RequestRow & { id: string }>('SELECT id, body FROM requests').iterate()) {
+      // all(), not iterate(): better-sqlite3 refuses a write on a connection while one of its reads is still open.
+      for (const row of db.prepare<[], RequestRow & { id: string }>('SELECT id, body FROM requests').all()) {
         const due = dueAtOf(parse(row));
         if (due !== undefined) fill.run(due, row.id);
       }

@@ -16,14 +16,23 @@ require.extensions['.ts'] = (module, filename) => {
 };
 
 const { openSqliteStore } = require('../../src/store/sqlite-store.ts');
+const { setTimeout: sleep } = require('node:timers/promises');
 const [path, name, rounds, perRound, barrier, workers] = process.argv.slice(2);
-const store = openSqliteStore(path, { busyTimeoutInMs: 20000 });
-const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-for (let round = 0; round < Number(rounds); round++) {
-  writeFileSync(join(barrier, `${round}.${name}`), '');
-  while (readdirSync(barrier).filter((file) => file.startsWith(`${round}.`)).length < Number(workers)) pause(2);
-  for (let i = 0; i < Number(perRound); i++) {
-    store.appendAudit({ event: 'approval_recorded', actor: name, at: new Date().toISOString(), detail: { round, i } });
+
+async function main() {
+  const store = openSqliteStore(path, { busyTimeoutInMs: 20000 });
+  for (let round = 0; round < Number(rounds); round++) {
+    writeFileSync(join(barrier, `${round}.${name}`), '');
+    while (readdirSync(barrier).filter((file) => file.startsWith(`${round}.`)).length < Number(workers)) await sleep(2);
+    for (let i = 0; i < Number(perRound); i++) {
+      // The only way to write an audit entry: a change that touches no request.
+      await store.changes.record({ audit: { event: 'approval_recorded', actor: name, at: new Date().toISOString(), detail: { round, i } } });
+    }
   }
+  await store.close();
 }
-store.close();
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

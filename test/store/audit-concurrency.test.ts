@@ -23,7 +23,7 @@ describe('concurrent audit appenders', () => {
     // Arrange
     const file = tempStorePath();
     try {
-      openSqliteStore(file.path).close();
+      await openSqliteStore(file.path).close();
       const names = ['bot-a', 'bot-b', 'bot-c', 'bot-d'];
       const rounds = 15;
       const perRound = 10;
@@ -33,8 +33,8 @@ describe('concurrent audit appenders', () => {
       // Assert
       const store = openSqliteStore(file.path);
       try {
-        expect(store.verifyAudit()).toEqual({ ok: true, entries: names.length * rounds * perRound });
-        const entries = store.listAudit();
+        expect(await store.audit.verify()).toEqual({ ok: true, entries: names.length * rounds * perRound });
+        const entries = await store.audit.list();
         for (const name of names) expect(entries.filter((e) => e.actor === name)).toHaveLength(rounds * perRound);
         // Side by side, not one process after the other: every round holds all four, and the chain takes the rounds in
         // order (whatever the machine's scheduling did inside a round).
@@ -44,7 +44,7 @@ describe('concurrent audit appenders', () => {
           expect(new Set(entries.filter((e) => e.detail?.round === round).map((e) => e.actor)).size).toBe(names.length);
         }
       } finally {
-        store.close();
+        await store.close();
       }
     } finally {
       file.cleanup();

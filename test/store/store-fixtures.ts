@@ -1,10 +1,13 @@
-// Test helpers for the store: a temporary file per test, a valid access request, raw SQL as an attacker would use it.
+// Test helpers for the store: a temporary file per test, a valid access request, writes through the one change log,
+// raw SQL as an attacker would use it.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { principalId, requestId, subscriptionId, tenantId } from '../../src/domain/ids';
+import type { Store } from '../../src/store/ports';
+import type { AuditEntry, StoredAuditEntry } from '../../src/store/request-store';
 
 export const CONTOSO = { tenantId: tenantId('c0000000-0000-4000-8000-00000000c001'), name: 'Contoso Ltd' };
 export const FABRIKAM = { tenantId: tenantId('f0000000-0000-4000-8000-00000000f001'), name: 'Fabrikam' };
@@ -36,6 +39,28 @@ export function makeRequest(id: string, overrides: Partial<AccessRequest> = {}):
     updatedAt: at,
     ...overrides,
   };
+}
+
+/**
+ * Stores a new request (its version must be 1) with the audit entry of its creation, as the services do: `entry`
+ * replaces the default fields of that entry. Throws when the id already exists, so an arrange step cannot fail quietly.
+ */
+export async function insert(store: Store, request: AccessRequest, entry: Partial<AuditEntry> = {}): Promise<void> {
+  const audit: AuditEntry = { requestId: request.id, event: 'drafted', actor: request.requester.id, at: request.createdAt, ...entry };
+  if (!(await store.changes.record({ request, audit }))) throw new Error(`request ${request.id} was not inserted (the id exists)`);
+}
+
+/** Appends one audit entry about no state change (the only way to write one alone) and returns it as stored. */
+export async function appendAudit(store: Store, entry: AuditEntry): Promise<StoredAuditEntry> {
+  if (!(await store.changes.record({ audit: entry }))) throw new Error('the audit entry was not written');
+  return lastAudit(store);
+}
+
+/** The entry written last. */
+export async function lastAudit(store: Store): Promise<StoredAuditEntry> {
+  const [last] = await store.audit.list({ latest: 1 });
+  if (!last) throw new Error('the audit trail is empty');
+  return last;
 }
 
 /** What someone with write access to the file can do: open it directly and remove the append-only triggers. */
