@@ -26,6 +26,8 @@ export function guardedBy(lockWaitInMs: number): SqliteGuard {
       try {
         return operation();
       } catch (error) {
+        // A turn that arrives while the bot shuts down meets a closed connection: that is the store being away too.
+        if (error instanceof TypeError && /connection is not open/.test(error.message)) throw new StoreUnavailableError('the store is closed (the bot is stopping)', { cause: error });
         const code = codeOf(error);
         if (code !== undefined && BUSY.has(code)) {
           if (Date.now() + pause < deadline) {

@@ -34,7 +34,8 @@ export interface SqliteOutbox {
 
 export function prepareOutbox(db: Database.Database): SqliteOutbox {
   const insert = db.prepare('INSERT INTO outbox (request_id, kind, payload, created_at) VALUES (?, ?, ?, ?)');
-  const selectPending = db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY id LIMIT ?');
+  // Only kinds this release sends: messages a newer release wrote wait for it, and never fill the batch.
+  const selectPending = db.prepare<[number], OutboxRow>(`SELECT * FROM outbox WHERE kind IN (${OUTBOX_KINDS.map((kind) => `'${kind}'`).join(',')}) ORDER BY id LIMIT ?`);
   const selectDelivered = db.prepare<[number], { recipient: string }>('SELECT recipient FROM outbox_deliveries WHERE message_id = ?');
   const insertDelivery = db.prepare('INSERT OR IGNORE INTO outbox_deliveries (message_id, recipient) VALUES (?, ?)');
   const deleteMessage = db.prepare('DELETE FROM outbox WHERE id = ?');

@@ -61,6 +61,15 @@ export interface SqliteStoreOptions {
 
 const parse = (row: RequestRow): AccessRequest => JSON.parse(row.body) as AccessRequest;
 
+/**
+ * A statement prepared when first used: a read-only open (the audit CLI) of a file from an older release then
+ * never prepares what it cannot run (columns and tables a newer release adds on its first start).
+ */
+function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const readonly = options.readonly ?? false;
   if (readonly && path !== ':memory:' && !existsSync(path)) throw new Error(`no store at ${path} (check STORE)`);
@@ -88,51 +97,53 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     throw error;
   }
 
-  const insertRequest = db.prepare('INSERT OR IGNORE INTO requests (id, version, state, body, updated_at, due_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertRequest = lazy(() => db.prepare('INSERT OR IGNORE INTO requests (id, version, state, body, updated_at, due_at) VALUES (?, ?, ?, ?, ?, ?)'));
   const selectRequest = db.prepare<[string], RequestRow>('SELECT body FROM requests WHERE id = ?');
-  const casRequest = db.prepare('UPDATE requests SET version = ?, state = ?, body = ?, updated_at = ?, due_at = ? WHERE id = ? AND version = ?');
-  const upsertConversation = db.prepare(
+  const casRequest = lazy(() => db.prepare('UPDATE requests SET version = ?, state = ?, body = ?, updated_at = ?, due_at = ? WHERE id = ? AND version = ?'));
+  const upsertConversation = lazy(() => db.prepare(
     `INSERT INTO conversations (user_id, channel_user_id, reference, locale, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(user_id) DO UPDATE SET channel_user_id = excluded.channel_user_id, reference = excluded.reference,
        locale = excluded.locale, updated_at = excluded.updated_at`,
-  );
+  ));
   const selectConversation = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE user_id = ?');
-  const insertCard = db.prepare('INSERT OR IGNORE INTO card_messages (request_id, user_id, conversation_id, activity_id, role) VALUES (?, ?, ?, ?, ?)');
+  const insertCard = lazy(() => db.prepare('INSERT OR IGNORE INTO card_messages (request_id, user_id, conversation_id, activity_id, role) VALUES (?, ?, ?, ?, ?)'));
   const selectCards = db.prepare<[string], CardRow>('SELECT * FROM card_messages WHERE request_id = ? ORDER BY rowid');
   const audit = prepareAudit(db);
-  const outbox = prepareOutbox(db);
+  const outbox = lazy(() => prepareOutbox(db));
   const addCard = (m: CardMessage): void => {
-    insertCard.run(m.requestId, m.userId, m.conversationId, m.activityId, m.role);
+    insertCard().run(m.requestId, m.userId, m.conversationId, m.activityId, m.role);
   };
 
   // One write lock for the request, its audit entry and its messages: none is ever stored without the others.
   const record = db.transaction((change: Change): boolean => {
     const next = change.request;
     if (next) {
-      const row = [next.state, JSON.stringify(next), next.updatedAt, dueAtOf(next) ?? null] as const;
+      const due = dueAtOf(next);
+      // Normalised to UTC so that the index compares instants, whatever offset the request was written with.
+      const row = [next.state, JSON.stringify(next), next.updatedAt, due === undefined ? null : new Date(due).toISOString()] as const;
       const result = next.version === 1
-        ? insertRequest.run(next.id, next.version, ...row)
-        : casRequest.run(next.version, ...row, next.id, next.version - 1);
+        ? insertRequest().run(next.id, next.version, ...row)
+        : casRequest().run(next.version, ...row, next.id, next.version - 1);
       if (result.changes !== 1) return false;
     }
     audit.appendInTransaction(change.audit);
-    for (const message of change.outbox ?? []) outbox.add(message, change.audit.at);
+    for (const message of change.outbox ?? []) outbox().add(message, change.audit.at);
     return true;
   });
-  const putPending = db.prepare('INSERT OR REPLACE INTO pending_answers (key, value, expires_at) VALUES (?, ?, ?)');
-  const selectPending = db.prepare<[string], { value: string; expires_at: string }>('SELECT value, expires_at FROM pending_answers WHERE key = ?');
-  const deletePending = db.prepare('DELETE FROM pending_answers WHERE key = ?');
-  const deleteExpired = db.prepare('DELETE FROM pending_answers WHERE expires_at < ?');
+  const putPending = lazy(() => db.prepare('INSERT OR REPLACE INTO pending_answers (key, value, expires_at) VALUES (?, ?, ?)'));
+  const selectPending = lazy(() => db.prepare<[string], { value: string; expires_at: string }>('SELECT value, expires_at FROM pending_answers WHERE key = ?'));
+  const deletePending = lazy(() => db.prepare('DELETE FROM pending_answers WHERE key = ?'));
+  const deleteExpired = lazy(() => db.prepare('DELETE FROM pending_answers WHERE expires_at < ?'));
   const takePending = db.transaction((key: string, now: string): Record<string, unknown> | undefined => {
-    const row = selectPending.get(key);
+    const row = selectPending().get(key);
     if (!row) return undefined;
-    deletePending.run(key);
+    deletePending().run(key);
     // Expired answers are cleared as they are met, so the table holds only minutes of questions.
-    deleteExpired.run(now);
+    deleteExpired().run(now);
     return row.expires_at < now ? undefined : (JSON.parse(row.value) as Record<string, unknown>);
   });
   const delivered = db.transaction((messageId: string, recipient: string, card?: CardMessage) => {
-    outbox.delivered(messageId, recipient);
+    outbox().delivered(messageId, recipient);
     if (card) addCard(card);
   });
 
@@ -162,7 +173,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     conversations: {
       save: (c: StoredConversation) => guard.write(() => {
-        upsertConversation.run(c.userId, c.channelUserId, c.reference, c.locale, c.updatedAt);
+        upsertConversation().run(c.userId, c.channelUserId, c.reference, c.locale, c.updatedAt);
       }),
       get: (userId: string) => guard.read(() => {
         const row = selectConversation.get(userId);
@@ -182,16 +193,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }))),
     },
     outbox: {
-      pending: (limit: number) => guard.read((): PendingMessage[] => outbox.pending(limit)),
+      pending: (limit: number) => guard.read((): PendingMessage[] => outbox().pending(limit)),
       delivered: (messageId: string, recipient: string, card?: CardMessage) => guard.write(() => delivered.immediate(messageId, recipient, card)),
-      done: (messageId: string) => guard.write(() => outbox.done(messageId)),
+      done: (messageId: string) => guard.write(() => outbox().done(messageId)),
     },
     pending: {
       put: (key: string, value: Readonly<Record<string, unknown>>, expiresAt: string) => guard.write(() => {
-        putPending.run(key, JSON.stringify(value), new Date(expiresAt).toISOString());
+        putPending().run(key, JSON.stringify(value), new Date(expiresAt).toISOString());
       }),
       // Most messages answer no question: a read finds that out without taking the write lock.
-      take: async (key: string, now: string) => ((await guard.read(() => selectPending.get(key))) ? guard.write(() => takePending.immediate(key, new Date(now).toISOString())) : undefined),
+      take: async (key: string, now: string) => ((await guard.read(() => selectPending().get(key))) ? guard.write(() => takePending.immediate(key, new Date(now).toISOString())) : undefined),
     },
     close: () => {
       db.close();
@@ -230,7 +241,7 @@ function migrateDueColumn(db: Database.Database): void {
       // all(), not iterate(): better-sqlite3 refuses a write on a connection while one of its reads is still open.
       for (const row of db.prepare<[], RequestRow & { id: string }>('SELECT id, body FROM requests').all()) {
         const due = dueAtOf(parse(row));
-        if (due !== undefined) fill.run(due, row.id);
+        if (due !== undefined) fill.run(new Date(due).toISOString(), row.id);
       }
     }
     db.exec('CREATE INDEX IF NOT EXISTS requests_due ON requests(state, due_at)');
