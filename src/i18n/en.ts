@@ -24,6 +24,7 @@ export const en = {
   ambiguous: (what: string, text: string, options: readonly string[]) =>
     `"${text}" could be more than one ${what}: ${options.join('; ')}. Please say which one.`,
   what: { customer: 'customer', subscription: 'subscription', user: 'user', role: 'role' },
+  notRecorded: 'I could not record your request just now, so nothing was saved and nobody was asked. Please try again in a few minutes.',
   cloudUnavailable: (serviceId: string) => `${service(serviceId)} did not answer just now. Nothing was changed; please try again in a minute.`,
   notIdentified: 'I could not tell who you are from this message, so I cannot take a request from it.',
   wrongTenant: 'This bot only works for the partner organisation that runs it.',

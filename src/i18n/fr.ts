@@ -30,6 +30,7 @@ export const fr: Messages = {
   notFoundRole: (text, within) => typeset`Il n'y a pas de rôle « ${text} » sur ${within}.`,
   ambiguous: (what, text, options) => typeset`« ${text} » peut désigner plusieurs ${what} : ${options.join(typeset(' ; '))}. Précisez lequel.`,
   what: { customer: 'clients', subscription: 'abonnements', user: 'utilisateurs', role: 'rôles' },
+  notRecorded: typeset`Je n'ai pas pu enregistrer votre demande pour le moment : rien n'a été conservé et personne n'a été sollicité. Réessayez dans quelques minutes.`,
   cloudUnavailable: (serviceId) => typeset`${capitalised(service(serviceId))} ne répond pas pour le moment. Rien n'a été modifié ; réessayez dans une minute.`,
   notIdentified: typeset('Je ne parviens pas à savoir qui vous êtes d\'après ce message : je ne peux donc pas y donner suite.'),
   wrongTenant: 'Ce bot est réservé à l\'organisation partenaire qui l\'exploite.',

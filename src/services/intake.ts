@@ -5,7 +5,7 @@ import { endOf, type UserClock } from '../domain/end-time';
 import { principalId } from '../domain/ids';
 import { WAITABLE_GAPS } from '../domain/readiness-gap';
 import { completeWith, parseMessage, type GrantRequest, type MissingPiece, type ParsedMessage } from '../domain/parse-request';
-import type { ChangeLog, PendingAnswers, RequestRepository } from '../store/ports';
+import { StoreUnavailableError, type ChangeLog, type PendingAnswers, type RequestRepository } from '../store/ports';
 import type { AccessControl } from './access-control';
 import type { Clock, IdGenerator } from './clock';
 import { DirectoryCache, type DirectoryCacheOptions } from './directory-cache';
@@ -52,6 +52,8 @@ export type IntakeResult =
   | ResolutionFailure
   | { readonly kind: 'policy_refused'; readonly locale: Locale; readonly code: 'not_a_requester' | 'forbidden' | 'justification_required' | 'too_long'; readonly role: string; readonly customer: string; readonly maxDurationHours?: number }
   | { readonly kind: 'cloud_unavailable'; readonly locale: Locale; readonly service: string }
+  /** The store could not take the draft (locked past its wait, or down): nothing was recorded. */
+  | { readonly kind: 'not_recorded'; readonly locale: Locale }
   /** "send Northwind a relationship request" (or a request whose user cannot be read before the relationship exists). */
   | { readonly kind: 'relationship_invitation'; readonly locale: Locale; readonly invitation: RelationshipInvitation }
   | { readonly kind: 'relationship_exists'; readonly locale: Locale; readonly customer: string };
@@ -114,8 +116,15 @@ export class IntakeService {
   }
 
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
-    const parsed = await this.withOpenQuestion(parseMessage(text, fallbackLocale), text, requester);
-    return this.offer(await this.handle(parsed, text, requester, options), requester);
+    const read = parseMessage(text, fallbackLocale);
+    try {
+      const parsed = await this.withOpenQuestion(read, text, requester);
+      return await this.offer(await this.handle(parsed, text, requester, options), requester);
+    } catch (error) {
+      // The question or the choices could not be kept (or read back): say so, rather than a generic error.
+      if (error instanceof StoreUnavailableError) return { kind: 'not_recorded', locale: 'locale' in read ? read.locale : fallbackLocale };
+      throw error;
+    }
   }
 
   /**
@@ -172,6 +181,7 @@ export class IntakeService {
         return { kind: 'not_ready', locale: parsed.locale, customer: '', gap };
       }
       if (error instanceof CloudUnavailableError) return { kind: 'cloud_unavailable', locale: parsed.locale, service: error.service };
+      if (error instanceof StoreUnavailableError) return { kind: 'not_recorded', locale: parsed.locale };
       throw error;
     }
   }

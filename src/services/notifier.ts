@@ -1,6 +1,16 @@
 // How the use cases reach people: the Teams layer implements it (approval cards out, cards refreshed, outcomes told).
 import type { AccessRequest } from '../domain/access-request';
+import type { CardMessageIndex, ConversationDirectory, RequestRepository } from '../store/ports';
 import type { CardMessage } from '../store/request-store';
+
+export type { CardMessage, StoredConversation } from '../store/request-store';
+
+/** What a notifier may read to address people and show requests: the newest request, who can be reached, where it shows. */
+export interface NotifierReads {
+  readonly requests: Pick<RequestRepository, 'get'>;
+  readonly conversations: Pick<ConversationDirectory, 'get'>;
+  readonly cards: Pick<CardMessageIndex, 'list'>;
+}
 
 /**
  * One outbox message being sent: who already got it (a resend after a restart skips them) and a way to record each

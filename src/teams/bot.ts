@@ -13,7 +13,6 @@ import type { AccessListingService } from '../services/access-listing';
 import type { IntakeResult, IntakeService } from '../services/intake';
 import { refusalOf } from '../services/refusals';
 import type { TurnRecords } from '../services/turn-records';
-import { StoreUnavailableError } from '../store/ports';
 import { accessRequestCard, asAttachment, choiceMadeCard, gapSentence, VERBS, type AdaptiveCardJson } from './cards';
 import { safeId } from './inbound-activity';
 import { accessListCard } from './list-cards';
@@ -116,17 +115,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
       await context.sendActivity(messagesFor(fallback).notIdentified);
       return;
     }
-    let result: IntakeResult;
-    try {
-      result = await options.intake.submit(activity.text ?? '', requester, fallback, clockOf(activity));
-    } catch (error) {
-      // The store could not take the draft: say so plainly; nothing was recorded.
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      turnLogger(context, logger).error({ err: { name: error.name, message: error.message } }, 'store unavailable: draft not recorded');
-      await context.sendActivity(messagesFor(detectLocale(activity.text ?? '', fallback)).refusal.store_unavailable);
-      return;
-    }
-    await answerIntake(context, requester, result);
+    await answerIntake(context, requester, await options.intake.submit(activity.text ?? '', requester, fallback, clockOf(activity)));
   });
 
   /** What the bot says to an intake result: a confirmation card, a question, a list, or a sentence. */

@@ -69,6 +69,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return m.relationship.exists(result.customer);
     case 'cloud_unavailable':
       return m.cloudUnavailable(result.service);
+    case 'not_recorded':
+      return m.notRecorded;
   }
   return m.notUnderstood;
 }

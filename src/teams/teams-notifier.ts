@@ -4,9 +4,7 @@ import { MessageFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import { formatEnd, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
-import type { Delivery, Notifier } from '../services/notifier';
-import type { CardMessageIndex, ConversationDirectory, RequestRepository } from '../store/ports';
-import type { CardMessage } from '../store/request-store';
+import type { CardMessage, Delivery, Notifier, NotifierReads } from '../services/notifier';
 import { accessRequestCard, asAttachment, outcomeNote } from './cards';
 import { ConversationBlockedError } from './outbound-limits';
 import { inertName } from './user-text';
@@ -18,7 +16,7 @@ export interface TeamsNotifierOptions {
   readonly adapter: CloudAdapter;
   readonly botAppId: string;
   /** Read only: what the Teams layer sends is recorded through each Delivery, by the outbox sender. */
-  readonly store: { readonly requests: RequestRepository; readonly conversations: ConversationDirectory; readonly cards: CardMessageIndex };
+  readonly store: NotifierReads;
   /** Everyone who may approve, as the server knows it now (config, policy, Entra groups). */
   readonly approverIds: () => Promise<ReadonlySet<string>>;
   readonly logger: Logger;

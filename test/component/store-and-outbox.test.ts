@@ -66,7 +66,7 @@ describe('the store and the outbox', () => {
     expect(updates.length).toBeGreaterThan(0);
   });
 
-  it('when another process holds the store\'s write lock, then Alex\'s approval is refused in his language, Pat\'s "help" is answered meanwhile, and her click works once the lock is gone', async () => {
+  it('when another process holds the store\'s write lock, then Alex\'s approval and Sam\'s new request are refused plainly, each in their language, Pat\'s "help" is answered meanwhile, and Alex\'s click works once the lock is gone', async () => {
     const requestId = await askAndConfirm();
     await h.bot.idle();
     const lock = new Database(h.storePath);
@@ -74,11 +74,15 @@ describe('the store and the outbox', () => {
     let approve: Promise<string>;
     try {
       approve = click(ALEX, 'approve', requestId, 'fr-FR');
+      const ask = h.post(messageFrom(SAM, 'give Alice Reader on Contoso prod', opts()));
       // While the click waits for the lock, another user's message is answered.
       const help = await h.post(messageFrom(PAT, 'help', opts()));
       expect(help.status).toBe(200);
       expect(posts(PAT).length).toBeGreaterThan(0);
       expect(await approve).toContain("Je n'ai pas pu enregistrer cette décision");
+      // A new request that cannot be stored is said to be unrecorded, not "something went wrong".
+      expect((await ask).status).toBe(200);
+      expect(posts(SAM).at(-1)?.body.text).toContain('I could not record your request just now');
     } finally {
       lock.exec('ROLLBACK');
       lock.close();
