@@ -416,6 +416,19 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     });
 
     describe('two instances', () => {
+      it('when both instances record the very same change at once (one click arriving on each in the same millisecond), then one is told it was stored', async () => {
+        // Arrange
+        const other = await subject.another();
+        const request = await stored('r-twice', {}, 'pending_approval');
+        const approved = next(request, minute(9), { state: 'approved' });
+        // Act: the same change, entry and all, byte for byte, from each instance, several times over.
+        const results = await Promise.all(Array.from({ length: 6 }, (_, n) => (n % 2 === 0 ? store : other).changes.record(change(approved, 'approved', [message(approved)]))));
+        // Assert
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.audit.list(request.id)).filter((entry) => entry.event === 'approved')).toHaveLength(1);
+        expect(await store.outbox.pending(10)).toHaveLength(1);
+      });
+
       it('when 50 contenders on two instances race to change one request, then each version is won once and the chain verifies', async () => {
         // Arrange
         const other = await subject.another();
