@@ -348,8 +348,17 @@ async function openStore(config: AppConfig): Promise<Store> {
   if (config.store.kind === 'sqlite') return openSqliteStore(config.store.path);
   const { openTableStore } = loadTableStore();
   if ('connectionString' in config.store) return openTableStore({ connectionString: config.store.connectionString });
+  const managedIdentityClientId = managedIdentityOf(config);
+  return openTableStore({ endpoint: config.store.endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}) });
+}
+
+/**
+ * The host's identity for our own Azure resources (the store's table, Key Vault): named by itself, or the partner
+ * app's federated one. Never the partner app's secret: that app has no role on them.
+ */
+function managedIdentityOf(config: AppConfig): string | undefined {
   const secret = config.azureCredential?.secret;
-  return openTableStore({ endpoint: config.store.endpoint, ...(secret?.kind === 'managedIdentity' && secret.clientId ? { managedIdentityClientId: secret.clientId } : {}) });
+  return config.managedIdentityClientId ?? (secret?.kind === 'managedIdentity' ? secret.clientId : undefined);
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
@@ -374,7 +383,7 @@ function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbox | und
     issuedRefreshToken = config.accessModel === 'delegated' ? sandbox.issueRefreshToken() : undefined;
   }
   if (!app) return undefined;
-  const managedIdentityClientId = given?.secret.kind === 'managedIdentity' ? given.secret.clientId : undefined;
+  const managedIdentityClientId = managedIdentityOf(config);
   const partner = createPartnerCredential({
     accessModel: config.accessModel,
     app: { ...app, ...(tlsCa ? { tlsCa } : {}) },
