@@ -1,7 +1,9 @@
 // CSP Access Bot in Azure: App Service on Linux (Node 20) running the bot, an Azure Bot (single-tenant, Microsoft
-// Teams channel) pointing at it, a Key Vault holding every secret and the partner's refresh token, and one
-// user-assigned managed identity that reads those secrets (Key Vault references), writes the rotated refresh token, and
-// stands in for the partner app's secret (federated credential). Deployed by `atk provision` (m365agents.yml,
+// Teams channel) pointing at it, a Key Vault holding every secret and the partner's refresh token, a storage account
+// whose Table service is the bot's store (STORE=azure-table: requests, audit trail, outbox, shared by every instance),
+// and one user-assigned managed identity that reads those secrets (Key Vault references), writes the rotated refresh
+// token, reads and writes the store's table (no account key anywhere), and stands in for the partner app's secret
+// (federated credential). Deployed by `atk provision` (m365agents.yml,
 // arm/deploy) with azure.parameters.json; outputs are written back to env/.env.<env>. See docs/azure-setup.md.
 
 @description('Appended to every resource name; empty: derived from the resource group id (stable per group).')
@@ -13,6 +15,10 @@ param location string = resourceGroup().location
 
 @description('App Service plan SKU: B1 is the smallest with Always On (needed so approvals are not delayed by cold starts).')
 param webAppSku string = 'B1'
+
+@description('How many instances run the bot. All share the Table store; each periodic job and the sending of messages is done by one instance at a time (leases in the store). B1 allows up to 3.')
+@minValue(1)
+param instanceCount int = 1
 
 @maxLength(42)
 param botDisplayName string = 'CSP Access Bot'
@@ -76,6 +82,11 @@ var baseName = 'csp-access-${suffix}'
 // Built-in role: Key Vault Secrets Officer (read and write secrets; the bot writes each rotated refresh token).
 // https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/security#key-vault-secrets-officer
 var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+// Built-in role: Storage Table Data Contributor (read, write and delete tables and entities).
+// https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage#storage-table-data-contributor
+var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// The table the bot's store uses when STORE names none (src/store/table-store.ts); created here so it exists at the first start.
+var storeTableName = 'cspaccessbot'
 var usesAppSecret = partnerAppCredential == 'secret'
 
 // One identity for everything the App Service does in Azure: Key Vault references, the refresh token, and (as a
@@ -139,8 +150,9 @@ resource operatorOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-// Kept for the bot's data beyond the App Service: the SQLite file lives in the App Service's persistent /home;
-// this account holds its backups and audit exports (container "backups").
+// The bot's store: one table (requests, their audit chains, the outbox, leases) that every instance reads and writes
+// with the identity's token. Not SQLite on /home: that is a network share, where SQLite's WAL does not work, and one
+// file cannot be shared by several instances. Container "backups" keeps audit exports.
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: take('cspaccess${replace(suffix, '-', '')}', 24)
   location: location
@@ -150,7 +162,31 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    allowSharedKeyAccess: true
+    // Entra ID only: no account key or SAS can read the audit trail; the portal signs in with Entra too.
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource storeTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: storeTableName
+}
+
+// Data-plane role on this account only: the bot's identity reads and writes entities; it cannot list keys or change
+// the account.
+resource identityOnTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageTableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -169,7 +205,7 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: baseName
   location: location
   kind: 'linux'
-  sku: { name: webAppSku }
+  sku: { name: webAppSku, capacity: instanceCount }
   properties: { reserved: true } // Linux
 }
 
@@ -190,15 +226,15 @@ var commonSettings = [
   { name: 'ACCESS_MODEL', value: accessModel }
   { name: 'AZURE_CLIENT_ID', value: azureClientId }
   { name: 'AZURE_TENANT_ID', value: partnerTenantId }
-  // The identity's client id: which of the App Service's identities reads and writes the vault.
+  // The identity's client id: which of the App Service's identities reads and writes the vault and the store's table.
   { name: 'AZURE_MANAGED_IDENTITY_CLIENT_ID', value: identity.properties.clientId }
   { name: 'KEY_VAULT_URL', value: vault.properties.vaultUri }
   { name: 'REFRESH_TOKEN_SECRET_NAME', value: refreshTokenSecretName }
   { name: 'RELATIONSHIP_MODE', value: relationshipMode }
   { name: 'GDAP_SECURITY_GROUPS', value: gdapSecurityGroups }
   { name: 'RELATIONSHIP_REQUEST_URL', value: relationshipRequestUrl }
-  // /home is the App Service's persistent storage, kept across restarts and deployments.
-  { name: 'STORE', value: 'sqlite:/home/data/csp-access-bot.db' }
+  // The Table endpoint alone (no key): the bot signs in with AZURE_MANAGED_IDENTITY_CLIENT_ID's identity.
+  { name: 'STORE', value: 'azure-table:${storage.properties.primaryEndpoints.table}' }
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'AZURE_STORAGE_ACCOUNT_NAME', value: storage.name }
 ]
@@ -236,11 +272,13 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       appSettings: concat(commonSettings, usesAppSecret ? secretSettings : managedIdentitySettings)
     }
   }
-  // The references must resolve at the first start: the role and the secrets exist before the app.
+  // The references must resolve at the first start: the roles, the secrets and the table exist before the app.
   dependsOn: [
     identityOnVault
     botPasswordSecret
     appSecret
+    identityOnTables
+    storeTable
   ]
 }
 

@@ -166,6 +166,11 @@ export interface AppConfig {
     /** Entra authority for sovereign clouds (AZURE_AUTHORITY_HOST), e.g. https://login.microsoftonline.us. */
     readonly authorityHost?: string;
   };
+  /**
+   * AZURE_MANAGED_IDENTITY_CLIENT_ID: the host's user-assigned identity, which reaches the Table store and Key Vault
+   * however the partner app proves itself (a secret too); undefined: the default Azure credential chain.
+   */
+  readonly managedIdentityClientId?: string;
   /** How long after approval a PrincipalNotFound from ARM is retried (new users replicate slowly). */
   readonly principalReplicationWindowInMs: number;
   /** How long before time-bound access ends the requester is reminded (0: no reminder). */
@@ -294,6 +299,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             ...(raw.AZURE_AUTHORITY_HOST ? { authorityHost: raw.AZURE_AUTHORITY_HOST } : {}),
           }
         : undefined,
+    ...(raw.AZURE_MANAGED_IDENTITY_CLIENT_ID ? { managedIdentityClientId: raw.AZURE_MANAGED_IDENTITY_CLIENT_ID } : {}),
     principalReplicationWindowInMs: raw.PRINCIPAL_REPLICATION_WINDOW,
     expiryReminderBeforeInMs: raw.EXPIRY_REMINDER_BEFORE,
     store,

@@ -15,6 +15,7 @@ import { AccessListingService } from './services/access-listing';
 import { ApprovalService } from './services/approval';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
 import { ExpiryService } from './services/expiry';
+import { instanceHolderId, JobLeases } from './services/job-leases';
 import { IntakeService } from './services/intake';
 import { ADMIN_CENTER_GDAP_URL, RelationshipService, type RequestAdvancer } from './services/relationships';
 import { GdapCompletion } from './services/gdap-completion';
@@ -101,6 +102,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
 
   const store = await openStore(config);
+  // Instances sharing the store take turns at what must not run twice at once (sending, sweeps), by lease.
+  const jobs = new JobLeases({ leases: store.leases, holder: instanceHolderId(), clock, onError: (error, name) => logger.warn({ lease: name, err: describeError(error) }, 'lease not renewed or released; it runs out on its own') });
   // Every change is written with its audit entry and what it makes the bot say; what it says is sent right after.
   // The sender needs the Teams notifier, built further down; until then there is nothing to send.
   const sending = { kick: (): void => undefined };
@@ -178,6 +181,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     outbox: store.outbox,
     notifier,
     relationships: relationshipNotifier,
+    jobs,
     onError: (error, message, gaveUp) => logger.warn({ requestId: message.requestId, kind: message.kind, gaveUp, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, gaveUp ? 'message given up after repeated failures' : 'message not sent yet; tried again later'),
   });
   sending.kick = () => sender.kick();
@@ -233,7 +237,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: logRelationshipError,
   });
   const relationshipWatcher = new RelationshipWatcher(
-    { store: store.requests, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, onError: logRelationshipError },
+    { store: store.requests, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, onError: logRelationshipError, jobs },
     { pollIntervalInMs: config.relationships.pollIntervalInMs, reminderAfterInMs: config.relationships.reminderAfterInMs, expiresAfterInMs: config.relationships.expiresAfterInMs },
   );
   const provisioning = new ProvisioningService({
@@ -260,6 +264,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     clock,
     rbac: gateways.rbac,
     reminderBeforeInMs: config.expiryReminderBeforeInMs,
+    jobs,
     onError: (error, requestId) => logger.warn({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'expiry: not done yet; tried again at the next sweep'),
   });
   const revocation = new RevocationService({
@@ -285,10 +290,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
   sender.start();
-  void provisioning.resume();
+  // What a stopped instance left half done, by one instance at a time (one starting with it finds nothing left).
+  const resume = (name: string, work: () => Promise<unknown>) => jobs.runOnce(name, work, (error) => logger.error({ err: describeError(error) }, `${name}: not done yet; tried again later`));
+  resume('resume-provisioning', () => provisioning.resume());
   // Requests waiting for a relationship survive restarts: the watcher finds them in the store.
   relationshipWatcher.start();
-  void revocation.resume();
+  resume('resume-revocation', () => revocation.resume());
   expiry.start();
   const idle = async (): Promise<void> => {
     // Provisioning queues messages and messages never start provisioning: two rounds settle both.
@@ -301,7 +308,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     }
   };
   // Requests left waiting past the approval window time out — at start (after downtime) and then every minute.
-  const sweep = () => approval.expireOverdue().catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
+  const sweep = () => jobs.run('approval-timeouts', () => approval.expireOverdue()).catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
   void sweep();
   const sweeper = setInterval(() => void sweep(), Math.min(60_000, Math.max(1_000, config.approvalTtlInMs / 10)));
   sweeper.unref();
@@ -327,6 +334,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await provisioning.stop();
       await idle();
       await sender.stop();
+      // Runs still holding a lease (a sweep) end and release it, so a restarted instance need not wait for it to run out.
+      await jobs.stop();
       await store.close();
       if (partner?.accessModel === 'delegated') await partner.refreshTokens.close();
       await sandbox?.stop();
@@ -339,8 +348,17 @@ async function openStore(config: AppConfig): Promise<Store> {
   if (config.store.kind === 'sqlite') return openSqliteStore(config.store.path);
   const { openTableStore } = loadTableStore();
   if ('connectionString' in config.store) return openTableStore({ connectionString: config.store.connectionString });
+  const managedIdentityClientId = managedIdentityOf(config);
+  return openTableStore({ endpoint: config.store.endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}) });
+}
+
+/**
+ * The host's identity for our own Azure resources (the store's table, Key Vault): named by itself, or the partner
+ * app's federated one. Never the partner app's secret: that app has no role on them.
+ */
+function managedIdentityOf(config: AppConfig): string | undefined {
   const secret = config.azureCredential?.secret;
-  return openTableStore({ endpoint: config.store.endpoint, ...(secret?.kind === 'managedIdentity' && secret.clientId ? { managedIdentityClientId: secret.clientId } : {}) });
+  return config.managedIdentityClientId ?? (secret?.kind === 'managedIdentity' ? secret.clientId : undefined);
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
@@ -365,7 +383,7 @@ function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbox | und
     issuedRefreshToken = config.accessModel === 'delegated' ? sandbox.issueRefreshToken() : undefined;
   }
   if (!app) return undefined;
-  const managedIdentityClientId = given?.secret.kind === 'managedIdentity' ? given.secret.clientId : undefined;
+  const managedIdentityClientId = managedIdentityOf(config);
   const partner = createPartnerCredential({
     accessModel: config.accessModel,
     app: { ...app, ...(tlsCa ? { tlsCa } : {}) },

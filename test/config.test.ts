@@ -33,6 +33,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('when the App Service settings of infra/azure.bicep are given with an app secret, then the store is the table endpoint and the identity that reaches it is still the App Service\'s', () => {
+    const config = loadConfig({
+      CLOUD: 'azure', BOT_ID: 'b0700000-0000-4000-8000-000000000001', BOT_PASSWORD: 'x', BOT_TENANT_ID: '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34',
+      PARTNER_TENANT_ID: '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34', APPROVERS: '5a0e0001-0000-4000-8000-000000000002',
+      AZURE_CLIENT_ID: 'a0000000-0000-4000-8000-000000000001', AZURE_CLIENT_SECRET: 's', ACCESS_MODEL: 'app',
+      AZURE_MANAGED_IDENTITY_CLIENT_ID: '1d000000-0000-4000-8000-000000000001',
+      STORE: 'azure-table:https://cspaccessabc.table.core.windows.net/',
+    });
+    expect(config.store).toEqual({ kind: 'azure-table', endpoint: 'https://cspaccessabc.table.core.windows.net' });
+    expect(config.azureCredential?.secret.kind).toBe('secret');
+    expect(config.managedIdentityClientId).toBe('1d000000-0000-4000-8000-000000000001');
+  });
+
   it.each([
     ['24h', 86_400_000],
     ['90m', 5_400_000],

@@ -5,6 +5,7 @@ import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
+import { ALONE, type JobGate, type LeaseRun } from './job-leases';
 import { outboxMessage } from './outbox-sender';
 import type { AzureRbacGateway } from './ports';
 
@@ -20,6 +21,8 @@ export interface ExpiryDependencies {
   readonly reminderBeforeInMs?: number;
   /** A removal that failed (ARM refused or did not answer): logged, and tried again at the next sweep. */
   readonly onError: (error: unknown, requestId?: RequestId) => void;
+  /** Instances sharing the store sweep one at a time (lease `expiry`); default: alone on the store. */
+  readonly jobs?: JobGate;
 }
 
 export interface SweepResult {
@@ -52,7 +55,7 @@ export class ExpiryService {
     await this.current;
   }
 
-  /** One pass over the active time-bound requests: removals due, then reminders due. One pass at a time. */
+  /** One pass over the active time-bound requests: removals due, then reminders due. One pass at a time, on one instance. */
   sweep(): Promise<SweepResult> {
     this.current ??= this.sweepOnce().finally(() => {
       this.current = undefined;
@@ -61,6 +64,12 @@ export class ExpiryService {
   }
 
   private async sweepOnce(): Promise<SweepResult> {
+    // Another instance sweeping now does the same work: this one has nothing to do.
+    const run = await (this.deps.jobs ?? ALONE).run('expiry', (lease) => this.sweepDue(lease));
+    return run.ran ? run.value : { reminded: 0, expired: 0, failed: 0 };
+  }
+
+  private async sweepDue(lease: LeaseRun): Promise<SweepResult> {
     const now = this.deps.clock.now().getTime();
     const lead = this.deps.reminderBeforeInMs ?? DEFAULT_EXPIRY_REMINDER_BEFORE_MS;
     // Only what ends before the reminder lead, through the store's index (cost grows with what is due, not history).
@@ -69,6 +78,7 @@ export class ExpiryService {
     let expired = 0;
     let failed = 0;
     for (const request of due) {
+      if (lease.lost) break;
       const end = Date.parse(request.expiresAt ?? '');
       if (Number.isNaN(end)) continue;
       try {

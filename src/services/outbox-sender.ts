@@ -2,6 +2,7 @@
 import type { AccessRequest } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { Outbox, PendingMessage } from '../store/ports';
+import { ALONE, type JobGate, type LeaseRun } from './job-leases';
 import type { Delivery, Notifier } from './notifier';
 import type { RelationshipInvitation, RelationshipNotifier } from './relationships-ports';
 
@@ -15,42 +16,59 @@ export interface OutboxSenderOptions {
   readonly pollIntervalInMs?: number;
   /** Tries per message before it is dropped (logged). Default 5. */
   readonly maxAttempts?: number;
+  /**
+   * Bot instances sharing the store: only the holder of the lease `outbox` sends (two senders would both send a
+   * message before either records it). Default: alone on the store.
+   */
+  readonly jobs?: JobGate;
+  /** Another instance is sending: look again this soon (it sends what it read, not what was recorded after). Default 1 s. */
+  readonly busyRetryInMs?: number;
 }
 
 const BATCH = 100;
+/**
+ * The lease `outbox` is renewed every third of this while a drain lasts. Short, because a holder killed mid-drain
+ * (a crash right after a change is stored) holds every instance's messages back until it runs out, the restarted
+ * one's included; a pause longer than this (the process frozen) lets another instance send, and the paused one
+ * stops before its next message.
+ */
+export const OUTBOX_LEASE_TTL_MS = 15_000;
 
 /**
- * One drain at a time per process. A kick during a drain asks for one more round after it, so a message recorded
- * while others are being sent is never left waiting for the next poll.
+ * One drain at a time per process, and per store through the lease `outbox`. A kick during a drain asks for one more
+ * round after it, so a message recorded while others are being sent is never left waiting for the next poll.
  */
 export class OutboxSender {
   private draining: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly failures = new Map<string, number>();
+  private readonly jobs: JobGate;
 
-  constructor(private readonly options: OutboxSenderOptions) {}
+  constructor(private readonly options: OutboxSenderOptions) {
+    this.jobs = options.jobs ?? ALONE;
+  }
 
   start(): void {
-    this.kick();
-    this.timer = setInterval(() => this.kick(), this.options.pollIntervalInMs ?? 30_000);
+    this.stopped = false;
+    this.poll();
+    this.timer = setInterval(() => this.poll(), this.options.pollIntervalInMs ?? 30_000);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.idle();
   }
 
   /** Something was recorded: send it now (without making the caller wait). */
   kick(): void {
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drainRounds().finally(() => {
-      this.draining = undefined;
-    });
+    this.drain(false);
   }
 
   /** Resolves once nothing is being sent. */
@@ -58,29 +76,68 @@ export class OutboxSender {
     while (this.draining) await this.draining;
   }
 
-  private async drainRounds(): Promise<void> {
+  /** The timer's look: the lease is only asked for when something is pending (most polls find nothing). */
+  private poll(): void {
+    this.drain(true);
+  }
+
+  private drain(onlyIfPending: boolean): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drainRounds(onlyIfPending).finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  private async drainRounds(onlyIfPending: boolean): Promise<void> {
+    try {
+      if (onlyIfPending && (await this.options.outbox.pending(1)).length === 0 && !this.again) return;
+      do {
+        const run = await this.jobs.run('outbox', (lease) => this.drainHeld(lease), { ttlInMs: OUTBOX_LEASE_TTL_MS });
+        // Another instance sends (or took over while this one was paused): what it did not read is looked for soon.
+        if (!run.ran || run.value === 'lost') {
+          this.retryLater();
+          return;
+        }
+        // A kick while the lease was being released: one more round.
+      } while (this.again);
+    } catch (error) {
+      this.options.onError?.(error, { id: '', kind: 'read', requestId: '' }, false);
+    }
+  }
+
+  /** Rounds while the lease is ours. Messages are read after it is taken: what another holder sent is done by then. */
+  private async drainHeld(lease: LeaseRun): Promise<'done' | 'lost'> {
     do {
       this.again = false;
-      let pending: PendingMessage[];
-      try {
-        pending = await this.options.outbox.pending(BATCH);
-      } catch (error) {
-        this.options.onError?.(error, { id: '', kind: 'read', requestId: '' }, false);
-        return;
-      }
-      if (pending.length === 0) return;
+      const pending = await this.options.outbox.pending(BATCH);
+      if (pending.length === 0) return 'done';
       // Messages of one request go one after another (cards never step back to an older state); requests in parallel.
       const byRequest = new Map<string, PendingMessage[]>();
       for (const message of pending) byRequest.set(message.requestId, [...(byRequest.get(message.requestId) ?? []), message]);
-      const results = await Promise.all([...byRequest.values()].map((messages) => this.sendInOrder(messages)));
+      const results = await Promise.all([...byRequest.values()].map((messages) => this.sendInOrder(messages, lease)));
       // A full batch that moved on: there may be more. Failures wait for the next poll or kick (no busy retry).
       if (pending.length === BATCH && results.some((progress) => progress)) this.again = true;
-    } while (this.again);
+    } while (this.again && !lease.lost);
+    return lease.lost ? 'lost' : 'done';
+  }
+
+  /** Another instance holds the lease: it sends what it read; what was recorded after is looked for again soon. */
+  private retryLater(): void {
+    if (this.retry || this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.kick();
+    }, this.options.busyRetryInMs ?? 1_000);
+    this.retry.unref();
   }
 
   /** true when every message was sent; stops at the first failure so the order holds. */
-  private async sendInOrder(messages: readonly PendingMessage[]): Promise<boolean> {
+  private async sendInOrder(messages: readonly PendingMessage[], lease: LeaseRun): Promise<boolean> {
     for (const message of messages) {
+      if (lease.lost) return false;
       try {
         await this.send(message);
         await this.options.outbox.done(message.id);

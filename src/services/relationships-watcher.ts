@@ -4,6 +4,7 @@ import type { AccessRequest } from '../domain/access-request';
 import type { RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
 import type { CompletionResult, GdapCompletion } from './gdap-completion';
+import { ALONE, type JobGate, type LeaseRun } from './job-leases';
 import { CloudUnavailableError } from './ports';
 import type { Readiness, ReadinessService } from './readiness';
 import { outboxMessage } from './outbox-sender';
@@ -29,6 +30,8 @@ export interface RelationshipWatcherDependencies {
   readonly relationships: RelationshipService;
   readonly requests: RequestAdvancer;
   readonly onError?: (error: unknown, context: { readonly requestId?: string; readonly customer?: string }) => void;
+  /** Instances sharing the store poll one at a time (lease `relationships`); default: alone on the store. */
+  readonly jobs?: JobGate;
 }
 
 interface Backoff {
@@ -96,10 +99,21 @@ export class RelationshipWatcher {
   }
 
   private async round(): Promise<void> {
+    try {
+      // Another instance's round asks the same clouds about the same requests: skipped here.
+      await (this.deps.jobs ?? ALONE).run('relationships', (lease) => this.roundHeld(lease));
+    } catch (error) {
+      // The store could not be read (or the lease asked for): the next round tries again; a timer's round never throws.
+      this.deps.onError?.(error, {});
+    }
+  }
+
+  private async roundHeld(lease: LeaseRun): Promise<void> {
     const waiting = await this.deps.store.listByState(['awaiting_relationship']);
     const found = new Map<string, Readiness | undefined>();
     const completed = new Map<string, CompletionResult | undefined>();
     for (const request of waiting) {
+      if (lease.lost) return;
       try {
         await this.check(request, found, completed);
       } catch (error) {

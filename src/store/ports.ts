@@ -1,4 +1,4 @@
-// The store's ports, one per job: requests read, changes written (with their audit entry and outbox), audit, conversations, cards, outbox.
+// The store's ports, one per job: requests read, changes written (with their audit entry and outbox), audit, conversations, cards, outbox, leases.
 import type { AccessRequest, RequestState } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import type {
@@ -126,6 +126,22 @@ export interface PendingAnswers {
   take(key: string, now: string): Promise<Record<string, unknown> | undefined>;
 }
 
+/**
+ * Who does a job that must not run on two bot instances at once (sending the outbox, a periodic sweep): a named
+ * lease with an expiry. A holder that crashes never releases; its lease runs out after its ttl and another takes it.
+ * Times are the caller's clock (ISO), so instances' clocks must agree to well within a ttl.
+ */
+export interface Leases {
+  /**
+   * Takes `name` for `holder` until `now` + `ttlInMs`: true when it was free, expired at `now`, or already
+   * `holder`'s (then renewed); false when another holder has it until after `now`. Of several instances asking at
+   * once, at most one gets true.
+   */
+  acquire(name: string, holder: string, ttlInMs: number, now: string): Promise<boolean>;
+  /** Frees `name` if `holder` still has it (another's lease, taken after ours ran out, is left alone). */
+  release(name: string, holder: string): Promise<void>;
+}
+
 /** Everything durable, one port per job. */
 export interface Store {
   readonly requests: RequestRepository;
@@ -135,5 +151,6 @@ export interface Store {
   readonly cards: CardMessageIndex;
   readonly outbox: Outbox;
   readonly pending: PendingAnswers;
+  readonly leases: Leases;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type { CardMessage, RequestFilter, StoredConversation } from './request-s
 import { ensureAuditSchema, prepareAudit } from './sqlite-audit';
 import { prepareOutbox, OUTBOX_SCHEMA } from './sqlite-outbox';
 import { guardedBy, type SqliteGuard } from './sqlite-guard';
+import { LEASES_SCHEMA, prepareLeases } from './sqlite-leases';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -88,6 +89,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.exec(SCHEMA);
       migrateDueColumn(db);
       db.exec(OUTBOX_SCHEMA);
+      db.exec(LEASES_SCHEMA);
       ensureAuditSchema(db);
     }
     // From now on each try holds the event loop at most this long; the rest of the wait is spent between tries.
@@ -204,12 +206,19 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       // Most messages answer no question: a read finds that out without taking the write lock.
       take: async (key: string, now: string) => ((await guard.read(() => selectPending().get(key))) ? guard.write(() => takePending.immediate(key, new Date(now).toISOString())) : undefined),
     },
+    leases: readonly ? readonlyLeases : prepareLeases(db, guard),
     close: () => {
       db.close();
       return Promise.resolve();
     },
   };
 }
+
+/** The audit CLI's read-only open runs no jobs: it cannot hold a lease. */
+const readonlyLeases: Store['leases'] = {
+  acquire: () => Promise.reject(new Error('the store is open read-only: no lease can be taken')),
+  release: () => Promise.resolve(),
+};
 
 function listRequests(db: Database.Database, filter: RequestFilter): AccessRequest[] {
   const where: string[] = [];

@@ -29,7 +29,8 @@ interface Plan {
   readonly hints: readonly (Row & Record<string, unknown>)[];
   readonly head: Omit<ChainHead, 'etag'>;
   readonly entryRow: Row;
-  readonly entryHash: string;
+  /** This attempt's own mark on its audit entry: two instances writing the same entry (same event, actor, time, detail) have one hash. */
+  readonly writeId: string;
   /** The head's row (`request` or `head`) and the ETag this attempt builds on (undefined: it creates the head). */
   readonly headRow: string;
   readonly baseEtag: string | undefined;
@@ -138,7 +139,7 @@ function planChange(context: TableContext, head: ChainHead, target: { request?: 
   const hash = hashEntry(fields);
   const entryRow = { partitionKey, rowKey: auditRow(seq) };
   const entry: Record<string, unknown> = {
-    ...entryRow, seq, event: fields.event, actor: fields.actor, at: fields.at, prevHash, hash, recordedAt: createdAt,
+    ...entryRow, seq, event: fields.event, actor: fields.actor, at: fields.at, prevHash, hash, recordedAt: createdAt, writeId,
     ...(requestId !== null ? { requestId } : {}),
     ...(fields.customerTenantId !== null ? { customerTenantId: fields.customerTenantId, customerKey: fields.customerTenantId.toLowerCase() } : {}),
     ...(fields.customerName !== null ? { customerName: fields.customerName, customerNameKey: fields.customerName.toLowerCase() } : {}),
@@ -196,7 +197,7 @@ function planChange(context: TableContext, head: ChainHead, target: { request?: 
       ...(request ? { request, writeId } : head.request ? { request: head.request, ...(head.writeId !== undefined ? { writeId: head.writeId } : {}) } : {}),
     },
     entryRow,
-    entryHash: hash,
+    writeId,
     headRow: target.request || head.request ? REQUEST_ROW : HEAD_ROW,
     baseEtag: head.etag,
     ...(superseded ? { superseded } : {}),
@@ -219,8 +220,9 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
   } catch (error: unknown) {
     context.heads.forget(plan.head.partitionKey);
     // The service may have applied it and the answer got lost (then the client's retry fails on our own write):
-    // our audit entry, at our place in the chain with our hash, says so. If even that cannot be read, we do not know.
-    // One query reads that entry and the head as it is now, for the next attempt.
+    // our audit entry, at our place in the chain with this attempt's write id, says so. (Not its hash: the same
+    // click on two instances in the same millisecond makes the same entry, and only one of them was stored.) If
+    // even that cannot be read, we do not know. One query reads that entry and the head as it is now, for the next attempt.
     const { partitionKey } = plan.head;
     let rows: Entity[];
     try {
@@ -229,7 +231,7 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
     } catch {
       throw error;
     }
-    if (rows.find((row) => row.rowKey === plan.entryRow.rowKey)?.hash !== plan.entryHash) {
+    if (rows.find((row) => row.rowKey === plan.entryRow.rowKey)?.writeId !== plan.writeId) {
       for (const hint of plan.hints) context.later(() => deleteQuietly(context, hint.partitionKey, hint.rowKey));
       if (!isConflict(error)) throw error;
       const found = rows.find((row) => row.rowKey === plan.headRow);

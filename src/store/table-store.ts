@@ -6,6 +6,7 @@ import type { Store } from './ports';
 import { tableAudit } from './table-audit';
 import { tableChangeLog } from './table-changes';
 import { tableCards, tableConversations, tableOutbox } from './table-messages';
+import { tableLeases } from './table-leases';
 import { tablePending } from './table-pending';
 import { tableRequests } from './table-requests';
 import { HeadCache, timeAfter, withStore, type TableContext } from './table-support';
@@ -87,6 +88,7 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
     cards: tableCards(context),
     outbox: tableOutbox(context),
     pending: tablePending(context),
+    leases: tableLeases(context),
     async close(): Promise<void> {
       while (running.size > 0) await Promise.all([...running]);
     },

@@ -31,6 +31,17 @@ describe('infra/azure.bicep', () => {
     expect(setting('KEY_VAULT_URL')).toBe('vault.properties.vaultUri');
     expect(setting('AZURE_MANAGED_IDENTITY_CLIENT_ID')).toBe('identity.properties.clientId');
   });
+
+  test('when the bot stores its data, then it is the storage account\'s table, reached with the identity (Storage Table Data Contributor on that account) and no key', () => {
+    expect(bicep).toContain("{ name: 'STORE', value: 'azure-table:${storage.properties.primaryEndpoints.table}' }");
+    expect(bicep).toContain('allowSharedKeyAccess: false');
+    expect(bicep).not.toMatch(/listKeys|AccountKey=|SharedAccessSignature/);
+    expect(bicep).toContain("var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'");
+    expect(bicep).toMatch(/resource identityOnTables[\s\S]*?scope: storage\n[\s\S]*?storageTableDataContributorRoleId\)[\s\S]*?principalId: identity\.properties\.principalId/);
+    // The table the store opens by default exists, and the role is in place, before the app's first start.
+    expect(bicep).toContain("var storeTableName = 'cspaccessbot'");
+    expect(bicep).toMatch(/resource webApp[\s\S]*?dependsOn: \[[^\]]*identityOnTables[^\]]*storeTable[^\]]*\]/);
+  });
 });
 
 describe('infra/customer-subscription-rbac.bicep', () => {

@@ -360,7 +360,75 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       });
     });
 
+    describe('leases', () => {
+      const TTL = 2 * 60_000;
+
+      it('when a lease is free, then its holder gets it and another does not until it runs out', async () => {
+        expect(await store.leases.acquire('outbox', 'bot-a', TTL, minute(0))).toBe(true);
+        expect(await store.leases.acquire('outbox', 'bot-b', TTL, minute(1))).toBe(false);
+        // Another name is another lease.
+        expect(await store.leases.acquire('expiry', 'bot-b', TTL, minute(1))).toBe(true);
+        expect(await store.leases.acquire('outbox', 'bot-b', TTL, minute(2))).toBe(true);
+        expect(await store.leases.acquire('outbox', 'bot-a', TTL, minute(3))).toBe(false);
+      });
+
+      it('when the holder renews, then the lease runs a ttl from the renewal', async () => {
+        expect(await store.leases.acquire('outbox', 'bot-a', TTL, minute(0))).toBe(true);
+        expect(await store.leases.acquire('outbox', 'bot-a', TTL, minute(1))).toBe(true);
+        expect(await store.leases.acquire('outbox', 'bot-b', TTL, minute(2))).toBe(false);
+        expect(await store.leases.acquire('outbox', 'bot-b', TTL, minute(3))).toBe(true);
+      });
+
+      it('when the holder releases, then another gets it at once; a release by someone else frees nothing', async () => {
+        expect(await store.leases.acquire('outbox', 'bot-a', TTL, minute(0))).toBe(true);
+        await store.leases.release('outbox', 'bot-b');
+        expect(await store.leases.acquire('outbox', 'bot-b', TTL, minute(0))).toBe(false);
+        await store.leases.release('outbox', 'bot-a');
+        expect(await store.leases.acquire('outbox', 'bot-b', TTL, minute(0))).toBe(true);
+        // bot-a's late release (its lease is gone) leaves bot-b's in place.
+        await store.leases.release('outbox', 'bot-a');
+        expect(await store.leases.acquire('outbox', 'bot-a', TTL, minute(1))).toBe(false);
+      });
+
+      it('when an instance that held a lease stops without releasing it (a crash), then another instance takes it once it ran out', async () => {
+        const crashed = await subject.another();
+        expect(await crashed.leases.acquire('expiry', 'bot-crashed', TTL, minute(0))).toBe(true);
+        expect(await store.leases.acquire('expiry', 'bot-a', TTL, minute(1))).toBe(false);
+        expect(await store.leases.acquire('expiry', 'bot-a', TTL, minute(2))).toBe(true);
+        // The crashed holder's renewal (a process that was only paused) is refused: the lease is another's now.
+        expect(await crashed.leases.acquire('expiry', 'bot-crashed', TTL, minute(2))).toBe(false);
+        expect(await store.leases.acquire('expiry', 'bot-a', TTL, minute(3))).toBe(true);
+      });
+
+      it('when 20 holders on two instances race for a free lease, and then for the expired one, then exactly one wins each time', async () => {
+        const other = await subject.another();
+        const race = (at: string) => Promise.all(Array.from({ length: 20 }, (_, n) => ((n % 2 === 0 ? store : other).leases.acquire('outbox', `bot-${n}`, TTL, at))));
+        const first = await race(minute(0));
+        expect(first.filter(Boolean)).toHaveLength(1);
+        const second = await race(minute(5));
+        expect(second.filter(Boolean)).toHaveLength(1);
+        // The second winner holds it now: the first one cannot renew.
+        const firstWinner = first.indexOf(true);
+        const secondWinner = second.indexOf(true);
+        if (firstWinner !== secondWinner) expect(await (firstWinner % 2 === 0 ? store : other).leases.acquire('outbox', `bot-${firstWinner}`, TTL, minute(6))).toBe(false);
+        expect(await (secondWinner % 2 === 0 ? store : other).leases.acquire('outbox', `bot-${secondWinner}`, TTL, minute(6))).toBe(true);
+      }, 60_000);
+    });
+
     describe('two instances', () => {
+      it('when both instances record the very same change at once (one click arriving on each in the same millisecond), then one is told it was stored', async () => {
+        // Arrange
+        const other = await subject.another();
+        const request = await stored('r-twice', {}, 'pending_approval');
+        const approved = next(request, minute(9), { state: 'approved' });
+        // Act: the same change, entry and all, byte for byte, from each instance, several times over.
+        const results = await Promise.all(Array.from({ length: 6 }, (_, n) => (n % 2 === 0 ? store : other).changes.record(change(approved, 'approved', [message(approved)]))));
+        // Assert
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.audit.list(request.id)).filter((entry) => entry.event === 'approved')).toHaveLength(1);
+        expect(await store.outbox.pending(10)).toHaveLength(1);
+      });
+
       it('when 50 contenders on two instances race to change one request, then each version is won once and the chain verifies', async () => {
         // Arrange
         const other = await subject.another();

@@ -1,0 +1,149 @@
+// Jobs that one bot instance at a time may run (sending the outbox, the periodic sweeps): each run holds a lease.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Leases } from '../store/ports';
+import type { Clock } from './clock';
+
+/** What a job sees of its lease while it runs. */
+export interface LeaseRun {
+  /**
+   * The lease may be another instance's now (a renewal was refused, or none was confirmed within the ttl, as after a
+   * long pause): the job stops before its next item, so two instances do not work on the same things.
+   */
+  readonly lost: boolean;
+}
+
+export type JobRun<T> = { readonly ran: true; readonly value: T } | { readonly ran: false };
+
+export interface JobGate {
+  /**
+   * Runs `job` while this instance holds the lease `name`. `ran: false` (nothing done) when another instance holds
+   * it, or when this instance is already running that job. Throws what the store threw when the lease could not be
+   * asked for (StoreUnavailableError): the job did not run.
+   */
+  run<T>(name: string, job: (lease: LeaseRun) => Promise<T>, options?: RunOptions): Promise<JobRun<T>>;
+}
+
+export interface RunOptions {
+  /** This job's ttl instead of the default: how long a crashed holder keeps everyone else from it. */
+  readonly ttlInMs?: number;
+}
+
+/** A bot that shares its store with nobody (unit tests of one service): every run runs. */
+export const ALONE: JobGate = {
+  run: async (_name, job) => ({ ran: true, value: await job({ lost: false }) }),
+};
+
+/** This process among the bot's instances: host, pid, and a random part (two bots in one process differ too). */
+export const instanceHolderId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+export interface JobLeasesOptions {
+  readonly leases: Leases;
+  /** This instance (instanceHolderId()). */
+  readonly holder: string;
+  /** Lease times in the store are on this clock: instances' clocks must agree to well within the ttl. */
+  readonly clock: Clock;
+  /** How long a lease lasts without renewal, so a crashed holder's job is taken over after at most this. Default 2 min. */
+  readonly ttlInMs?: number;
+  /** A renewal or a release that failed (the lease then runs out on its own). */
+  readonly onError?: (error: unknown, name: string) => void;
+}
+
+export const DEFAULT_LEASE_TTL_MS = 2 * 60_000;
+
+/**
+ * One lease write to start a run and one to end it (a release, so another instance can run the job right after);
+ * renewed every third of the ttl while the run lasts.
+ */
+export class JobLeases implements JobGate {
+  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly options: JobLeasesOptions) {}
+
+  async run<T>(name: string, job: (lease: LeaseRun) => Promise<T>, options: RunOptions = {}): Promise<JobRun<T>> {
+    // The lease is this instance's while a run holds it: a second run here would be let in by the store.
+    if (this.running.has(name)) return { ran: false };
+    const run = this.held(name, job, options.ttlInMs ?? this.options.ttlInMs ?? DEFAULT_LEASE_TTL_MS);
+    this.running.set(name, run);
+    try {
+      return await run;
+    } finally {
+      this.running.delete(name);
+    }
+  }
+
+  /**
+   * A job to do once per start (resuming what a stopped instance left): now, or, while another instance holds its
+   * lease, again each time that lease could have run out (its holder may have crashed while doing it).
+   */
+  runOnce(name: string, job: () => Promise<unknown>, onError: (error: unknown) => void): void {
+    const attempt = (): void => {
+      this.run(name, job).then(
+        (run) => {
+          if (!run.ran) this.later(attempt);
+        },
+        // The store could not be asked (or the job threw): tried again later, as if the lease were held.
+        (error: unknown) => {
+          onError(error);
+          this.later(attempt);
+        },
+      );
+    };
+    attempt();
+  }
+
+  /** No more retries; resolves once no run holds a lease (before the store closes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private later(attempt: () => void): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      attempt();
+    }, this.options.ttlInMs ?? DEFAULT_LEASE_TTL_MS);
+    timer.unref();
+    this.retries.add(timer);
+  }
+
+  private async held<T>(name: string, job: (lease: LeaseRun) => Promise<T>, ttl: number): Promise<JobRun<T>> {
+    const { leases, holder, clock } = this.options;
+    // The store compares lease times on the clock; a pause of this process is measured in real time.
+    const askedAt = performance.now();
+    if (!(await leases.acquire(name, holder, ttl, clock.now().toISOString()))) return { ran: false };
+    let heldUntil = askedAt + ttl;
+    let refused = false;
+    const lease: LeaseRun = {
+      get lost() {
+        return refused || performance.now() >= heldUntil;
+      },
+    };
+    let renewing: Promise<void> = Promise.resolve();
+    const renew = (): void => {
+      const at = performance.now();
+      renewing = leases.acquire(name, holder, ttl, clock.now().toISOString()).then(
+        (ours) => {
+          if (ours) heldUntil = at + ttl;
+          else refused = true;
+        },
+        (error: unknown) => this.options.onError?.(error, name),
+      );
+    };
+    const timer = setInterval(renew, Math.max(1_000, Math.floor(ttl / 3)));
+    timer.unref();
+    try {
+      return { ran: true, value: await job(lease) };
+    } finally {
+      clearInterval(timer);
+      // A renewal still on its way would take the lease again after the release.
+      await renewing;
+      if (!refused) await leases.release(name, holder).catch((error: unknown) => this.options.onError?.(error, name));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// Leases in SQLite: one row per lease name, taken or renewed by one statement under the write lock.
+import type Database from 'better-sqlite3';
+import { leaseExpiry } from './lease-expiry';
+import type { Leases } from './ports';
+import type { SqliteGuard } from './sqlite-guard';
+
+export const LEASES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+`;
+
+export function prepareLeases(db: Database.Database, guard: SqliteGuard): Leases {
+  // Inserted when absent; replaced only when it is the holder's own or has run out. A row that is another's and
+  // still running is left as it is: 0 rows changed means "not yours".
+  const take = db.prepare(
+    `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+     ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
+  );
+  const free = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
+  // IMMEDIATE: the write lock is taken before the row is looked at, so two processes cannot both see it free.
+  const acquire = db.transaction((name: string, holder: string, expiresAt: string, at: string): boolean => take.run(name, holder, expiresAt, at).changes === 1);
+  return {
+    acquire: (name, holder, ttlInMs, now) => {
+      const { at, expiresAt } = leaseExpiry(now, ttlInMs);
+      return guard.write(() => acquire.immediate(name, holder, expiresAt, at));
+    },
+    release: (name, holder) => guard.write(() => {
+      free.run(name, holder);
+    }),
+  };
+}
