@@ -4,9 +4,9 @@ import type { TokenCredential } from '@azure/identity';
 import { CallerIdConstants, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createGateways } from './gateways';
-import type { AzureCredentialOptions } from './gateways/credentials';
 import type { DelegatedCredential } from './gateways/credentials-delegated';
-import { createPartnerCredential, REFRESH_TOKEN_KEEP_ALIVE_IN_MS, type PartnerCredential } from './gateways/credentials-setup';
+import { REFRESH_TOKEN_KEEP_ALIVE_IN_MS } from './gateways/credentials-setup';
+import { buildPartnerCredential, missingCredential, openStore, renewRefreshToken } from './foundations';
 import { createLogger, type Logger } from './logger';
 import { startSandbox, type RunningSandbox } from './sandbox';
 import { loadPolicy } from './policy/load-policy';
@@ -26,8 +26,6 @@ import { GraphGdapGateway } from './gateways/gdap-gateway';
 import { sandboxRelationshipUrl } from './sandbox/relationship-page';
 import { ProvisioningService, type Sleep } from './services/provisioning';
 import { RevocationService } from './services/revocation';
-import { loadTableStore } from './store/load-table-store';
-import { openSqliteStore } from './store/sqlite-store';
 import type { ChangeLog, Store } from './store/ports';
 import { OutboxSender } from './services/outbox-sender';
 import { TurnRecords } from './services/turn-records';
@@ -343,76 +341,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   };
 }
 
-/** STORE: the SQLite file, or Azure Table Storage (its SDK loaded only then, with the app's managed identity if it has one). */
-async function openStore(config: AppConfig): Promise<Store> {
-  if (config.store.kind === 'sqlite') return openSqliteStore(config.store.path);
-  const { openTableStore } = loadTableStore();
-  if ('connectionString' in config.store) return openTableStore({ connectionString: config.store.connectionString });
-  const managedIdentityClientId = managedIdentityOf(config);
-  return openTableStore({ endpoint: config.store.endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}) });
-}
-
-/**
- * The host's identity for our own Azure resources (the store's table, Key Vault): named by itself, or the partner
- * app's federated one. Never the partner app's secret: that app has no role on them.
- */
-function managedIdentityOf(config: AppConfig): string | undefined {
-  const secret = config.azureCredential?.secret;
-  return config.managedIdentityClientId ?? (secret?.kind === 'managedIdentity' ? secret.clientId : undefined);
-}
-
 const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
-
-function missingCredential(): never {
-  throw new Error('No credential for the partner\'s app: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate, or a managed identity)');
-}
-
-/**
- * The partner app's credential for ACCESS_MODEL. Given settings win; the built-in sandbox (when the bot started one
- * because they were missing) stands in as the authority with its seeded app, and as the issuer of the service
- * account's refresh token — what `npm run consent` would have produced.
- */
-function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbox | undefined, tlsCa: string | undefined, logger: Logger): PartnerCredential | undefined {
-  const given = config.azureCredential;
-  let app: AzureCredentialOptions | undefined;
-  let issuedRefreshToken: string | undefined;
-  if (given) {
-    app = { ...given, tenantId: given.tenantId || config.partnerTenantId };
-  } else if (sandbox) {
-    app = { tenantId: config.partnerTenantId, clientId: sandbox.partnerApp.clientId, secret: { kind: 'secret', clientSecret: sandbox.partnerApp.clientSecret }, authorityHost: sandbox.url };
-    issuedRefreshToken = config.accessModel === 'delegated' ? sandbox.issueRefreshToken() : undefined;
-  }
-  if (!app) return undefined;
-  const managedIdentityClientId = managedIdentityOf(config);
-  const partner = createPartnerCredential({
-    accessModel: config.accessModel,
-    app: { ...app, ...(tlsCa ? { tlsCa } : {}) },
-    ...(config.partnerRefreshToken ?? issuedRefreshToken ? { configuredRefreshToken: config.partnerRefreshToken ?? issuedRefreshToken } : {}),
-    refreshTokens: {
-      storePath: config.storePath,
-      ...(config.keyVault ? { keyVault: config.keyVault } : {}),
-      ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
-      ...(tlsCa ? { tlsCa } : {}),
-    },
-    onStoreError: (error, action) => logger.error({ err: describeError(error), action }, 'refresh-token store unavailable: the bot goes on with the token it holds'),
-  });
-  if (partner.accessModel === 'delegated') {
-    partner.credential.onSignInRequired((error) =>
-      logger.warn({ reason: error.reason, aadsts: error.aadsts, store: partner.refreshTokens.location }, 'the partner service account must sign in again: run npm run consent'),
-    );
-    partner.credential.onSignInRestored(() => logger.info('the partner service account is signed in again; tokens flow'));
-  }
-  return partner;
-}
-
-/** The weekly keep-alive: a refused token is already reported by the credential's sign-in listeners. */
-async function renewRefreshToken(credential: DelegatedCredential, logger: Logger): Promise<void> {
-  try {
-    await credential.renew();
-  } catch (error: unknown) {
-    logger.warn({ err: describeError(error) }, 'refresh-token keep-alive: not renewed this time');
-  }
-}
 
 async function main(): Promise<void> {
   let config: AppConfig;
