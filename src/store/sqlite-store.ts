@@ -108,7 +108,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
        locale = excluded.locale, updated_at = excluded.updated_at`,
   ));
   const selectConversation = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE user_id = ?');
-  const insertCard = lazy(() => db.prepare('INSERT OR IGNORE INTO card_messages (request_id, user_id, conversation_id, activity_id, role) VALUES (?, ?, ?, ?, ?)'));
+  const insertCard = lazy(() => db.prepare('INSERT INTO card_messages (request_id, user_id, conversation_id, activity_id, role) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'));
   const selectCards = db.prepare<[string], CardRow>('SELECT * FROM card_messages WHERE request_id = ? ORDER BY rowid');
   const audit = prepareAudit(db);
   const outbox = lazy(() => prepareOutbox(db));

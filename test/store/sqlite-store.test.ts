@@ -225,18 +225,14 @@ describe('the SQLite request store', () => {
     });
 
     it('when the card cannot be written, then the delivery is not recorded either', async () => {
-      // Arrange: a file on which card messages cannot be written (the trigger stands in for a full disk).
-      const before = open();
-      await before.changes.record(requested);
-      await before.close();
-      const raw = new Database(file.path);
-      raw.exec("CREATE TRIGGER no_cards BEFORE INSERT ON card_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
-      raw.close();
+      // Arrange: a card row SQLite refuses (no activity id: NOT NULL) stands in for a write that fails.
       const store = open();
+      await store.changes.record(requested);
       const [first] = await store.outbox.pending(1);
       if (!first) throw new Error('nothing pending');
+      const refused = { ...approverCard(pending, 'approver-1'), activityId: null as unknown as string };
       // Act + Assert
-      await expect(store.outbox.delivered(first.id, 'approver-1', approverCard(pending, 'approver-1'))).rejects.toThrow(/disk full/);
+      await expect(store.outbox.delivered(first.id, 'approver-1', refused)).rejects.toThrow(/NOT NULL/);
       expect((await store.outbox.pending(1))[0]?.delivered).toEqual([]);
       expect(await store.cards.list(pending.id)).toEqual([]);
     });

@@ -27,7 +27,8 @@ export async function startFaultProxy(target: { readonly port: number }): Promis
     const fault = at >= 0 ? planned.splice(at, 1)[0]?.fault : undefined;
     if (fault && 'status' in fault) {
       incoming.resume();
-      answer.writeHead(fault.status, { 'Retry-After': '0', 'Content-Length': '0' }).end();
+      answer.writeHead(fault.status, { 'Retry-After': '0', 'Content-Length': '0' });
+      answer.end();
       return;
     }
     const upstream = forward({ host: '127.0.0.1', port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (response) => {
