@@ -1,0 +1,95 @@
+// The two bots as their own processes: started with an environment, timed from spawn to "listening", RSS read from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+/** The repository root (this file runs from dist/bench-build/bench/lib). */
+export const ROOT = resolve(__dirname, '../../../..');
+/** Compiled by `tsc -p bench/tsconfig.json`: the bot's own entry point, and the echo bot. */
+export const OUR_BOT_ENTRY = join(ROOT, 'dist/bench-build/src/main.js');
+export const ECHO_BOT_ENTRY = join(ROOT, 'dist/bench-build/bench/echo-bot.js');
+
+export type BotKind = 'ours' | 'echo';
+
+export interface BotProcess {
+  readonly kind: BotKind;
+  readonly url: string;
+  readonly pid: number;
+  /** Milliseconds from spawn() to the "listening" log line. */
+  readonly startMs: number;
+  readonly child: ChildProcess;
+  /** Resident set size now, from /proc/<pid>/status (KiB → bytes). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  readonly env: Record<string, string>;
+  /** Extra node flags (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
+}
+
+/** Starts one bot with exactly `env` (plus PATH); resolves once it logs that it listens, rejects if it exits first. */
+export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<BotProcess> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), kind === 'ours' ? OUR_BOT_ENTRY : ECHO_BOT_ENTRY], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    tail.push(line);
+    if (tail.length > 40) tail.shift();
+  };
+  const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(signal ?? code)));
+  child.stderr?.on('data', (chunk: Buffer) => keep(chunk.toString()));
+  const { port, at } = await new Promise<{ port: number; at: number }>((ok, fail) => {
+    const lines = createInterface({ input: child.stdout ?? process.stdin });
+    let found = false;
+    lines.on('line', (line) => {
+      if (found) return; // later log lines are drained and dropped: a full pipe would block the bot
+      keep(line);
+      try {
+        const entry = JSON.parse(line) as { port?: unknown; msg?: unknown };
+        if (typeof entry.port === 'number' && String(entry.msg).includes('listening')) {
+          found = true;
+          ok({ port: entry.port, at: performance.now() });
+        }
+      } catch {
+        /* not a JSON line */
+      }
+    });
+    void exited.then((how) => fail(new Error(`${kind} bot exited (${String(how)}) before listening:\n${tail.join('\n').slice(-3000)}`)));
+  });
+  const pid = child.pid ?? -1;
+  return {
+    kind,
+    url: `http://127.0.0.1:${port}`,
+    pid,
+    startMs: at - started,
+    child,
+    rss: () => rssOf(pid),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const how = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r('timeout'), 15_000)))]);
+      clearTimeout(timer);
+      if (how === 'timeout') {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/** VmRSS of a process, in bytes. */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib) * 1024;
+}
