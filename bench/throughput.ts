@@ -1,24 +1,16 @@
 // Benchmark: turns per second and p99 of our bot next to a bare teams-ai echo bot, with 0 / 10k / 100k requests stored.
 // Run: npm run bench:throughput [-- --rounds=3 --duration=15 --warmup=4 --sizes=0,10000,100000 --messages=help,give,donne]
-import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { messageActivity, MESSAGES, SENDERS, type MessageName } from './lib/activities';
-import { describeAnswer, startRoundBot } from './lib/bots';
-import { startBenchConnector, type BenchConnector } from './lib/connector';
+import { MESSAGES, SENDERS, type MessageName } from './lib/activities';
+import { startRoundBot } from './lib/bots';
+import { startBenchConnector } from './lib/connector';
+import { answerOf, drive, type LoadMeasure } from './lib/load';
 import { describeMachine, loadNow } from './lib/machine';
 import type { BotKind } from './lib/processes';
 import { seedStore } from './lib/seed-store';
 import { fixed, interleave, median, numberOption, option, range, thousands } from './lib/stats';
-
-interface Measure {
-  readonly reqPerSec: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly failures: number;
-  readonly repliesPerTurn: number;
-}
 
 const argv = process.argv.slice(2);
 const ROUNDS = numberOption(argv, 'rounds', 3);
@@ -28,43 +20,6 @@ const CONNECTIONS = numberOption(argv, 'connections', 10);
 const SIZES = option(argv, 'sizes', '0,10000,100000').split(',').map((s) => Number(s.replace(/_/g, '')));
 const NAMES = option(argv, 'messages', 'help,give,donne').split(',') as MessageName[];
 for (const name of NAMES) if (!(name in MESSAGES)) throw new Error(`unknown message ${name}: one of ${Object.keys(MESSAGES).join(', ')}`);
-
-/** Drives one bot with one message for `seconds`, senders rotating; counts only 2xx turns. */
-async function drive(url: string, connector: BenchConnector, name: MessageName, seconds: number): Promise<Measure> {
-  let sent = 0;
-  const repliesBefore = connector.accepted;
-  const result = await autocannon({
-    url: `${url}/api/messages`,
-    connections: CONNECTIONS,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/messages',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({ ...request, body: messageActivity(name, sent++, connector.serviceUrl) }),
-      },
-    ],
-  });
-  const ok = result['2xx'];
-  return {
-    reqPerSec: ok / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts,
-    repliesPerTurn: ok > 0 ? (connector.accepted - repliesBefore) / ok : 0,
-  };
-}
-
-/** One message through a fresh bot, to see (and show) what it answers before its speed is measured. */
-async function answerOf(url: string, connector: BenchConnector, name: MessageName): Promise<string> {
-  const before = connector.accepted;
-  const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: messageActivity(name, 0, connector.serviceUrl) });
-  await response.arrayBuffer();
-  if (response.status !== 200) return `HTTP ${response.status}`;
-  return connector.accepted > before ? describeAnswer(connector.last) : '(nothing sent)';
-}
 
 async function main(): Promise<void> {
   const machineAtStart = describeMachine();
@@ -83,15 +38,15 @@ async function main(): Promise<void> {
         console.log(`seeded ${thousands(size)} requests (${thousands(seeded.audit)} audit entries, ${thousands(seeded.cards)} card rows) in ${thousands(seeded.ms)} ms: ${JSON.stringify(seeded.byState)}`);
       }
       for (const name of NAMES) {
-        const measures: Record<BotKind, Measure[]> = { echo: [], ours: [] };
+        const measures: Record<BotKind, LoadMeasure[]> = { echo: [], ours: [] };
         for (const { round, contestant } of interleave<BotKind>(['echo', 'ours'], ROUNDS)) {
-          const bot = await startRoundBot(contestant, template);
+          const bot = await startRoundBot(contestant, template ? { template } : {});
           try {
             const answer = await answerOf(bot.url, connector, name);
             answers.set(`${contestant} ${name}`, answer);
             if (contestant === 'ours' && name !== 'help' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request for "${MESSAGES[name].text}": ${answer}`);
-            if (WARMUP > 0) await drive(bot.url, connector, name, WARMUP);
-            const m = await drive(bot.url, connector, name, DURATION);
+            if (WARMUP > 0) await drive(bot.url, connector, name, { seconds: WARMUP }, CONNECTIONS);
+            const m = await drive(bot.url, connector, name, { seconds: DURATION }, CONNECTIONS);
             measures[contestant].push(m);
             console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
           } finally {

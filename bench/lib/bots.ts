@@ -22,27 +22,40 @@ export const localBotEnv = (storePath: string): Record<string, string> => ({
 });
 
 export interface RoundBot extends BotProcess {
+  /** Our bot's store file (undefined for the echo bot); readable until dispose(). */
+  readonly storePath?: string;
   /** Stops the bot and removes its store copy. */
   dispose(): Promise<void>;
 }
 
+export interface RoundBotOptions {
+  /** A seeded store file to start from (copied); none: an empty store. */
+  readonly template?: string;
+  /** Our bot's environment for a store path; default localBotEnv. */
+  readonly env?: (storePath: string) => Record<string, string>;
+  readonly nodeArgs?: readonly string[];
+  /** Another build of our bot (its dist/…/src/main.js), e.g. the code before a change. */
+  readonly entry?: string;
+}
+
 /**
- * Starts one bot for one round. Ours gets its own copy of `template` (a seeded store file, or none for an empty
- * store), so every round starts from the same history whatever the previous round wrote.
+ * Starts one bot for one round. Ours gets its own copy of the template store, so every round starts from the same
+ * history whatever the previous round wrote.
  */
-export async function startRoundBot(kind: BotKind, template: string | undefined, extraEnv: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<RoundBot> {
+export async function startRoundBot(kind: BotKind, options: RoundBotOptions = {}): Promise<RoundBot> {
+  const nodeArgs = options.nodeArgs ?? [];
   if (kind === 'echo') {
-    const bot = await spawnBot('echo', { env: { PORT: '0', HOST: '127.0.0.1', ...extraEnv }, nodeArgs });
-    return { ...bot, rss: bot.rss, dispose: () => bot.stop() };
+    const bot = await spawnBot('echo', { env: { PORT: '0', HOST: '127.0.0.1' }, nodeArgs });
+    return { ...bot, dispose: () => bot.stop() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'csp-bench-'));
   const storePath = join(dir, 'bot.db');
-  if (template) copyFileSync(template, storePath);
+  if (options.template) copyFileSync(options.template, storePath);
   try {
-    const bot = await spawnBot('ours', { env: { ...localBotEnv(storePath), ...extraEnv }, nodeArgs });
+    const bot = await spawnBot('ours', { env: (options.env ?? localBotEnv)(storePath), nodeArgs, ...(options.entry ? { entry: options.entry } : {}) });
     return {
       ...bot,
-      rss: bot.rss,
+      storePath,
       async dispose() {
         await bot.stop();
         rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,8 @@ export interface BotProcess {
   readonly child: ChildProcess;
   /** Resident set size now, from /proc/<pid>/status (KiB → bytes). */
   rss(): number;
+  /** The highest resident set size so far (VmHWM). */
+  peakRss(): number;
   stop(): Promise<void>;
 }
 
@@ -29,12 +31,14 @@ export interface SpawnOptions {
   readonly env: Record<string, string>;
   /** Extra node flags (e.g. --cpu-prof). */
   readonly nodeArgs?: readonly string[];
+  /** Another build of the bot to run (e.g. the code before a change); default OUR_BOT_ENTRY / ECHO_BOT_ENTRY. */
+  readonly entry?: string;
 }
 
 /** Starts one bot with exactly `env` (plus PATH); resolves once it logs that it listens, rejects if it exits first. */
 export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<BotProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), kind === 'ours' ? OUR_BOT_ENTRY : ECHO_BOT_ENTRY], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? (kind === 'ours' ? OUR_BOT_ENTRY : ECHO_BOT_ENTRY)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,13 +54,16 @@ export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<Bo
     const lines = createInterface({ input: child.stdout ?? process.stdin });
     let found = false;
     lines.on('line', (line) => {
-      if (found) return; // later log lines are drained and dropped: a full pipe would block the bot
+      if (found) return;
       keep(line);
       try {
         const entry = JSON.parse(line) as { port?: unknown; msg?: unknown };
         if (typeof entry.port === 'number' && String(entry.msg).includes('listening')) {
           found = true;
           ok({ port: entry.port, at: performance.now() });
+          // From here on its log lines are drained unread: a full pipe would block the bot.
+          lines.close();
+          child.stdout?.resume();
         }
       } catch {
         /* not a JSON line */
@@ -71,7 +78,8 @@ export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<Bo
     pid,
     startMs: at - started,
     child,
-    rss: () => rssOf(pid),
+    rss: () => statusField(pid, 'VmRSS'),
+    peakRss: () => statusField(pid, 'VmHWM'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -86,10 +94,10 @@ export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<Bo
   };
 }
 
-/** VmRSS of a process, in bytes. */
-export function rssOf(pid: number): number {
+/** A memory field of /proc/<pid>/status (VmRSS, VmHWM), in bytes. */
+export function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
-  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  const kib = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status)?.[1];
+  if (!kib) throw new Error(`no ${field} for process ${pid}`);
   return Number(kib) * 1024;
 }
