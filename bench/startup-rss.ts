@@ -51,6 +51,7 @@ type Contestant = 'echo' | 'ours' | 'ours, before' | 'ours+sandbox';
 async function startup(options: { deployed: RoundBotOptions }): Promise<string[]> {
   const times: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
   const rss: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
+  const cpu: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
   const contestants: Contestant[] = ['echo', 'ours', ...(BEFORE_ENTRY ? (['ours, before'] as const) : []), 'ours+sandbox'];
   const optionsOf = (contestant: Contestant): RoundBotOptions =>
     contestant === 'ours' ? options.deployed : contestant === 'ours, before' && BEFORE_ENTRY ? { ...options.deployed, entry: BEFORE_ENTRY } : {};
@@ -59,22 +60,26 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
     try {
       times[contestant].push(bot.startMs);
       rss[contestant].push(bot.rss());
-      console.log(`  start-up · round ${round + 1} · ${contestant}: ${fixed(bot.startMs, 0)} ms to listening, RSS ${fixed(bot.rss() / MB, 1)} MB (load ${loadNow()})`);
+      cpu[contestant].push(bot.startCpuMs);
+      console.log(`  start-up · round ${round + 1} · ${contestant}: ${fixed(bot.startMs, 0)} ms to listening, CPU ${fixed(bot.startCpuMs, 0)} ms, RSS ${fixed(bot.rss() / MB, 1)} MB (load ${loadNow()})`);
     } finally {
       await bot.dispose();
     }
   }
-  const ratios = (of: Contestant) => times[of].map((t, i) => t / (times.echo[i] ?? Number.NaN));
+  const ratios = (values: Record<Contestant, number[]>, of: Contestant) => values[of].map((t, i) => t / (values.echo[i] ?? Number.NaN));
+  const ratioCell = (values: Record<Contestant, number[]>, of: Contestant) => {
+    const r = ratios(values, of);
+    return of === 'echo' ? '1' : `**${fixed(median(r))}×** (${fixed(Math.min(...r))}–${fixed(Math.max(...r))})`;
+  };
   const row = (of: Contestant, what: string) => {
-    const r = ratios(of);
     const [low, high] = range(times[of]);
-    return `| ${what} | ${fixed(median(times[of]), 0)} | ${fixed(low, 0)}–${fixed(high, 0)} | ${of === 'echo' ? '1' : `**${fixed(median(r))}×** (${fixed(Math.min(...r))}–${fixed(Math.max(...r))})`} | ${fixed(median(rss[of]) / MB, 1)} |`;
+    return `| ${what} | ${fixed(median(times[of]), 0)} | ${fixed(low, 0)}–${fixed(high, 0)} | ${ratioCell(times, of)} | ${fixed(median(cpu[of]), 0)} | ${ratioCell(cpu, of)} | ${fixed(median(rss[of]) / MB, 1)} |`;
   };
   return [
     `Start-up, ${ROUNDS} interleaved rounds, medians; ratio per round to the echo bot started next to it:`,
     '',
-    '| bot | start → listening ms | range ms | ratio to echo | RSS at listening MB |',
-    '|---|---:|---:|---:|---:|',
+    '| bot | start → listening ms | range ms | ratio to echo | CPU to listening ms | CPU ratio | RSS at listening MB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     row('echo', 'echo bot (teams-ai, restify)'),
     row('ours', 'our bot, cloud elsewhere (as deployed: no sandbox started)'),
     ...(BEFORE_ENTRY ? [row('ours, before', 'the same, code before the lazy loads')] : []),
@@ -85,12 +90,14 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
 async function memory(options: { deployed: RoundBotOptions }): Promise<string[]> {
   const connector = await startBenchConnector();
   const after: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const afterGc: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const gcPreload = ['--expose-gc', '-r', join(ROOT, 'dist/bench-build/bench/lib/gc-on-signal.js')];
   const peak: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const atListen: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const open: number[] = [];
   try {
     for (const { round, contestant } of interleave<'echo' | 'ours'>(['echo', 'ours'], RSS_ROUNDS)) {
-      const bot = await startRoundBot(contestant, contestant === 'ours' ? options.deployed : {});
+      const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? options.deployed : {}), nodeArgs: gcPreload });
       try {
         atListen[contestant].push(bot.rss());
         const answer = await answerOf(bot.url, connector, 'give');
@@ -100,6 +107,10 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
         await new Promise((resolve) => setTimeout(resolve, 1000));
         after[contestant].push(bot.rss());
         peak[contestant].push(bot.peakRss());
+        // Then a full collection in the bot (SIGUSR2, bench preload): what it keeps after the turns.
+        bot.child.kill('SIGUSR2');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        afterGc[contestant].push(bot.rss());
         let drafts = '';
         if (bot.storePath) {
           const db = new Database(bot.storePath, { readonly: true });
@@ -108,7 +119,7 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
           open.push(n);
           drafts = `, ${thousands(n)} open requests stored`;
         }
-        console.log(`  RSS · round ${round + 1} · ${contestant}: ${thousands(load.turns + 1)} turns (${fixed(load.reqPerSec, 0)}/s, ${load.failures} failed) → RSS ${fixed(bot.rss() / MB, 1)} MB, peak ${fixed(bot.peakRss() / MB, 1)} MB${drafts} (load ${loadNow()})`);
+        console.log(`  RSS · round ${round + 1} · ${contestant}: ${thousands(load.turns + 1)} turns (${fixed(load.reqPerSec, 0)}/s, ${load.failures} failed) → RSS ${fixed((after[contestant].at(-1) ?? Number.NaN) / MB, 1)} MB, after a full GC ${fixed(bot.rss() / MB, 1)} MB, peak ${fixed(bot.peakRss() / MB, 1)} MB${drafts} (load ${loadNow()})`);
       } finally {
         await bot.dispose();
       }
@@ -128,6 +139,7 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
     '|---|---:|---:|---:|',
     `| at listening | ${cell(atListen)} |`,
     `| after the turns (+1 s) | ${cell(after)} |`,
+    `| then after a full GC | ${cell(afterGc)} |`,
     `| peak (VmHWM) | ${cell(peak)} |`,
   ];
 }

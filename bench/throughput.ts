@@ -38,7 +38,7 @@ async function main(): Promise<void> {
         console.log(`seeded ${thousands(size)} requests (${thousands(seeded.audit)} audit entries, ${thousands(seeded.cards)} card rows) in ${thousands(seeded.ms)} ms: ${JSON.stringify(seeded.byState)}`);
       }
       for (const name of NAMES) {
-        const measures: Record<BotKind, LoadMeasure[]> = { echo: [], ours: [] };
+        const measures: Record<BotKind, (LoadMeasure & { cpuPerTurn: number })[]> = { echo: [], ours: [] };
         for (const { round, contestant } of interleave<BotKind>(['echo', 'ours'], ROUNDS)) {
           const bot = await startRoundBot(contestant, template ? { template } : {});
           try {
@@ -46,9 +46,12 @@ async function main(): Promise<void> {
             answers.set(`${contestant} ${name}`, answer);
             if (contestant === 'ours' && name !== 'help' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request for "${MESSAGES[name].text}": ${answer}`);
             if (WARMUP > 0) await drive(bot.url, connector, name, { seconds: WARMUP }, CONNECTIONS);
-            const m = await drive(bot.url, connector, name, { seconds: DURATION }, CONNECTIONS);
+            const cpuBefore = bot.cpuMs();
+            const load = await drive(bot.url, connector, name, { seconds: DURATION }, CONNECTIONS);
+            // The bot process's own CPU per answered turn: what the turn costs, whatever the neighbours take.
+            const m = { ...load, cpuPerTurn: (bot.cpuMs() - cpuBefore) / Math.max(1, load.turns) };
             measures[contestant].push(m);
-            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
+            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${fixed(m.cpuPerTurn)} ms/turn, ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
           } finally {
             await bot.dispose();
           }
@@ -58,10 +61,11 @@ async function main(): Promise<void> {
         // Ratios are taken per round (the two ran back to back), then their median.
         const rateRatios = ours.map((m, i) => m.reqPerSec / (echo[i]?.reqPerSec ?? Number.NaN));
         const p99Ratios = ours.map((m, i) => m.p99 / (echo[i]?.p99 ?? Number.NaN));
+        const cpuRatios = ours.map((m, i) => m.cpuPerTurn / (echo[i]?.cpuPerTurn ?? Number.NaN));
         const [rLow, rHigh] = range(rateRatios);
         const [pLow, pHigh] = range(p99Ratios);
         rows.push(
-          `| ${thousands(size)} | ${name} | ${fixed(median(echo.map((m) => m.reqPerSec)), 0)} | ${fixed(median(ours.map((m) => m.reqPerSec)), 0)} | **${fixed(median(rateRatios))}×** (${fixed(rLow)}–${fixed(rHigh)}) | ${fixed(median(echo.map((m) => m.p99)), 0)} | ${fixed(median(ours.map((m) => m.p99)), 0)} | **${fixed(median(p99Ratios))}×** (${fixed(pLow)}–${fixed(pHigh)}) | ${fixed(median(ours.map((m) => m.repliesPerTurn)))} / ${fixed(median(echo.map((m) => m.repliesPerTurn)))} | ${ours.reduce((n, m) => n + m.failures, 0)} / ${echo.reduce((n, m) => n + m.failures, 0)} |`,
+          `| ${thousands(size)} | ${name} | ${fixed(median(echo.map((m) => m.reqPerSec)), 0)} | ${fixed(median(ours.map((m) => m.reqPerSec)), 0)} | **${fixed(median(rateRatios))}×** (${fixed(rLow)}–${fixed(rHigh)}) | ${fixed(median(echo.map((m) => m.p99)), 0)} | ${fixed(median(ours.map((m) => m.p99)), 0)} | **${fixed(median(p99Ratios))}×** (${fixed(pLow)}–${fixed(pHigh)}) | ${fixed(median(echo.map((m) => m.cpuPerTurn)))} | ${fixed(median(ours.map((m) => m.cpuPerTurn)))} | ${fixed(median(cpuRatios))}× | ${fixed(median(ours.map((m) => m.repliesPerTurn)))} / ${fixed(median(echo.map((m) => m.repliesPerTurn)))} | ${ours.reduce((n, m) => n + m.failures, 0)} / ${echo.reduce((n, m) => n + m.failures, 0)} |`,
         );
       }
     }
@@ -71,8 +75,8 @@ async function main(): Promise<void> {
   }
   console.log(`\nStarted: ${machineAtStart}\nEnded:   ${describeMachine()}`);
   console.log(`${ROUNDS} interleaved rounds (echo, ours / ours, echo, …), ${DURATION} s each after ${WARMUP} s of warm-up, ${CONNECTIONS} connections; medians; ratio = ours / echo per round, median (range)\n`);
-  console.log('| stored requests | message | echo req/s | ours req/s | req/s ratio | echo p99 ms | ours p99 ms | p99 ratio | sends per turn ours / echo | failed ours / echo |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| stored requests | message | echo req/s | ours req/s | req/s ratio | echo p99 ms | ours p99 ms | p99 ratio | echo CPU ms/turn | ours CPU ms/turn | CPU ratio | sends per turn ours / echo | failed ours / echo |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
   console.log('\nWhat each bot answered (one message sent before measuring):');
   for (const [key, answer] of answers) console.log(`- ${key}: ${answer}`);

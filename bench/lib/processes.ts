@@ -1,5 +1,5 @@
 // The two bots as their own processes: started with an environment, timed from spawn to "listening", RSS read from /proc.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,11 +19,15 @@ export interface BotProcess {
   readonly pid: number;
   /** Milliseconds from spawn() to the "listening" log line. */
   readonly startMs: number;
+  /** CPU time the process had used when its "listening" line was read (all threads; less inflated by a busy machine). */
+  readonly startCpuMs: number;
   readonly child: ChildProcess;
   /** Resident set size now, from /proc/<pid>/status (KiB → bytes). */
   rss(): number;
   /** The highest resident set size so far (VmHWM). */
   peakRss(): number;
+  /** CPU time used so far, user + system, all threads (ms). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -50,7 +54,7 @@ export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<Bo
   };
   const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(signal ?? code)));
   child.stderr?.on('data', (chunk: Buffer) => keep(chunk.toString()));
-  const { port, at } = await new Promise<{ port: number; at: number }>((ok, fail) => {
+  const { port, at, cpu } = await new Promise<{ port: number; at: number; cpu: number }>((ok, fail) => {
     const lines = createInterface({ input: child.stdout ?? process.stdin });
     let found = false;
     lines.on('line', (line) => {
@@ -60,7 +64,7 @@ export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<Bo
         const entry = JSON.parse(line) as { port?: unknown; msg?: unknown };
         if (typeof entry.port === 'number' && String(entry.msg).includes('listening')) {
           found = true;
-          ok({ port: entry.port, at: performance.now() });
+          ok({ port: entry.port, at: performance.now(), cpu: child.pid ? cpuOf(child.pid) : Number.NaN });
           // From here on its log lines are drained unread: a full pipe would block the bot.
           lines.close();
           child.stdout?.resume();
@@ -77,9 +81,11 @@ export async function spawnBot(kind: BotKind, options: SpawnOptions): Promise<Bo
     url: `http://127.0.0.1:${port}`,
     pid,
     startMs: at - started,
+    startCpuMs: cpu,
     child,
     rss: () => statusField(pid, 'VmRSS'),
     peakRss: () => statusField(pid, 'VmHWM'),
+    cpuMs: () => cpuOf(pid),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -100,4 +106,15 @@ export function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const kib = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status)?.[1];
   if (!kib) throw new Error(`no ${field} for process ${pid}`);
   return Number(kib) * 1024;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat), in ms. */
+export function cpuOf(pid: number): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis, which is field 3's start.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
