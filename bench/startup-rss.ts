@@ -4,7 +4,7 @@
 //      add --before=<dist/bench-build of another checkout> to run that build of our bot too, interleaved (before/after a change)
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../src/sandbox';
@@ -92,12 +92,16 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
   const after: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const afterGc: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const gcPreload = ['--expose-gc', '-r', join(ROOT, 'dist/bench-build/bench/lib/gc-on-signal.js')];
+  const heap: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const native: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const memoryDir = mkdtempSync(join(tmpdir(), 'csp-bench-memory-'));
+  const memoryOut = join(memoryDir, 'memory.json');
   const peak: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const atListen: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const open: number[] = [];
   try {
     for (const { round, contestant } of interleave<'echo' | 'ours'>(['echo', 'ours'], RSS_ROUNDS)) {
-      const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? options.deployed : {}), nodeArgs: gcPreload });
+      const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? options.deployed : {}), nodeArgs: gcPreload, extraEnv: { BENCH_MEMORY_OUT: memoryOut } });
       try {
         atListen[contestant].push(bot.rss());
         const answer = await answerOf(bot.url, connector, 'give');
@@ -111,6 +115,9 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
         bot.child.kill('SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 1000));
         afterGc[contestant].push(bot.rss());
+        const usage = JSON.parse(readFileSync(memoryOut, 'utf8')) as { rss: number; heapUsed: number };
+        heap[contestant].push(usage.heapUsed);
+        native[contestant].push(usage.rss - usage.heapUsed);
         let drafts = '';
         if (bot.storePath) {
           const db = new Database(bot.storePath, { readonly: true });
@@ -126,6 +133,7 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
     }
   } finally {
     await connector.stop();
+    rmSync(memoryDir, { recursive: true, force: true });
   }
   const ratio = (values: Record<'echo' | 'ours', number[]>) => values.ours.map((v, i) => v / (values.echo[i] ?? Number.NaN));
   const cell = (values: Record<'echo' | 'ours', number[]>) => {
@@ -140,6 +148,8 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
     `| at listening | ${cell(atListen)} |`,
     `| after the turns (+1 s) | ${cell(after)} |`,
     `| then after a full GC | ${cell(afterGc)} |`,
+    `| — of which JS heap in use | ${cell(heap)} |`,
+    `| — the rest (code, V8 reserve, native: SQLite, TLS, buffers) | ${cell(native)} |`,
     `| peak (VmHWM) | ${cell(peak)} |`,
   ];
 }

@@ -36,6 +36,8 @@ export interface RoundBotOptions {
   readonly nodeArgs?: readonly string[];
   /** Another build of our bot (its dist/…/src/main.js), e.g. the code before a change. */
   readonly entry?: string;
+  /** Added to either bot's environment. */
+  readonly extraEnv?: Record<string, string>;
 }
 
 /**
@@ -45,14 +47,14 @@ export interface RoundBotOptions {
 export async function startRoundBot(kind: BotKind, options: RoundBotOptions = {}): Promise<RoundBot> {
   const nodeArgs = options.nodeArgs ?? [];
   if (kind === 'echo') {
-    const bot = await spawnBot('echo', { env: { PORT: '0', HOST: '127.0.0.1' }, nodeArgs });
+    const bot = await spawnBot('echo', { env: { PORT: '0', HOST: '127.0.0.1', ...options.extraEnv }, nodeArgs });
     return { ...bot, dispose: () => bot.stop() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'csp-bench-'));
   const storePath = join(dir, 'bot.db');
   if (options.template) copyFileSync(options.template, storePath);
   try {
-    const bot = await spawnBot('ours', { env: (options.env ?? localBotEnv)(storePath), nodeArgs, ...(options.entry ? { entry: options.entry } : {}) });
+    const bot = await spawnBot('ours', { env: { ...(options.env ?? localBotEnv)(storePath), ...options.extraEnv }, nodeArgs, ...(options.entry ? { entry: options.entry } : {}) });
     return {
       ...bot,
       storePath,
