@@ -93,6 +93,8 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
   const afterGc: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const gcPreload = ['--expose-gc', '-r', join(ROOT, 'dist/bench-build/bench/lib/gc-on-signal.js')];
   const heap: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const heapFree: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const external: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const native: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const memoryDir = mkdtempSync(join(tmpdir(), 'csp-bench-memory-'));
   const memoryOut = join(memoryDir, 'memory.json');
@@ -115,9 +117,11 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
         bot.child.kill('SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 1000));
         afterGc[contestant].push(bot.rss());
-        const usage = JSON.parse(readFileSync(memoryOut, 'utf8')) as { rss: number; heapUsed: number };
+        const usage = JSON.parse(readFileSync(memoryOut, 'utf8')) as { heapUsed: number; heapTotal: number; external: number };
         heap[contestant].push(usage.heapUsed);
-        native[contestant].push(usage.rss - usage.heapUsed);
+        heapFree[contestant].push(usage.heapTotal - usage.heapUsed);
+        external[contestant].push(usage.external);
+        native[contestant].push(bot.rss() - usage.heapTotal - usage.external);
         let drafts = '';
         if (bot.storePath) {
           const db = new Database(bot.storePath, { readonly: true });
@@ -148,8 +152,10 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
     `| at listening | ${cell(atListen)} |`,
     `| after the turns (+1 s) | ${cell(after)} |`,
     `| then after a full GC | ${cell(afterGc)} |`,
-    `| — of which JS heap in use | ${cell(heap)} |`,
-    `| — the rest (code, V8 reserve, native: SQLite, TLS, buffers) | ${cell(native)} |`,
+    `| — of which JS heap in use (live objects) | ${cell(heap)} |`,
+    `| — V8 heap committed but free | ${cell(heapFree)} |`,
+    `| — external (buffers, native objects held by JS) | ${cell(external)} |`,
+    `| — the rest (code, stacks, malloc: SQLite, TLS, libuv) | ${cell(native)} |`,
     `| peak (VmHWM) | ${cell(peak)} |`,
   ];
 }
