@@ -1,6 +1,5 @@
 // Chooses the bot's credential for ACCESS_MODEL (app-only or the Secure Application Model) and where the refresh token is kept.
 import type { TokenCredential } from '@azure/identity';
-import { openKeyVaultRefreshTokens } from '../store/key-vault-refresh-tokens';
 import type { RefreshTokenStore } from '../store/refresh-token-store';
 import { openSqliteRefreshTokens } from '../store/sqlite-refresh-tokens';
 import { createAzureCredential, type AzureCredentialOptions } from './credentials';
@@ -26,6 +25,10 @@ export interface RefreshTokenStoreSettings {
 
 export function openRefreshTokenStore(settings: RefreshTokenStoreSettings): RefreshTokenStore {
   if (!settings.keyVault) return openSqliteRefreshTokens(settings.storePath);
+  // Loaded only when KEY_VAULT_URL is set: the Key Vault SDK (with its poller and XML parser) was a tenth of what the
+  // bot loads beyond the echo bot at start-up, for a vault most installations do not use (bench/README.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use on purpose (see above)
+  const { openKeyVaultRefreshTokens } = require('../store/key-vault-refresh-tokens') as typeof import('../store/key-vault-refresh-tokens');
   return openKeyVaultRefreshTokens({
     vaultUrl: settings.keyVault.url,
     secretName: settings.keyVault.secretName,

@@ -1,0 +1,242 @@
+// Benchmark: start-up time (process start → listening), RSS after N "give" turns (N open requests), and what
+// loading src/main.ts costs, for our bot next to the bare echo bot — each bot its own process, interleaved, medians.
+// Run: npm run bench:startup-rss [-- --rounds=5 --rss-rounds=3 --turns=10000 --require-rounds=5 --skip=rss|startup|require]
+//      add --before=<dist/bench-build of another checkout> to run that build of our bot too, interleaved (before/after a change)
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../src/sandbox';
+import { localBotEnv, startRoundBot, type RoundBotOptions } from './lib/bots';
+import { startBenchConnector } from './lib/connector';
+import { answerOf, drive } from './lib/load';
+import { describeMachine, loadNow } from './lib/machine';
+import { ECHO_BOT_ENTRY, OUR_BOT_ENTRY, ROOT } from './lib/processes';
+import type { RequireCost } from './lib/require-cost';
+import { fixed, interleave, median, numberOption, option, range, thousands } from './lib/stats';
+
+const argv = process.argv.slice(2);
+const ROUNDS = numberOption(argv, 'rounds', 5);
+const RSS_ROUNDS = numberOption(argv, 'rss-rounds', 3);
+const TURNS = numberOption(argv, 'turns', 10_000);
+const REQUIRE_ROUNDS = numberOption(argv, 'require-rounds', 5);
+const SKIP = new Set(option(argv, 'skip', '').split(',').filter(Boolean));
+/** Another build of the repository (its dist/bench-build folder): its main.js runs as "ours, before". */
+const BEFORE = option(argv, 'before', '');
+const BEFORE_ENTRY = BEFORE ? join(BEFORE, 'src/main.js') : undefined;
+const MB = 1024 * 1024;
+
+/**
+ * Our bot as deployed: the cloud is elsewhere (here the sandbox, started once in this process, plays Azure: endpoints,
+ * authority, the partner app and its refresh token given), so the bot starts no sandbox of its own — but still loads
+ * its code. Its certificate is trusted the way a process trusts one, through NODE_EXTRA_CA_CERTS.
+ */
+function deployedEnv(sandbox: RunningSandbox, caFile: string) {
+  return (storePath: string): Record<string, string> => ({
+    ...localBotEnv(storePath),
+    ARM_ENDPOINT: sandbox.url,
+    GRAPH_ENDPOINT: sandbox.url,
+    PARTNER_CENTER_ENDPOINT: sandbox.url,
+    AZURE_AUTHORITY_HOST: sandbox.authorityHost,
+    AZURE_CLIENT_ID: sandbox.partnerApp.clientId,
+    AZURE_CLIENT_SECRET: sandbox.partnerApp.clientSecret,
+    PARTNER_REFRESH_TOKEN: sandbox.issueRefreshToken(),
+    NODE_EXTRA_CA_CERTS: caFile,
+  });
+}
+
+type Contestant = 'echo' | 'ours' | 'ours, before' | 'ours+sandbox';
+
+async function startup(options: { deployed: RoundBotOptions }): Promise<string[]> {
+  const times: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
+  const rss: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
+  const cpu: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
+  const contestants: Contestant[] = ['echo', 'ours', ...(BEFORE_ENTRY ? (['ours, before'] as const) : []), 'ours+sandbox'];
+  const optionsOf = (contestant: Contestant): RoundBotOptions =>
+    contestant === 'ours' ? options.deployed : contestant === 'ours, before' && BEFORE_ENTRY ? { ...options.deployed, entry: BEFORE_ENTRY } : {};
+  for (const { round, contestant } of interleave<Contestant>(contestants, ROUNDS)) {
+    const bot = await startRoundBot(contestant === 'echo' ? 'echo' : 'ours', optionsOf(contestant));
+    try {
+      times[contestant].push(bot.startMs);
+      rss[contestant].push(bot.rss());
+      cpu[contestant].push(bot.startCpuMs);
+      console.log(`  start-up · round ${round + 1} · ${contestant}: ${fixed(bot.startMs, 0)} ms to listening, CPU ${fixed(bot.startCpuMs, 0)} ms, RSS ${fixed(bot.rss() / MB, 1)} MB (load ${loadNow()})`);
+    } finally {
+      await bot.dispose();
+    }
+  }
+  const ratios = (values: Record<Contestant, number[]>, of: Contestant) => values[of].map((t, i) => t / (values.echo[i] ?? Number.NaN));
+  const ratioCell = (values: Record<Contestant, number[]>, of: Contestant) => {
+    const r = ratios(values, of);
+    return of === 'echo' ? '1' : `**${fixed(median(r))}×** (${fixed(Math.min(...r))}–${fixed(Math.max(...r))})`;
+  };
+  const row = (of: Contestant, what: string) => {
+    const [low, high] = range(times[of]);
+    return `| ${what} | ${fixed(median(times[of]), 0)} | ${fixed(low, 0)}–${fixed(high, 0)} | ${ratioCell(times, of)} | ${fixed(median(cpu[of]), 0)} | ${ratioCell(cpu, of)} | ${fixed(median(rss[of]) / MB, 1)} |`;
+  };
+  return [
+    `Start-up, ${ROUNDS} interleaved rounds, medians; ratio per round to the echo bot started next to it:`,
+    '',
+    '| bot | start → listening ms | range ms | ratio to echo | CPU to listening ms | CPU ratio | RSS at listening MB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    row('echo', 'echo bot (teams-ai, restify)'),
+    row('ours', 'our bot, cloud elsewhere (as deployed: no sandbox started)'),
+    ...(BEFORE_ENTRY ? [row('ours, before', 'the same, code before the lazy loads')] : []),
+    row('ours+sandbox', 'our bot, CLOUD=sandbox starting its own sandbox (`npm run dev`)'),
+  ];
+}
+
+async function memory(options: { deployed: RoundBotOptions }): Promise<string[]> {
+  const connector = await startBenchConnector();
+  const after: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const afterGc: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const gcPreload = ['--expose-gc', '-r', join(ROOT, 'dist/bench-build/bench/lib/gc-on-signal.js')];
+  const heap: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const heapFree: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const external: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const native: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const memoryDir = mkdtempSync(join(tmpdir(), 'csp-bench-memory-'));
+  const memoryOut = join(memoryDir, 'memory.json');
+  const peak: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const atListen: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const open: number[] = [];
+  try {
+    for (const { round, contestant } of interleave<'echo' | 'ours'>(['echo', 'ours'], RSS_ROUNDS)) {
+      const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? options.deployed : {}), nodeArgs: gcPreload, extraEnv: { BENCH_MEMORY_OUT: memoryOut } });
+      try {
+        atListen[contestant].push(bot.rss());
+        const answer = await answerOf(bot.url, connector, 'give');
+        if (contestant === 'ours' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request: ${answer}`);
+        const load = await drive(bot.url, connector, 'give', { amount: TURNS - 1 });
+        // A second for timers and pending writes to settle; no forced GC (neither bot gets one in production).
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        after[contestant].push(bot.rss());
+        peak[contestant].push(bot.peakRss());
+        // Then a full collection in the bot (SIGUSR2, bench preload): what it keeps after the turns.
+        bot.child.kill('SIGUSR2');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        afterGc[contestant].push(bot.rss());
+        const usage = JSON.parse(readFileSync(memoryOut, 'utf8')) as { heapUsed: number; heapTotal: number; external: number };
+        heap[contestant].push(usage.heapUsed);
+        heapFree[contestant].push(usage.heapTotal - usage.heapUsed);
+        external[contestant].push(usage.external);
+        native[contestant].push(bot.rss() - usage.heapTotal - usage.external);
+        let drafts = '';
+        if (bot.storePath) {
+          const db = new Database(bot.storePath, { readonly: true });
+          const n = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM requests WHERE state = 'draft'").get()?.n ?? 0;
+          db.close();
+          open.push(n);
+          drafts = `, ${thousands(n)} open requests stored`;
+        }
+        console.log(`  RSS · round ${round + 1} · ${contestant}: ${thousands(load.turns + 1)} turns (${fixed(load.reqPerSec, 0)}/s, ${load.failures} failed) → RSS ${fixed((after[contestant].at(-1) ?? Number.NaN) / MB, 1)} MB, after a full GC ${fixed(bot.rss() / MB, 1)} MB, peak ${fixed(bot.peakRss() / MB, 1)} MB${drafts} (load ${loadNow()})`);
+      } finally {
+        await bot.dispose();
+      }
+    }
+  } finally {
+    await connector.stop();
+    rmSync(memoryDir, { recursive: true, force: true });
+  }
+  const ratio = (values: Record<'echo' | 'ours', number[]>) => values.ours.map((v, i) => v / (values.echo[i] ?? Number.NaN));
+  const cell = (values: Record<'echo' | 'ours', number[]>) => {
+    const r = ratio(values);
+    return `${fixed(median(values.echo) / MB, 1)} | ${fixed(median(values.ours) / MB, 1)} | **${fixed(median(r))}×** (${fixed(Math.min(...r))}–${fixed(Math.max(...r))})`;
+  };
+  return [
+    `RSS, ${RSS_ROUNDS} interleaved rounds of ${thousands(TURNS)} "give Alice Contributor…" turns each (10 connections; our bot then holds ${thousands(median(open))} open requests), medians:`,
+    '',
+    '| when | echo MB | ours MB | ratio |',
+    '|---|---:|---:|---:|',
+    `| at listening | ${cell(atListen)} |`,
+    `| after the turns (+1 s) | ${cell(after)} |`,
+    `| then after a full GC | ${cell(afterGc)} |`,
+    `| — of which JS heap in use (live objects) | ${cell(heap)} |`,
+    `| — V8 heap committed but free | ${cell(heapFree)} |`,
+    `| — external (buffers, native objects held by JS) | ${cell(external)} |`,
+    `| — the rest (code, stacks, malloc: SQLite, TLS, libuv) | ${cell(native)} |`,
+    `| peak (VmHWM) | ${cell(peak)} |`,
+  ];
+}
+
+/** Loads each bot's entry in a fresh process (not run), REQUIRE_ROUNDS times alternating, and compares. */
+function requires(): string[] {
+  type Loaded = 'echo' | 'ours' | 'ours, before';
+  const costs: Record<Loaded, RequireCost[]> = { echo: [], ours: [], 'ours, before': [] };
+  const entries: Record<Loaded, string | undefined> = { echo: ECHO_BOT_ENTRY, ours: OUR_BOT_ENTRY, 'ours, before': BEFORE_ENTRY };
+  const tool = join(ROOT, 'dist/bench-build/bench/lib/require-cost.js');
+  for (const { contestant } of interleave<Loaded>(BEFORE_ENTRY ? ['echo', 'ours', 'ours, before'] : ['echo', 'ours'], REQUIRE_ROUNDS)) {
+    const out = execFileSync(process.execPath, [tool, entries[contestant] ?? ''], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    costs[contestant].push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as RequireCost);
+  }
+  const total = (of: Loaded) => median(costs[of].map((c) => c.totalMs));
+  const ratioToEcho = (of: Loaded) => median(costs[of].map((c, i) => c.totalMs / (costs.echo[i]?.totalMs ?? Number.NaN)));
+  const echoOwners = new Set(costs.echo.flatMap((c) => Object.keys(c.byOwner)));
+  const owners = new Set(costs.ours.flatMap((c) => Object.keys(c.byOwner)));
+  const selfOf = (owner: string) => median(costs.ours.map((c) => c.byOwner[owner]?.selfMs ?? 0));
+  // Ours alone: what the echo bot never loads, grouped by package (our own files by folder).
+  const group = (owner: string) => (owner.startsWith('src/') ? owner.split('/').slice(0, 2).join('/') : owner);
+  const onlyOurs = new Map<string, { ms: number; modules: number }>();
+  for (const owner of owners) {
+    if (echoOwners.has(owner)) continue;
+    const key = group(owner);
+    const entry = onlyOurs.get(key) ?? { ms: 0, modules: 0 };
+    entry.ms += selfOf(owner);
+    entry.modules += costs.ours[0]?.byOwner[owner]?.modules ?? 0;
+    onlyOurs.set(key, entry);
+  }
+  const onlyOursMs = [...onlyOurs.values()].reduce((n, e) => n + e.ms, 0);
+  const top = [...onlyOurs].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
+  const direct = Object.keys(costs.ours[0]?.direct ?? {})
+    .map((request) => [request, median(costs.ours.map((c) => c.direct[request] ?? 0))] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10);
+  return [
+    `Loading the entry module (require, not run), ${REQUIRE_ROUNDS} rounds interleaved, medians (ratio: per round, to the echo bot loaded next to it):`,
+    '',
+    '| entry | modules | load ms | ratio to echo |',
+    '|---|---:|---:|---:|',
+    `| echo bot | ${median(costs.echo.map((c) => c.modules))} | ${fixed(total('echo'), 0)} | 1 |`,
+    `| our src/main | ${median(costs.ours.map((c) => c.modules))} | ${fixed(total('ours'), 0)} | **${fixed(ratioToEcho('ours'))}×** |`,
+    ...(BEFORE_ENTRY ? [`| our src/main, before | ${median(costs['ours, before'].map((c) => c.modules))} | ${fixed(total('ours, before'), 0)} | **${fixed(ratioToEcho('ours, before'))}×** |`] : []),
+    '',
+    `What only ours loads (now): ${fixed(onlyOursMs, 0)} ms of own load time (self time summed, median of rounds):`,
+    '',
+    '| loaded only by ours (package, or our folder) | modules | self ms (median) |',
+    '|---|---:|---:|',
+    ...top.map(([owner, e]) => `| ${owner} | ${e.modules} | ${fixed(e.ms, 0)} |`),
+    '',
+    'src/main.ts\'s own imports, inclusive (whatever was not already loaded by an earlier import):',
+    '',
+    '| import | ms (median) |',
+    '|---|---:|',
+    ...direct.map(([request, ms]) => `| \`${request}\` | ${fixed(ms, 0)} |`),
+  ];
+}
+
+async function main(): Promise<void> {
+  const machineAtStart = describeMachine();
+  console.log(`startup-rss: ${machineAtStart}`);
+  const sections: string[][] = [];
+  if (!SKIP.has('require')) sections.push(requires());
+  const sandbox = await startSandbox({ port: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'csp-bench-ca-'));
+  const caFile = join(dir, 'sandbox-ca.pem');
+  writeFileSync(caFile, sandbox.caCertPem);
+  try {
+    const deployed: RoundBotOptions = { env: deployedEnv(sandbox, caFile) };
+    if (!SKIP.has('startup')) sections.push(await startup({ deployed }));
+    if (!SKIP.has('rss')) sections.push(await memory({ deployed }));
+  } finally {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\nStarted: ${machineAtStart}\nEnded:   ${describeMachine()}\n`);
+  for (const section of sections) console.log(`${section.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
