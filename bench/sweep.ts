@@ -13,7 +13,7 @@ import { loadPolicy } from '../src/policy/load-policy';
 import { AccessControl } from '../src/services/access-control';
 import { ApprovalService } from '../src/services/approval';
 import { systemClock } from '../src/services/clock';
-import type { Notifier } from '../src/services/notifier';
+import type { Change, ChangeLog, Store } from '../src/store/ports';
 import { openSqliteStore } from '../src/store/sqlite-store';
 import { describeMachine, loadNow } from './lib/machine';
 import { seedStore } from './lib/seed-store';
@@ -29,48 +29,33 @@ const APPROVAL_TTL_IN_MS = 24 * 3_600_000;
 /**
  * The store as the sweep reaches it. The only block that knows the store's API.
  *
- * TODO(lead, store ports): when `openSqliteStore` returns the new `Store` (src/store/ports.ts), switch this block:
- *   - `listPending`  → `() => store.requests.listByState(['pending_approval'])`   (the old selection, kept as "before")
- *   - `listDue`      → `(dueBefore, limit) => store.requests.listDue(['pending_approval'], dueBefore, limit)`
- *   - `approvalStore` → the `Store` itself, and in `sweepService` below give ApprovalService its new dependencies
- *     (the outbox instead of a notifier, if that is how it ends up) — the measured call stays `expireOverdue()`.
- *   - `close` → `() => store.close()` (async).
- * Until then `listDue` is undefined and its row says "not in this build".
+ * `listPending` is the old selection (every pending request, kept as "before"); `listDue` reads only what is due.
  */
 interface SweepStore {
   listPending(): Promise<AccessRequest[]>;
   readonly listDue?: (dueBefore: string, limit: number) => Promise<AccessRequest[]>;
-  readonly approvalStore: ReturnType<typeof openSqliteStore>;
+  readonly approvalStore: Store;
   close(): Promise<void>;
 }
 
 function openSweepStore(path: string): SweepStore {
   const store = openSqliteStore(path);
   return {
-    listPending: async () => store.listByState(['pending_approval']),
+    listPending: () => store.requests.listByState(['pending_approval']),
+    listDue: (dueBefore, limit) => store.requests.listDue(['pending_approval'], dueBefore, limit),
     approvalStore: store,
-    close: async () => store.close(),
+    close: () => store.close(),
   };
 }
 
-/**
- * Counts what the sweep would tell people, and gives the event loop back as a real send does while it waits for
- * Teams (without that, the whole sweep would be one synchronous stretch only because nothing is sent).
- */
-class CountingNotifier implements Notifier {
+/** The store's change log, counting the messages the sweep's changes put in the outbox (what people would be told). */
+class CountingChanges implements ChangeLog {
   told = 0;
-  private async tell(): Promise<void> {
-    this.told++;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  approvalRequested(): Promise<void> {
-    return this.tell();
-  }
-  requestChanged(): Promise<void> {
-    return this.tell();
-  }
-  expiryReminder(): Promise<void> {
-    return this.tell();
+  constructor(private readonly store: Store) {}
+  async record(change: Change): Promise<boolean> {
+    const stored = await this.store.changes.record(change);
+    if (stored) this.told += change.outbox?.length ?? 0;
+    return stored;
   }
 }
 
@@ -80,10 +65,10 @@ const unusedCredential: TokenCredential = {
 };
 
 /** The bot's ApprovalService as src/main.ts builds it, on the given store. */
-function sweepService(store: SweepStore, notifier: Notifier): ApprovalService {
+function sweepService(store: SweepStore, notifier: CountingChanges): ApprovalService {
   const gateways = createGateways({ armEndpoint: 'https://127.0.0.1:9', graphEndpoint: 'https://127.0.0.1:9', partnerCenterEndpoint: 'https://127.0.0.1:9', credential: unusedCredential, partnerTenantId: SANDBOX_PARTNER_TENANT_ID });
   const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: SANDBOX_PARTNER_TENANT_ID, clock: systemClock });
-  return new ApprovalService({ store: store.approvalStore, clock: systemClock, notifier, access, approvalTtlInMs: APPROVAL_TTL_IN_MS, onApproved: () => undefined });
+  return new ApprovalService({ requests: store.approvalStore.requests, changes: notifier, clock: systemClock, access, approvalTtlInMs: APPROVAL_TTL_IN_MS, onApproved: () => undefined });
 }
 
 interface Timing {
@@ -151,7 +136,7 @@ async function main(): Promise<void> {
         // Warm-up that changes nothing: the code paths compiled and the file's pages read once, as by earlier sweeps.
         await byState();
         if (store.listDue) await byDue();
-        const notifier = new CountingNotifier();
+        const notifier = new CountingChanges(store.approvalStore);
         const approval = sweepService(store, notifier);
         const timing = await timed(
           contestant === 'sweep: ApprovalService.expireOverdue()' ? async () => (await approval.expireOverdue()).length : contestant === 'select by state: listByState + filter' ? byState : byDue,
