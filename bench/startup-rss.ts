@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../src/sandbox';
-import { localBotEnv, startRoundBot, type RoundBotOptions } from './lib/bots';
+import { startSandbox } from '../src/sandbox';
+import { deployedEnv, startRoundBot, type RoundBotOptions } from './lib/bots';
 import { startBenchConnector } from './lib/connector';
 import { answerOf, drive } from './lib/load';
 import { describeMachine, loadNow } from './lib/machine';
@@ -26,25 +26,6 @@ const SKIP = new Set(option(argv, 'skip', '').split(',').filter(Boolean));
 const BEFORE = option(argv, 'before', '');
 const BEFORE_ENTRY = BEFORE ? join(BEFORE, 'src/main.js') : undefined;
 const MB = 1024 * 1024;
-
-/**
- * Our bot as deployed: the cloud is elsewhere (here the sandbox, started once in this process, plays Azure: endpoints,
- * authority, the partner app and its refresh token given), so the bot starts no sandbox of its own — but still loads
- * its code. Its certificate is trusted the way a process trusts one, through NODE_EXTRA_CA_CERTS.
- */
-function deployedEnv(sandbox: RunningSandbox, caFile: string) {
-  return (storePath: string): Record<string, string> => ({
-    ...localBotEnv(storePath),
-    ARM_ENDPOINT: sandbox.url,
-    GRAPH_ENDPOINT: sandbox.url,
-    PARTNER_CENTER_ENDPOINT: sandbox.url,
-    AZURE_AUTHORITY_HOST: sandbox.authorityHost,
-    AZURE_CLIENT_ID: sandbox.partnerApp.clientId,
-    AZURE_CLIENT_SECRET: sandbox.partnerApp.clientSecret,
-    PARTNER_REFRESH_TOKEN: sandbox.issueRefreshToken(),
-    NODE_EXTRA_CA_CERTS: caFile,
-  });
-}
 
 type Contestant = 'echo' | 'ours' | 'ours, before' | 'ours+sandbox';
 

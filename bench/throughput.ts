@@ -1,10 +1,13 @@
 // Benchmark: turns per second and p99 of our bot next to a bare teams-ai echo bot, with 0 / 10k / 100k requests stored.
 // Run: npm run bench:throughput [-- --rounds=3 --duration=15 --warmup=4 --sizes=0,10000,100000 --messages=help,give,donne]
-import { mkdtempSync, rmSync } from 'node:fs';
+//      --cloud=external: the sandbox runs in this process instead of inside our bot (as Azure is remote in production),
+//      and the calls our bot makes to it per turn are counted.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MESSAGES, SENDERS, type MessageName } from './lib/activities';
-import { startRoundBot } from './lib/bots';
+import { startSandbox, type RunningSandbox } from '../src/sandbox';
+import { deployedEnv, startRoundBot, type RoundBotOptions } from './lib/bots';
 import { startBenchConnector } from './lib/connector';
 import { answerOf, drive, type LoadMeasure } from './lib/load';
 import { describeMachine, loadNow } from './lib/machine';
@@ -19,6 +22,8 @@ const WARMUP = numberOption(argv, 'warmup', 4);
 const CONNECTIONS = numberOption(argv, 'connections', 10);
 const SIZES = option(argv, 'sizes', '0,10000,100000').split(',').map((s) => Number(s.replace(/_/g, '')));
 const NAMES = option(argv, 'messages', 'help,give,donne').split(',') as MessageName[];
+const CLOUD = option(argv, 'cloud', 'in-process');
+if (CLOUD !== 'in-process' && CLOUD !== 'external') throw new Error('--cloud must be in-process or external');
 for (const name of NAMES) if (!(name in MESSAGES)) throw new Error(`unknown message ${name}: one of ${Object.keys(MESSAGES).join(', ')}`);
 
 async function main(): Promise<void> {
@@ -27,6 +32,16 @@ async function main(): Promise<void> {
   console.log(`rounds ${ROUNDS} × (${WARMUP} s warm-up + ${DURATION} s measured), ${CONNECTIONS} connections, ${SENDERS} senders, sizes ${SIZES.join('/')}, messages ${NAMES.join('/')}`);
   const work = mkdtempSync(join(tmpdir(), 'csp-bench-seed-'));
   const connector = await startBenchConnector();
+  // --cloud=external: one sandbox here for every round (its state grows with the drafts' lookups only).
+  let sandbox: RunningSandbox | undefined;
+  let ourOptions: RoundBotOptions = {};
+  if (CLOUD === 'external') {
+    sandbox = await startSandbox({ port: 0 });
+    const caFile = join(work, 'sandbox-ca.pem');
+    writeFileSync(caFile, sandbox.caCertPem);
+    ourOptions = { env: deployedEnv(sandbox, caFile) };
+  }
+  const cloudCalls = () => (sandbox ? sandbox.requests.length + sandbox.entraRequests.length : 0);
   const rows: string[] = [];
   const answers = new Map<string, string>();
   try {
@@ -38,20 +53,21 @@ async function main(): Promise<void> {
         console.log(`seeded ${thousands(size)} requests (${thousands(seeded.audit)} audit entries, ${thousands(seeded.cards)} card rows) in ${thousands(seeded.ms)} ms: ${JSON.stringify(seeded.byState)}`);
       }
       for (const name of NAMES) {
-        const measures: Record<BotKind, (LoadMeasure & { cpuPerTurn: number })[]> = { echo: [], ours: [] };
+        const measures: Record<BotKind, (LoadMeasure & { cpuPerTurn: number; cloudPerTurn: number })[]> = { echo: [], ours: [] };
         for (const { round, contestant } of interleave<BotKind>(['echo', 'ours'], ROUNDS)) {
-          const bot = await startRoundBot(contestant, template ? { template } : {});
+          const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? ourOptions : {}), ...(template ? { template } : {}) });
           try {
             const answer = await answerOf(bot.url, connector, name);
             answers.set(`${contestant} ${name}`, answer);
             if (contestant === 'ours' && name !== 'help' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request for "${MESSAGES[name].text}": ${answer}`);
             if (WARMUP > 0) await drive(bot.url, connector, name, { seconds: WARMUP }, CONNECTIONS);
             const cpuBefore = bot.cpuMs();
+            const callsBefore = cloudCalls();
             const load = await drive(bot.url, connector, name, { seconds: DURATION }, CONNECTIONS);
             // The bot process's own CPU per answered turn: what the turn costs, whatever the neighbours take.
-            const m = { ...load, cpuPerTurn: (bot.cpuMs() - cpuBefore) / Math.max(1, load.turns) };
+            const m = { ...load, cpuPerTurn: (bot.cpuMs() - cpuBefore) / Math.max(1, load.turns), cloudPerTurn: (cloudCalls() - callsBefore) / Math.max(1, load.turns) };
             measures[contestant].push(m);
-            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${fixed(m.cpuPerTurn)} ms/turn, ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
+            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${fixed(m.cpuPerTurn)} ms/turn,${sandbox ? ` ${fixed(m.cloudPerTurn)} cloud calls/turn,` : ''} ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
           } finally {
             await bot.dispose();
           }
@@ -65,18 +81,19 @@ async function main(): Promise<void> {
         const [rLow, rHigh] = range(rateRatios);
         const [pLow, pHigh] = range(p99Ratios);
         rows.push(
-          `| ${thousands(size)} | ${name} | ${fixed(median(echo.map((m) => m.reqPerSec)), 0)} | ${fixed(median(ours.map((m) => m.reqPerSec)), 0)} | **${fixed(median(rateRatios))}×** (${fixed(rLow)}–${fixed(rHigh)}) | ${fixed(median(echo.map((m) => m.p99)), 0)} | ${fixed(median(ours.map((m) => m.p99)), 0)} | **${fixed(median(p99Ratios))}×** (${fixed(pLow)}–${fixed(pHigh)}) | ${fixed(median(echo.map((m) => m.cpuPerTurn)))} | ${fixed(median(ours.map((m) => m.cpuPerTurn)))} | ${fixed(median(cpuRatios))}× | ${fixed(median(ours.map((m) => m.repliesPerTurn)))} / ${fixed(median(echo.map((m) => m.repliesPerTurn)))} | ${ours.reduce((n, m) => n + m.failures, 0)} / ${echo.reduce((n, m) => n + m.failures, 0)} |`,
+          `| ${thousands(size)} | ${name} | ${fixed(median(echo.map((m) => m.reqPerSec)), 0)} | ${fixed(median(ours.map((m) => m.reqPerSec)), 0)} | **${fixed(median(rateRatios))}×** (${fixed(rLow)}–${fixed(rHigh)}) | ${fixed(median(echo.map((m) => m.p99)), 0)} | ${fixed(median(ours.map((m) => m.p99)), 0)} | **${fixed(median(p99Ratios))}×** (${fixed(pLow)}–${fixed(pHigh)}) | ${fixed(median(echo.map((m) => m.cpuPerTurn)))} | ${fixed(median(ours.map((m) => m.cpuPerTurn)))} | ${fixed(median(cpuRatios))}× |${sandbox ? ` ${fixed(median(ours.map((m) => m.cloudPerTurn)))} |` : ''} ${fixed(median(ours.map((m) => m.repliesPerTurn)))} / ${fixed(median(echo.map((m) => m.repliesPerTurn)))} | ${ours.reduce((n, m) => n + m.failures, 0)} / ${echo.reduce((n, m) => n + m.failures, 0)} |`,
         );
       }
     }
   } finally {
     await connector.stop();
+    await sandbox?.stop();
     rmSync(work, { recursive: true, force: true });
   }
   console.log(`\nStarted: ${machineAtStart}\nEnded:   ${describeMachine()}`);
-  console.log(`${ROUNDS} interleaved rounds (echo, ours / ours, echo, …), ${DURATION} s each after ${WARMUP} s of warm-up, ${CONNECTIONS} connections; medians; ratio = ours / echo per round, median (range)\n`);
-  console.log('| stored requests | message | echo req/s | ours req/s | req/s ratio | echo p99 ms | ours p99 ms | p99 ratio | echo CPU ms/turn | ours CPU ms/turn | CPU ratio | sends per turn ours / echo | failed ours / echo |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`${ROUNDS} interleaved rounds (echo, ours / ours, echo, …), ${DURATION} s each after ${WARMUP} s of warm-up, ${CONNECTIONS} connections; sandbox cloud ${CLOUD === 'external' ? 'in the bench process (our bot as deployed)' : 'inside our bot (CLOUD=sandbox, as npm run dev)'}; medians; ratio = ours / echo per round, median (range)\n`);
+  console.log(`| stored requests | message | echo req/s | ours req/s | req/s ratio | echo p99 ms | ours p99 ms | p99 ratio | echo CPU ms/turn | ours CPU ms/turn | CPU ratio |${sandbox ? ' cloud calls per turn |' : ''} sends per turn ours / echo | failed ours / echo |`);
+  console.log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|${sandbox ? '---:|' : ''}---:|---:|`);
   for (const row of rows) console.log(row);
   console.log('\nWhat each bot answered (one message sent before measuring):');
   for (const [key, answer] of answers) console.log(`- ${key}: ${answer}`);

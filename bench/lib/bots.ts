@@ -2,6 +2,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunningSandbox } from '../../src/sandbox';
 import { senderEnv } from './activities';
 import { spawnBot, type BotKind, type BotProcess } from './processes';
 
@@ -20,6 +21,25 @@ export const localBotEnv = (storePath: string): Record<string, string> => ({
   STORE: `sqlite:${storePath}`,
   ...senderEnv,
 });
+
+/**
+ * Our bot as deployed: the cloud is elsewhere (here the sandbox, started once in this process, plays Azure: endpoints,
+ * authority, the partner app and its refresh token given), so the bot starts no sandbox of its own — but still loads
+ * its code. Its certificate is trusted the way a process trusts one, through NODE_EXTRA_CA_CERTS.
+ */
+export function deployedEnv(sandbox: RunningSandbox, caFile: string) {
+  return (storePath: string): Record<string, string> => ({
+    ...localBotEnv(storePath),
+    ARM_ENDPOINT: sandbox.url,
+    GRAPH_ENDPOINT: sandbox.url,
+    PARTNER_CENTER_ENDPOINT: sandbox.url,
+    AZURE_AUTHORITY_HOST: sandbox.authorityHost,
+    AZURE_CLIENT_ID: sandbox.partnerApp.clientId,
+    AZURE_CLIENT_SECRET: sandbox.partnerApp.clientSecret,
+    PARTNER_REFRESH_TOKEN: sandbox.issueRefreshToken(),
+    NODE_EXTRA_CA_CERTS: caFile,
+  });
+}
 
 export interface RoundBot extends BotProcess {
   /** Our bot's store file (undefined for the echo bot); readable until dispose(). */
