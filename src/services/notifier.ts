@@ -21,9 +21,6 @@ export interface Delivery {
   sent(recipient: string, card?: CardMessage): Promise<void>;
 }
 
-/** A delivery that remembers nothing: for sends not caused by a stored change. */
-export const untracked: Delivery = { has: () => false, sent: () => Promise.resolve() };
-
 export interface Notifier {
   /** The request awaits approval: show it to every approver who can be reached. */
   approvalRequested(request: AccessRequest, delivery: Delivery): Promise<void>;
