@@ -7,6 +7,7 @@ import type { AuditEntry } from '../store/request-store';
 import { StoreUnavailableError } from '../store/ports';
 import type { AccessControl } from './access-control';
 import type { Clock } from './clock';
+import { nextTurn } from './job-leases';
 import { outboxMessage } from './outbox-sender';
 
 export type DecisionResult =
@@ -99,6 +100,8 @@ export class ApprovalService {
       .filter((request) => this.isOverdue(request, now));
     const expired: AccessRequest[] = [];
     for (const request of overdue) {
+      // Each time-out is its own short stretch: turns waiting on the event loop go between two of them.
+      await nextTurn();
       const result = await this.apply(request.id, { type: 'time_out' });
       if (result.ok) expired.push(result.request);
     }

@@ -5,7 +5,7 @@ import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
-import { ALONE, type JobGate, type LeaseRun } from './job-leases';
+import { ALONE, nextTurn, type JobGate, type LeaseRun } from './job-leases';
 import { outboxMessage } from './outbox-sender';
 import type { AzureRbacGateway } from './ports';
 
@@ -78,6 +78,8 @@ export class ExpiryService {
     let expired = 0;
     let failed = 0;
     for (const request of due) {
+      // Each item its own short stretch of the event loop; and none once the lease may be another instance's.
+      await nextTurn();
       if (lease.lost) break;
       const end = Date.parse(request.expiresAt ?? '');
       if (Number.isNaN(end)) continue;

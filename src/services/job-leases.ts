@@ -1,8 +1,15 @@
 // Jobs that one bot instance at a time may run (sending the outbox, the periodic sweeps): each run holds a lease.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setImmediate as immediately } from 'node:timers/promises';
 import type { Leases } from '../store/ports';
 import type { Clock } from './clock';
+
+/**
+ * Gives the event loop one turn (timers, I/O, users' turns waiting) before a periodic job's next item. The store's
+ * SQLite calls resolve without one, so a loop over items would otherwise run as one stretch, however many there are.
+ */
+export const nextTurn = (): Promise<void> => immediately();
 
 /** What a job sees of its lease while it runs. */
 export interface LeaseRun {

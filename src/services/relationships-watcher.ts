@@ -4,7 +4,7 @@ import type { AccessRequest } from '../domain/access-request';
 import type { RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
 import type { CompletionResult, GdapCompletion } from './gdap-completion';
-import { ALONE, type JobGate, type LeaseRun } from './job-leases';
+import { ALONE, nextTurn, type JobGate, type LeaseRun } from './job-leases';
 import { CloudUnavailableError } from './ports';
 import type { Readiness, ReadinessService } from './readiness';
 import { outboxMessage } from './outbox-sender';
@@ -113,6 +113,8 @@ export class RelationshipWatcher {
     const found = new Map<string, Readiness | undefined>();
     const completed = new Map<string, CompletionResult | undefined>();
     for (const request of waiting) {
+      // Each request its own short stretch of the event loop; and none once the lease may be another instance's.
+      await nextTurn();
       if (lease.lost) return;
       try {
         await this.check(request, found, completed);
