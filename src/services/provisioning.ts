@@ -11,6 +11,7 @@ import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
+import { ALONE, nextTurn, type JobGate } from './job-leases';
 import { outboxMessage } from './outbox-sender';
 import type { AccessDeniedError } from './access-errors';
 import { CloudUnavailableError, type AzureRbacGateway, type CreateAssignmentResult } from './ports';
@@ -18,6 +19,11 @@ import { refusalOf } from './refusals';
 
 export const DEFAULT_PRINCIPAL_REPLICATION_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_PRINCIPAL_RETRY_DELAY_MS = 5_000;
+/**
+ * How long an instance's claim on one request lasts without renewal (renewed every third of it while provisioning
+ * runs): how long a crashed instance keeps the others from finishing its request.
+ */
+export const DEFAULT_PROVISIONING_CLAIM_TTL_MS = 60_000;
 const MAX_PRINCIPAL_RETRY_DELAY_MS = 60_000;
 
 /** Failure codes of our own, beside ARM's (ports' ArmFailureCode). */
@@ -45,7 +51,17 @@ export interface ProvisioningDependencies {
   readonly sleep?: Sleep;
   /** The partner's sign-in (or the app's credential) was refused: the request waits; someone must be told. */
   readonly onSignInRequired?: (refusal: AccessDeniedError) => void;
+  /**
+   * Instances sharing the store: each request is provisioned under its own lease (`provision:<id>`), so an instance
+   * that starts (and resumes) while another is mid-call leaves that request alone. Default: alone on the store.
+   */
+  readonly jobs?: JobGate;
+  /** The per-request claim's ttl; default DEFAULT_PROVISIONING_CLAIM_TTL_MS. */
+  readonly claimTtlInMs?: number;
 }
+
+/** The lease one instance holds while it provisions (or revokes) a request. */
+export const claimOf = (id: RequestId): string => `provision:${id}`;
 
 const SYSTEM = { kind: 'system' } as const;
 type Outcome = NonNullable<AccessRequest['outcome']>;
@@ -62,32 +78,64 @@ const WAIT_FOR_SIGN_IN: ReadonlySet<string> = new Set(['sign_in_required', 'app_
 export const assignmentIdOf = (scope: string, name: string): string => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
 
 export class ProvisioningService {
-  private readonly running = new Map<RequestId, Promise<void>>();
+  private readonly running = new Map<RequestId, Promise<boolean>>();
   private readonly resuming = new Set<Promise<unknown>>();
   private stopping = false;
   private readonly wakeUps = new Set<() => void>();
+  private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ProvisioningDependencies) {}
 
-  /** Starts provisioning in the background (at most once at a time per request); the promise is for tests. */
-  start(id: RequestId): Promise<void> {
+  /**
+   * Starts provisioning in the background (at most once at a time per request, on every instance); resolves to
+   * false when another instance holds the request's claim (it is provisioning it now). The promise is for tests.
+   */
+  start(id: RequestId): Promise<boolean> {
     const existing = this.running.get(id);
     if (existing) return existing;
-    if (this.stopping) return Promise.resolve();
-    const run = this.provision(id)
-      .catch((error: unknown) => this.deps.onError(error, id))
+    if (this.stopping) return Promise.resolve(true);
+    const run = this.claimed(id)
+      .catch((error: unknown) => {
+        this.deps.onError(error, id);
+        return true;
+      })
       .finally(() => this.running.delete(id));
     this.running.set(id, run);
     return run;
   }
 
-  /** After a restart: every request that was approved or half-provisioned is taken up again. */
-  resume(): Promise<void[]> {
+  /**
+   * After a restart: every request that was approved or half-provisioned is taken up again, one after another (each a
+   * short stretch of the event loop). One that another instance is provisioning now is looked at again once its claim
+   * could have run out: if that instance died mid-call, this one finishes the request.
+   */
+  resume(): Promise<void> {
     // Tracked from the read on, so idle() also waits for a resume whose requests are still being read.
-    const job = this.deps.requests.listByState(['approved', 'provisioning']).then((requests) => Promise.all(requests.map((request) => this.start(request.id))));
+    const job = this.resumeAll();
     this.resuming.add(job);
     void job.catch(() => undefined).finally(() => this.resuming.delete(job));
     return job;
+  }
+
+  private async resumeAll(): Promise<void> {
+    const requests = await this.deps.requests.listByState(['approved', 'provisioning']);
+    const started: Promise<boolean>[] = [];
+    for (const request of requests) {
+      // Removals are the RevocationService's.
+      if (request.action === 'revoke' || this.stopping) continue;
+      await nextTurn();
+      started.push(this.start(request.id));
+    }
+    if ((await Promise.all(started)).some((ours) => !ours)) this.resumeLater();
+  }
+
+  private resumeLater(): void {
+    if (this.retry || this.stopping) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.resume();
+    }, this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS);
+    this.retry.unref();
   }
 
   /** Waits for every provisioning in flight (graceful shutdown, tests). */
@@ -101,8 +149,20 @@ export class ProvisioningService {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
     for (const wake of [...this.wakeUps]) wake();
     await this.idle();
+  }
+
+  /**
+   * Under the request's claim: read after it is taken, so a request another instance finished meanwhile is seen
+   * finished (and left alone). false: another instance holds the claim.
+   */
+  private async claimed(id: RequestId): Promise<boolean> {
+    const ttlInMs = this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS;
+    const run = await (this.deps.jobs ?? ALONE).run(claimOf(id), () => this.provision(id), { ttlInMs });
+    return run.ran;
   }
 
   private async provision(id: RequestId): Promise<void> {

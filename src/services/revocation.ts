@@ -4,7 +4,9 @@ import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
+import { ALONE, nextTurn, type JobGate } from './job-leases';
 import { outboxMessage } from './outbox-sender';
+import { claimOf, DEFAULT_PROVISIONING_CLAIM_TTL_MS } from './provisioning';
 import { isAccessDenied } from './access-errors';
 import { ArmRequestError, CloudUnavailableError, type AzureRbacGateway } from './ports';
 
@@ -14,34 +16,72 @@ export interface RevocationDependencies {
   readonly clock: Clock;
   readonly rbac: AzureRbacGateway;
   readonly onError: (error: unknown, requestId: RequestId) => void;
+  /** Instances sharing the store: each removal runs under the request's claim, as provisioning does. Default: alone. */
+  readonly jobs?: JobGate;
+  /** The per-request claim's ttl; default DEFAULT_PROVISIONING_CLAIM_TTL_MS. */
+  readonly claimTtlInMs?: number;
 }
 
 const SYSTEM = { kind: 'system' } as const;
 
 export class RevocationService {
-  private readonly running = new Map<RequestId, Promise<void>>();
+  private readonly running = new Map<RequestId, Promise<boolean>>();
   private readonly resuming = new Set<Promise<unknown>>();
+  private retry: NodeJS.Timeout | undefined;
+  private stopping = false;
 
   constructor(private readonly deps: RevocationDependencies) {}
 
-  start(id: RequestId): Promise<void> {
+  /** Starts the removal in the background; false when another instance holds the request's claim (removing it now). */
+  start(id: RequestId): Promise<boolean> {
     const existing = this.running.get(id);
     if (existing) return existing;
-    const run = this.revoke(id)
-      .catch((error: unknown) => this.deps.onError(error, id))
+    const ttlInMs = this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS;
+    const run = (this.deps.jobs ?? ALONE).run(claimOf(id), () => this.revoke(id), { ttlInMs })
+      .then((claim) => claim.ran, (error: unknown) => {
+        this.deps.onError(error, id);
+        return true;
+      })
       .finally(() => this.running.delete(id));
     this.running.set(id, run);
     return run;
   }
 
-  /** After a restart: approved or half-done removals are taken up again (DELETE is idempotent). */
-  resume(): Promise<void[]> {
+  /**
+   * After a restart: approved or half-done removals are taken up again (DELETE is idempotent), one after another; one
+   * that another instance holds is looked at again once its claim could have run out.
+   */
+  resume(): Promise<void> {
     // Tracked from the read on, so idle() also waits for a resume whose requests are still being read.
-    const job = this.deps.requests.listByState(['approved', 'provisioning'])
-      .then((requests) => Promise.all(requests.filter((request) => request.action === 'revoke').map((request) => this.start(request.id))));
+    const job = this.resumeAll();
     this.resuming.add(job);
     void job.catch(() => undefined).finally(() => this.resuming.delete(job));
     return job;
+  }
+
+  /** No more resumes; removals in flight are awaited. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    await this.idle();
+  }
+
+  private async resumeAll(): Promise<void> {
+    const requests = await this.deps.requests.listByState(['approved', 'provisioning']);
+    const started: Promise<boolean>[] = [];
+    for (const request of requests) {
+      if (request.action !== 'revoke' || this.stopping) continue;
+      await nextTurn();
+      started.push(this.start(request.id));
+    }
+    if ((await Promise.all(started)).some((ours) => !ours) && !this.retry && !this.stopping) {
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        void this.resume();
+      }, this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS);
+      this.retry.unref();
+    }
   }
 
   async idle(): Promise<void> {

@@ -97,6 +97,8 @@ export interface World {
   readonly clock: TestClock;
   readonly sandbox: RunningSandbox;
   readonly store: Store;
+  /** The store's file: a second instance opens its own connection on it. */
+  readonly storePath: string;
   /** The store's change log, sending what each change causes to the recording notifier before it returns. */
   readonly changes: ChangeLog;
   readonly rbac: ArmRbacGateway;
@@ -128,6 +130,7 @@ export async function startWorld(options: { seed?: SandboxSeed; random?: () => n
     clock,
     sandbox,
     store,
+    storePath: file.path,
     changes,
     rbac,
     notifier,

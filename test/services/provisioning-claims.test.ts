@@ -1,0 +1,118 @@
+// Two instances provisioning on one store: each request under one instance's claim. A second instance that starts
+// (and resumes) while the first is mid-call leaves the request alone; it takes over once a dead holder's claim ran out.
+import type { AccessRequest } from '../../src/domain/access-request';
+import { JobLeases } from '../../src/services/job-leases';
+import type { AzureRbacGateway } from '../../src/services/ports';
+import { ProvisioningService } from '../../src/services/provisioning';
+import type { Store } from '../../src/store/ports';
+import { openSqliteStore } from '../../src/store/sqlite-store';
+import { sendingChanges } from '../support/sending-changes';
+import { approvedRequest, startWorld, type World } from './provisioning-support';
+
+const CLAIM_TTL_MS = 60_000;
+
+/** An instance of the bot's provisioning on its own connection to the world's store, with its own lease holder. */
+function instance(w: World, holder: string, store: Store, rbac: AzureRbacGateway = w.rbac): { service: ProvisioningService; errors: unknown[] } {
+  const errors: unknown[] = [];
+  const jobs = new JobLeases({ leases: store.leases, holder, clock: w.clock, onError: (error) => errors.push(error) });
+  const { changes } = sendingChanges(store, w.notifier);
+  const service = new ProvisioningService({
+    requests: store.requests, changes, clock: w.clock, rbac, sleep: w.sleep, jobs, claimTtlInMs: CLAIM_TTL_MS,
+    onError: (error) => errors.push(error),
+  });
+  return { service, errors };
+}
+
+/** ARM as one instance sees it: the assignment is made, and the answer waits until the test lets it through. */
+function answerHeld(rbac: AzureRbacGateway): { rbac: AzureRbacGateway; reached: Promise<void>; letThrough: () => void } {
+  let letThrough: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    letThrough = resolve;
+  });
+  let reached: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const held: AzureRbacGateway = Object.create(rbac) as AzureRbacGateway;
+  held.createRoleAssignment = async (tenant, assignment) => {
+    const answer = await rbac.createRoleAssignment(tenant, assignment);
+    reached();
+    await gate;
+    return answer;
+  };
+  return { rbac: held, reached: arrived, letThrough };
+}
+
+const events = async (w: World, request: AccessRequest) => (await w.store.audit.list(request.id)).map((entry) => entry.event);
+const assignmentsOf = (w: World, request: AccessRequest) => w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName);
+const putsOf = (w: World, request: AccessRequest) => w.sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.assignmentName));
+const shown = (w: World, request: AccessRequest) => w.notifier.changes.filter((c) => c.id === request.id).map((c) => c.state);
+
+describe('provisioning claims: two instances on one store', () => {
+  let w: World;
+  let second: Store;
+  beforeEach(async () => {
+    w = await startWorld();
+    second = openSqliteStore(w.storePath);
+  });
+  afterEach(async () => {
+    await second.close();
+    await w.stop();
+  });
+
+  it('when an instance starts and resumes while another is mid-provisioning, then the request is provisioned once', async () => {
+    const request = approvedRequest(w.clock);
+    await w.insert(request);
+    const arm = answerHeld(w.rbac);
+    const a = instance(w, 'instance-a', w.store, arm.rbac);
+    const b = instance(w, 'instance-b', second);
+
+    const provisioning = a.service.start(request.id);
+    await arm.reached;
+    // B starts now: it finds the request `provisioning` and another instance's claim on it.
+    await b.service.resume();
+    expect(await events(w, request)).toEqual(['seeded', 'provisioning_started']);
+    expect(putsOf(w, request)).toHaveLength(1);
+
+    arm.letThrough();
+    await provisioning;
+    await b.service.resume();
+    await b.service.stop();
+
+    expect(await w.store.requests.get(request.id)).toMatchObject({ state: 'active', outcome: { kind: 'created' } });
+    expect(await events(w, request)).toEqual(['seeded', 'provisioning_started', 'provisioned']);
+    expect(putsOf(w, request)).toHaveLength(1);
+    expect(assignmentsOf(w, request)).toHaveLength(1);
+    expect(shown(w, request)).toEqual(['provisioning', 'active']);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it('when the holder dies mid-call (ARM holds its answer), then the other instance finishes the request once the claim ran out', async () => {
+    const request = approvedRequest(w.clock);
+    await w.insert(request);
+    // ARM makes the assignment and holds its answer far longer than the test: the first instance never hears back.
+    w.sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'delay', delayMs: 600_000, after: true, times: 1 });
+    const a = instance(w, 'instance-a', w.store);
+    const b = instance(w, 'instance-b', second);
+    void a.service.start(request.id);
+    while (assignmentsOf(w, request).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A dies: nothing it does reaches the store any more; its claim is never released nor renewed.
+    await w.store.close();
+
+    await b.service.resume();
+    expect(putsOf(w, request)).toHaveLength(1);
+    expect((await second.requests.get(request.id))?.state).toBe('provisioning');
+
+    w.clock.advance(CLAIM_TTL_MS);
+    await b.service.resume();
+    await b.service.stop();
+
+    expect(await second.requests.get(request.id)).toMatchObject({ state: 'active', outcome: { kind: 'created' } });
+    const audit = (await second.audit.list(request.id)).map((entry) => entry.event);
+    // The second start is the takeover, on the record; the outcome is written once.
+    expect(audit).toEqual(['seeded', 'provisioning_started', 'provisioning_started', 'provisioned']);
+    expect(assignmentsOf(w, request)).toHaveLength(1);
+    expect(shown(w, request).filter((state) => state === 'active')).toHaveLength(1);
+    expect(b.errors).toEqual([]);
+  });
+});
