@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setImmediate as immediately } from 'node:timers/promises';
+import { instanceProcessHolder } from '../store/lease-holder';
 import type { Leases } from '../store/ports';
 import type { Clock } from './clock';
 
@@ -41,8 +42,16 @@ export const ALONE: JobGate = {
   run: async (_name, job) => ({ ran: true, value: await job({ lost: false }) }),
 };
 
-/** This process among the bot's instances: host, pid, and a random part (two bots in one process differ too). */
-export const instanceHolderId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+/**
+ * This process among the bot's instances: host, pid, and a random part (two bots in one process differ too). With
+ * the App Service instance it runs on (WEBSITE_INSTANCE_ID, stable across restarts) and its start time, a process
+ * restarted on that instance takes its dead predecessor's leases at once (src/store/lease-holder.ts) instead of
+ * waiting out their ttl: the outbox then sends right after a kill -9 and restart.
+ */
+export function instanceHolderId(instance?: { readonly id: string; readonly startedAt: Date }): string {
+  const thisProcess = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  return instance ? instanceProcessHolder(instance.id, instance.startedAt, thisProcess) : thisProcess;
+}
 
 export interface JobLeasesOptions {
   readonly leases: Leases;

@@ -1,6 +1,7 @@
 // Leases in SQLite: one row per lease name, taken or renewed by one statement under the write lock.
 import type Database from 'better-sqlite3';
 import { leaseExpiry } from './lease-expiry';
+import { succeeds } from './lease-holder';
 import type { Leases } from './ports';
 import type { SqliteGuard } from './sqlite-guard';
 
@@ -21,8 +22,15 @@ export function prepareLeases(db: Database.Database, guard: SqliteGuard): Leases
        WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
   );
   const free = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
+  const holderOf = db.prepare<[string], { holder: string }>('SELECT holder FROM leases WHERE name = ?');
+  const succeed = db.prepare('UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND holder = ?');
   // IMMEDIATE: the write lock is taken before the row is looked at, so two processes cannot both see it free.
-  const acquire = db.transaction((name: string, holder: string, expiresAt: string, at: string): boolean => take.run(name, holder, expiresAt, at).changes === 1);
+  const acquire = db.transaction((name: string, holder: string, expiresAt: string, at: string): boolean => {
+    if (take.run(name, holder, expiresAt, at).changes === 1) return true;
+    // Another's and running: still ours to take if its holder is an earlier process of this instance (it is dead).
+    const current = holderOf.get(name);
+    return current !== undefined && succeeds(holder, current.holder) && succeed.run(holder, expiresAt, name, current.holder).changes === 1;
+  });
   return {
     acquire: (name, holder, ttlInMs, now) => {
       const { at, expiresAt } = leaseExpiry(now, ttlInMs);

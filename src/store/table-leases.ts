@@ -1,5 +1,6 @@
 // Leases on Table Storage: one entity per lease, taken and renewed by compare-and-set on its ETag.
 import { leaseExpiry } from './lease-expiry';
+import { succeeds } from './lease-holder';
 import type { Leases } from './ports';
 import { keyPart, readEntity, statusOf, stringOf, withStore, type TableContext } from './table-support';
 
@@ -45,8 +46,10 @@ export function tableLeases(context: TableContext): Leases {
         return created !== 'taken' && remember(name, holder, created);
       }
       const expiry = stringOf(current, 'expiresAt');
-      // Another's and still running at `now`: not ours. (A lease with no expiry is a leftover: taken.)
-      if (stringOf(current, 'holder') !== holder && expiry !== undefined && expiry > at) return false;
+      const heldBy = stringOf(current, 'holder') ?? '';
+      // Another's and still running at `now`: not ours, unless its holder is an earlier process of this instance (dead).
+      // (A lease with no expiry is a leftover: taken.)
+      if (heldBy !== holder && expiry !== undefined && expiry > at && !succeeds(holder, heldBy)) return false;
       const replaced = await refusedIfTaken(replace(current.etag));
       return replaced !== 'taken' && remember(name, holder, replaced);
     }),

@@ -1,7 +1,7 @@
 // The outbox sender on two bot instances sharing one store: each message reaches each person once, whoever sends it.
 import { setImmediate as tick } from 'node:timers/promises';
 import type { AccessRequest } from '../../src/domain/access-request';
-import { JobLeases } from '../../src/services/job-leases';
+import { instanceHolderId, JobLeases } from '../../src/services/job-leases';
 import type { Notifier } from '../../src/services/notifier';
 import { OutboxSender } from '../../src/services/outbox-sender';
 import type { Store } from '../../src/store/ports';
@@ -97,5 +97,45 @@ describe('the outbox sender on two instances', () => {
     // Assert
     expect(whileHeld).toEqual([]);
     expect(sent).toEqual([id]);
+  });
+
+  it('when a bot is killed while it sends (kill -9) and restarts on the same App Service instance, then the restarted one sends at once; another instance still waits', async () => {
+    // Arrange: the killed process, on its own connection, holds the outbox lease mid-send (Teams never answers it).
+    const [, b] = stores;
+    if (!b) throw new Error('not opened');
+    const killed = openSqliteStore(file.path);
+    const startedAt = (minutesAgo: number) => new Date(clock.at - minutesAgo * 60_000);
+    let reached: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const hung = () => {
+      reached();
+      return new Promise<void>(() => undefined);
+    };
+    const predecessor = new OutboxSender({
+      outbox: killed.outbox, relationships: quietRelationshipNotifier, notifier: { approvalRequested: hung, requestChanged: hung, expiryReminder: hung },
+      jobs: new JobLeases({ leases: killed.leases, holder: instanceHolderId({ id: 'instance-1', startedAt: startedAt(60) }), clock }),
+    });
+    const id = await record(b, 1);
+    predecessor.kick();
+    await sending;
+    // kill -9: nothing of it reaches the store any more, its lease is never released.
+    await killed.close();
+    const { notifier, sent } = teams();
+    // Act: an instance elsewhere tries first, then the process restarted on instance-1. The clock does not move:
+    // the killed process's lease (OUTBOX_LEASE_TTL_MS) has not run out.
+    const elsewhere = senderOn(b, instanceHolderId({ id: 'instance-2', startedAt: startedAt(1) }), notifier);
+    elsewhere.kick();
+    await elsewhere.idle();
+    await elsewhere.stop();
+    const sentByAnotherInstance = [...sent];
+    const restarted = senderOn(b, instanceHolderId({ id: 'instance-1', startedAt: startedAt(0) }), notifier);
+    restarted.kick();
+    await restarted.idle();
+    // Assert
+    expect(sentByAnotherInstance).toEqual([]);
+    expect(sent).toEqual([id]);
+    expect(await b.outbox.pending(10)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The store contract: what every Store (SQLite, Table Storage) must do, as one suite each store's test file runs.
 import type { AccessRequest } from '../../src/domain/access-request';
 import { principalId, requestId, subscriptionId } from '../../src/domain/ids';
+import { instanceProcessHolder } from '../../src/store/lease-holder';
 import type { Change, OutboxMessage, Store } from '../../src/store/ports';
 import type { CardMessage, StoredConversation } from '../../src/store/request-store';
 import { CONTOSO, FABRIKAM, makeRequest } from './store-fixtures';
@@ -398,6 +399,26 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         // The crashed holder's renewal (a process that was only paused) is refused: the lease is another's now.
         expect(await crashed.leases.acquire('expiry', 'bot-crashed', TTL, minute(2))).toBe(false);
         expect(await store.leases.acquire('expiry', 'bot-a', TTL, minute(3))).toBe(true);
+      });
+
+      it('when a process restarted on the same App Service instance asks for its killed predecessor\'s lease, then it gets it at once; other instances still wait', async () => {
+        const killed = await subject.another();
+        const started = (minutes: number) => new Date(minute(minutes));
+        const predecessor = instanceProcessHolder('instance-1', started(0), 'pid-100');
+        const restarted = instanceProcessHolder('instance-1', started(4), 'pid-200');
+        const elsewhere = instanceProcessHolder('instance-2', started(5), 'pid-300');
+        expect(await killed.leases.acquire('outbox', predecessor, TTL, minute(0))).toBe(true);
+        expect(await store.leases.acquire('outbox', elsewhere, TTL, minute(1))).toBe(false);
+        // The process that started later on instance-1 takes it long before the ttl ran out.
+        expect(await store.leases.acquire('outbox', restarted, TTL, minute(1))).toBe(true);
+        // The predecessor, were it only paused, is refused (never the other way round), and its release frees nothing.
+        expect(await killed.leases.acquire('outbox', predecessor, TTL, minute(1))).toBe(false);
+        await killed.leases.release('outbox', predecessor);
+        expect(await store.leases.acquire('outbox', elsewhere, TTL, minute(1))).toBe(false);
+        expect(await store.leases.acquire('outbox', restarted, TTL, minute(1))).toBe(true);
+        // Holders without an instance (a bot outside App Service) never succeed one another.
+        expect(await store.leases.acquire('expiry', 'bot-a', TTL, minute(0))).toBe(true);
+        expect(await store.leases.acquire('expiry', instanceProcessHolder('bot-a', started(9), 'pid-1'), TTL, minute(1))).toBe(false);
       });
 
       it('when 20 holders on two instances race for a free lease, and then for the expired one, then exactly one wins each time', async () => {
