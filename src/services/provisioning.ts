@@ -58,6 +58,8 @@ export interface ProvisioningDependencies {
   readonly jobs?: JobGate;
   /** The per-request claim's ttl; default DEFAULT_PROVISIONING_CLAIM_TTL_MS. */
   readonly claimTtlInMs?: number;
+  /** A resume could not read the store (it is tried again at the next one). */
+  readonly onResumeError?: (error: unknown) => void;
 }
 
 /** The lease one instance holds while it provisions (or revokes) a request. */
@@ -83,6 +85,7 @@ export class ProvisioningService {
   private stopping = false;
   private readonly wakeUps = new Set<() => void>();
   private retry: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ProvisioningDependencies) {}
 
@@ -117,6 +120,21 @@ export class ProvisioningService {
     return job;
   }
 
+  /**
+   * Resumes now and then every `intervalInMs` (the timer never keeps the process alive): what an instance that died
+   * mid-call left is finished by another one still running, not only at the next start.
+   */
+  resumeEvery(intervalInMs: number): void {
+    if (this.timer || this.stopping) return;
+    this.resumeLogged();
+    this.timer = setInterval(() => this.resumeLogged(), intervalInMs);
+    this.timer.unref();
+  }
+
+  private resumeLogged(): void {
+    this.resume().catch((error: unknown) => this.deps.onResumeError?.(error));
+  }
+
   private async resumeAll(): Promise<void> {
     const requests = await this.deps.requests.listByState(['approved', 'provisioning']);
     const started: Promise<boolean>[] = [];
@@ -133,7 +151,7 @@ export class ProvisioningService {
     if (this.retry || this.stopping) return;
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      void this.resume();
+      this.resumeLogged();
     }, this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS);
     this.retry.unref();
   }
@@ -150,7 +168,9 @@ export class ProvisioningService {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.retry);
+    clearInterval(this.timer);
     this.retry = undefined;
+    this.timer = undefined;
     for (const wake of [...this.wakeUps]) wake();
     await this.idle();
   }

@@ -20,6 +20,8 @@ export interface RevocationDependencies {
   readonly jobs?: JobGate;
   /** The per-request claim's ttl; default DEFAULT_PROVISIONING_CLAIM_TTL_MS. */
   readonly claimTtlInMs?: number;
+  /** A resume could not read the store (it is tried again at the next one). */
+  readonly onResumeError?: (error: unknown) => void;
 }
 
 const SYSTEM = { kind: 'system' } as const;
@@ -28,6 +30,7 @@ export class RevocationService {
   private readonly running = new Map<RequestId, Promise<boolean>>();
   private readonly resuming = new Set<Promise<unknown>>();
   private retry: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private stopping = false;
 
   constructor(private readonly deps: RevocationDependencies) {}
@@ -59,12 +62,26 @@ export class RevocationService {
     return job;
   }
 
+  /** Resumes now and then every `intervalInMs`, as ProvisioningService.resumeEvery. */
+  resumeEvery(intervalInMs: number): void {
+    if (this.timer || this.stopping) return;
+    this.resumeLogged();
+    this.timer = setInterval(() => this.resumeLogged(), intervalInMs);
+    this.timer.unref();
+  }
+
   /** No more resumes; removals in flight are awaited. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.retry);
+    clearInterval(this.timer);
     this.retry = undefined;
+    this.timer = undefined;
     await this.idle();
+  }
+
+  private resumeLogged(): void {
+    this.resume().catch((error: unknown) => this.deps.onResumeError?.(error));
   }
 
   private async resumeAll(): Promise<void> {
@@ -78,7 +95,7 @@ export class RevocationService {
     if ((await Promise.all(started)).some((ours) => !ours) && !this.retry && !this.stopping) {
       this.retry = setTimeout(() => {
         this.retry = undefined;
-        void this.resume();
+        this.resumeLogged();
       }, this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS);
       this.retry.unref();
     }
