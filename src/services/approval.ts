@@ -122,7 +122,9 @@ export class ApprovalService {
       const now = this.deps.clock.now();
       const result = transition(current, event, actor, now);
       if (!result.ok) {
-        await this.refused({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
+        // A person's refused click is on the record. The bot's own change refused means another instance (or a click)
+        // made it first, and that change is on the record: a second entry would tell of a double that never was.
+        if (user) await this.refused({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
         return { ok: false, reason: result.reason, request: current };
       }
       const next = result.request;
