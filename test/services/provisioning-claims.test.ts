@@ -1,9 +1,10 @@
-// Two instances provisioning on one store: each request under one instance's claim. A second instance that starts
+// Two instances provisioning (and revoking) on one store: each request under one instance's claim. A second instance that starts
 // (and resumes) while the first is mid-call leaves the request alone; it takes over once a dead holder's claim ran out.
 import type { AccessRequest } from '../../src/domain/access-request';
 import { JobLeases } from '../../src/services/job-leases';
 import type { AzureRbacGateway } from '../../src/services/ports';
 import { ProvisioningService } from '../../src/services/provisioning';
+import { RevocationService } from '../../src/services/revocation';
 import type { Store } from '../../src/store/ports';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { sendingChanges } from '../support/sending-changes';
@@ -114,5 +115,54 @@ describe('provisioning claims: two instances on one store', () => {
     expect(assignmentsOf(w, request)).toHaveLength(1);
     expect(shown(w, request).filter((state) => state === 'active')).toHaveLength(1);
     expect(b.errors).toEqual([]);
+  });
+
+  it('when an instance resumes while another is mid-removal, then the removal is done and recorded once', async () => {
+    // Arrange: Alice holds Contributor under the request's name; a removal of it was approved.
+    const grant = approvedRequest(w.clock);
+    w.sandbox.state.roleAssignments.push({
+      name: grant.assignmentName, scope: grant.scope, roleDefinitionName: grant.role.definitionId.split('/').at(-1) ?? '', principalId: grant.principal.id, principalType: 'User',
+      description: null, createdOn: '2026-01-01T00:00:00.0000000Z', updatedOn: '2026-01-01T00:00:00.0000000Z', createdBy: null, updatedBy: null,
+    });
+    const removal = { ...grant, action: 'revoke' as const };
+    await w.insert(removal);
+    let letThrough: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    let reached: () => void = () => undefined;
+    const deleting = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const held: AzureRbacGateway = Object.create(w.rbac) as AzureRbacGateway;
+    held.deleteRoleAssignment = async (tenant, scope, name) => {
+      const deleted = await w.rbac.deleteRoleAssignment(tenant, scope, name);
+      reached();
+      await gate;
+      return deleted;
+    };
+    const errors: unknown[] = [];
+    const revocationOn = (store: Store, holder: string, rbac: AzureRbacGateway) => new RevocationService({
+      requests: store.requests, changes: sendingChanges(store, w.notifier).changes, clock: w.clock, rbac,
+      jobs: new JobLeases({ leases: store.leases, holder, clock: w.clock }), claimTtlInMs: CLAIM_TTL_MS, onError: (error) => errors.push(error),
+    });
+    const a = revocationOn(w.store, 'instance-a', held);
+    const b = revocationOn(second, 'instance-b', w.rbac);
+    // Act
+    const removing = a.start(removal.id);
+    await deleting;
+    await b.resume();
+    const whileHeld = await events(w, removal);
+    letThrough();
+    await removing;
+    await b.resume();
+    await b.stop();
+    // Assert
+    expect(whileHeld).toEqual(['seeded', 'revocation_started']);
+    expect(await events(w, removal)).toEqual(['seeded', 'revocation_started', 'revoked']);
+    expect(w.sandbox.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(removal.assignmentName))).toHaveLength(1);
+    expect(assignmentsOf(w, removal)).toHaveLength(0);
+    expect(shown(w, removal).filter((state) => state !== 'provisioning')).toHaveLength(1);
+    expect(errors).toEqual([]);
   });
 });
