@@ -30,6 +30,8 @@ const duration = (fallback: string, minimumInMs: number, message: string) =>
 const rawSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
   HOST: optional(z.string()),
+  /** App Service's id of the instance the process runs on, stable across restarts (set by App Service). */
+  WEBSITE_INSTANCE_ID: optional(z.string().regex(/^[^~]+$/, 'may not hold "~"')),
   BOT_ID: optional(z.string()),
   BOT_PASSWORD: optional(z.string()),
   BOT_TENANT_ID: optional(guid),
@@ -130,6 +132,8 @@ export type CloudEndpoints = {
 export interface AppConfig {
   readonly port: number;
   readonly host?: string;
+  /** WEBSITE_INSTANCE_ID: a process restarted on this instance takes its killed predecessor's leases at once. */
+  readonly instanceId?: string;
   readonly bot: {
     readonly appId?: string;
     readonly appPassword?: string;
@@ -273,6 +277,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return {
     port: raw.PORT,
     host: raw.HOST,
+    ...(raw.WEBSITE_INSTANCE_ID ? { instanceId: raw.WEBSITE_INSTANCE_ID } : {}),
     bot: {
       appId: raw.BOT_ID,
       appPassword: raw.BOT_PASSWORD,

@@ -101,7 +101,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
 
   const store = await openStore(config);
   // Instances sharing the store take turns at what must not run twice at once (sending, sweeps), by lease.
-  const jobs = new JobLeases({ leases: store.leases, holder: instanceHolderId(), clock, onError: (error, name) => logger.warn({ lease: name, err: describeError(error) }, 'lease not renewed or released; it runs out on its own') });
+  const jobs = new JobLeases({ leases: store.leases, holder: instanceHolderId(config.instanceId ? { id: config.instanceId, startedAt: clock.now() } : undefined), clock, onError: (error, name) => logger.warn({ lease: name, err: describeError(error) }, 'lease not renewed or released; it runs out on its own') });
   // Every change is written with its audit entry and what it makes the bot say; what it says is sent right after.
   // The sender needs the Teams notifier, built further down; until then there is nothing to send.
   const sending = { kick: (): void => undefined };
@@ -249,6 +249,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onSignInRequired: (refusal) => {
       if (refusal.reason === 'sign_in_required') alerts.signInMissing();
     },
+    jobs,
+    onResumeError: (error) => logger.error({ err: describeError(error) }, 'resume-provisioning: not done yet; tried again later'),
   });
   // Once the partner's sign-in works again, what waited for it goes on.
   alerts.onSignInRestored(() => {
@@ -271,6 +273,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     clock,
     rbac: gateways.rbac,
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'revocation failed unexpectedly'),
+    jobs,
+    onResumeError: (error) => logger.error({ err: describeError(error) }, 'resume-revocation: not done yet; tried again later'),
   });
   const approval = new ApprovalService({
     onAwaitingRelationship: (request) => void relationships.invite(request),
@@ -288,12 +292,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
   sender.start();
-  // What a stopped instance left half done, by one instance at a time (one starting with it finds nothing left).
-  const resume = (name: string, work: () => Promise<unknown>) => jobs.runOnce(name, work, (error) => logger.error({ err: describeError(error) }, `${name}: not done yet; tried again later`));
-  resume('resume-provisioning', () => provisioning.resume());
+  // What a stopped instance left half done: at start and every minute, each request under its own claim, so a request
+  // another instance is working on is left to it, and one whose holder died is finished here once its claim ran out.
+  provisioning.resumeEvery(60_000);
   // Requests waiting for a relationship survive restarts: the watcher finds them in the store.
   relationshipWatcher.start();
-  resume('resume-revocation', () => revocation.resume());
+  revocation.resumeEvery(60_000);
   expiry.start();
   const idle = async (): Promise<void> => {
     // Provisioning queues messages and messages never start provisioning: two rounds settle both.
@@ -330,6 +334,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       // Cuts PrincipalNotFound waits short: those requests stay `provisioning` and resume at the next start.
       await expiry.stop();
       await provisioning.stop();
+      await revocation.stop();
       await idle();
       await sender.stop();
       // Runs still holding a lease (a sweep) end and release it, so a restarted instance need not wait for it to run out.
