@@ -135,7 +135,8 @@ export interface Leases {
   /**
    * Takes `name` for `holder` until `now` + `ttlInMs`: true when it was free, expired at `now`, or already
    * `holder`'s (then renewed); false when another holder has it until after `now`. Of several instances asking at
-   * once, at most one gets true.
+   * once, at most one gets true. Exception: a holder that is a later process of the same instance
+   * (`lease-holder.ts`: after a kill -9 and restart) takes its predecessor's lease at once; never the other way round.
    */
   acquire(name: string, holder: string, ttlInMs: number, now: string): Promise<boolean>;
   /** Frees `name` if `holder` still has it (another's lease, taken after ours ran out, is left alone). */
