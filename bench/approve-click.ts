@@ -1,6 +1,6 @@
 // Benchmark: how fast an Approve click is answered while the cloud's ARM holds every role-assignment PUT for 20 s —
 // the click must not wait for the grant — next to the bare echo bot answering a click, in interleaved rounds.
-// Run: npm run bench:approve-click [-- --rounds=3 --requests=300 --rate=20 --connections=10 --double-every=10
+// Run: npm run bench:approve-click [-- --rounds=3 --requests=150 --rate=5 --connections=10 --double-every=10
 //      --double-gap=0 --warmup=20 --delay=20000 --stored=10000 --profile=DIR]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,12 @@ import { fixed, interleave, median, numberOption, option, range, thousands } fro
 const argv = process.argv.slice(2);
 const ROUNDS = numberOption(argv, 'rounds', 3);
 /** Requests clicked per round (each its own principal, so each must end with its own assignment). */
-const REQUESTS = numberOption(argv, 'requests', 300);
-/** Clicks per second, steady (the second clicks of double clicks come on top). */
-const RATE = numberOption(argv, 'rate', 20);
+const REQUESTS = numberOption(argv, 'requests', 150);
+/**
+ * Clicks per second, steady (the second clicks of double clicks come on top). 5 a second for 30 s: faster than two
+ * people click, and longer than ARM's delay, so the later clicks meet the first grants coming back.
+ */
+const RATE = numberOption(argv, 'rate', 5);
 const CONNECTIONS = numberOption(argv, 'connections', 10);
 /** Every n-th request is double-clicked (0: none); the second click comes `double-gap` ms after the first. */
 const DOUBLE_EVERY = numberOption(argv, 'double-every', 10);
@@ -102,17 +105,26 @@ async function ourRound(connector: BenchConnector, work: string, round: number, 
   try {
     const setupStarted = Date.now();
     await installAll(bot.url, connector.serviceUrl);
-    const ids = await makePendingRequests(bot.url, connector, 0, total);
+    if (!bot.storePath) throw new Error('our bot has no store path');
+    const ids = await makePendingRequests(bot.url, connector.serviceUrl, bot.storePath, total);
+    const confirmed = Date.now();
+    // The approval cards and card updates those confirmations cause go out at Teams' pace (7 a second per
+    // conversation, and every approval card lands in the two approvers' chats): wait for them, not to measure them.
     await connectorQuiet(connector);
-    console.log(`    ${total} requests pending approval (asked by Sam and Pat, confirmed) in ${thousands(Date.now() - setupStarted)} ms`);
+    console.log(`    ${total} requests pending approval (asked by Sam and Pat, confirmed) in ${thousands(confirmed - setupStarted)} ms; their cards sent ${thousands(Date.now() - confirmed)} ms later`);
     // The sandbox's own control route, as a tester sets a fault: ARM holds every role-assignment PUT DELAY_MS.
     const set = await sandboxControl(sandbox, 'POST', '/_sandbox/faults', { operation: 'roleAssignments.create', kind: 'delay', delayMs: DELAY_MS, forSeconds: 3600 });
     if (set.status !== 201) throw new Error(`the sandbox refused the fault: ${set.status} ${set.text}`);
     if (WARMUP > 0) await sendClicks(bot.url, connector.serviceUrl, planClicks(ids.slice(0, WARMUP), RATE, 0, 0), CONNECTIONS);
     const measured = ids.slice(WARMUP);
+    const clicksFrom = Date.now();
     const { results, cpuMs, clientLagMs } = await measureClicks(bot, connector, measured);
+    const clicksTo = Date.now();
     const summary = summarize(results, cpuMs, clientLagMs, classifyOurs);
-    const check = await settleAndCheck(bot, sandbox, ids, results, total);
+    const check = await settleAndCheck(bot, connector, sandbox, ids, results, total);
+    // A profile ends when the bot stops: where the clicks lie in it, counted back from its end.
+    if (PROFILE) writeFileSync(join(PROFILE, `clicks-round-${round + 1}.json`), JSON.stringify(results.map((r) => ({ requestId: r.click.requestId, second: r.click.second, sentMonotonicUs: r.sentMonotonicUs, ms: r.ms, status: r.status }))));
+    if (PROFILE) console.log(`    profile (${PROFILE}): the measured clicks ran from ${fixed((Date.now() - clicksFrom) / 1000, 1)} s to ${fixed((Date.now() - clicksTo) / 1000, 1)} s before its end`);
     return { ...summary, check };
   } finally {
     await bot.dispose();
@@ -121,16 +133,18 @@ async function ourRound(connector: BenchConnector, work: string, round: number, 
 }
 
 /**
- * Waits until ARM has made every assignment (each one DELAY_MS after its click), stops the bot, then reads its store:
+ * Waits until ARM has made every assignment (each one DELAY_MS after its click) and the bot has sent what they
+ * cause, stops the bot, then reads its store:
  * per request, one assignment for its principal in the sandbox, made at least DELAY_MS after the click, one approval
  * and one "provisioned" in the audit trail, and the request active.
  */
-async function settleAndCheck(bot: RoundBot, sandbox: RunningSandbox, ids: readonly string[], results: readonly ClickResult[], total: number): Promise<string> {
+async function settleAndCheck(bot: RoundBot, connector: BenchConnector, sandbox: RunningSandbox, ids: readonly string[], results: readonly ClickResult[], total: number): Promise<string> {
   const loadIds = new Set(Array.from({ length: total }, (_, i) => loadUser(i).id));
   const assigned = () => sandbox.state.roleAssignments.filter((a) => loadIds.has(a.principalId));
   const deadline = Date.now() + DELAY_MS + 90_000;
   while (assigned().length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // the last answers recorded by the bot
+  // Every card update and "Done" message sent (at Teams' pace), so the bot stops with nothing left to do.
+  await connectorQuiet(connector, 2000);
   await bot.stop();
   if (!bot.storePath) return 'no store';
   const store = openSqliteStore(bot.storePath, { readonly: true });

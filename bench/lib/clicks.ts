@@ -6,6 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { SANDBOX_PARTNER_TENANT_ID } from '../../src/config';
 import { loadDefaultSeed, type RunningSandbox, type SandboxSeed } from '../../src/sandbox';
+import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { BenchConnector } from './connector';
 
 /** A partner user of the sandbox's seed (src/sandbox/seed.json) as Teams names them. */
@@ -91,28 +92,42 @@ async function post(url: string, body: string): Promise<{ status: number; text: 
   return { status: response.status, text: await response.text() };
 }
 
+/** Runs `work` over `items`, at most `width` at a time. */
+async function inPool<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let index = next++; index < items.length; index = next++) await work(items[index] as T, index);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+}
+
 /**
  * Makes `count` requests pending approval as the sales agents make them: each asks for Contributor on Contoso's
- * prod subscription for their own load user, then clicks Confirm on the draft. Returns the request ids in order.
- * The drafts come one at a time (the draft card is read from the connector's last send, before any background send).
+ * prod subscription for their own load user, then clicks Confirm on the draft. Returns the request ids, the one for
+ * load user i at index i. The drafts' ids are read back from the bot's store (read-only, through its ports): the
+ * connector keeps only its last send, and the drafts are made several at a time.
  */
-export async function makePendingRequests(botUrl: string, connector: BenchConnector, first: number, count: number): Promise<string[]> {
-  const serviceUrl = connector.serviceUrl;
-  const ids: string[] = [];
-  for (let i = first; i < first + count; i++) {
-    const from = REQUESTERS[i % REQUESTERS.length] ?? REQUESTERS[0];
-    const before = connector.accepted;
-    const answer = await post(botUrl, messageActivityFrom(from, `give ${loadUser(i).upn} Contributor on Contoso's prod subscription`, serviceUrl));
-    const card = connector.accepted > before ? (JSON.parse(connector.last) as { attachments?: { content?: { actions?: { verb?: string; data?: { requestId?: unknown } }[] } }[] }) : undefined;
-    const id = card?.attachments?.[0]?.content?.actions?.find((a) => a.verb === 'confirm')?.data?.requestId;
-    if (answer.status !== 200 || typeof id !== 'string') throw new Error(`no draft for ${loadUser(i).upn}: HTTP ${answer.status}, ${connector.accepted > before ? cardText(JSON.parse(connector.last)).slice(0, 200) : 'nothing sent'}`);
-    ids.push(id);
+export async function makePendingRequests(botUrl: string, serviceUrl: string, storePath: string, count: number): Promise<string[]> {
+  const users = Array.from({ length: count }, (_, i) => loadUser(i));
+  const requester = (i: number) => REQUESTERS[i % REQUESTERS.length] ?? REQUESTERS[0];
+  await inPool(users, 4, async (user, i) => {
+    const answer = await post(botUrl, messageActivityFrom(requester(i), `give ${user.upn} Contributor on Contoso's prod subscription`, serviceUrl));
+    if (answer.status !== 200) throw new Error(`no draft for ${user.upn}: HTTP ${answer.status}`);
+  });
+  const store = openSqliteStore(storePath, { readonly: true });
+  const byPrincipal = new Map<string, string>();
+  try {
+    for (const draft of await store.requests.listByState(['draft'])) byPrincipal.set(draft.principal.id, draft.id);
+  } finally {
+    await store.close();
   }
-  for (const [n, id] of ids.entries()) {
-    const from = REQUESTERS[(first + n) % REQUESTERS.length] ?? REQUESTERS[0];
-    const answer = await post(botUrl, clickActivity(from, 'confirm', id, serviceUrl));
+  const ids = users.map((user) => byPrincipal.get(user.id) ?? '');
+  const missing = users.filter((_, i) => ids[i] === '');
+  if (missing.length > 0) throw new Error(`no draft for ${missing.length} of ${count} (first: ${missing[0]?.upn ?? ''}): see what the bot answers with a smaller --requests`);
+  await inPool(ids, 4, async (id, i) => {
+    const answer = await post(botUrl, clickActivity(requester(i), 'confirm', id, serviceUrl));
     if (!answer.text.includes('Waiting for approval')) throw new Error(`Confirm of ${id} did not leave it waiting for approval: ${answer.text.slice(0, 300)}`);
-  }
+  });
   return ids;
 }
 
@@ -125,12 +140,12 @@ export async function installAll(botUrl: string, serviceUrl: string): Promise<vo
 }
 
 /** Resolves once the connector has taken no send for `quietMs` (the bot's background sends are done). */
-export async function connectorQuiet(connector: BenchConnector, quietMs = 1000, timeoutMs = 60_000): Promise<void> {
+export async function connectorQuiet(connector: BenchConnector, quietMs = 1000, timeoutMs = 300_000): Promise<void> {
   const started = Date.now();
   let seen = connector.accepted;
   let since = Date.now();
   while (Date.now() - since < quietMs) {
-    if (Date.now() - started > timeoutMs) throw new Error('the bot kept sending');
+    if (Date.now() - started > timeoutMs) throw new Error(`the bot was still sending after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     if (connector.accepted !== seen) {
       seen = connector.accepted;
@@ -183,6 +198,8 @@ export interface ClickResult {
   readonly sentAt: number;
   /** From the moment it was due (queueing for one of the connections included) to the invoke's whole answer. */
   readonly ms: number;
+  /** The system's monotonic clock when it was sent (µs): the clock of a `--cpu-prof` profile, to find the click in it. */
+  readonly sentMonotonicUs: number;
   readonly status: number;
   /** What the clicker was shown (the card's texts), or the error. */
   readonly shown: string;
@@ -199,8 +216,9 @@ export async function sendClicks(botUrl: string, serviceUrl: string, plan: reado
     new Promise((resolve) => {
       const body = clickActivity(click.by, 'approve', click.requestId, serviceUrl);
       const sentAt = Date.now();
+      const sentMonotonicUs = Number(process.hrtime.bigint() / 1000n);
       const started = performance.now();
-      const done = (status: number, shown: string) => resolve({ click, sentAt, ms: performance.now() - started, status, shown });
+      const done = (status: number, shown: string) => resolve({ click, sentAt, sentMonotonicUs, ms: performance.now() - started, status, shown });
       const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
