@@ -51,9 +51,22 @@ interface RoundMeasure {
   /** What the clicks showed, counted. */
   readonly shown: Map<string, number>;
   readonly check?: string;
+  /** Ours: p99 of the clicks sent before ARM made its first assignment (every PUT still held), and of those after. */
+  readonly phases?: { readonly held: Phase; readonly returning: Phase };
 }
 
-function summarize(results: readonly ClickResult[], cpuMs: number, clientLagMs: number, classify: (shown: string) => string): Omit<RoundMeasure, 'check'> {
+interface Phase {
+  readonly clicks: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+const phaseOf = (results: readonly ClickResult[]): Phase => {
+  const times = results.filter((r) => r.status === 200).map((r) => r.ms);
+  return { clicks: results.length, p50: percentile(times, 50), p99: percentile(times, 99) };
+};
+
+function summarize(results: readonly ClickResult[], cpuMs: number, clientLagMs: number, classify: (shown: string) => string): Omit<RoundMeasure, 'check' | 'phases'> {
   const answered = results.filter((r) => r.status === 200);
   const times = answered.map((r) => r.ms);
   const shown = new Map<string, number>();
@@ -121,11 +134,12 @@ async function ourRound(connector: BenchConnector, work: string, round: number, 
     const { results, cpuMs, clientLagMs } = await measureClicks(bot, connector, measured);
     const clicksTo = Date.now();
     const summary = summarize(results, cpuMs, clientLagMs, classifyOurs);
-    const check = await settleAndCheck(bot, connector, sandbox, ids, results, total);
+    const { check, firstGrantAt } = await settleAndCheck(bot, connector, sandbox, ids, results, total);
+    const phases = { held: phaseOf(results.filter((r) => r.sentAt < firstGrantAt)), returning: phaseOf(results.filter((r) => r.sentAt >= firstGrantAt)) };
     // A profile ends when the bot stops: where the clicks lie in it, counted back from its end.
     if (PROFILE) writeFileSync(join(PROFILE, `clicks-round-${round + 1}.json`), JSON.stringify(results.map((r) => ({ requestId: r.click.requestId, second: r.click.second, sentMonotonicUs: r.sentMonotonicUs, ms: r.ms, status: r.status }))));
     if (PROFILE) console.log(`    profile (${PROFILE}): the measured clicks ran from ${fixed((Date.now() - clicksFrom) / 1000, 1)} s to ${fixed((Date.now() - clicksTo) / 1000, 1)} s before its end`);
-    return { ...summary, check };
+    return { ...summary, check, phases };
   } finally {
     await bot.dispose();
     await sandbox.stop();
@@ -138,7 +152,7 @@ async function ourRound(connector: BenchConnector, work: string, round: number, 
  * per request, one assignment for its principal in the sandbox, made at least DELAY_MS after the click, one approval
  * and one "provisioned" in the audit trail, and the request active.
  */
-async function settleAndCheck(bot: RoundBot, connector: BenchConnector, sandbox: RunningSandbox, ids: readonly string[], results: readonly ClickResult[], total: number): Promise<string> {
+async function settleAndCheck(bot: RoundBot, connector: BenchConnector, sandbox: RunningSandbox, ids: readonly string[], results: readonly ClickResult[], total: number): Promise<{ check: string; firstGrantAt: number }> {
   const loadIds = new Set(Array.from({ length: total }, (_, i) => loadUser(i).id));
   const assigned = () => sandbox.state.roleAssignments.filter((a) => loadIds.has(a.principalId));
   const deadline = Date.now() + DELAY_MS + 90_000;
@@ -146,7 +160,8 @@ async function settleAndCheck(bot: RoundBot, connector: BenchConnector, sandbox:
   // Every card update and "Done" message sent (at Teams' pace), so the bot stops with nothing left to do.
   await connectorQuiet(connector, 2000);
   await bot.stop();
-  if (!bot.storePath) return 'no store';
+  const firstGrantAt = Math.min(...assigned().map((a) => Date.parse(a.createdOn)));
+  if (!bot.storePath) return { check: 'no store', firstGrantAt };
   const store = openSqliteStore(bot.storePath, { readonly: true });
   const firstClick = new Map<string, number>();
   for (const r of results) if (!r.click.second) firstClick.set(r.click.requestId, r.sentAt);
@@ -174,7 +189,8 @@ async function settleAndCheck(bot: RoundBot, connector: BenchConnector, sandbox:
     await store.close();
   }
   const armCalls = sandbox.requests.filter((r) => r.method === 'PUT' && /roleassignments/i.test(r.path)).length;
-  return `${ids.length - problems.length}/${ids.length} requests active with exactly one assignment (approved ×1, provisioned ×1), ${armCalls} role-assignment PUTs; assignment made ${fixed(lagSum / Math.max(1, lagCount) / 1000, 1)} s after the click on average, ${early} sooner than the delay${problems.length > 0 ? `; NOT: ${problems.slice(0, 5).join('; ')}` : ''}`;
+  const check = `${ids.length - problems.length}/${ids.length} requests active with exactly one assignment (approved ×1, provisioned ×1), ${armCalls} role-assignment PUTs; assignment made ${fixed(lagSum / Math.max(1, lagCount) / 1000, 1)} s after the click on average, ${early} sooner than the delay${problems.length > 0 ? `; NOT: ${problems.slice(0, 5).join('; ')}` : ''}`;
+  return { check, firstGrantAt };
 }
 
 async function main(): Promise<void> {
@@ -197,6 +213,7 @@ async function main(): Promise<void> {
       console.log(`  round ${round + 1} · ${contestant}: ${m.answered}/${m.clicks} answered, p50 ${fixed(m.p50, 1)} ms, p99 ${fixed(m.p99, 1)} ms, max ${fixed(m.max, 1)} ms, CPU ${fixed(m.cpuPerClick)} ms/click, bench loop lag max ${fixed(m.clientLagMs, 1)} ms (load ${loadNow()})`);
       for (const [kind, n] of m.shown) console.log(`      ${n} × ${kind}`);
       if (m.check) console.log(`      ${m.check}`);
+      if (m.phases) console.log(`      before ARM's first answer (every PUT held): ${m.phases.held.clicks} clicks, p50 ${fixed(m.phases.held.p50, 1)} ms, p99 ${fixed(m.phases.held.p99, 1)} ms; after (grants coming back): ${m.phases.returning.clicks} clicks, p50 ${fixed(m.phases.returning.p50, 1)} ms, p99 ${fixed(m.phases.returning.p99, 1)} ms`);
     }
   } finally {
     await connector.stop();
@@ -212,6 +229,11 @@ async function main(): Promise<void> {
   for (const [name, list] of [['echo bot (click → small card)', echo], [`ours (Approve → refreshed card; ARM holds each PUT ${DELAY_MS / 1000} s)`, ours]] as const) {
     console.log(`| ${name} | ${list.reduce((n, m) => n + m.answered, 0)}/${list.reduce((n, m) => n + m.clicks, 0)} | ${cell(list.map((m) => m.p50))} | **${cell(list.map((m) => m.p99))}** | ${cell(list.map((m) => m.max))} | ${cell(list.map((m) => m.cpuPerClick), 2)} |`);
   }
+  const phase = (pick: (m: RoundMeasure) => Phase | undefined) => ours.map((m) => pick(m) ?? { clicks: 0, p50: Number.NaN, p99: Number.NaN });
+  const held = phase((m) => m.phases?.held);
+  const returning = phase((m) => m.phases?.returning);
+  console.log(`| — ours, clicks before ARM's first answer (every PUT held) | ${held.reduce((n, p) => n + p.clicks, 0)} | ${cell(held.map((p) => p.p50))} | ${cell(held.map((p) => p.p99))} | | |`);
+  console.log(`| — ours, clicks after it (grants coming back, their card updates and messages) | ${returning.reduce((n, p) => n + p.clicks, 0)} | ${cell(returning.map((p) => p.p50))} | ${cell(returning.map((p) => p.p99))} | | |`);
   console.log(`| ratio ours / echo (per round) | | ${cell(ratio((m) => m.p50), 2)}× | ${cell(ratio((m) => m.p99), 2)}× | ${cell(ratio((m) => m.max), 2)}× | ${cell(ratio((m) => m.cpuPerClick), 2)}× |`);
   console.log(`\nBench process event-loop lag during the clicks (max): echo rounds ${echo.map((m) => fixed(m.clientLagMs, 1)).join(', ')} ms; ours ${ours.map((m) => fixed(m.clientLagMs, 1)).join(', ')} ms`);
   for (const [i, m] of ours.entries()) console.log(`ours round ${i + 1}: ${m.check ?? ''}`);
