@@ -1,6 +1,6 @@
 // The baseline: a bare teams-ai v1 echo bot on the same restify, adapter and auth mode as ours runs with locally
 // (no BOT_ID: inbound authentication off, replies sent without a token), replying once per message through the
-// Bot Connector like ours does. Run alone it prints one JSON line with its port: node dist/bench-build/bench/echo-bot.js
+// Bot Connector like ours does, and answering a card click in the invoke's response. Run alone it prints one JSON line with its port: node dist/bench-build/bench/echo-bot.js
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, ConfigurationServiceClientCredentialFactory, type Response as BotResponse } from 'botbuilder';
 import * as restify from 'restify';
@@ -20,6 +20,12 @@ export async function startEchoBot(options: { port?: number; host?: string } = {
   const app = new Application<TurnState>({ adapter, botAppId: '', startTypingTimer: false, removeRecipientMention: true });
   app.activity(ActivityTypes.Message, async (context) => {
     await context.sendActivity(`you said: ${context.activity.text ?? ''}`);
+  });
+  // A card button (Action.Execute): answered in the invoke's response with a small card naming the verb, as ours
+  // answers a click with the refreshed card (bench/approve-click.ts); no outbound call.
+  app.adaptiveCards.actionExecute(/.*/, async (context) => {
+    const verb = String((context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb ?? '');
+    return { type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text: `you clicked: ${verb}`, wrap: true }] };
   });
 
   const server = restify.createServer({ name: 'echo-bot', handleUncaughtExceptions: false });
