@@ -292,12 +292,27 @@ function clockOf(activity: Partial<Activity>): UserClock {
   };
 }
 
+/**
+ * Whether Intl knows each language tag seen: asking it costs a locale lookup (~30 µs), and a partner's users send a
+ * handful of tags, so each is asked once. Bounded, since the tag is the sender's to choose: past the cap the cache
+ * starts over.
+ */
+const knownTags = new Map<string, boolean>();
+const KNOWN_TAGS_CAP = 500;
+
 /** The viewer's own language tag ("en-US", "fr-CA") for dates on their card, when Teams sent one Intl knows. */
 function languageTagOf(activity: Partial<Activity>): { languageTag?: string } {
   const tag = activity.locale;
-  try {
-    return tag && tag.length <= 35 && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1 ? { languageTag: tag } : {};
-  } catch {
-    return {};
+  if (!tag || tag.length > 35) return {};
+  let known = knownTags.get(tag);
+  if (known === undefined) {
+    try {
+      known = Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1;
+    } catch {
+      known = false;
+    }
+    if (knownTags.size >= KNOWN_TAGS_CAP) knownTags.clear();
+    knownTags.set(tag, known);
   }
+  return known ? { languageTag: tag } : {};
 }
