@@ -3,7 +3,6 @@ import { Application, type AdaptiveCard, type TeamsAdapter, type TurnState } fro
 import { ActivityTypes, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { AccessRequest, Locale, PartnerUser } from '../domain/access-request';
-import { isTimeZone, type UserClock } from '../domain/end-time';
 import { principalId, requestId } from '../domain/ids';
 import { detectLocale } from '../domain/parse-request';
 import { localeOf, messagesFor } from '../i18n';
@@ -18,6 +17,7 @@ import { safeId } from './inbound-activity';
 import { accessListCard } from './list-cards';
 import { replyFor } from './replies';
 import { channelKey, type TeamsNotifier } from './teams-notifier';
+import { clockOf, languageTagOf } from './turn-clock';
 import { turnLogger } from './turn-logger';
 import { inertName } from './user-text';
 
@@ -276,28 +276,4 @@ async function sendInvokeError(context: TurnContext, statusCode: number, code: s
     type: ActivityTypes.InvokeResponse,
     value: { status: 200, body: { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } } },
   });
-}
-
-/**
- * Where the user is: Teams' localTimezone (IANA, checked against what Intl knows) and the message's own offset from
- * its local timestamp ("…+02:00"). The zone is what makes "until Monday 18:00" right across a daylight-saving change.
- */
-function clockOf(activity: Partial<Activity>): UserClock {
-  const { localTimestamp, localTimezone } = activity as { localTimestamp?: unknown; localTimezone?: unknown };
-  const match = /([+-])(\d{2}):?(\d{2})$/.exec(String(localTimestamp ?? ''));
-  const timeZone = typeof localTimezone === 'string' && localTimezone.length <= 64 && isTimeZone(localTimezone) ? localTimezone : undefined;
-  return {
-    ...(match ? { utcOffsetMinutes: (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) } : {}),
-    ...(timeZone ? { timeZone } : {}),
-  };
-}
-
-/** The viewer's own language tag ("en-US", "fr-CA") for dates on their card, when Teams sent one Intl knows. */
-function languageTagOf(activity: Partial<Activity>): { languageTag?: string } {
-  const tag = activity.locale;
-  try {
-    return tag && tag.length <= 35 && Intl.DateTimeFormat.supportedLocalesOf([tag]).length === 1 ? { languageTag: tag } : {};
-  } catch {
-    return {};
-  }
 }

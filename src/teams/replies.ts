@@ -3,16 +3,39 @@ import type { Activity } from 'botbuilder';
 import { MessageFactory } from 'botbuilder';
 import { messagesFor } from '../i18n';
 import type { IntakeResult } from '../services/intake';
-import { asAttachment, choiceCard, gapSentence, helpCard, relationshipInvitationCard } from './cards';
+import type { Locale } from '../domain/access-request';
+import { asAttachment, choiceCard, gapSentence, helpCard, relationshipInvitationCard, type AdaptiveCardJson } from './cards';
 import { requestListCard, type ListViewer } from './list-cards';
 import { inertName } from './user-text';
 
 type NotDraft = Exclude<IntakeResult, { kind: 'draft' }>;
 
+/**
+ * The help card depends on the language alone: expanded from its template once per language, then sent as it is
+ * (frozen, so that nothing on the way out can change the copy every later turn sends).
+ */
+const helpCards = new Map<Locale, AdaptiveCardJson>();
+function cachedHelpCard(locale: Locale): AdaptiveCardJson {
+  let card = helpCards.get(locale);
+  if (!card) {
+    card = deepFreeze(helpCard(locale));
+    helpCards.set(locale, card);
+  }
+  return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** A card (help, choices) or a sentence for anything intake answers without a draft. */
 export function replyFor(result: NotDraft, isApprover: boolean, viewer: ListViewer = {}): Partial<Activity> | string {
   const m = messagesFor(result.locale);
-  if (result.kind === 'help') return MessageFactory.attachment(asAttachment(helpCard(result.locale)));
+  if (result.kind === 'help') return MessageFactory.attachment(asAttachment(cachedHelpCard(result.locale)));
   if (result.kind === 'relationship_invitation') return MessageFactory.attachment(asAttachment(relationshipInvitationCard(result.invitation, result.locale)));
   // A choice card's question is Markdown: the words it repeats (what was typed, a customer's name) are made inert.
   if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](inertName(result.text), inertName(result.within ?? '')), result.choices, m.resolve.choiceHint)));

@@ -109,9 +109,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   server.post('/api/messages', async (req, res) => {
     const correlationId = randomUUID();
     const started = Date.now();
-    let log = options.logger.child({ correlationId });
+    // One child logger per request, made once its bindings are known (each child serializes its bindings when made):
+    // until the activity is read, lines carry the correlation id alone.
+    let log: Logger | undefined;
+    const logger = (): Logger => (log ??= options.logger.child({ correlationId }));
     const refuse = ([status, error]: Refusal, why: string, extra: Record<string, unknown> = {}) => {
-      log.warn({ status, why, ms: Date.now() - started, ...extra }, 'request refused');
+      logger().warn({ status, why, ms: Date.now() - started, ...extra }, 'request refused');
       res.status(status);
       res.json({ error });
     };
@@ -139,7 +142,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       const parsed = inboundActivity.safeParse(json);
       if (!parsed.success) return refuse(BAD_REQUEST, 'not an activity', { issues: parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.')) });
       activity = parsed.data as unknown as Activity;
-      log = log.child({ activityId: safeId(activity.id), type: safeId(activity.type), channelId: safeId(activity.channelId) });
+      const turnLog = options.logger.child({ correlationId, activityId: safeId(activity.id), type: safeId(activity.type), channelId: safeId(activity.channelId) });
+      log = turnLog;
 
       let turnStarted = false;
       let channelRefused = false;
@@ -152,7 +156,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
             channelRefused = true;
             return;
           }
-          setTurnLogger(context, log);
+          setTurnLogger(context, turnLog);
           options.adapter.noteInbound(context.activity);
           await options.app.run(context);
         });
@@ -160,13 +164,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         if (!turnStarted) {
           if (isAuthFailure(error)) return refuse(UNAUTHORIZED, 'token refused', { err: errorFields(error) });
           const status = (error as { statusCode?: unknown }).statusCode === 500 ? UNAVAILABLE : INTERNAL;
-          log.error({ err: errorFields(error) }, 'authentication could not run');
+          turnLog.error({ err: errorFields(error) }, 'authentication could not run');
           return refuse(status, 'authentication could not run');
         }
         throw error;
       }
       if (channelRefused) return refuse(FORBIDDEN, 'channel not allowed');
-      log.info({ status: invokeResponse?.status ?? 200, ms: Date.now() - started }, 'turn done');
+      turnLog.info({ status: invokeResponse?.status ?? 200, ms: Date.now() - started }, 'turn done');
       res.status(invokeResponse?.status ?? 200);
       if (invokeResponse?.body !== undefined) res.json(invokeResponse.body);
       else res.end();
@@ -174,12 +178,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       if (res.headersSent) return;
       if (error instanceof ConversationBlockedError) {
         // Teams refuses our messages there (recorded when found): nothing more to say, and no retry wanted.
-        log.warn({ err: errorFields(error) }, 'conversation blocked; turn ended without a reply');
+        logger().warn({ err: errorFields(error) }, 'conversation blocked; turn ended without a reply');
         res.status(200);
         res.end();
         return;
       }
-      log.error({ err: errorFields(error) }, 'request failed');
+      logger().error({ err: errorFields(error) }, 'request failed');
       // Teams must get an invoke answer, never a 5xx; the words are ours, never the exception's.
       if (activity?.type === 'invoke') {
         res.status(200);

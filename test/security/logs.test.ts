@@ -53,4 +53,16 @@ describe('logs', () => {
     expect(all).toContain('[redacted]');
     expect(all).not.toContain('"stack"');
   });
+
+  it('when a secret sits in a child logger\'s bindings or in request headers, then it is redacted and the logged object is left as it was', () => {
+    const local = capture();
+    const logged = { req: { headers: { Authorization: 'Bearer h3ader', Cookie: 'c00kie', accept: 'json' } }, call: { token: 't0ken', url: 'https://x' } };
+    local.logger.child({ correlationId: 'c1', accessToken: 'chi1d' }).child({ config: { clientSecret: 'gr4ndchild' } }).warn(logged, 'oops');
+    const all = local.lines.join('\n');
+    for (const secret of ['h3ader', 'c00kie', 't0ken', 'chi1d', 'gr4ndchild']) expect(all).not.toContain(secret);
+    const line = JSON.parse(local.lines[0] ?? '{}') as { correlationId?: string; req?: { headers?: { accept?: string } }; call?: { url?: string } };
+    expect(line).toMatchObject({ correlationId: 'c1', req: { headers: { accept: 'json' } }, call: { url: 'https://x' } });
+    expect(logged.call.token).toBe('t0ken');
+    expect(logged.req.headers.Authorization).toBe('Bearer h3ader');
+  });
 });
