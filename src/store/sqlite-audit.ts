@@ -110,10 +110,16 @@ function readCustomer(statement: Database.Statement<[string], CustomerRow>, requ
   return { tenantId: row.tenant_id, name: typeof row.name === 'string' ? row.name : null };
 }
 
-/** The highest seq ever handed out; survives deletion of the last rows. */
-function highWater(db: Database.Database): number {
-  const counter = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get();
-  return counter?.seq ?? 0;
+/**
+ * The highest seq ever handed out (survives deletion of the last rows). Prepared once, on first use: every append
+ * reads it, and a file from before AUTOINCREMENT has no sqlite_sequence to prepare against until it is read.
+ */
+function highWaterOf(db: Database.Database): () => number {
+  let statement: Database.Statement<[], { seq: number }> | undefined;
+  return () => {
+    statement ??= db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'");
+    return statement.get()?.seq ?? 0;
+  };
 }
 
 function toStored(row: AuditRow): StoredAuditEntry {
@@ -138,12 +144,13 @@ export function prepareAudit(db: Database.Database): SqliteAudit {
   const customerOf = customerStatement(db);
   const selectLast = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
   const selectAll = db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY seq');
+  const highWater = highWaterOf(db);
 
   // Reading the head and inserting after it must be one step for every writer on the file: BEGIN IMMEDIATE takes
   // the write lock before the read, so a second process waits (busy_timeout) and then chains from our entry.
   const appendRow = (entry: AuditEntry): StoredAuditEntry => {
     const last = selectLast.get();
-    const seq = Math.max(last?.seq ?? 0, highWater(db)) + 1;
+    const seq = Math.max(last?.seq ?? 0, highWater()) + 1;
     const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
     const customer = (entry.requestId ? readCustomer(customerOf, entry.requestId) : undefined)
       ?? (entry.customer ? { tenantId: entry.customer.tenantId, name: entry.customer.name ?? null } : undefined);
@@ -185,7 +192,7 @@ export function prepareAudit(db: Database.Database): SqliteAudit {
     verify() {
       // One read transaction: the rows and the counter are seen at the same instant even while others append.
       return db.transaction((): AuditVerification => {
-        const highWaterSeq = highWater(db);
+        const highWaterSeq = highWater();
         const rows = selectAll.iterate();
         const chainRows = (function* (): Generator<StoredChainRow> {
           for (const row of rows) {
