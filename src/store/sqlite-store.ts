@@ -9,6 +9,7 @@ import type { Change, PendingMessage, Store } from './ports';
 import type { CardMessage, RequestFilter, StoredConversation } from './request-store';
 import { ensureAuditSchema, prepareAudit } from './sqlite-audit';
 import { prepareOutbox, OUTBOX_SCHEMA } from './sqlite-outbox';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 import { guardedBy, type SqliteGuard } from './sqlite-guard';
 import { LEASES_SCHEMA, prepareLeases } from './sqlite-leases';
 
@@ -21,6 +22,10 @@ CREATE TABLE IF NOT EXISTS requests (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS requests_state ON requests(state);
+-- "My requests" and a customer's requests (listRequests): read through an index, newest first, not across the table.
+-- The expressions must stay the very ones listRequests filters on, or SQLite cannot use them.
+CREATE INDEX IF NOT EXISTS requests_requester ON requests(json_extract(body, '$.requester.id'), updated_at);
+CREATE INDEX IF NOT EXISTS requests_customer ON requests(json_extract(body, '$.customer.tenantId') COLLATE NOCASE, updated_at);
 CREATE TABLE IF NOT EXISTS conversations (
   user_id TEXT PRIMARY KEY,
   channel_user_id TEXT NOT NULL,
@@ -58,6 +63,13 @@ export interface SqliteStoreOptions {
    * made of short tries between which other users' turns run. Default 5000.
    */
   readonly busyTimeoutInMs?: number;
+  /**
+   * Checkpoint the WAL on a worker thread (default true for a file opened for writing) instead of inside the commit
+   * that fills it, which would hold a user's turn for the disk (`sqlite-checkpointer.ts`).
+   */
+  readonly backgroundCheckpoints?: boolean;
+  /** Told when the background checkpointer stops working (SQLite's own checkpoints take over). */
+  readonly onWarning?: (message: string, error: unknown) => void;
 }
 
 const parse = (row: RequestRow): AccessRequest => JSON.parse(row.body) as AccessRequest;
@@ -97,6 +109,18 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   } catch (error) {
     db.close();
     throw error;
+  }
+  let checkpointer: Checkpointer | undefined;
+  if (!readonly && path !== ':memory:' && (options.backgroundCheckpoints ?? true)) {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(path, {
+      onFailure: (error) => {
+        try {
+          db.pragma('wal_autocheckpoint = 1000');
+        } catch { /* the connection is closing: nothing left to checkpoint for */ }
+        options.onWarning?.('the WAL checkpointer stopped; SQLite checkpoints inside commits again', error);
+      },
+    });
   }
 
   const insertRequest = lazy(() => db.prepare('INSERT OR IGNORE INTO requests (id, version, state, body, updated_at, due_at) VALUES (?, ?, ?, ?, ?, ?)'));
@@ -207,9 +231,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       take: async (key: string, now: string) => ((await guard.read(() => selectPending().get(key))) ? guard.write(() => takePending.immediate(key, new Date(now).toISOString())) : undefined),
     },
     leases: readonly ? readonlyLeases : prepareLeases(db, guard),
-    close: () => {
+    close: async () => {
+      await checkpointer?.stop();
       db.close();
-      return Promise.resolve();
     },
   };
 }
@@ -220,14 +244,15 @@ const readonlyLeases: Store['leases'] = {
   release: () => Promise.resolve(),
 };
 
-function listRequests(db: Database.Database, filter: RequestFilter): AccessRequest[] {
+/** The query listRequests runs: exported so a test can check that SQLite reads it through an index. */
+export function listRequestsQuery(filter: RequestFilter): { sql: string; params: (string | number)[] } | undefined {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (filter.requesterId !== undefined) { where.push("json_extract(body, '$.requester.id') = ?"); params.push(filter.requesterId); }
   if (filter.customerTenantId !== undefined) { where.push("json_extract(body, '$.customer.tenantId') = ? COLLATE NOCASE"); params.push(filter.customerTenantId); }
   if (filter.subscriptionId !== undefined) { where.push("json_extract(body, '$.subscription.id') = ? COLLATE NOCASE"); params.push(filter.subscriptionId); }
   if (filter.states !== undefined) {
-    if (filter.states.length === 0) return [];
+    if (filter.states.length === 0) return undefined;
     where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
     params.push(...filter.states);
   }
@@ -237,7 +262,12 @@ function listRequests(db: Database.Database, filter: RequestFilter): AccessReque
     sql += ' LIMIT ?';
     params.push(filter.limit);
   }
-  return db.prepare<(string | number)[], RequestRow>(sql).all(...params).map(parse);
+  return { sql, params };
+}
+
+function listRequests(db: Database.Database, filter: RequestFilter): AccessRequest[] {
+  const query = listRequestsQuery(filter);
+  return query ? db.prepare<(string | number)[], RequestRow>(query.sql).all(...query.params).map(parse) : [];
 }
 
 /** Files from before periodic jobs read by due time get the column, filled from each request, under the write lock. */
