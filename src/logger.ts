@@ -77,9 +77,13 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const logger = pino(options, destination ?? stdoutDestination());
   // A child's bindings skip the log formatter (pino serializes them once, when the child is made): censor them
   // there. Children are made from their parent by prototype, so every descendant inherits this `child`.
-  const makeChild = logger.child;
-  logger.child = function censoredChild(this: Logger, bindings, childOptions) {
+  // pino's `child` is generic over custom levels, which TypeScript cannot match against a plain `this` under every
+  // module resolution (ts-jest's per-file compile refused what tsc -p accepted): the wrapper is typed as we use it.
+  type MakeChild = (this: Logger, bindings: pino.Bindings, options?: pino.ChildLoggerOptions) => Logger;
+  const makeChild = logger.child as unknown as MakeChild;
+  const censoredChild: MakeChild = function censoredChild(this: Logger, bindings, childOptions) {
     return makeChild.call(this, censored(bindings), childOptions);
-  } as Logger['child'];
+  };
+  logger.child = censoredChild as unknown as Logger['child'];
   return logger;
 }

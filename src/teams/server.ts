@@ -198,6 +198,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     res.send(200, { status: 'ok' });
   });
 
+  // Azure's front ends (App Service, Bot Service) keep connections to the bot open and reuse them. Node closes an idle
+  // one after 5 s by default, so a request sent on it just then meets a reset (a 502 for Teams): the side that sends
+  // must be the one to close first. Headers must then be allowed a little longer than the idle wait.
+  server.server.keepAliveTimeout = 120_000;
+  server.server.headersTimeout = 121_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
