@@ -134,10 +134,12 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
         rmSync(memoryOut, { force: true });
         bot.child.kill('SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        afterGc[contestant].push(bot.rss());
+        const rssAfterGc = bot.rss();
+        afterGc[contestant].push(rssAfterGc);
         const report = JSON.parse(readFileSync(memoryOut, 'utf8')) as MemoryReport;
         split(parts, contestant, report.beforeGc);
-        split(partsGc, contestant, report.afterGc);
+        // After the GC, RSS as read a second later: V8 returns the pages it freed over that time, not at once.
+        split(partsGc, contestant, { ...report.afterGc, rss: rssAfterGc });
         let drafts = '';
         if (bot.storePath) {
           const db = new Database(bot.storePath, { readonly: true });
@@ -147,7 +149,7 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
           drafts = `, ${thousands(n)} open requests stored`;
         }
         const b = report.beforeGc;
-        console.log(`  RSS · round ${round + 1} · ${contestant}: ${thousands(load.turns + 1)} turns (${fixed(load.reqPerSec, 0)}/s, ${load.failures} failed) → RSS ${fixed((after[contestant].at(-1) ?? Number.NaN) / MB, 1)} MB (heap used ${fixed(b.heapUsed / MB, 1)}, committed ${fixed(b.heapTotal / MB, 1)}, new space ${fixed((b.spaces.new_space?.committed ?? Number.NaN) / MB, 1)}, external ${fixed(b.external / MB, 1)}), after a full GC ${fixed(bot.rss() / MB, 1)} MB, peak ${fixed(bot.peakRss() / MB, 1)} MB${drafts} (load ${loadNow()})`);
+        console.log(`  RSS · round ${round + 1} · ${contestant}: ${thousands(load.turns + 1)} turns (${fixed(load.reqPerSec, 0)}/s, ${load.failures} failed) → RSS ${fixed((after[contestant].at(-1) ?? Number.NaN) / MB, 1)} MB (heap used ${fixed(b.heapUsed / MB, 1)}, committed ${fixed(b.heapTotal / MB, 1)}, new space ${fixed((b.spaces.new_space?.committed ?? Number.NaN) / MB, 1)}, external ${fixed(b.external / MB, 1)}), after a full GC ${fixed(rssAfterGc / MB, 1)} MB, peak ${fixed(bot.peakRss() / MB, 1)} MB${drafts} (load ${loadNow()})`);
       } finally {
         await bot.dispose();
       }
