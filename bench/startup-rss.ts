@@ -79,7 +79,7 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
     '|---|---:|---:|---:|---:|---:|---:|',
     row('echo', 'echo bot (teams-ai, restify)'),
     row('ours', 'our bot, cloud elsewhere (as deployed: no sandbox started)'),
-    ...(BEFORE_ENTRY ? [row('ours, before', 'the same, code before the lazy loads')] : []),
+    ...(BEFORE_ENTRY ? [row('ours, before', 'the same, the build given by --before')] : []),
     row('ours+sandbox', 'our bot, CLOUD=sandbox starting its own sandbox (`npm run dev`)'),
     '',
     'A "help" sent the moment each bot said it listens (ours answers with a card; the echo with text), same rounds:',
@@ -88,7 +88,7 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
     '|---|---:|---:|---:|---:|',
     firstRow('echo', 'echo bot'),
     firstRow('ours', 'our bot, as deployed'),
-    ...(BEFORE_ENTRY ? [firstRow('ours, before', 'the same, before')] : []),
+    ...(BEFORE_ENTRY ? [firstRow('ours, before', 'the same, the build given by --before')] : []),
     firstRow('ours+sandbox', 'our bot, CLOUD=sandbox'),
   ];
 }
