@@ -103,6 +103,7 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
   const after = series();
   const afterGc = series();
   const peak = series();
+  const during = series();
   // process.memoryUsage() and V8's spaces just before and just after the full GC (bench/lib/gc-on-signal.ts).
   const parts = { heap: series(), heapFree: series(), newSpace: series(), external: series(), native: series() };
   const partsGc = { heap: series(), heapFree: series(), newSpace: series(), external: series(), native: series() };
@@ -125,7 +126,11 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
         atListen[contestant].push(bot.rss());
         const answer = await answerOf(bot.url, connector, 'give');
         if (contestant !== 'echo' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request: ${answer}`);
-        const load = await drive(bot.url, connector, 'give', { amount: TURNS - 1 });
+        // RSS every 250 ms while the turns run: its mean does not hang on when the last major GC happened to run.
+        const samples: number[] = [];
+        const sampler = setInterval(() => samples.push(bot.rss()), 250);
+        const load = await drive(bot.url, connector, 'give', { amount: TURNS - 1 }).finally(() => clearInterval(sampler));
+        during[contestant].push(samples.reduce((sum, v) => sum + v, 0) / Math.max(1, samples.length));
         // A second for timers and pending writes to settle; no forced GC (neither bot gets one in production).
         await new Promise((resolve) => setTimeout(resolve, 1000));
         after[contestant].push(bot.rss());
@@ -172,6 +177,7 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
     `| when | echo MB | ours MB | ratio |${BEFORE_ENTRY ? ' ours before MB | ratio |' : ''}`,
     `|---|---:|---:|---:|${BEFORE_ENTRY ? '---:|---:|' : ''}`,
     `| at listening | ${cell(atListen)} |`,
+    `| during the turns (mean of a sample every 250 ms) | ${cell(during)} |`,
     `| after the turns (+1 s) | ${cell(after)} |`,
     `| — of which JS heap in use (live and garbage) | ${cell(parts.heap)} |`,
     `| — V8 heap committed but free | ${cell(parts.heapFree)} |`,
