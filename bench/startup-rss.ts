@@ -1,18 +1,21 @@
 // Benchmark: start-up time (process start → listening), RSS after N "give" turns (N open requests), and what
 // loading src/main.ts costs, for our bot next to the bare echo bot — each bot its own process, interleaved, medians.
 // Run: npm run bench:startup-rss [-- --rounds=5 --rss-rounds=3 --turns=10000 --require-rounds=5 --skip=rss|startup|require]
-//      add --before=<dist/bench-build of another checkout> to run that build of our bot too, interleaved (before/after a change)
+//      add --before=<dist/bench-build of another checkout> to run that build of our bot too, interleaved (before/after a
+//      change: start-up, require cost and RSS)
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { startSandbox } from '../src/sandbox';
 import { deployedEnv, startRoundBot, type RoundBotOptions } from './lib/bots';
 import { startBenchConnector } from './lib/connector';
 import { answerOf, drive } from './lib/load';
 import { describeMachine, loadNow } from './lib/machine';
 import { ECHO_BOT_ENTRY, OUR_BOT_ENTRY, ROOT } from './lib/processes';
+import type { MemoryAt, MemoryReport } from './lib/gc-on-signal';
 import type { RequireCost } from './lib/require-cost';
 import { fixed, interleave, median, numberOption, option, range, thousands } from './lib/stats';
 
@@ -33,6 +36,11 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
   const times: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
   const rss: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
   const cpu: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
+  // Spawn → the answer to a "help" sent the moment the bot said it listens: what a message arriving in the first
+  // instants waits (ours loads its card templating right after listening; such a message waits for that load).
+  const first: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
+  const firstCpu: Record<Contestant, number[]> = { echo: [], ours: [], 'ours, before': [], 'ours+sandbox': [] };
+  const connector = await startBenchConnector();
   const contestants: Contestant[] = ['echo', 'ours', ...(BEFORE_ENTRY ? (['ours, before'] as const) : []), 'ours+sandbox'];
   const optionsOf = (contestant: Contestant): RoundBotOptions =>
     contestant === 'ours' ? options.deployed : contestant === 'ours, before' && BEFORE_ENTRY ? { ...options.deployed, entry: BEFORE_ENTRY } : {};
@@ -42,11 +50,17 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
       times[contestant].push(bot.startMs);
       rss[contestant].push(bot.rss());
       cpu[contestant].push(bot.startCpuMs);
-      console.log(`  start-up · round ${round + 1} · ${contestant}: ${fixed(bot.startMs, 0)} ms to listening, CPU ${fixed(bot.startCpuMs, 0)} ms, RSS ${fixed(bot.rss() / MB, 1)} MB (load ${loadNow()})`);
+      const asked = performance.now();
+      const answer = await answerOf(bot.url, connector, 'help');
+      if (answer.startsWith('HTTP') || answer.startsWith('(nothing')) throw new Error(`${contestant} did not answer "help": ${answer}`);
+      first[contestant].push(bot.startMs + performance.now() - asked);
+      firstCpu[contestant].push(bot.cpuMs());
+      console.log(`  start-up · round ${round + 1} · ${contestant}: ${fixed(bot.startMs, 0)} ms to listening, CPU ${fixed(bot.startCpuMs, 0)} ms, RSS ${fixed(bot.rss() / MB, 1)} MB; first answer at ${fixed(first[contestant].at(-1) ?? Number.NaN, 0)} ms, CPU ${fixed(firstCpu[contestant].at(-1) ?? Number.NaN, 0)} ms (load ${loadNow()})`);
     } finally {
       await bot.dispose();
     }
   }
+  await connector.stop();
   const ratios = (values: Record<Contestant, number[]>, of: Contestant) => values[of].map((t, i) => t / (values.echo[i] ?? Number.NaN));
   const ratioCell = (values: Record<Contestant, number[]>, of: Contestant) => {
     const r = ratios(values, of);
@@ -56,6 +70,8 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
     const [low, high] = range(times[of]);
     return `| ${what} | ${fixed(median(times[of]), 0)} | ${fixed(low, 0)}–${fixed(high, 0)} | ${ratioCell(times, of)} | ${fixed(median(cpu[of]), 0)} | ${ratioCell(cpu, of)} | ${fixed(median(rss[of]) / MB, 1)} |`;
   };
+  const firstRow = (of: Contestant, what: string) =>
+    `| ${what} | ${fixed(median(first[of]), 0)} | ${ratioCell(first, of)} | ${fixed(median(firstCpu[of]), 0)} | ${ratioCell(firstCpu, of)} |`;
   return [
     `Start-up, ${ROUNDS} interleaved rounds, medians; ratio per round to the echo bot started next to it:`,
     '',
@@ -63,55 +79,82 @@ async function startup(options: { deployed: RoundBotOptions }): Promise<string[]
     '|---|---:|---:|---:|---:|---:|---:|',
     row('echo', 'echo bot (teams-ai, restify)'),
     row('ours', 'our bot, cloud elsewhere (as deployed: no sandbox started)'),
-    ...(BEFORE_ENTRY ? [row('ours, before', 'the same, code before the lazy loads')] : []),
+    ...(BEFORE_ENTRY ? [row('ours, before', 'the same, the build given by --before')] : []),
     row('ours+sandbox', 'our bot, CLOUD=sandbox starting its own sandbox (`npm run dev`)'),
+    '',
+    'A "help" sent the moment each bot said it listens (ours answers with a card; the echo with text), same rounds:',
+    '',
+    '| bot | start → first answer ms | ratio to echo | CPU by then ms | CPU ratio |',
+    '|---|---:|---:|---:|---:|',
+    firstRow('echo', 'echo bot'),
+    firstRow('ours', 'our bot, as deployed'),
+    ...(BEFORE_ENTRY ? [firstRow('ours, before', 'the same, the build given by --before')] : []),
+    firstRow('ours+sandbox', 'our bot, CLOUD=sandbox'),
   ];
 }
 
+type Kept = 'echo' | 'ours' | 'ours, before';
+
 async function memory(options: { deployed: RoundBotOptions }): Promise<string[]> {
   const connector = await startBenchConnector();
-  const after: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
-  const afterGc: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
+  const contestants: Kept[] = ['echo', 'ours', ...(BEFORE_ENTRY ? (['ours, before'] as const) : [])];
+  const series = () => Object.fromEntries(contestants.map((c) => [c, [] as number[]])) as Record<Kept, number[]>;
+  const atListen = series();
+  const after = series();
+  const afterGc = series();
+  const peak = series();
+  const during = series();
+  // process.memoryUsage() and V8's spaces just before and just after the full GC (bench/lib/gc-on-signal.ts).
+  const parts = { heap: series(), heapFree: series(), newSpace: series(), external: series(), native: series() };
+  const partsGc = { heap: series(), heapFree: series(), newSpace: series(), external: series(), native: series() };
   const gcPreload = ['--expose-gc', '-r', join(ROOT, 'dist/bench-build/bench/lib/gc-on-signal.js')];
-  const heap: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
-  const heapFree: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
-  const external: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
-  const native: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const memoryDir = mkdtempSync(join(tmpdir(), 'csp-bench-memory-'));
   const memoryOut = join(memoryDir, 'memory.json');
-  const peak: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
-  const atListen: Record<'echo' | 'ours', number[]> = { echo: [], ours: [] };
   const open: number[] = [];
+  const split = (into: typeof parts, contestant: Kept, at: MemoryAt) => {
+    into.heap[contestant].push(at.heapUsed);
+    into.heapFree[contestant].push(at.heapTotal - at.heapUsed);
+    into.newSpace[contestant].push(at.spaces.new_space?.committed ?? Number.NaN);
+    into.external[contestant].push(at.external);
+    into.native[contestant].push(at.rss - at.heapTotal - at.external);
+  };
   try {
-    for (const { round, contestant } of interleave<'echo' | 'ours'>(['echo', 'ours'], RSS_ROUNDS)) {
-      const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? options.deployed : {}), nodeArgs: gcPreload, extraEnv: { BENCH_MEMORY_OUT: memoryOut } });
+    for (const { round, contestant } of interleave<Kept>(contestants, RSS_ROUNDS)) {
+      const entry = contestant === 'ours, before' && BEFORE_ENTRY ? { entry: BEFORE_ENTRY } : {};
+      const bot = await startRoundBot(contestant === 'echo' ? 'echo' : 'ours', { ...(contestant === 'echo' ? {} : options.deployed), ...entry, nodeArgs: gcPreload, extraEnv: { BENCH_MEMORY_OUT: memoryOut } });
       try {
         atListen[contestant].push(bot.rss());
         const answer = await answerOf(bot.url, connector, 'give');
-        if (contestant === 'ours' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request: ${answer}`);
-        const load = await drive(bot.url, connector, 'give', { amount: TURNS - 1 });
+        if (contestant !== 'echo' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request: ${answer}`);
+        // RSS every 250 ms while the turns run: its mean does not hang on when the last major GC happened to run.
+        const samples: number[] = [];
+        const sampler = setInterval(() => samples.push(bot.rss()), 250);
+        const load = await drive(bot.url, connector, 'give', { amount: TURNS - 1 }).finally(() => clearInterval(sampler));
+        during[contestant].push(samples.reduce((sum, v) => sum + v, 0) / Math.max(1, samples.length));
         // A second for timers and pending writes to settle; no forced GC (neither bot gets one in production).
         await new Promise((resolve) => setTimeout(resolve, 1000));
         after[contestant].push(bot.rss());
         peak[contestant].push(bot.peakRss());
         // Then a full collection in the bot (SIGUSR2, bench preload): what it keeps after the turns.
+        rmSync(memoryOut, { force: true });
         bot.child.kill('SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        afterGc[contestant].push(bot.rss());
-        const usage = JSON.parse(readFileSync(memoryOut, 'utf8')) as { heapUsed: number; heapTotal: number; external: number };
-        heap[contestant].push(usage.heapUsed);
-        heapFree[contestant].push(usage.heapTotal - usage.heapUsed);
-        external[contestant].push(usage.external);
-        native[contestant].push(bot.rss() - usage.heapTotal - usage.external);
+        const rssAfterGc = bot.rss();
+        afterGc[contestant].push(rssAfterGc);
+        const report = JSON.parse(readFileSync(memoryOut, 'utf8')) as MemoryReport;
+        split(parts, contestant, report.beforeGc);
+        // After the GC, RSS as read a second later: V8 returns the pages it freed over that time, not at once.
+        split(partsGc, contestant, { ...report.afterGc, rss: rssAfterGc });
         let drafts = '';
         if (bot.storePath) {
           const db = new Database(bot.storePath, { readonly: true });
           const n = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM requests WHERE state = 'draft'").get()?.n ?? 0;
           db.close();
-          open.push(n);
+          if (contestant === 'ours') open.push(n);
           drafts = `, ${thousands(n)} open requests stored`;
         }
-        console.log(`  RSS · round ${round + 1} · ${contestant}: ${thousands(load.turns + 1)} turns (${fixed(load.reqPerSec, 0)}/s, ${load.failures} failed) → RSS ${fixed((after[contestant].at(-1) ?? Number.NaN) / MB, 1)} MB, after a full GC ${fixed(bot.rss() / MB, 1)} MB, peak ${fixed(bot.peakRss() / MB, 1)} MB${drafts} (load ${loadNow()})`);
+        const b = report.beforeGc;
+        console.log(`  RSS · round ${round + 1} · ${contestant}: ${thousands(load.turns + 1)} turns (${fixed(load.reqPerSec, 0)}/s, ${load.failures} failed) → RSS ${fixed((after[contestant].at(-1) ?? Number.NaN) / MB, 1)} MB (heap used ${fixed(b.heapUsed / MB, 1)}, committed ${fixed(b.heapTotal / MB, 1)}, new space ${fixed((b.spaces.new_space?.committed ?? Number.NaN) / MB, 1)}, external ${fixed(b.external / MB, 1)}), after a full GC ${fixed(rssAfterGc / MB, 1)} MB, peak ${fixed(bot.peakRss() / MB, 1)} MB${drafts} (load ${loadNow()})`);
       } finally {
         await bot.dispose();
       }
@@ -120,23 +163,32 @@ async function memory(options: { deployed: RoundBotOptions }): Promise<string[]>
     await connector.stop();
     rmSync(memoryDir, { recursive: true, force: true });
   }
-  const ratio = (values: Record<'echo' | 'ours', number[]>) => values.ours.map((v, i) => v / (values.echo[i] ?? Number.NaN));
-  const cell = (values: Record<'echo' | 'ours', number[]>) => {
-    const r = ratio(values);
-    return `${fixed(median(values.echo) / MB, 1)} | ${fixed(median(values.ours) / MB, 1)} | **${fixed(median(r))}×** (${fixed(Math.min(...r))}–${fixed(Math.max(...r))})`;
+  const ratio = (values: Record<Kept, number[]>, of: Kept) => values[of].map((v, i) => v / (values.echo[i] ?? Number.NaN));
+  const mb = (values: Record<Kept, number[]>, of: Kept) => fixed(median(values[of]) / MB, 1);
+  const ratioCell = (values: Record<Kept, number[]>, of: Kept) => {
+    const r = ratio(values, of);
+    return `**${fixed(median(r))}×** (${fixed(Math.min(...r))}–${fixed(Math.max(...r))})`;
   };
+  const cell = (values: Record<Kept, number[]>) =>
+    [mb(values, 'echo'), mb(values, 'ours'), ratioCell(values, 'ours'), ...(BEFORE_ENTRY ? [mb(values, 'ours, before'), ratioCell(values, 'ours, before')] : [])].join(' | ');
   return [
     `RSS, ${RSS_ROUNDS} interleaved rounds of ${thousands(TURNS)} "give Alice Contributor…" turns each (10 connections; our bot then holds ${thousands(median(open))} open requests), medians:`,
     '',
-    '| when | echo MB | ours MB | ratio |',
-    '|---|---:|---:|---:|',
+    `| when | echo MB | ours MB | ratio |${BEFORE_ENTRY ? ' ours before MB | ratio |' : ''}`,
+    `|---|---:|---:|---:|${BEFORE_ENTRY ? '---:|---:|' : ''}`,
     `| at listening | ${cell(atListen)} |`,
+    `| during the turns (mean of a sample every 250 ms) | ${cell(during)} |`,
     `| after the turns (+1 s) | ${cell(after)} |`,
+    `| — of which JS heap in use (live and garbage) | ${cell(parts.heap)} |`,
+    `| — V8 heap committed but free | ${cell(parts.heapFree)} |`,
+    `| — — new space committed (young generation) | ${cell(parts.newSpace)} |`,
+    `| — external (buffers, native objects held by JS) | ${cell(parts.external)} |`,
+    `| — the rest (code, stacks, malloc: SQLite, TLS, libuv) | ${cell(parts.native)} |`,
     `| then after a full GC | ${cell(afterGc)} |`,
-    `| — of which JS heap in use (live objects) | ${cell(heap)} |`,
-    `| — V8 heap committed but free | ${cell(heapFree)} |`,
-    `| — external (buffers, native objects held by JS) | ${cell(external)} |`,
-    `| — the rest (code, stacks, malloc: SQLite, TLS, libuv) | ${cell(native)} |`,
+    `| — of which JS heap in use (live objects) | ${cell(partsGc.heap)} |`,
+    `| — V8 heap committed but free | ${cell(partsGc.heapFree)} |`,
+    `| — external (buffers, native objects held by JS) | ${cell(partsGc.external)} |`,
+    `| — the rest (code, stacks, malloc: SQLite, TLS, libuv) | ${cell(partsGc.native)} |`,
     `| peak (VmHWM) | ${cell(peak)} |`,
   ];
 }

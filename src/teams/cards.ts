@@ -1,5 +1,5 @@
 // Adaptive Cards from the templates in cards/: parsed once, expanded per viewer with the request's current state.
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Attachment } from 'botbuilder';
@@ -26,14 +26,31 @@ export function findCardsDir(start: string = __dirname): string {
   }
 }
 
-const templates = new Map<string, ACData.Template>();
-function template(name: string): ACData.Template {
+/** The templates in cards/, one per card the bot sends. */
+export const CARD_TEMPLATES = ['access-request', 'choice', 'help', 'item-list', 'relationship-invitation'] as const;
+type CardTemplate = (typeof CARD_TEMPLATES)[number];
+
+const templates = new Map<CardTemplate, ACData.Template>();
+/**
+ * The parsed template. The templating library (adaptive-expressions and antlr4ts: ~370 modules, two thirds of what
+ * the bot loads beyond a bare Teams bot) is loaded here on first use rather than at import, so that it is not on the
+ * way to listening; `warmCards` loads it right after. `require` rather than `import()`: the build is CommonJS and jest
+ * has no ESM VM; the types come from the type-only import above.
+ */
+function template(name: CardTemplate): ACData.Template {
   let cached = templates.get(name);
   if (!cached) {
-    cached = new ACData.Template(JSON.parse(readFileSync(join(findCardsDir(), `${name}.json`), 'utf8')));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use on purpose (see above)
+    const { Template } = require('adaptivecards-templating') as typeof ACData;
+    cached = new Template(JSON.parse(readFileSync(join(findCardsDir(), `${name}.json`), 'utf8')));
     templates.set(name, cached);
   }
   return cached;
+}
+
+/** Loads the templating library and parses every template now, so that no one's first card waits for either. */
+export function warmCards(): void {
+  for (const name of CARD_TEMPLATES) template(name);
 }
 
 export interface Viewer {
