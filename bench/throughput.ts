@@ -113,8 +113,8 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(row);
   if (tripRows.length > 0) {
     console.log(`\nTable store round trips per turn (${TRIP_TURNS} turns each, one at a time, through a counting proxy; "after": the second after the answer, idle rate subtracted):`);
-    console.log('| stored requests | turn | requests to the Table service until the answer | in the second after | one turn\'s requests until the answer |');
-    console.log('|---:|---|---:|---:|---|');
+    console.log('| stored requests | turn | requests to the Table service until the answer | in the second after | one turn\'s requests until the answer | its answer |');
+    console.log('|---:|---|---:|---:|---|---|');
     for (const row of tripRows) console.log(row);
   }
   console.log('\nWhat each bot answered (one message sent before measuring):');

@@ -122,6 +122,8 @@ export interface TripCount {
   readonly after: number;
   /** One turn's requests, in order (the last turn of the sample). */
   readonly sample: string;
+  /** What the last turn answered (a click's card), in a few words: the turn did what it should. */
+  readonly answer: string;
 }
 
 /**
@@ -146,24 +148,27 @@ export async function countTableRoundTrips(template: TableTemplate, connector: B
       if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
       return text;
     };
-    const measure = async (turn: string, send: (i: number) => Promise<unknown>, before?: (i: number) => Promise<unknown>): Promise<void> => {
+    const measure = async (turn: string, send: (i: number) => Promise<string>, before?: (i: number) => Promise<unknown>): Promise<void> => {
       let inTurn = 0;
       let after = 0;
       let sample = '';
+      let answer = '';
       for (let i = 0; i < turns; i++) {
         if (before) {
           await before(i);
           await pause(1_000);
         }
         const start = trips.length;
-        await send(i);
+        const body = await send(i);
         const answered = trips.length;
+        // A message's answer goes through the connector; a click's comes back as the HTTP body (its card).
+        answer = [...(body === '' ? connector.last : body).matchAll(/"text":"([^"]{1,60})/g)].map((m) => m[1]).slice(0, 2).join(' / ');
         await pause(1_000);
         inTurn += answered - start;
         after += trips.length - answered - idlePerSecond;
         sample = trips.slice(start, answered).map((t) => t.what).join(', ');
       }
-      results.push({ turn, inTurn: inTurn / turns, after: after / turns, sample });
+      results.push({ turn, inTurn: inTurn / turns, after: after / turns, sample, answer });
     };
     const sender = (i: number) => ({ aadObjectId: senderId(i), teamsId: `29:bench-agent-${i % SENDERS}`, conversationId: `a:bench-personal-${i % SENDERS}` });
     for (const name of ['help', 'give'] as MessageName[]) await measure(name, (i) => post(messageActivity(name, 1000 + i, connector.serviceUrl)));
@@ -187,5 +192,5 @@ export async function countTableRoundTrips(template: TableTemplate, connector: B
 }
 
 export function tripTable(counts: readonly TripCount[], size: number): string[] {
-  return counts.map((c) => `| ${thousands(size)} | ${c.turn} | ${fixed(c.inTurn, 1)} | ${fixed(Math.max(0, c.after), 1)} | ${c.sample} |`);
+  return counts.map((c) => `| ${thousands(size)} | ${c.turn} | ${fixed(c.inTurn, 1)} | ${fixed(Math.max(0, c.after), 1)} | ${c.sample} | ${c.answer} |`);
 }
