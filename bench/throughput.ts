@@ -29,6 +29,8 @@ if (CLOUD !== 'in-process' && CLOUD !== 'external') throw new Error('--cloud mus
 const STORE = option(argv, 'store', 'sqlite');
 if (STORE !== 'sqlite' && STORE !== 'azurite') throw new Error('--store must be sqlite or azurite');
 const TRIP_TURNS = numberOption(argv, 'trip-turns', 5);
+/** --azurite-from=<folder>: Azurite data seeded before (one size only), instead of seeding here. */
+const AZURITE_FROM = option(argv, 'azurite-from', '');
 for (const name of NAMES) if (!(name in MESSAGES)) throw new Error(`unknown message ${name}: one of ${Object.keys(MESSAGES).join(', ')}`);
 
 async function main(): Promise<void> {
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
       let template: string | undefined;
       let table: TableTemplate | undefined;
       if (STORE === 'azurite') {
-        table = await seedTableTemplate({ requests: size, now: new Date(), shape: { kind: 'history' } }, (line) => console.log(line));
+        table = await seedTableTemplate({ requests: size, now: new Date(), shape: { kind: 'history' } }, (line) => console.log(line), size > 0 ? AZURITE_FROM : '');
       } else if (size > 0) {
         template = join(work, `history-${size}.db`);
         const seeded = await seedStore(template, { requests: size, now: new Date(), shape: { kind: 'history' } });

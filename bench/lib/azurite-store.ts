@@ -19,8 +19,15 @@ export interface TableTemplate {
   dispose(): void;
 }
 
-/** Seeds `plan` (none when `plan.requests` is 0) into a fresh Azurite, stops it and keeps its folder. */
-export async function seedTableTemplate(plan: SeedPlan, log: (line: string) => void): Promise<TableTemplate> {
+/**
+ * Seeds `plan` (none when `plan.requests` is 0) into a fresh Azurite, stops it and keeps its folder. `from`: a folder
+ * seeded before (a copy of a stopped Azurite's, e.g. bench/table-listing's), used as it is and left in place.
+ */
+export async function seedTableTemplate(plan: SeedPlan, log: (line: string) => void, from?: string): Promise<TableTemplate> {
+  if (from !== undefined && from !== '') {
+    log(`Azurite data from ${from} (seeded before; said to hold ${thousands(plan.requests)} requests)`);
+    return { folder: from, dispose: () => undefined };
+  }
   const azurite = await startAzurite();
   try {
     if (plan.requests > 0) {
