@@ -23,7 +23,7 @@ const opener = (build: Build): typeof OpenTableStore => (require(build === 'afte
 
 async function main(): Promise<void> {
   console.log(`table-listing: ${describeMachine()}`);
-  const azurite = await startAzurite();
+  const azurite = await startAzurite({ inMemory: true });
   const proxy = await startCountingProxy(azurite);
   try {
     const now = new Date();

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       }
       if (table) {
         tripRows.push(...tripTable(await countTableRoundTrips(table, connector, ourOptions, TRIP_TURNS), size));
-        table.dispose();
+        await table.dispose();
       }
     }
   } finally {

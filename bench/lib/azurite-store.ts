@@ -13,31 +13,40 @@ import type { SeedPlan } from './seed-store';
 import { seedTableStore } from './seed-table';
 import { fixed, thousands } from './stats';
 
-/** A seeded Azurite folder (kept by a stopped Azurite): each round's Azurite starts from a copy. */
+/**
+ * The data each round's Azurite starts from: a seeded folder (copied per round), or — for large histories — one
+ * running in-memory Azurite that every round shares (seeding 10,000 requests takes minutes; the rounds add a few
+ * hundred drafts to it, which changes nothing that a turn reads by key).
+ */
 export interface TableTemplate {
-  readonly folder: string;
-  dispose(): void;
+  readonly folder?: string;
+  readonly shared?: Azurite;
+  dispose(): Promise<void>;
 }
 
 /**
- * Seeds `plan` (none when `plan.requests` is 0) into a fresh Azurite, stops it and keeps its folder. `from`: a folder
- * seeded before (a copy of a stopped Azurite's, e.g. bench/table-listing's), used as it is and left in place.
+ * Seeds `plan` (none when `plan.requests` is 0). An empty store: a fresh Azurite per round. A history: one in-memory
+ * Azurite, shared. `from`: a folder seeded before (a stopped Azurite's), copied per round and left in place.
  */
 export async function seedTableTemplate(plan: SeedPlan, log: (line: string) => void, from?: string): Promise<TableTemplate> {
   if (from !== undefined && from !== '') {
     log(`Azurite data from ${from} (seeded before; said to hold ${thousands(plan.requests)} requests)`);
-    return { folder: from, dispose: () => undefined };
+    return { folder: from, dispose: () => Promise.resolve() };
   }
-  const azurite = await startAzurite();
-  try {
-    if (plan.requests > 0) {
-      const seeded = await seedTableStore(azurite.connectionString, plan, (done) => log(`  seeding Azurite: ${thousands(done)} requests`));
-      log(`seeded Azurite with ${thousands(seeded.requests)} requests (${thousands(seeded.audit)} audit entries, ${thousands(seeded.cards)} cards) in ${thousands(seeded.ms)} ms: ${JSON.stringify(seeded.byState)}`);
-    }
-  } finally {
+  if (plan.requests === 0) {
+    const azurite = await startAzurite();
     await azurite.stop({ keep: true });
+    return { folder: azurite.folder, dispose: () => Promise.resolve(rmSync(azurite.folder, { recursive: true, force: true })) };
   }
-  return { folder: azurite.folder, dispose: () => rmSync(azurite.folder, { recursive: true, force: true }) };
+  const shared = await startAzurite({ inMemory: true });
+  try {
+    const seeded = await seedTableStore(shared.connectionString, plan, (done) => log(`  seeding Azurite: ${thousands(done)} requests`));
+    log(`seeded Azurite with ${thousands(seeded.requests)} requests (${thousands(seeded.audit)} audit entries, ${thousands(seeded.cards)} cards) in ${thousands(seeded.ms)} ms: ${JSON.stringify(seeded.byState)}`);
+  } catch (error: unknown) {
+    await shared.stop();
+    throw error;
+  }
+  return { shared, dispose: () => shared.stop() };
 }
 
 /** The store side of one round: an Azurite on a copy of the template, and what our bot needs to use it. */
@@ -57,9 +66,9 @@ export interface TableRound {
 const tableEnv = (connectionString: string): Record<string, string> => ({ STORE: `azure-table:${connectionString}`, ACCESS_MODEL: 'app' });
 
 export async function startTableRound(template: TableTemplate): Promise<TableRound> {
-  const azurite = await startAzurite({ from: template.folder });
+  const azurite = template.shared ?? (await startAzurite({ from: template.folder }));
   const pid = azurite.process.pid ?? 0;
-  return { azurite, env: tableEnv(azurite.connectionString), cpuMs: () => cpuOf(pid), stop: () => azurite.stop() };
+  return { azurite, env: tableEnv(azurite.connectionString), cpuMs: () => cpuOf(pid), stop: () => (template.shared ? Promise.resolve() : azurite.stop()) };
 }
 
 /** What the Table service was asked, by kind: the round trips a network store costs. */
@@ -139,7 +148,7 @@ export interface TripCount {
  * requests the Table service got. The idle rate (leases, outbox polls) is measured first and subtracted from "after".
  */
 export async function countTableRoundTrips(template: TableTemplate, connector: BenchConnector, options: RoundBotOptions, turns: number): Promise<TripCount[]> {
-  const azurite = await startAzurite({ from: template.folder });
+  const azurite = template.shared ?? (await startAzurite({ from: template.folder }));
   const proxy = await startCountingProxy(azurite);
   const bot = await startRoundBot('ours', { ...options, extraEnv: { ...options.extraEnv, ...tableEnv(azurite.connectionString.replace(azurite.tableEndpoint, `${proxy.url}/devstoreaccount1`)) } });
   const trips = proxy.trips;
@@ -194,7 +203,7 @@ export async function countTableRoundTrips(template: TableTemplate, connector: B
   } finally {
     await bot.dispose();
     await proxy.close();
-    await azurite.stop();
+    if (!template.shared) await azurite.stop();
   }
 }
 
