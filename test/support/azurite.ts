@@ -76,7 +76,9 @@ async function startOnce(port: number, options: AzuriteOptions): Promise<Azurite
   if (options.from !== undefined) cpSync(options.from, folder, { recursive: true });
   const child = spawn(process.execPath, [
     '-r', WATCHDOG, TABLE_MAIN,
-    '--tableHost', '127.0.0.1', '--tablePort', String(port), '--location', folder,
+    '--tableHost', '127.0.0.1', '--tablePort', String(port),
+    // (In memory, Azurite refuses a location; the folder is still its working directory, removed with it.)
+    ...(options.inMemory === true ? [] : ['--location', folder]),
     // Without --disableTelemetry Azurite probes the cloud metadata address and then ignores SIGTERM.
     '--disableTelemetry', '--skipApiVersionCheck', '--silent',
     ...(options.inMemory === true ? ['--inMemoryPersistence'] : []),
