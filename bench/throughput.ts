@@ -2,6 +2,7 @@
 // Run: npm run bench:throughput [-- --rounds=3 --duration=15 --warmup=4 --sizes=0,10000,100000 --messages=help,give,donne]
 //      --cloud=external: the sandbox runs in this process instead of inside our bot (as Azure is remote in production),
 //      and the calls our bot makes to it per turn are counted.
+//      --store=azurite: our bot on the Table store (Azurite per round, from a seeded copy), and its round trips per turn.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { answerOf, drive, type LoadMeasure } from './lib/load';
 import { describeMachine, loadNow } from './lib/machine';
 import type { BotKind } from './lib/processes';
 import { seedStore } from './lib/seed-store';
+import { countTableRoundTrips, seedTableTemplate, startTableRound, tripTable, type TableTemplate } from './lib/azurite-store';
 import { fixed, interleave, median, numberOption, option, range, thousands } from './lib/stats';
 
 const argv = process.argv.slice(2);
@@ -24,6 +26,11 @@ const SIZES = option(argv, 'sizes', '0,10000,100000').split(',').map((s) => Numb
 const NAMES = option(argv, 'messages', 'help,give,donne').split(',') as MessageName[];
 const CLOUD = option(argv, 'cloud', 'in-process');
 if (CLOUD !== 'in-process' && CLOUD !== 'external') throw new Error('--cloud must be in-process or external');
+const STORE = option(argv, 'store', 'sqlite');
+if (STORE !== 'sqlite' && STORE !== 'azurite') throw new Error('--store must be sqlite or azurite');
+const TRIP_TURNS = numberOption(argv, 'trip-turns', 5);
+/** --azurite-from=<folder>: Azurite data seeded before (one size only), instead of seeding here. */
+const AZURITE_FROM = option(argv, 'azurite-from', '');
 for (const name of NAMES) if (!(name in MESSAGES)) throw new Error(`unknown message ${name}: one of ${Object.keys(MESSAGES).join(', ')}`);
 
 async function main(): Promise<void> {
@@ -44,10 +51,14 @@ async function main(): Promise<void> {
   const cloudCalls = () => (sandbox ? sandbox.requests.length + sandbox.entraRequests.length : 0);
   const rows: string[] = [];
   const answers = new Map<string, string>();
+  const tripRows: string[] = [];
   try {
     for (const size of SIZES) {
       let template: string | undefined;
-      if (size > 0) {
+      let table: TableTemplate | undefined;
+      if (STORE === 'azurite') {
+        table = await seedTableTemplate({ requests: size, now: new Date(), shape: { kind: 'history' } }, (line) => console.log(line), size > 0 ? AZURITE_FROM : '');
+      } else if (size > 0) {
         template = join(work, `history-${size}.db`);
         const seeded = await seedStore(template, { requests: size, now: new Date(), shape: { kind: 'history' } });
         console.log(`seeded ${thousands(size)} requests (${thousands(seeded.audit)} audit entries, ${thousands(seeded.cards)} card rows) in ${thousands(seeded.ms)} ms: ${JSON.stringify(seeded.byState)}`);
@@ -55,21 +66,24 @@ async function main(): Promise<void> {
       for (const name of NAMES) {
         const measures: Record<BotKind, (LoadMeasure & { cpuPerTurn: number; cloudPerTurn: number })[]> = { echo: [], ours: [] };
         for (const { round, contestant } of interleave<BotKind>(['echo', 'ours'], ROUNDS)) {
-          const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? ourOptions : {}), ...(template ? { template } : {}) });
+          const store = contestant === 'ours' && table ? await startTableRound(table) : undefined;
+          const bot = await startRoundBot(contestant, { ...(contestant === 'ours' ? ourOptions : {}), ...(template ? { template } : {}), ...(store ? { extraEnv: store.env } : {}) });
           try {
             const answer = await answerOf(bot.url, connector, name);
             answers.set(`${contestant} ${name}`, answer);
             if (contestant === 'ours' && name !== 'help' && !answer.includes('confirm')) throw new Error(`our bot did not draft the request for "${MESSAGES[name].text}": ${answer}`);
             if (WARMUP > 0) await drive(bot.url, connector, name, { seconds: WARMUP }, CONNECTIONS);
             const cpuBefore = bot.cpuMs();
+            const storeCpuBefore = store?.cpuMs() ?? 0;
             const callsBefore = cloudCalls();
             const load = await drive(bot.url, connector, name, { seconds: DURATION }, CONNECTIONS);
             // The bot process's own CPU per answered turn: what the turn costs, whatever the neighbours take.
             const m = { ...load, cpuPerTurn: (bot.cpuMs() - cpuBefore) / Math.max(1, load.turns), cloudPerTurn: (cloudCalls() - callsBefore) / Math.max(1, load.turns) };
             measures[contestant].push(m);
-            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${fixed(m.cpuPerTurn)} ms/turn,${sandbox ? ` ${fixed(m.cloudPerTurn)} cloud calls/turn,` : ''} ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
+            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${fixed(m.cpuPerTurn)} ms/turn,${store ? ` Azurite CPU ${fixed(((store.cpuMs()) - storeCpuBefore) / Math.max(1, load.turns))} ms/turn,` : ''}${sandbox ? ` ${fixed(m.cloudPerTurn)} cloud calls/turn,` : ''} ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
           } finally {
             await bot.dispose();
+            await store?.stop();
           }
         }
         const echo = measures.echo;
@@ -84,6 +98,10 @@ async function main(): Promise<void> {
           `| ${thousands(size)} | ${name} | ${fixed(median(echo.map((m) => m.reqPerSec)), 0)} | ${fixed(median(ours.map((m) => m.reqPerSec)), 0)} | **${fixed(median(rateRatios))}×** (${fixed(rLow)}–${fixed(rHigh)}) | ${fixed(median(echo.map((m) => m.p99)), 0)} | ${fixed(median(ours.map((m) => m.p99)), 0)} | **${fixed(median(p99Ratios))}×** (${fixed(pLow)}–${fixed(pHigh)}) | ${fixed(median(echo.map((m) => m.cpuPerTurn)))} | ${fixed(median(ours.map((m) => m.cpuPerTurn)))} | ${fixed(median(cpuRatios))}× |${sandbox ? ` ${fixed(median(ours.map((m) => m.cloudPerTurn)))} |` : ''} ${fixed(median(ours.map((m) => m.repliesPerTurn)))} / ${fixed(median(echo.map((m) => m.repliesPerTurn)))} | ${ours.reduce((n, m) => n + m.failures, 0)} / ${echo.reduce((n, m) => n + m.failures, 0)} |`,
         );
       }
+      if (table) {
+        tripRows.push(...tripTable(await countTableRoundTrips(table, connector, ourOptions, TRIP_TURNS), size));
+        await table.dispose();
+      }
     }
   } finally {
     await connector.stop();
@@ -95,6 +113,12 @@ async function main(): Promise<void> {
   console.log(`| stored requests | message | echo req/s | ours req/s | req/s ratio | echo p99 ms | ours p99 ms | p99 ratio | echo CPU ms/turn | ours CPU ms/turn | CPU ratio |${sandbox ? ' cloud calls per turn |' : ''} sends per turn ours / echo | failed ours / echo |`);
   console.log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|${sandbox ? '---:|' : ''}---:|---:|`);
   for (const row of rows) console.log(row);
+  if (tripRows.length > 0) {
+    console.log(`\nTable store round trips per turn (${TRIP_TURNS} turns each, one at a time, through a counting proxy; "after": the second after the answer, idle rate subtracted):`);
+    console.log('| stored requests | turn | requests to the Table service until the answer | in the second after | one turn\'s requests until the answer | its answer |');
+    console.log('|---:|---|---:|---:|---|---|');
+    for (const row of tripRows) console.log(row);
+  }
   console.log('\nWhat each bot answered (one message sent before measuring):');
   for (const [key, answer] of answers) console.log(`- ${key}: ${answer}`);
 }

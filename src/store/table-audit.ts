@@ -3,8 +3,9 @@ import { odata } from '@azure/data-tables';
 import { toUtcIso, verifyChain, type StoredChainRow } from './audit-chain';
 import type { AuditLog } from './ports';
 import type { AuditFilter, AuditVerification, StoredAuditEntry } from './request-store';
+import { customerRequestIds } from './table-index';
 import {
-  AUDIT_ROWS, getText, HEAD_ROW, numberOf, PARTNER_PARTITION, queryAll, readEntity, REQUEST_ROW, requestPartition,
+  AUDIT_ROWS, customerPartition, getText, HEAD_ROW, numberOf, PARTNER_PARTITION, queryAll, readEntity, REQUEST_ROW, requestPartition,
   stringOf, withStore, type Entity, type TableContext,
 } from './table-support';
 
@@ -29,6 +30,7 @@ async function findEntries(context: TableContext, criteria: AuditFilter, signal:
   if (criteria.since !== undefined) clauses.push(odata`at ge ${toUtcIso(criteria.since)}`);
   if (criteria.customerTenantId !== undefined) clauses.push(odata`customerKey eq ${criteria.customerTenantId.toLowerCase()}`);
   if (criteria.customerName !== undefined) clauses.push(odata`customerNameKey eq ${criteria.customerName.toLowerCase()}`);
+  if (criteria.requestId === undefined && criteria.customerTenantId !== undefined) return customerEntries(context, criteria.customerTenantId, clauses, signal);
   if (criteria.requestId === undefined) return queryAll(context, clauses.join(' and '), signal);
   // A stored request's entries are all in its partition; those about an id that was never stored (a forged click)
   // were chained with their customer, and only a scan finds them.
@@ -36,6 +38,23 @@ async function findEntries(context: TableContext, criteria: AuditFilter, signal:
   const inPartition = await queryAll(context, [odata`PartitionKey eq ${partitionKey}`, ...clauses].join(' and '), signal);
   if (inPartition.length > 0 || (await readEntity(context, partitionKey, REQUEST_ROW, signal))) return inPartition;
   return queryAll(context, [...clauses, odata`requestId eq ${criteria.requestId}`].join(' and '), signal);
+}
+
+/** How many partitions a customer's audit reads at once. */
+const PARTITIONS_IN_FLIGHT = 16;
+
+/**
+ * A customer's entries are in their requests' partitions (named by the customer's index) and in the customer's own
+ * chain: one query per partition, never a read of the table. (A name alone is no key: that filter still reads across.)
+ */
+async function customerEntries(context: TableContext, tenantId: string, clauses: readonly string[], signal: AbortSignal): Promise<Entity[]> {
+  const partitions = [customerPartition(tenantId), ...(await customerRequestIds(context, tenantId, signal)).map(requestPartition)];
+  const found: Entity[] = [];
+  for (let start = 0; start < partitions.length; start += PARTITIONS_IN_FLIGHT) {
+    const slice = partitions.slice(start, start + PARTITIONS_IN_FLIGHT);
+    for (const rows of await Promise.all(slice.map((partitionKey) => queryAll(context, [odata`PartitionKey eq ${partitionKey}`, ...clauses].join(' and '), signal)))) found.push(...rows);
+  }
+  return found;
 }
 
 /**

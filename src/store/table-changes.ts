@@ -2,14 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { odata, type TransactionAction } from '@azure/data-tables';
 import type { AccessRequest } from '../domain/access-request';
-import { dueAtOf } from '../domain/due';
 import { AUDIT_GENESIS_HASH, canonicalJson, hashEntry, toUtcIso } from './audit-chain';
 import type { Change, ChangeLog } from './ports';
 import { StoreUnavailableError } from './ports';
 import type { AuditCustomer } from './request-store';
+import { hintsOf, indexRows, type Hint } from './table-index';
 import {
-  auditRow, customerPartition, deleteQuietly, duePartition, HEAD_ROW, headOf, isConflict, keyPart, OUTBOX_INDEX,
-  PARTNER_PARTITION, putText, queryAll, readEntity, REQUEST_ROW, requestPartition, withStore,
+  auditRow, customerPartition, deleteQuietly, HEAD_ROW, headOf, isConflict, OUTBOX_INDEX, PARTNER_PARTITION, putText,
+  queryAll, readEntity, readRequestHead, REQUEST_ROW, requestPartition, withStore,
   type ChainHead, type Entity, type TableContext,
 } from './table-support';
 
@@ -26,7 +26,7 @@ interface Row { readonly partitionKey: string; readonly rowKey: string }
 interface Plan {
   readonly actions: TransactionAction[];
   /** Index entries written before the transaction, so a crash after it never leaves a change nobody finds. */
-  readonly hints: readonly (Row & Record<string, unknown>)[];
+  readonly hints: readonly Hint[];
   readonly head: Omit<ChainHead, 'etag'>;
   readonly entryRow: Row;
   /** This attempt's own mark on its audit entry: two instances writing the same entry (same event, actor, time, detail) have one hash. */
@@ -34,8 +34,8 @@ interface Plan {
   /** The head's row (`request` or `head`) and the ETag this attempt builds on (undefined: it creates the head). */
   readonly headRow: string;
   readonly baseEtag: string | undefined;
-  /** The due hint of the change this one replaces: removed once this one is stored. */
-  readonly superseded?: Row;
+  /** The index hints of the change this one replaces: removed once this one is stored. */
+  readonly superseded: readonly Row[];
 }
 
 export function tableChangeLog(context: TableContext): ChangeLog {
@@ -49,15 +49,6 @@ export function tableChangeLog(context: TableContext): ChangeLog {
       return change.request ? recordRequest(context, change.request, change, signal) : recordEvent(context, change, signal);
     }),
   };
-}
-
-/** The head of a request partition (the request itself), fresh from the table; undefined: no such request. */
-export async function readRequestHead(context: TableContext, partitionKey: string, signal: AbortSignal): Promise<ChainHead | undefined> {
-  const entity = await readEntity(context, partitionKey, REQUEST_ROW, signal);
-  if (!entity) return undefined;
-  const head = headOf(entity);
-  context.heads.set(head);
-  return head;
 }
 
 const emptyHead = (partitionKey: string): ChainHead => ({ partitionKey, etag: undefined, seq: 0, hash: '', at: '' });
@@ -146,7 +137,7 @@ function planChange(context: TableContext, head: ChainHead, target: { request?: 
   };
   if (detailText !== null) putText(entry, 'detail', detailText);
 
-  const hints: (Row & Record<string, unknown>)[] = [];
+  const hints: Hint[] = [];
   const messages: TransactionAction[] = (change.outbox ?? []).map((message, n) => {
     const rowKey = `o:${String(seq).padStart(10, '0')}:${writeId}:${String(n).padStart(3, '0')}`;
     const messageId = `${createdAt}|${partitionKey}|${rowKey}`;
@@ -158,7 +149,7 @@ function planChange(context: TableContext, head: ChainHead, target: { request?: 
 
   const chain = { chainSeq: seq, chainHash: hash, chainAt: createdAt };
   let headAction: TransactionAction;
-  let superseded: Row | undefined;
+  let superseded: readonly Row[] = [];
   const request = target.request;
   if (request) {
     const entity: Record<string, unknown> = {
@@ -171,18 +162,8 @@ function planChange(context: TableContext, head: ChainHead, target: { request?: 
     headAction = head.etag === undefined
       ? ['create', { ...entity, partitionKey, rowKey: REQUEST_ROW }]
       : ['update', { ...entity, partitionKey, rowKey: REQUEST_ROW }, 'Replace', { etag: head.etag }];
-    const due = dueAtOf(request);
-    if (due !== undefined) {
-      hints.push({
-        partitionKey: duePartition(request.state), rowKey: dueRow(due, request.id, writeId),
-        requestId: request.id, version: request.version, writtenAt: now.toISOString(),
-      });
-    }
-    const before = head.request;
-    const beforeDue = before ? dueAtOf(before) : undefined;
-    if (before && beforeDue !== undefined && head.writeId !== undefined) {
-      superseded = { partitionKey: duePartition(before.state), rowKey: dueRow(beforeDue, before.id, head.writeId) };
-    }
+    hints.push(...hintsOf(request, writeId, now.toISOString()));
+    if (head.request && head.writeId !== undefined) superseded = indexRows(head.request, head.writeId);
   } else {
     const rowKey = head.request ? REQUEST_ROW : HEAD_ROW;
     headAction = head.etag === undefined
@@ -200,12 +181,9 @@ function planChange(context: TableContext, head: ChainHead, target: { request?: 
     writeId,
     headRow: target.request || head.request ? REQUEST_ROW : HEAD_ROW,
     baseEtag: head.etag,
-    ...(superseded ? { superseded } : {}),
+    superseded,
   };
 }
-
-/** `<dueAt>|<id>|<write>`: RowKey order is due order; the write id tells this change's hint from a lost one's. */
-export const dueRow = (dueAt: string, id: string, writeId: string): string => `${toUtcIso(dueAt)}|${keyPart(id)}|${writeId}`;
 
 /**
  * One attempt: hints, then the transaction. 'stored', or the head as it is now when the head moved or a row
@@ -245,14 +223,13 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
       return { head };
     }
   }
-  const superseded = plan.superseded;
-  if (superseded) context.later(() => deleteQuietly(context, superseded.partitionKey, superseded.rowKey));
+  for (const row of plan.superseded) context.later(() => deleteQuietly(context, row.partitionKey, row.rowKey));
   return 'stored';
 }
 
 /** The hints of one change, all at once: one request per index partition (the pending ones share one). */
-async function writeHints(context: TableContext, hints: readonly (Row & Record<string, unknown>)[], signal: AbortSignal): Promise<void> {
-  const byPartition = new Map<string, (Row & Record<string, unknown>)[]>();
+async function writeHints(context: TableContext, hints: readonly Hint[], signal: AbortSignal): Promise<void> {
+  const byPartition = new Map<string, Hint[]>();
   for (const hint of hints) byPartition.set(hint.partitionKey, [...(byPartition.get(hint.partitionKey) ?? []), hint]);
   await Promise.all([...byPartition.values()].map(([first, ...others]) => {
     if (!first) return undefined;

@@ -1,4 +1,5 @@
 // The store on Azure Table Storage (or Cosmos DB for Table): every port, for several bot instances sharing one account.
+import { setMaxListeners } from 'node:events';
 import { TableClient } from '@azure/data-tables';
 import type { PipelineRetryOptions } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
@@ -24,6 +25,23 @@ import { HeadCache, timeAfter, withStore, type TableContext } from './table-supp
  * (a refused tenant, an invitation) chain per customer, or in one `partner` chain when they name no customer.
  * What a per-partition chain cannot show is a whole partition removed at once: like the SQLite file deleted
  * whole, that is for the storage account's own protections (soft delete, resource locks, diagnostic logs).
+ */
+
+/*
+ * Azure Cosmos DB for Table takes the same SDK and endpoints, but not everything this store relies on holds there:
+ * - Query results are not returned in PartitionKey/RowKey order (Cosmos FAQ). listDue, the limited listings and the
+ *   outbox read index partitions in RowKey order and stop once they have enough (table-index, table-messages); each
+ *   page is sorted, pages are not. On Cosmos they would have to read the whole filtered range (due items; one
+ *   requester's or customer's hints) and sort it before taking the first ones.
+ * - A RowKey holds at most 255 bytes (Table Storage: 1 KiB). Card rows (`k:<conversation>:<activity>`, percent-encoded
+ *   Teams ids) and outbox ids (`<time>|<partition>|<row>`) stay under it for Teams' ids today, with little margin.
+ * - An entity-group transaction carries at most 2 MB (Table Storage: 4 MB), still 100 operations: a change with its
+ *   98 messages, each carrying the request (~1.3 KB, more with a long justification), fits; one near the limits may not.
+ * - An entity may be 2 MB (Table Storage: 1 MiB, 252 properties of our own, 64 KiB per string: hence putText's
+ *   32K-character parts, which Cosmos does not need but accepts).
+ * - Table names are case-sensitive; the default `cspaccessbot` is lower case.
+ * - Throughput is provisioned (RU/s): a listing's parallel head reads (table-index) and the hint writes of each
+ *   change (three, before its transaction) are what a turn spends; 429s are retried by the client with Retry-After.
  */
 
 export type TableStoreTarget =
@@ -70,8 +88,8 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
       lastStamp = timeAfter(now(), after > lastStamp ? after : lastStamp);
       return lastStamp;
     },
-    deadline: () => AbortSignal.timeout(deadlineInMs),
-    scanDeadline: () => AbortSignal.timeout(scanDeadlineInMs),
+    deadline: () => callSignal(deadlineInMs),
+    scanDeadline: () => callSignal(scanDeadlineInMs),
     hintGraceInMs: options.hintGraceInMs ?? 5 * 60_000,
     heads: new HeadCache(options.headCacheSize ?? 1_000),
     later(task) {
@@ -93,6 +111,13 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
       while (running.size > 0) await Promise.all([...running]);
     },
   };
+}
+
+/** One port call's deadline. Its round trips each listen on it, up to a listing's heads read in parallel (table-index): no leak. */
+function callSignal(ms: number): AbortSignal {
+  const signal = AbortSignal.timeout(ms);
+  setMaxListeners(100, signal);
+  return signal;
 }
 
 function tableClient(options: TableStoreOptions, tableName: string): TableClient {

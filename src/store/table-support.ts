@@ -11,7 +11,8 @@ import { StoreUnavailableError } from './ports';
  *                     deliveries), `k:<conversation>:<activity>` the cards that show it.
  *   c:<tenant>        audit entries (and their outbox messages) about a customer but no stored request; head `head`.
  *   partner           the same for entries about no customer at all.
- *   due:<state>       index: RowKey `<dueAt>|<id>|<write>`, a hint that the request may be due (re-checked on read).
+ *   due:<state>, by-requester:<user>, by-customer:<tenant>
+ *                     indexes: hints that a request is there (re-checked on read; see table-index).
  *   outbox            index: RowKey = message id `<createdAt>|<partition>|<row>`, a hint that a message is pending.
  *   u:<user>          RowKey `conversation`: where the person is reached.
  * Parts taken from outside data are percent-encoded, so `:` and `|` only ever separate.
@@ -27,7 +28,6 @@ export const keyPart = (value: string): string => encodeURIComponent(value);
 
 export const requestPartition = (id: string): string => `r:${keyPart(id)}`;
 export const customerPartition = (tenantId: string): string => `c:${keyPart(tenantId.toLowerCase())}`;
-export const duePartition = (state: string): string => `due:${state}`;
 
 /** Sequence numbers padded so that RowKey order is numeric order. */
 export const auditRow = (seq: number): string => `a:${String(seq).padStart(10, '0')}`;
@@ -166,6 +166,15 @@ export async function withStore<T>(what: string, signal: AbortSignal, run: (sign
     }
     throw error;
   }
+}
+
+/** The head of a request partition (the request itself), fresh from the table; undefined: no such request. */
+export async function readRequestHead(context: TableContext, partitionKey: string, signal: AbortSignal): Promise<ChainHead | undefined> {
+  const entity = await readEntity(context, partitionKey, REQUEST_ROW, signal);
+  if (!entity) return undefined;
+  const head = headOf(entity);
+  context.heads.set(head);
+  return head;
 }
 
 /** getEntity, with a missing row as undefined. */

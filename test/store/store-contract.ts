@@ -267,6 +267,46 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await ids({ customerTenantId: CONTOSO.tenantId, limit: 2 })).toEqual(['r-l4', 'r-l2']);
         await expect(store.requests.listRequests({ limit: -1 })).rejects.toThrow(RangeError);
       });
+
+      it('when a listed request changes, then every listing shows it once, as it is now, and another instance sees the same', async () => {
+        // Arrange: r-m1 goes draft → pending → approved → active; r-m2 stays pending; r-m3 is Fabrikam's.
+        const bob = { id: principalId('5a0e0002-0000-4000-8000-000000000002'), name: 'Bob' };
+        const moved = await stored('r-m1', { expiresAt: minute(50) }, 'pending_approval', 'approved', 'active');
+        const waiting = await stored('r-m2', { createdAt: minute(1), updatedAt: minute(1) }, 'pending_approval');
+        await stored('r-m3', { customer: FABRIKAM, requester: bob }, 'pending_approval');
+        const other = await subject.another();
+        const ids = (requests: readonly AccessRequest[]): string[] => requests.map((r) => r.id);
+        // Act / Assert
+        for (const reader of [store, other]) {
+          expect(ids(await reader.requests.listByState(['pending_approval']))).toEqual(['r-m3', 'r-m2']);
+          expect(await reader.requests.listByState(['active'])).toEqual([moved]);
+          expect(await reader.requests.listByState(['approved'])).toEqual([]);
+          expect(ids(await reader.requests.listRequests({ requesterId: moved.requester.id }))).toEqual(['r-m1', 'r-m2']);
+          expect(ids(await reader.requests.listRequests({ requesterId: moved.requester.id, states: ['pending_approval', 'approved'] }))).toEqual(['r-m2']);
+          expect(await reader.requests.listRequests({ customerTenantId: CONTOSO.tenantId, states: ['active'] })).toEqual([moved]);
+          expect(ids(await reader.requests.listRequests({ customerTenantId: FABRIKAM.tenantId.toUpperCase() }))).toEqual(['r-m3']);
+          expect(ids(await reader.requests.listRequests({ states: ['pending_approval'], limit: 1 }))).toEqual(['r-m2']);
+          expect(ids(await reader.requests.listDue(['active'], minute(59), 10))).toEqual(['r-m1']);
+          // (Which entries; their order when recording order and times differ is each store's own.)
+          expect((await reader.audit.list({ customerTenantId: CONTOSO.tenantId })).map((e) => `${e.requestId ?? '-'}:${e.event}`).sort()).toEqual([
+            'r-m1:active', 'r-m1:approved', 'r-m1:drafted', 'r-m1:pending_approval', 'r-m2:drafted', 'r-m2:pending_approval',
+          ]);
+        }
+        expect(waiting.version).toBe(2);
+      });
+
+      it('when several requests changed at the same time and the limit falls among them, then the most recently created come first', async () => {
+        // Arrange: three changed at minute 9, recorded in the order they were created (r-ta first); one changed earlier.
+        for (const [id, created, changed] of [['r-t0', 0, 5], ['r-ta', 1, 9], ['r-tb', 2, 9], ['r-tc', 3, 9]] as const) {
+          await store.changes.record(change(makeRequest(id, { createdAt: minute(created), updatedAt: minute(changed) }), 'drafted'));
+        }
+        const ids = async (filter: Parameters<Store['requests']['listRequests']>[0]): Promise<string[]> =>
+          (await store.requests.listRequests(filter)).map((r) => r.id);
+        // Act / Assert
+        expect(await ids({ customerTenantId: CONTOSO.tenantId, limit: 2 })).toEqual(['r-tc', 'r-tb']);
+        expect(await ids({ requesterId: makeRequest('x').requester.id, limit: 4 })).toEqual(['r-tc', 'r-tb', 'r-ta', 'r-t0']);
+        expect(await ids({ states: ['draft'], limit: 1 })).toEqual(['r-tc']);
+      });
     });
 
     describe('conversations and cards', () => {

@@ -221,3 +221,38 @@ describe('the Table store when the service throttles, fails or loses an answer',
     expect(await store.requests.listDue(['pending_approval'], '2025-03-02T00:00:00.000Z', 10)).toEqual([]);
   });
 });
+
+describe('the Table store as the service sees it', () => {
+  it('when turns and jobs list requests, what is due and a customer\'s audit, then every query names its partition (none reads the table)', async () => {
+    // Arrange: a few requests through a proxy that records what the service is asked.
+    const proxy = await startFaultProxy(azurite);
+    const tableName = `queries${process.pid}x${++tables}`;
+    const store = await openTableStore({ connectionString: azurite.connectionString.replace(azurite.tableEndpoint, `${proxy.url}/devstoreaccount1`), tableName });
+    try {
+      const draft = makeRequest('r-q1');
+      await store.changes.record({ request: draft, audit: { requestId: draft.id, event: 'drafted', actor: 'u-sam', at: draft.updatedAt } });
+      const waiting: AccessRequest = { ...draft, version: 2, state: 'pending_approval', pendingSince: '2025-03-01T09:01:00.000Z', updatedAt: '2025-03-01T09:01:00.000Z' };
+      await store.changes.record({ request: waiting, audit: { requestId: draft.id, event: 'confirmed', actor: 'u-sam', at: waiting.updatedAt } });
+      const before = proxy.seen.length;
+      // Act: what "status", "my requests", "history", "list", the sweeps and the audit CLI by customer ask.
+      const listed = [
+        await store.requests.listByState(['pending_approval']),
+        await store.requests.listRequests({ requesterId: draft.requester.id, states: ['draft', 'pending_approval'], limit: 10 }),
+        await store.requests.listRequests({ customerTenantId: draft.customer.tenantId, subscriptionId: draft.subscription.id, limit: 20 }),
+        await store.requests.listRequests({ states: ['pending_approval'], limit: 10 }),
+        await store.requests.listDue(['pending_approval'], '2025-03-02T00:00:00.000Z', 10),
+      ];
+      const audit = await store.audit.list({ customerTenantId: draft.customer.tenantId });
+      // Assert
+      expect(listed).toEqual([[waiting], [waiting], [waiting], [waiting], [waiting]]);
+      expect(audit.map((entry) => entry.event)).toEqual(['drafted', 'confirmed']);
+      const queries = proxy.seen.slice(before).filter((line) => line.startsWith('GET')).map((line) => decodeURIComponent(line));
+      expect(queries.length).toBeGreaterThan(0);
+      expect(queries.filter((query) => !/PartitionKey eq '|\(PartitionKey='/.test(query))).toEqual([]);
+    } finally {
+      await store.close();
+      await proxy.close();
+      await TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true }).deleteTable();
+    }
+  });
+});
