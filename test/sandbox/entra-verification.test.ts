@@ -3,11 +3,12 @@
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, createVerify } from 'node:crypto';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { signJwt } from '../../src/sandbox/entra/keys';
 import { appToken, claimsOf, userToken } from '../support/sandbox-tokens';
 import { rawCall } from './raw-client';
+import { rsaKeyPair } from '../support/rsa-keys';
 
 const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 const CONTOSO = 'c0000001-0000-4000-8000-000000000001';
@@ -113,7 +114,7 @@ describe('the services verify every bearer', () => {
     const genuine = await userToken(sandbox, { tenantId: CONTOSO });
     const [h = ''] = genuine.split('.');
     const genuineHeader = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
-    return signJwt({ ...genuineHeader, ...header }, change(claimsOf(genuine)), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    return signJwt({ ...genuineHeader, ...header }, change(claimsOf(genuine)), rsaKeyPair().privateKey);
   };
   const unsigned = async (): Promise<string> => {
     const claims = claimsOf(await userToken(sandbox, { tenantId: CONTOSO }));

@@ -2,9 +2,10 @@
 // on loopback http, which the contract allows for BOT_OPENID_METADATA_URL. It stays with the test, not the sandbox:
 // Bot Framework's signer is not Entra (its own metadata, issuer https://api.botframework.com, keys endorsed per channel)
 // and the test plays Teams, so the test holds Teams' key.
-import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createSign, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rsaKeyPair } from './rsa-keys';
 
 /** The bot's app id in tests: the sandbox seed's Bot Framework app, whose tokens the sandbox's Entra issues. */
 export const TEST_BOT_ID = '9e1b0c52-7a6f-4d1e-b3c8-5f2a4d6eb075';
@@ -32,10 +33,9 @@ export interface TokenIssuerOptions {
 }
 
 export async function startTokenIssuer(options: TokenIssuerOptions = {}): Promise<TokenIssuer> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, jwk } = rsaKeyPair();
+  const stranger = rsaKeyPair();
   const kid = `test-key-${randomUUID()}`;
-  const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
   let fetches = 0;
   const server: Server = createServer((req, res) => {
     fetches++;
