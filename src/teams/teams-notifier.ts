@@ -6,6 +6,7 @@ import { formatEnd, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
 import type { CardMessage, Delivery, Notifier, NotifierReads } from '../services/notifier';
 import { accessRequestCard, asAttachment, outcomeNote } from './cards';
+import { ProactiveConversations } from './connector-clients';
 import { ConversationBlockedError } from './outbound-limits';
 import { inertName } from './user-text';
 
@@ -28,7 +29,12 @@ export class TeamsNotifier implements Notifier {
   /** Messages to the approvers not about one request (readiness, sign-in) run one after another. */
   private readonly queues = new Map<string, Promise<void>>();
 
-  constructor(private readonly options: TeamsNotifierOptions) {}
+  /** Sends reuse one Bot Connector client per service URL instead of building two clients per send. */
+  private readonly proactive: ProactiveConversations;
+
+  constructor(private readonly options: TeamsNotifierOptions) {
+    this.proactive = new ProactiveConversations(options.adapter, options.botAppId);
+  }
 
   /**
    * Runs `job` after the earlier sends for the same request, without making the caller wait: a click is answered
@@ -196,7 +202,7 @@ export class TeamsNotifier implements Notifier {
 
   private async inConversation(serializedReference: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const reference = JSON.parse(serializedReference) as Partial<ConversationReference>;
-    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, logic);
+    await this.proactive.continue(reference, logic);
   }
 
   /**
