@@ -1,4 +1,5 @@
 // Sends what the outbox holds, after the change that caused it is stored: in order per request, each recipient once.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AccessRequest } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { Outbox, PendingMessage } from '../store/ports';
@@ -46,6 +47,8 @@ export class OutboxSender {
   private stopped = false;
   private readonly failures = new Map<string, number>();
   private readonly jobs: JobGate;
+  /** The last send's place in the line of event-loop turns (see `turn`). */
+  private turns: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.jobs = options.jobs ?? ALONE;
@@ -139,6 +142,7 @@ export class OutboxSender {
     for (const message of messages) {
       if (lease.lost) return false;
       try {
+        await this.turn();
         await this.send(message);
         await this.options.outbox.done(message.id);
         this.failures.delete(message.id);
@@ -155,6 +159,17 @@ export class OutboxSender {
       }
     }
     return true;
+  }
+
+  /**
+   * Resolves in an event-loop turn of its own, after the earlier callers' turns: a batch of messages (each a few card
+   * renders and HTTP sends of synchronous work) starts one message per turn, so a click that arrives meanwhile is
+   * answered between two of them instead of after all of them. Costs one loop turn per message.
+   */
+  private turn(): Promise<void> {
+    const mine = this.turns.then(() => nextTurn());
+    this.turns = mine;
+    return mine;
   }
 
   private send(message: PendingMessage): Promise<void> {

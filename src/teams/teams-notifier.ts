@@ -5,7 +5,8 @@ import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-
 import { formatEnd, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
 import type { CardMessage, Delivery, Notifier, NotifierReads } from '../services/notifier';
-import { accessRequestCard, asAttachment, outcomeNote } from './cards';
+import { accessRequestCard, asAttachment, outcomeNote, type AdaptiveCardJson, type Viewer } from './cards';
+import { ProactiveConversations } from './connector-clients';
 import { ConversationBlockedError } from './outbound-limits';
 import { inertName } from './user-text';
 
@@ -24,11 +25,26 @@ export interface TeamsNotifierOptions {
   readonly approvalChannel?: string;
 }
 
+/** Cards kept for reuse (a few seconds' worth of changes under load): the oldest is let go first. */
+const RENDERED_CARDS = 500;
+
 export class TeamsNotifier implements Notifier {
   /** Messages to the approvers not about one request (readiness, sign-in) run one after another. */
   private readonly queues = new Map<string, Promise<void>>();
 
-  constructor(private readonly options: TeamsNotifierOptions) {}
+  /** Sends reuse one Bot Connector client per service URL instead of building two clients per send. */
+  private readonly proactive: ProactiveConversations;
+
+  /**
+   * Cards rendered lately, by request version and everything of the viewer the card is made from. Each message of a
+   * request shows the request as stored now, so the messages of a quick succession of changes (approved, then
+   * provisioning) often show every holder the same version: it is rendered once, not once per message.
+   */
+  private readonly rendered = new Map<string, AdaptiveCardJson>();
+
+  constructor(private readonly options: TeamsNotifierOptions) {
+    this.proactive = new ProactiveConversations(options.adapter, options.botAppId);
+  }
 
   /**
    * Runs `job` after the earlier sends for the same request, without making the caller wait: a click is answered
@@ -75,6 +91,20 @@ export class TeamsNotifier implements Notifier {
     const activity = content(conversation.locale);
     await this.inConversation(conversation.reference, (context) => context.sendActivity(activity).then(() => undefined));
     await delivery.sent(key);
+  }
+
+  /** accessRequestCard, rendered once per request version, viewer and refresh list (the card is made from nothing else). */
+  private cardFor(request: AccessRequest, viewer: Viewer, refresh: readonly string[]): AdaptiveCardJson {
+    const key = JSON.stringify([request.id, request.version, viewer.userId, viewer.isApprover, viewer.locale, viewer.languageTag ?? null, refresh]);
+    const kept = this.rendered.get(key);
+    if (kept) return kept;
+    const card = accessRequestCard(request, viewer, refresh);
+    if (this.rendered.size >= RENDERED_CARDS) {
+      const oldest = this.rendered.keys().next();
+      if (!oldest.done) this.rendered.delete(oldest.value);
+    }
+    this.rendered.set(key, card);
+    return card;
   }
 
   private conversation(userId: string) {
@@ -128,7 +158,7 @@ export class TeamsNotifier implements Notifier {
     if (channel) {
       if (delivery.has(channel.userId)) return;
       // One card in the channel; approvers get their own view through refresh, and the server decides on every click.
-      const card = accessRequestCard(request, { userId: channel.userId, isApprover: true, locale: channel.locale }, refresh);
+      const card = this.cardFor(request, { userId: channel.userId, isApprover: true, locale: channel.locale }, refresh);
       await this.inConversation(channel.reference, async (context) => {
         const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
         const conversationId = context.activity.conversation?.id;
@@ -146,7 +176,7 @@ export class TeamsNotifier implements Notifier {
           this.options.logger.warn({ requestId: request.id, approverId }, 'approver has no known 1:1 chat with the bot; not notified');
           return;
         }
-        const card = accessRequestCard(request, { userId: approverId, isApprover: true, locale: conversation.locale }, refresh);
+        const card = this.cardFor(request, { userId: approverId, isApprover: true, locale: conversation.locale }, refresh);
         await this.inConversation(conversation.reference, async (context) => {
           const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
           const conversationId = context.activity.conversation?.id;
@@ -170,7 +200,7 @@ export class TeamsNotifier implements Notifier {
     const conversation = await this.conversation(message.userId);
     if (!conversation) return;
     const viewer = { userId: message.userId, isApprover, locale: conversation.locale };
-    const card = accessRequestCard(request, viewer, refresh);
+    const card = this.cardFor(request, viewer, refresh);
     await this.inConversation(conversation.reference, async (context) => {
       await context.updateActivity({ ...MessageFactory.attachment(asAttachment(card)), id: message.activityId, conversation: { ...context.activity.conversation, id: message.conversationId } });
     });
@@ -196,7 +226,7 @@ export class TeamsNotifier implements Notifier {
 
   private async inConversation(serializedReference: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const reference = JSON.parse(serializedReference) as Partial<ConversationReference>;
-    await this.options.adapter.continueConversationAsync(this.options.botAppId, reference, logic);
+    await this.proactive.continue(reference, logic);
   }
 
   /**

@@ -139,3 +139,35 @@ describe('the outbox sender on two instances', () => {
     expect(await b.outbox.pending(10)).toEqual([]);
   });
 });
+
+describe('the outbox sender and the rest of the bot', () => {
+  it('when several messages are sent in one go, then something else the bot has to do meanwhile (a click to answer) runs before the next message starts, not after the whole batch', async () => {
+    // Arrange: five changes of five requests pending; whatever the bot has to do is queued on the event loop during the first send.
+    const file = tempStorePath();
+    const store = openSqliteStore(file.path);
+    try {
+      const log: string[] = [];
+      const tell = async (request: AccessRequest, delivery: Parameters<Notifier['requestChanged']>[1]) => {
+        log.push(`send ${request.id}`);
+        if (log.length === 1) setImmediate(() => log.push('click answered'));
+        await delivery.sent('sam');
+      };
+      const sender = new OutboxSender({ outbox: store.outbox, notifier: { approvalRequested: tell, requestChanged: tell, expiryReminder: tell }, relationships: quietRelationshipNotifier });
+      for (let n = 0; n < 5; n++) {
+        const request = makeRequest(`r-${n}`, { state: 'pending_approval' });
+        await store.changes.record({ request, audit: { requestId: request.id, event: 'confirmed', actor: 'sam', at: request.updatedAt }, outbox: [{ kind: 'request_changed', requestId: request.id, payload: { request } }] });
+      }
+      // Act
+      sender.kick();
+      await sender.idle();
+      // Assert: every message sent once, and the click in between, right after the message that was being sent.
+      expect(log).toHaveLength(6);
+      expect(log[0]).toMatch(/^send r-\d$/);
+      expect(log[1]).toBe('click answered');
+      expect(await store.outbox.pending(10)).toEqual([]);
+    } finally {
+      await store.close();
+      file.cleanup();
+    }
+  });
+});
