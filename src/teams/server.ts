@@ -130,7 +130,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       try {
         raw = await readBody(req, MAX_BODY_BYTES);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return refuse(TOO_LARGE, 'body over the size cap');
+        if (error instanceof BodyTooLarge) {
+          // The rest of the body is not read: the connection ends with the answer instead of waiting for it.
+          res.setHeader('connection', 'close');
+          return refuse(TOO_LARGE, 'body over the size cap');
+        }
         throw error;
       }
       let json: unknown;
@@ -212,6 +216,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      // Turns in flight are answered; a connection is closed as soon as it is idle, rather than kept for a client
+      // that might reuse it (which would hold the stop for the whole keep-alive time).
+      const idle = setInterval(() => server.server.closeIdleConnections(), 100);
+      server.close(() => {
+        clearInterval(idle);
+        resolve();
+      });
+      server.server.closeIdleConnections();
+    }),
   };
 }
