@@ -8,7 +8,8 @@ import type { DelegatedCredential } from './gateways/credentials-delegated';
 import { REFRESH_TOKEN_KEEP_ALIVE_IN_MS } from './gateways/credentials-setup';
 import { buildPartnerCredential, missingCredential, openStore, renewRefreshToken } from './foundations';
 import { createLogger, type Logger } from './logger';
-import type { RunningSandbox, StartSandboxOptions } from './sandbox';
+import type { RunningSandbox } from './sandbox';
+import { sandboxApprovalUrl, startSandbox } from './load-sandbox';
 import { loadPolicy } from './policy/load-policy';
 import { AccessControl } from './services/access-control';
 import { AccessListingService } from './services/access-listing';
@@ -355,22 +356,6 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await sandbox?.stop();
     },
   };
-}
-
-/*
- * The sandbox's code is loaded only when the bot starts one (CLOUD=sandbox without endpoints): a bot on a real cloud
- * never needs it, and importing it cost 13 modules (its seed, state and routes) on the way to listening.
- * `require` rather than `import()`: the build is CommonJS and jest has no ESM VM; the types come from type-only imports.
- */
-function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use on purpose (see above)
-  return (require('./sandbox') as typeof import('./sandbox')).startSandbox(options);
-}
-
-function sandboxApprovalUrl(sandbox: RunningSandbox): () => string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only with a sandbox (see above)
-  const { sandboxRelationshipUrl } = require('./sandbox/relationship-page') as typeof import('./sandbox/relationship-page');
-  return () => sandboxRelationshipUrl(sandbox.url, sandbox.state.partner.partnerId);
 }
 
 const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
