@@ -1,9 +1,8 @@
 // Sends what the outbox holds, after the change that caused it is stored: in order per request, each recipient once.
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AccessRequest } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { Outbox, PendingMessage } from '../store/ports';
-import { ALONE, type JobGate, type LeaseRun } from './job-leases';
+import { ALONE, nextTurn, type JobGate, type LeaseRun } from './job-leases';
 import type { Delivery, Notifier } from './notifier';
 import type { RelationshipInvitation, RelationshipNotifier } from './relationships-ports';
 
