@@ -83,3 +83,53 @@ describe('proactive sends on a kept connector client', () => {
     expect(connector.to('a:sam').map((a) => `${a.method} ${a.activityId} ${a.body.text}`)).toEqual([`POST ${activityId} first`, `PUT ${activityId} changed`]);
   });
 });
+
+describe('inbound turns on kept clients', () => {
+  let connector: FakeConnector;
+  let adapter: SecureTeamsAdapter;
+
+  beforeEach(async () => {
+    connector = await startFakeConnector();
+    adapter = new SecureTeamsAdapter(NO_AUTH, new ConfigurationServiceClientCredentialFactory(NO_AUTH), new OutboundLimits({ requestTimeoutInMs: 2_000 }));
+  });
+  afterEach(() => connector.stop());
+
+  const message = (serviceUrl: string, conversationId: string, text: string) => ({
+    type: 'message', id: `m-${text}`, text, serviceUrl, channelId: 'msteams', from: { id: '29:sam', name: 'Sam' }, recipient: { id: '28:bot', name: 'CSP Access' },
+    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+  });
+  /** Runs one inbound turn that replies, and returns the clients the turn held. */
+  const turn = async (serviceUrl: string, conversationId: string, text: string) => {
+    let clients: unknown[] = [];
+    await adapter.authenticateAndRun('', message(serviceUrl, conversationId, text) as never, async (context) => {
+      clients = [context.turnState.get(adapter.ConnectorClientKey), context.turnState.get(adapter.UserTokenClientKey)];
+      await context.sendActivity(`re: ${text}`);
+    });
+    return clients;
+  };
+
+  it('when several activities arrive from one service URL, then each is answered in its conversation, on the clients the first turn built', async () => {
+    const [firstConnector, firstTokens] = await turn(connector.serviceUrl, 'a:sam', 'one');
+    const [secondConnector, secondTokens] = await turn(connector.serviceUrl, 'a:pat', 'two');
+
+    expect(connector.to('a:sam').map((a) => a.body.text)).toEqual(['re: one']);
+    expect(connector.to('a:pat').map((a) => a.body.text)).toEqual(['re: two']);
+    expect(firstConnector).toBeDefined();
+    expect(secondConnector).toBe(firstConnector);
+    expect(secondTokens).toBe(firstTokens);
+  });
+
+  it('when an activity comes from another service URL, then its answer goes to that URL, on a client of its own', async () => {
+    const other = await startFakeConnector();
+    try {
+      const [first] = await turn(connector.serviceUrl, 'a:sam', 'one');
+      const [second] = await turn(other.serviceUrl, 'a:sam', 'two');
+
+      expect(connector.to('a:sam').map((a) => a.body.text)).toEqual(['re: one']);
+      expect(other.to('a:sam').map((a) => a.body.text)).toEqual(['re: two']);
+      expect(second).not.toBe(first);
+    } finally {
+      await other.stop();
+    }
+  });
+});
