@@ -31,6 +31,8 @@ if (STORE !== 'sqlite' && STORE !== 'azurite') throw new Error('--store must be 
 const TRIP_TURNS = numberOption(argv, 'trip-turns', 5);
 /** --azurite-from=<folder>: Azurite data seeded before (one size only), instead of seeding here. */
 const AZURITE_FROM = option(argv, 'azurite-from', '');
+/** --our-env=KEY=VALUE[;KEY=VALUE]: added to our bot's environment, for experiments (e.g. STORE=sqlite::memory:). */
+const OUR_ENV: Record<string, string> = Object.fromEntries(option(argv, 'our-env', '').split(';').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 /** --profile=<folder>: each bot process runs under `node --cpu-prof`, its profile written there when it stops. */
 const PROFILE = option(argv, 'profile', '');
 for (const name of NAMES) if (!(name in MESSAGES)) throw new Error(`unknown message ${name}: one of ${Object.keys(MESSAGES).join(', ')}`);
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
         const measures: Record<BotKind, (LoadMeasure & { cpuPerTurn: number; cloudPerTurn: number })[]> = { echo: [], ours: [] };
         for (const { round, contestant } of interleave<BotKind>(['echo', 'ours'], ROUNDS)) {
           const store = contestant === 'ours' && table ? await startTableRound(table) : undefined;
-          const bot = await startRoundBot(contestant, { ...(PROFILE ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${contestant}-${name}-${size}-${round + 1}.cpuprofile`] } : {}), ...(contestant === 'ours' ? ourOptions : {}), ...(template ? { template } : {}), ...(store ? { extraEnv: store.env } : {}) });
+          const bot = await startRoundBot(contestant, { ...(PROFILE ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${contestant}-${name}-${size}-${round + 1}.cpuprofile`] } : {}), ...(contestant === 'ours' ? ourOptions : {}), ...(template ? { template } : {}), ...(store || contestant === 'ours' ? { extraEnv: { ...(contestant === 'ours' ? OUR_ENV : {}), ...store?.env } } : {}) });
           try {
             const answer = await answerOf(bot.url, connector, name);
             answers.set(`${contestant} ${name}`, answer);

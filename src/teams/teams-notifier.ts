@@ -27,6 +27,8 @@ export interface TeamsNotifierOptions {
 
 /** Cards kept for reuse (a few seconds' worth of changes under load): the oldest is let go first. */
 const RENDERED_CARDS = 500;
+/** Teams user ids kept (one per person the bot has met): the oldest is let go first. */
+const TEAMS_IDS = 10_000;
 
 export class TeamsNotifier implements Notifier {
   /** Messages to the approvers not about one request (readiness, sign-in) run one after another. */
@@ -41,6 +43,12 @@ export class TeamsNotifier implements Notifier {
    * provisioning) often show every holder the same version: it is rendered once, not once per message.
    */
   private readonly rendered = new Map<string, AdaptiveCardJson>();
+
+  /**
+   * Each person's Teams user id ("29:…") once read: it is fixed per person and bot, so the refresh list of every new
+   * card (requester and approvers) costs no store read after the first. People not met yet are read again each time.
+   */
+  private readonly teamsIds = new Map<string, string>();
 
   constructor(private readonly options: TeamsNotifierOptions) {
     this.proactive = new ProactiveConversations(options.adapter, options.botAppId);
@@ -70,8 +78,21 @@ export class TeamsNotifier implements Notifier {
   /** Teams user ids ("29:…") of everyone who should see live updates of the request: requester and approvers. */
   async refreshUserIds(request: AccessRequest): Promise<string[]> {
     const ids = [request.requester.id, ...(await this.options.approverIds())];
-    const conversations = await Promise.all([...new Set(ids)].map((id) => this.conversation(id)));
-    return conversations.map((conversation) => conversation?.channelUserId).filter((id): id is string => Boolean(id));
+    const teamsIds = await Promise.all([...new Set(ids)].map((id) => this.teamsIdOf(id)));
+    return teamsIds.filter((id): id is string => Boolean(id));
+  }
+
+  private async teamsIdOf(userId: string): Promise<string | undefined> {
+    const kept = this.teamsIds.get(userId);
+    if (kept !== undefined) return kept;
+    const teamsId = (await this.conversation(userId))?.channelUserId;
+    if (!teamsId) return undefined;
+    if (this.teamsIds.size >= TEAMS_IDS) {
+      const oldest = this.teamsIds.keys().next();
+      if (!oldest.done) this.teamsIds.delete(oldest.value);
+    }
+    this.teamsIds.set(userId, teamsId);
+    return teamsId;
   }
 
   /** The outbox sender calls these and waits: a message is done once they resolve. */
