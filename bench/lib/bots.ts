@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../../src/sandbox';
+import { cloudSettingsOf } from '../../src/sandbox/cloud-settings';
 import { senderEnv } from './activities';
 import { spawnBot, type BotKind, type BotProcess } from './processes';
 
@@ -30,13 +31,7 @@ export const localBotEnv = (storePath: string): Record<string, string> => ({
 export function deployedEnv(sandbox: RunningSandbox, caFile: string) {
   return (storePath: string): Record<string, string> => ({
     ...localBotEnv(storePath),
-    ARM_ENDPOINT: sandbox.url,
-    GRAPH_ENDPOINT: sandbox.url,
-    PARTNER_CENTER_ENDPOINT: sandbox.url,
-    AZURE_AUTHORITY_HOST: sandbox.authorityHost,
-    AZURE_CLIENT_ID: sandbox.partnerApp.clientId,
-    AZURE_CLIENT_SECRET: sandbox.partnerApp.clientSecret,
-    PARTNER_REFRESH_TOKEN: sandbox.issueRefreshToken(),
+    ...cloudSettingsOf(sandbox),
     NODE_EXTRA_CA_CERTS: caFile,
   });
 }

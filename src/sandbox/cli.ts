@@ -2,6 +2,7 @@
 // prints the URL, Entra's authority host, the partner and bot apps' ids and secrets, and a SAM refresh token.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { cloudSettingsOf } from './cloud-settings';
 import { startSandbox, type RunningSandbox } from './server';
 
 interface CliOptions { port: number; host: string; certOut: string; latencyMs: number }
@@ -28,25 +29,19 @@ export function parseArgs(argv: readonly string[]): CliOptions {
  * lines, and the same as one JSON object. The refresh token is what the one-time SAM consent would have produced.
  */
 export function describeSandbox(sandbox: RunningSandbox, certPath: string): { json: Record<string, unknown>; env: string[] } {
-  const refreshToken = sandbox.issueRefreshToken();
+  const cloud = cloudSettingsOf(sandbox);
   const partnerTenantId = sandbox.state.partner.tenantId;
   const env = [
     `NODE_EXTRA_CA_CERTS=${certPath}`,
-    `AZURE_AUTHORITY_HOST=${sandbox.authorityHost}`,
-    `ARM_ENDPOINT=${sandbox.url}`,
-    `GRAPH_ENDPOINT=${sandbox.url}`,
-    `PARTNER_CENTER_ENDPOINT=${sandbox.url}`,
+    ...Object.entries(cloud).map(([key, value]) => `${key}=${value}`),
     `PARTNER_TENANT_ID=${partnerTenantId}`,
-    `AZURE_CLIENT_ID=${sandbox.partnerApp.clientId}`,
-    `AZURE_CLIENT_SECRET=${sandbox.partnerApp.clientSecret}`,
-    `PARTNER_REFRESH_TOKEN=${refreshToken}`,
     `BOT_ID=${sandbox.botApp.clientId}`,
     `BOT_PASSWORD=${sandbox.botApp.clientSecret}`,
     `BOT_LOGIN_URL=${sandbox.authorityHost}/${partnerTenantId}`,
   ];
   const json = {
     url: sandbox.url, caCertFile: certPath, authorityHost: sandbox.authorityHost, partnerTenantId,
-    partnerApp: sandbox.partnerApp, botApp: sandbox.botApp, refreshToken,
+    partnerApp: sandbox.partnerApp, botApp: sandbox.botApp, refreshToken: cloud.PARTNER_REFRESH_TOKEN,
   };
   return { json, env };
 }

@@ -1,6 +1,6 @@
 // Teams-side identities of the sandbox's partner users, and Bot Framework activities as Teams sends them.
 import { randomUUID } from 'node:crypto';
-import type { RunningSandbox } from '../../src/sandbox';
+import { cloudSettingsOf, type SandboxCloud } from '../../src/sandbox/cloud-settings';
 
 export const PARTNER_TENANT = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 export const OTHER_TENANT = '99999999-9999-4999-8999-999999999999';
@@ -67,7 +67,7 @@ export const actionFrom = (from: TeamsUser, verb: string, data: Record<string, u
 });
 
 /** What the environment needs from a running sandbox: its URL, and its Entra's partner app and refresh tokens. */
-export type SandboxForBot = Pick<RunningSandbox, 'url' | 'authorityHost' | 'partnerApp' | 'issueRefreshToken'>;
+export type SandboxForBot = SandboxCloud;
 
 /**
  * The contract's environment for a bot on a given sandbox (the one CONTRACT.md names), on a free loopback port: its
@@ -79,12 +79,6 @@ export const sandboxBotEnv = (sandbox: SandboxForBot, storePath: string): Record
   CLOUD: 'sandbox',
   PARTNER_TENANT_ID: PARTNER_TENANT,
   APPROVERS: APPROVER_IDS.join(','),
-  ARM_ENDPOINT: sandbox.url,
-  GRAPH_ENDPOINT: sandbox.url,
-  PARTNER_CENTER_ENDPOINT: sandbox.url,
-  AZURE_AUTHORITY_HOST: sandbox.authorityHost,
-  AZURE_CLIENT_ID: sandbox.partnerApp.clientId,
-  AZURE_CLIENT_SECRET: sandbox.partnerApp.clientSecret,
-  PARTNER_REFRESH_TOKEN: sandbox.issueRefreshToken(),
+  ...cloudSettingsOf(sandbox),
   STORE: `sqlite:${storePath}`,
 });
