@@ -2,6 +2,7 @@
 // Run: npm run bench:throughput [-- --rounds=3 --duration=15 --warmup=4 --sizes=0,10000,100000 --messages=help,give,donne]
 //      --cloud=external: the sandbox runs in this process instead of inside our bot (as Azure is remote in production),
 //      and the calls our bot makes to it per turn are counted.
+//      --before=<dist/bench-build of another checkout>: that build too, interleaved (a change's before and after).
 //      --store=azurite: our bot on the Table store (Azurite per round, from a seeded copy), and its round trips per turn.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import type { BotKind } from './lib/processes';
 import { seedStore } from './lib/seed-store';
 import { countTableRoundTrips, seedTableTemplate, startTableRound, tripTable, type TableTemplate } from './lib/azurite-store';
 import { fixed, interleave, median, numberOption, option, range, thousands } from './lib/stats';
+
+type Contestant = 'echo' | 'ours' | 'before';
 
 const argv = process.argv.slice(2);
 const ROUNDS = numberOption(argv, 'rounds', 3);
@@ -33,6 +36,8 @@ const TRIP_TURNS = numberOption(argv, 'trip-turns', 5);
 const AZURITE_FROM = option(argv, 'azurite-from', '');
 /** --our-env=KEY=VALUE[;KEY=VALUE]: added to our bot's environment, for experiments (e.g. STORE=sqlite::memory:). */
 const OUR_ENV: Record<string, string> = Object.fromEntries(option(argv, 'our-env', '').split(';').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+/** --before=<dist/bench-build of another checkout>: that build of our bot runs too, interleaved, and gets its own row. */
+const BEFORE = option(argv, 'before', '');
 /** --profile=<folder>: each bot process runs under `node --cpu-prof`, its profile written there when it stops. */
 const PROFILE = option(argv, 'profile', '');
 for (const name of NAMES) if (!(name in MESSAGES)) throw new Error(`unknown message ${name}: one of ${Object.keys(MESSAGES).join(', ')}`);
@@ -68,10 +73,11 @@ async function main(): Promise<void> {
         console.log(`seeded ${thousands(size)} requests (${thousands(seeded.audit)} audit entries, ${thousands(seeded.cards)} card rows) in ${thousands(seeded.ms)} ms: ${JSON.stringify(seeded.byState)}`);
       }
       for (const name of NAMES) {
-        const measures: Record<BotKind, (LoadMeasure & { cpuPerTurn: number; cloudPerTurn: number })[]> = { echo: [], ours: [] };
-        for (const { round, contestant } of interleave<BotKind>(['echo', 'ours'], ROUNDS)) {
+        const measures: Record<Contestant, (LoadMeasure & { cpuPerTurn: number; cloudPerTurn: number })[]> = { echo: [], ours: [], before: [] };
+        for (const { round, contestant: who } of interleave<Contestant>(BEFORE ? ['echo', 'ours', 'before'] : ['echo', 'ours'], ROUNDS)) {
+          const contestant: BotKind = who === 'echo' ? 'echo' : 'ours';
           const store = contestant === 'ours' && table ? await startTableRound(table) : undefined;
-          const bot = await startRoundBot(contestant, { ...(PROFILE ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${contestant}-${name}-${size}-${round + 1}.cpuprofile`] } : {}), ...(contestant === 'ours' ? ourOptions : {}), ...(template ? { template } : {}), ...(store || contestant === 'ours' ? { extraEnv: { ...(contestant === 'ours' ? OUR_ENV : {}), ...store?.env } } : {}) });
+          const bot = await startRoundBot(contestant, { ...(PROFILE ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${contestant}-${name}-${size}-${round + 1}.cpuprofile`] } : {}), ...(contestant === 'ours' ? ourOptions : {}), ...(who === 'before' ? { entry: join(BEFORE, 'src/main.js') } : {}), ...(template ? { template } : {}), ...(store || contestant === 'ours' ? { extraEnv: { ...(contestant === 'ours' ? OUR_ENV : {}), ...store?.env } } : {}) });
           try {
             const answer = await answerOf(bot.url, connector, name);
             answers.set(`${contestant} ${name}`, answer);
@@ -83,24 +89,26 @@ async function main(): Promise<void> {
             const load = await drive(bot.url, connector, name, { seconds: DURATION }, CONNECTIONS);
             // The bot process's own CPU per answered turn: what the turn costs, whatever the neighbours take.
             const m = { ...load, cpuPerTurn: (bot.cpuMs() - cpuBefore) / Math.max(1, load.turns), cloudPerTurn: (cloudCalls() - callsBefore) / Math.max(1, load.turns) };
-            measures[contestant].push(m);
-            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${contestant}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${fixed(m.cpuPerTurn)} ms/turn,${store ? ` Azurite CPU ${fixed(((store.cpuMs()) - storeCpuBefore) / Math.max(1, load.turns))} ms/turn,` : ''}${sandbox ? ` ${fixed(m.cloudPerTurn)} cloud calls/turn,` : ''} ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
+            measures[who].push(m);
+            console.log(`  ${thousands(size)} stored · ${name} · round ${round + 1} · ${who}: ${fixed(m.reqPerSec, 1)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, CPU ${fixed(m.cpuPerTurn)} ms/turn,${store ? ` Azurite CPU ${fixed(((store.cpuMs()) - storeCpuBefore) / Math.max(1, load.turns))} ms/turn,` : ''}${sandbox ? ` ${fixed(m.cloudPerTurn)} cloud calls/turn,` : ''} ${m.failures} failed, ${fixed(m.repliesPerTurn)} sends/turn (load ${loadNow()})`);
           } finally {
             await bot.dispose();
             await store?.stop();
           }
         }
         const echo = measures.echo;
-        const ours = measures.ours;
-        // Ratios are taken per round (the two ran back to back), then their median.
-        const rateRatios = ours.map((m, i) => m.reqPerSec / (echo[i]?.reqPerSec ?? Number.NaN));
-        const p99Ratios = ours.map((m, i) => m.p99 / (echo[i]?.p99 ?? Number.NaN));
-        const cpuRatios = ours.map((m, i) => m.cpuPerTurn / (echo[i]?.cpuPerTurn ?? Number.NaN));
-        const [rLow, rHigh] = range(rateRatios);
-        const [pLow, pHigh] = range(p99Ratios);
-        rows.push(
-          `| ${thousands(size)} | ${name} | ${fixed(median(echo.map((m) => m.reqPerSec)), 0)} | ${fixed(median(ours.map((m) => m.reqPerSec)), 0)} | **${fixed(median(rateRatios))}×** (${fixed(rLow)}–${fixed(rHigh)}) | ${fixed(median(echo.map((m) => m.p99)), 0)} | ${fixed(median(ours.map((m) => m.p99)), 0)} | **${fixed(median(p99Ratios))}×** (${fixed(pLow)}–${fixed(pHigh)}) | ${fixed(median(echo.map((m) => m.cpuPerTurn)))} | ${fixed(median(ours.map((m) => m.cpuPerTurn)))} | ${fixed(median(cpuRatios))}× |${sandbox ? ` ${fixed(median(ours.map((m) => m.cloudPerTurn)))} |` : ''} ${fixed(median(ours.map((m) => m.repliesPerTurn)))} / ${fixed(median(echo.map((m) => m.repliesPerTurn)))} | ${ours.reduce((n, m) => n + m.failures, 0)} / ${echo.reduce((n, m) => n + m.failures, 0)} |`,
-        );
+        for (const who of BEFORE ? (['ours', 'before'] as const) : (['ours'] as const)) {
+          const ours = measures[who];
+          // Ratios are taken per round (the two ran back to back), then their median.
+          const rateRatios = ours.map((m, i) => m.reqPerSec / (echo[i]?.reqPerSec ?? Number.NaN));
+          const p99Ratios = ours.map((m, i) => m.p99 / (echo[i]?.p99 ?? Number.NaN));
+          const cpuRatios = ours.map((m, i) => m.cpuPerTurn / (echo[i]?.cpuPerTurn ?? Number.NaN));
+          const [rLow, rHigh] = range(rateRatios);
+          const [pLow, pHigh] = range(p99Ratios);
+          rows.push(
+            `| ${thousands(size)} | ${name}${who === 'before' ? ' (--before build)' : ''} | ${fixed(median(echo.map((m) => m.reqPerSec)), 0)} | ${fixed(median(ours.map((m) => m.reqPerSec)), 0)} | **${fixed(median(rateRatios))}×** (${fixed(rLow)}–${fixed(rHigh)}) | ${fixed(median(echo.map((m) => m.p99)), 0)} | ${fixed(median(ours.map((m) => m.p99)), 0)} | **${fixed(median(p99Ratios))}×** (${fixed(pLow)}–${fixed(pHigh)}) | ${fixed(median(echo.map((m) => m.cpuPerTurn)))} | ${fixed(median(ours.map((m) => m.cpuPerTurn)))} | ${fixed(median(cpuRatios))}× |${sandbox ? ` ${fixed(median(ours.map((m) => m.cloudPerTurn)))} |` : ''} ${fixed(median(ours.map((m) => m.repliesPerTurn)))} / ${fixed(median(echo.map((m) => m.repliesPerTurn)))} | ${ours.reduce((n, m) => n + m.failures, 0)} / ${echo.reduce((n, m) => n + m.failures, 0)} |`,
+          );
+        }
       }
       if (table) {
         tripRows.push(...tripTable(await countTableRoundTrips(table, connector, ourOptions, TRIP_TURNS), size));
