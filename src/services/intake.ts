@@ -197,8 +197,9 @@ export class IntakeService {
   /** The last ten, oldest first: the requester's own open requests, or the others' awaiting approval. */
   private async statusOf(which: 'mine' | 'pending', requester: PartnerUser): Promise<AccessRequest[]> {
     if (which === 'mine') return (await this.deps.requests.listRequests({ requesterId: requester.id, states: OPEN_STATES, limit: 10 })).reverse();
-    const open = await this.deps.requests.listByState(['pending_approval']);
-    return open.filter((r) => r.requester.id !== requester.id).slice(-10);
+    // The newest few, not every request waiting (the asker's own among them are left out, so a few more are read).
+    const open = await this.deps.requests.listRequests({ states: ['pending_approval'], limit: 50 });
+    return open.filter((r) => r.requester.id !== requester.id).slice(0, 10).reverse();
   }
 
   private async grant(parsed: GrantRequest, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
