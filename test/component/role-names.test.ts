@@ -49,6 +49,13 @@ describe('role names people read', () => {
     expect(h.sandbox.state.roleAssignments.some((a) => a.roleDefinitionName === 'b24988ac-6180-42a0-ab88-20f7382dd24c' && a.principalId === 'c0000001-0000-4000-8000-0000000000a1')).toBe(true);
   });
 
+  it('when Sam asks in French who has access, then each line names the role as the French portal does', async () => {
+    await h.post(messageFrom(SAM, "qui a accès à l'abonnement prod de Contoso ?", french()));
+    const text = cardText(lastCardTo(SAM.conversationId));
+    expect(text).toContain('Alice Martin — Contributeur');
+    expect(text).not.toMatch(/— Contributor\b/);
+  });
+
   it('when Sam asks in English, then his card reads Contributor alone, as before', async () => {
     await h.post(messageFrom(SAM, "give Alice Contributor on Contoso's dev subscription", english()));
     const text = cardText(lastCardTo(SAM.conversationId));

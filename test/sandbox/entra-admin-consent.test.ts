@@ -120,6 +120,7 @@ describe("the sandbox's admin-consent endpoint", () => {
     ['an unknown client_id', () => `${sandbox.authorityHost}/${NORTHWIND}/adminconsent?client_id=00000000-0000-4000-8000-000000000bad`, 'AADSTS700016', "Application with identifier '00000000-0000-4000-8000-000000000bad' was not found"],
     ['no client_id', () => `${sandbox.authorityHost}/${NORTHWIND}/adminconsent`, 'AADSTS900144', "'client_id'"],
     ['a redirect URI the app did not register', () => consentLink(NORTHWIND, `&redirect_uri=${encodeURIComponent('https://evil.example/steal')}`), 'AADSTS50011', "The redirect URI 'https://evil.example/steal'"],
+    ['the v2.0 endpoint without scope', () => `${sandbox.authorityHost}/${NORTHWIND}/v2.0/adminconsent?client_id=${sandbox.partnerApp.clientId}`, 'AADSTS900144', "'scope'"],
     ['an app with no reply address', () => `${sandbox.authorityHost}/${NORTHWIND}/adminconsent?client_id=${sandbox.botApp.clientId}`, 'AADSTS500113', 'No reply address is registered'],
   ])('when the link names %s, then Entra shows its error page and offers no consent', async (_what, link, code, words) => {
     const page = await request('GET', link());
@@ -128,6 +129,14 @@ describe("the sandbox's admin-consent endpoint", () => {
     expect(page.text).toContain(code);
     expect(page.text).toContain(words.replace(/'/g, '&#39;'));
     expect(page.text).not.toContain('<form');
+  });
+
+  it('when the v2.0 endpoint is used with a scope, then the answer carries the scope too', async () => {
+    const link = `${sandbox.authorityHost}/${NORTHWIND}/v2.0/adminconsent?client_id=${sandbox.partnerApp.clientId}&scope=${encodeURIComponent('https://graph.microsoft.com/.default')}&state=v2`;
+    const screen = await request('GET', link);
+    const accepted = await request('POST', `${sandbox.authorityHost}${pathOf(link)}`, { ...hiddenFields(screen.text), userId: NINA, decision: 'accept' });
+    expect(Object.fromEntries(new URL(String(accepted.headers.location)).searchParams)).toEqual({ admin_consent: 'True', tenant: NORTHWIND, scope: 'https://graph.microsoft.com/.default', state: 'v2' });
+    expect((await appToken(NORTHWIND)).status).toBe(200);
   });
 
   it('when the posted form names another redirect URI than the app registered, then Entra refuses it and grants nothing', async () => {

@@ -45,6 +45,8 @@ function check(state: SandboxState, tenantSegment: string, params: URLSearchPara
   const clientId = params.get('client_id');
   if (!clientId) return { error: AADSTS.missingParameter('client_id') };
   const app = state.entra.apps.find((a) => same(a.appId, clientId));
+  // v2.0 asks for the permissions by scope (`https://graph.microsoft.com/.default`: all the app's required ones).
+  if (v2 && !params.get('scope')) return { error: AADSTS.missingParameter('scope') };
   if (!app) return { error: AADSTS.appNotFound(clientId, tenant.kind === 'tenant' ? tenant.tenantId : decodeURIComponent(tenantSegment)) };
   const registered = app.redirectUris.map((uri) => served(uri, baseUrl));
   const asked = params.get('redirect_uri');
