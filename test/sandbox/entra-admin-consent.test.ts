@@ -96,6 +96,13 @@ describe("the sandbox's admin-consent endpoint", () => {
     expect(roles((await appToken(PHARMA)).body.access_token)).toEqual(['User.Read.All']);
   });
 
+  it("when the app names its reply address on Microsoft's host, as registered, then the answer comes back to the sandbox's page there", async () => {
+    const link = consentLink(NORTHWIND, `&redirect_uri=${encodeURIComponent('https://login.microsoftonline.com/common/oauth2/nativeclient')}`);
+    const screen = await request('GET', link);
+    const accepted = await request('POST', `${sandbox.authorityHost}${pathOf(link)}`, { ...hiddenFields(screen.text), userId: NINA, decision: 'accept' });
+    expect(String(accepted.headers.location)).toBe(`${sandbox.authorityHost}/common/oauth2/nativeclient?admin_consent=True&tenant=${NORTHWIND}`);
+  });
+
   it('when a user who is no admin accepts, then Entra refuses and nothing is granted', async () => {
     const screen = await request('GET', consentLink(PHARMA));
     const refused = await request('POST', `${sandbox.authorityHost}${pathOf(consentLink(PHARMA))}`, { ...hiddenFields(screen.text), userId: EVE, decision: 'accept' });

@@ -44,15 +44,16 @@ function check(state: SandboxState, tenantSegment: string, params: URLSearchPara
   if (!tenant) return { error: AADSTS.tenantNotFound(decodeURIComponent(tenantSegment)) };
   const clientId = params.get('client_id');
   if (!clientId) return { error: AADSTS.missingParameter('client_id') };
-  const app = state.entra.apps.find((a) => same(a.appId, clientId));
   // v2.0 asks for the permissions by scope (`https://graph.microsoft.com/.default`: all the app's required ones).
   if (v2 && !params.get('scope')) return { error: AADSTS.missingParameter('scope') };
+  const app = state.entra.apps.find((a) => same(a.appId, clientId));
   if (!app) return { error: AADSTS.appNotFound(clientId, tenant.kind === 'tenant' ? tenant.tenantId : decodeURIComponent(tenantSegment)) };
-  const registered = app.redirectUris.map((uri) => served(uri, baseUrl));
   const asked = params.get('redirect_uri');
   // Entra compares the redirect URI with the registered ones exactly (a trailing slash matters); without one it uses
-  // the app's first registered URI, and refuses an app that has none.
-  const redirectTo = asked ? registered.find((uri) => uri === asked) : registered[0];
+  // the app's first registered URI, and refuses an app that has none. A URI on Microsoft's host, as registered or as
+  // this sandbox serves it, leads to the sandbox.
+  const registered = asked ? app.redirectUris.find((uri) => uri === asked || served(uri, baseUrl) === asked) : app.redirectUris[0];
+  const redirectTo = registered === undefined ? undefined : served(registered, baseUrl);
   if (!redirectTo) return { error: asked ? AADSTS.redirectUriMismatch(asked, app.appId) : AADSTS.noReplyAddress() };
   return { ok: { tenant, app, redirectTo, state: params.get('state'), v2, scope: params.get('scope') } };
 }
