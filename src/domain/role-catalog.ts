@@ -54,20 +54,22 @@ const BUILT_IN_ROLES = [
 ] as const;
 
 /**
- * Built-in roles by the name the Azure portal shows in French (Microsoft Learn fr-fr, « Rôles intégrés Azure »), with
- * each one's definition GUID, the same in every tenant. Only names checked against Microsoft's French pages are here:
- * a role missing from this table is shown by its ARM name in French too, which is never wrong, only less friendly.
+ * Built-in roles by the name the Azure portal shows in French, with each one's definition GUID (the same in every
+ * tenant). Only names found on Microsoft's French pages are here (Learn fr-fr « Rôles intégrés Azure », and the portal
+ * steps « Dans la liste déroulante Rôle, sélectionnez … »): a role missing from this table is shown by its ARM name in
+ * French too, which is never wrong, only less friendly.
  */
 const FRENCH_NAMES: Readonly<Record<string, { readonly fr: string; readonly guid: string }>> = {
   Owner: { fr: 'Propriétaire', guid: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635' },
   Contributor: { fr: 'Contributeur', guid: 'b24988ac-6180-42a0-ab88-20f7382dd24c' },
   Reader: { fr: 'Lecteur', guid: 'acdd72a7-3385-48ef-bd42-f606fba81ae7' },
   'User Access Administrator': { fr: "Administrateur de l'accès utilisateur", guid: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9' },
-  'Role Based Access Control Administrator': { fr: "Administrateur du contrôle d'accès en fonction du rôle", guid: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168' },
   'Virtual Machine Contributor': { fr: 'Contributeur de machines virtuelles', guid: '9980e02c-c2be-4d73-94e8-173b1dc7cf3c' },
   'Billing Reader': { fr: 'Lecteur de facturation', guid: 'fa23ad8b-c56e-40d8-ac0c-ce449e1d2c64' },
   'Monitoring Reader': { fr: 'Lecteur de surveillance', guid: '43d0d8ad-25c7-4714-9337-8ba259a9fe05' },
   'Cost Management Reader': { fr: 'Lecteur de gestion des coûts', guid: '72fafb9e-0641-4937-9268-a91bfd8191a3' },
+  'Security Reader': { fr: 'Lecteur de sécurité', guid: '39bc4728-0917-49c7-9d2c-d95423bc2eb4' },
+  'Backup Contributor': { fr: 'Contributeur de sauvegarde', guid: '5e467623-bb1f-42f4-a55d-6e525e11384b' },
 };
 
 /** Short forms and other French names people write (folded: lower case, no accents); the portal's French names are added below. */
@@ -89,6 +91,8 @@ const SHORT_FORMS: Readonly<Record<string, string>> = {
   'rbac admin': 'Role Based Access Control Administrator',
   'rbac administrator': 'Role Based Access Control Administrator',
   'role-based access control administrator': 'Role Based Access Control Administrator',
+  // Not shown in French: no French page of Microsoft's names it, so the ARM name is kept on cards and in sentences.
+  "administrateur du controle d'acces en fonction du role": 'Role Based Access Control Administrator',
   "administrateur du controle d'acces base sur les roles": 'Role Based Access Control Administrator',
   'administrateur rbac': 'Role Based Access Control Administrator',
   'vm contributor': 'Virtual Machine Contributor',

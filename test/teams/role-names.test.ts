@@ -125,7 +125,7 @@ describe('role names in what the bot says', () => {
 
 describe('the French names themselves', () => {
   it('when a French name is shown, then the parser reads it back as the same role (choice buttons resend it)', () => {
-    for (const arm of ['Owner', 'Contributor', 'Reader', 'User Access Administrator', 'Role Based Access Control Administrator', 'Virtual Machine Contributor', 'Billing Reader', 'Monitoring Reader', 'Cost Management Reader']) {
+    for (const arm of ['Owner', 'Contributor', 'Reader', 'User Access Administrator', 'Virtual Machine Contributor', 'Billing Reader', 'Monitoring Reader', 'Cost Management Reader', 'Security Reader', 'Backup Contributor']) {
       const fr = frenchRoleName(arm);
       expect(fr).toBeDefined();
       expect(knownRole(fr ?? '')).toBe(arm);
