@@ -53,43 +53,57 @@ const BUILT_IN_ROLES = [
   'Azure Kubernetes Service RBAC Cluster Admin',
 ] as const;
 
-/** Short forms and the French portal's names (folded: lower case, no accents). */
+/**
+ * Built-in roles by the name the Azure portal shows in French, with each one's definition GUID (the same in every
+ * tenant). Only names found on Microsoft's French pages are here (Learn fr-fr « Rôles intégrés Azure », and the portal
+ * steps « Dans la liste déroulante Rôle, sélectionnez … »): a role missing from this table is shown by its ARM name in
+ * French too, which is never wrong, only less friendly.
+ */
+const FRENCH_NAMES: Readonly<Record<string, { readonly fr: string; readonly guid: string }>> = {
+  Owner: { fr: 'Propriétaire', guid: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635' },
+  Contributor: { fr: 'Contributeur', guid: 'b24988ac-6180-42a0-ab88-20f7382dd24c' },
+  Reader: { fr: 'Lecteur', guid: 'acdd72a7-3385-48ef-bd42-f606fba81ae7' },
+  'User Access Administrator': { fr: "Administrateur de l'accès utilisateur", guid: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9' },
+  'Virtual Machine Contributor': { fr: 'Contributeur de machines virtuelles', guid: '9980e02c-c2be-4d73-94e8-173b1dc7cf3c' },
+  'Billing Reader': { fr: 'Lecteur de facturation', guid: 'fa23ad8b-c56e-40d8-ac0c-ce449e1d2c64' },
+  'Monitoring Reader': { fr: 'Lecteur de surveillance', guid: '43d0d8ad-25c7-4714-9337-8ba259a9fe05' },
+  'Cost Management Reader': { fr: 'Lecteur de gestion des coûts', guid: '72fafb9e-0641-4937-9268-a91bfd8191a3' },
+  'Security Reader': { fr: 'Lecteur de sécurité', guid: '39bc4728-0917-49c7-9d2c-d95423bc2eb4' },
+  'Backup Contributor': { fr: 'Contributeur de sauvegarde', guid: '5e467623-bb1f-42f4-a55d-6e525e11384b' },
+};
+
+/** Short forms and other French names people write (folded: lower case, no accents); the portal's French names are added below. */
 const SHORT_FORMS: Readonly<Record<string, string>> = {
   owner: 'Owner',
-  proprietaire: 'Owner',
   contributor: 'Contributor',
   contrib: 'Contributor',
-  contributeur: 'Contributor',
   collaborateur: 'Contributor',
   reader: 'Reader',
   read: 'Reader',
   'read only': 'Reader',
   'read-only': 'Reader',
   readonly: 'Reader',
-  lecteur: 'Reader',
   lecture: 'Reader',
   'lecture seule': 'Reader',
   uaa: 'User Access Administrator',
   'user access admin': 'User Access Administrator',
-  "administrateur de l'acces utilisateur": 'User Access Administrator',
   "administrateur d'acces utilisateur": 'User Access Administrator',
   'rbac admin': 'Role Based Access Control Administrator',
   'rbac administrator': 'Role Based Access Control Administrator',
   'role-based access control administrator': 'Role Based Access Control Administrator',
+  // Not shown in French: no French page of Microsoft's names it, so the ARM name is kept on cards and in sentences.
   "administrateur du controle d'acces en fonction du role": 'Role Based Access Control Administrator',
   "administrateur du controle d'acces base sur les roles": 'Role Based Access Control Administrator',
   'administrateur rbac': 'Role Based Access Control Administrator',
   'vm contributor': 'Virtual Machine Contributor',
-  'contributeur de machines virtuelles': 'Virtual Machine Contributor',
   'contributeur de machine virtuelle': 'Virtual Machine Contributor',
-  'lecteur de facturation': 'Billing Reader',
-  'lecteur de surveillance': 'Monitoring Reader',
-  'lecteur de gestion des couts': 'Cost Management Reader',
 };
 
 const ALIASES: ReadonlyMap<string, string> = new Map([
   ...BUILT_IN_ROLES.map((name): [string, string] => [foldText(name), name]),
   ...Object.entries(SHORT_FORMS),
+  // The name the bot shows in French reads back as the same role (a choice card's button resends it).
+  ...Object.entries(FRENCH_NAMES).map(([name, { fr }]): [string, string] => [foldText(fr), name]),
 ]);
 
 /** Every known role phrase (folded), longest first: the parser tries them in this order. */
@@ -107,3 +121,16 @@ export function canonicalRoleName(phrase: string): string {
 
 /** Roles that hand out access to others: they deserve the strictest policy. */
 export const PRIVILEGED_ROLES: ReadonlySet<string> = new Set(['Owner', 'User Access Administrator', 'Role Based Access Control Administrator']);
+
+/**
+ * The French portal's name of a built-in role, from its exact ARM name; undefined for any other role (custom roles keep
+ * the name their owner gave them). With `definitionId`, the role must also be that built-in role by GUID, so that a
+ * custom role that happened to carry a built-in's name is never dressed up as the built-in.
+ */
+export function frenchRoleName(armName: string, definitionId?: string): string | undefined {
+  if (!Object.hasOwn(FRENCH_NAMES, armName)) return undefined;
+  const entry = FRENCH_NAMES[armName];
+  if (!entry) return undefined;
+  if (definitionId !== undefined && definitionId.split('/').pop()?.toLowerCase() !== entry.guid) return undefined;
+  return entry.fr;
+}

@@ -271,6 +271,15 @@ export const en = {
       'Action needed: the bot\'s partner sign-in (the service account\'s refresh token) has expired or was revoked, so it cannot reach Partner Center, Microsoft Graph or Azure. On the bot\'s host, run "npm run consent" and sign in as the service account, with MFA. Waiting requests stay on hold and resume afterwards.',
     signInRestored: 'The bot\'s partner sign-in works again: waiting requests resume.',
   },
+  roles: {
+    /** An Azure role in a line of text or a list, from its ARM name: English shows the ARM name itself. */
+    name: (role: string) => role,
+    /**
+     * An Azure role on a request card's "Role" line, where the requester confirms and the approver decides: the ARM
+     * name. `definitionId` (the role definition's id) tells a built-in role by its GUID.
+     */
+    onCard: (role: string, _definitionId?: string) => role,
+  },
 };
 
 export type Messages = typeof en;

@@ -1,6 +1,7 @@
 // Every sentence the bot says in French, the same keys as en.ts: Microsoft's French terms, « vous », and the French
 // non-breaking spaces (before « : ; ! ? », inside « », between a number and its unit), checked by test/i18n.
 import type { Messages } from './en';
+import { frenchRoleName } from '../domain/role-catalog';
 import { capitalised, counter, NBSP, serviceNamer, typeset } from './words';
 
 const count = counter('fr', NBSP);
@@ -11,6 +12,8 @@ const service = serviceNamer({
   ARM: { plain: 'Azure', precise: 'Azure Resource Manager' },
   Entra: { plain: 'Microsoft Entra ID', precise: 'Microsoft Entra ID' },
 });
+/** A built-in Azure role by the name the French portal gives it (« Contributeur »); any other role as it is named. */
+const roleFr = (role: string): string => frenchRoleName(role) ?? role;
 /** « de » before a name, elided before a vowel: « l'annuaire d'Adatum », « l'annuaire de Contoso ». */
 const de = (name: string): string => (/^[aeiouâàäéèêëîïôöûùüœæ]/i.test(name) ? `d'${name}` : `de ${name}`);
 const hours = (n: number): string => count(n, { one: 'heure', other: 'heures' });
@@ -42,20 +45,20 @@ export const fr: Messages = {
   welcome: typeset('Bonjour ! J\'attribue des rôles Azure sur les abonnements de vos clients, après approbation. Tapez « aide » pour savoir comment faire.'),
   policy: {
     not_a_requester: () => 'La politique du partenaire ne vous permet pas de demander un accès. Demandez à un agent d\'administration de vous ajouter aux agents commerciaux.',
-    forbidden: (role, customer) => `La politique du partenaire n'autorise pas le rôle ${role} chez ${customer}. Rien n'a été demandé.`,
-    justification_required: (role, customer) => typeset`Le rôle ${role} chez ${customer} exige une justification : refaites la demande en ajoutant « parce que … » à la fin.`,
-    too_long: (role, customer, n) => `La politique du partenaire autorise le rôle ${role} chez ${customer} pour ${hours(n)} au plus. Refaites la demande avec une durée plus courte.`,
+    forbidden: (role, customer) => `La politique du partenaire n'autorise pas le rôle ${roleFr(role)} chez ${customer}. Rien n'a été demandé.`,
+    justification_required: (role, customer) => typeset`Le rôle ${roleFr(role)} chez ${customer} exige une justification : refaites la demande en ajoutant « parce que … » à la fin.`,
+    too_long: (role, customer, n) => `La politique du partenaire autorise le rôle ${roleFr(role)} chez ${customer} pour ${hours(n)} au plus. Refaites la demande avec une durée plus courte.`,
   },
   extend: {
     nothing: (who) => typeset`Je ne trouve aucun accès temporaire en cours pour « ${who} » à prolonger. Pour redonner un accès, demandez par exemple « donne à ${who} le rôle Lecteur sur Contoso prod pour 8 heures ».`,
     several: (who) => typeset`« ${who} » a plusieurs accès temporaires en cours. Précisez lequel, par exemple « prolonge l'accès ${de(who)} sur Contoso prod de 4 heures ».`,
   },
   revoke: {
-    nothing: (user, role, where) => typeset`${user} n'a ${role ? `pas le rôle ${role}` : 'aucun rôle'} attribué sur ${where} : il n'y a rien à retirer. Un rôle hérité d'une étendue supérieure se retire là où il est attribué.`,
+    nothing: (user, role, where) => typeset`${user} n'a ${role ? `pas le rôle ${roleFr(role)}` : 'aucun rôle'} attribué sur ${where} : il n'y a rien à retirer. Un rôle hérité d'une étendue supérieure se retire là où il est attribué.`,
     title: 'Retrait d\'accès Azure',
     confirmPrompt: typeset('Est-ce correct ? Confirmez pour soumettre le retrait à approbation.'),
-    removed: (user, role, subscription) => typeset`C'est fait : ${user} n'a plus le rôle ${role} sur ${subscription}.`,
-    alreadyGone: (user, role, subscription) => typeset`Le rôle ${role} ${de(user)} sur ${subscription} avait déjà été retiré : il n'y avait rien à modifier.`,
+    removed: (user, role, subscription) => typeset`C'est fait : ${user} n'a plus le rôle ${roleFr(role)} sur ${subscription}.`,
+    alreadyGone: (user, role, subscription) => typeset`Le rôle ${roleFr(role)} ${de(user)} sur ${subscription} avait déjà été retiré : il n'y avait rien à modifier.`,
   },
   lists: {
     accessTitle: (where) => `Qui a accès à ${where}`,
@@ -69,7 +72,7 @@ export const fr: Messages = {
     pendingTitle: 'Demandes en attente d\'approbation',
     historyTitle: (where) => `Historique ${de(where)}`,
     requestsEmpty: 'Aucune demande.',
-    requestLine: (user, role, where) => `${user} — ${role} sur ${where}`,
+    requestLine: (user, role, where) => `${user} — ${roleFr(role)} sur ${where}`,
     requestDetail: (requester, at) => `faite par ${requester} le ${at}`,
   },
   resolve: {
@@ -166,9 +169,9 @@ export const fr: Messages = {
     alreadyDecidedBy: (state, who) => typeset`Demande déjà traitée : ${state} (par ${who}).`,
   },
   outcome: {
-    created: (user, role, subscription) => typeset`C'est fait : ${user} a maintenant le rôle ${role} sur ${subscription}.`,
-    alreadyExisted: (user, role, subscription) => typeset`${user} avait déjà le rôle ${role} sur ${subscription} : il n'y avait rien à modifier.`,
-    failed: (user, role, subscription, reason) => typeset`Je n'ai pas pu attribuer le rôle ${role} à ${user} sur ${subscription} : ${reason}`,
+    created: (user, role, subscription) => typeset`C'est fait : ${user} a maintenant le rôle ${roleFr(role)} sur ${subscription}.`,
+    alreadyExisted: (user, role, subscription) => typeset`${user} avait déjà le rôle ${roleFr(role)} sur ${subscription} : il n'y avait rien à modifier.`,
+    failed: (user, role, subscription, reason) => typeset`Je n'ai pas pu attribuer le rôle ${roleFr(role)} à ${user} sur ${subscription} : ${reason}`,
     rejected: (by, comment) => `Refusée par ${by}${comment ? typeset` : « ${comment} »` : '.'}`,
     cancelled: (by) => `Annulée par ${by}.`,
     approvedBy: (names) => `Approuvée par ${names}.`,
@@ -187,9 +190,9 @@ export const fr: Messages = {
   },
   expiry: {
     reminder: (user, role, subscription, endsAt) =>
-      typeset`Rappel : le rôle ${role} ${de(user)} sur ${subscription} prend fin le ${endsAt}. S'il est encore nécessaire, refaites une demande (par exemple « donne à ${user} le rôle ${role} … pour 8 heures »).`,
-    removed: (user, role, subscription) => typeset`La durée est écoulée : j'ai retiré le rôle ${role} à ${user} sur ${subscription}.`,
-    kept: (user, role, subscription) => typeset`La durée est écoulée. ${user} avait déjà le rôle ${role} sur ${subscription} avant cette demande : ce rôle reste en place.`,
+      typeset`Rappel : le rôle ${roleFr(role)} ${de(user)} sur ${subscription} prend fin le ${endsAt}. S'il est encore nécessaire, refaites une demande (par exemple « donne à ${user} le rôle ${roleFr(role)} … pour 8 heures »).`,
+    removed: (user, role, subscription) => typeset`La durée est écoulée : j'ai retiré le rôle ${roleFr(role)} à ${user} sur ${subscription}.`,
+    kept: (user, role, subscription) => typeset`La durée est écoulée. ${user} avait déjà le rôle ${roleFr(role)} sur ${subscription} avant cette demande : ce rôle reste en place.`,
   },
   relationship: {
     draftNote: (customer) =>
@@ -197,7 +200,7 @@ export const fr: Messages = {
     waitingNote: (customer) => `En attente de l'acceptation de notre demande de relation par ${customer}. Je vérifie régulièrement et transmets cette demande aux approbateurs dès l'acceptation.`,
     expired: (customer, n) =>
       typeset`${customer} n'a pas accepté notre demande de relation dans un délai de ${days(n)} : votre demande a été close et rien n'a été accordé. Refaites-la une fois la relation acceptée.`,
-    accepted: (customer, user, role) => `${customer} a accepté notre demande de relation. Votre demande pour ${user} (${role}) a été transmise aux approbateurs.`,
+    accepted: (customer, user, role) => `${customer} a accepté notre demande de relation. Votre demande pour ${user} (${roleFr(role)}) a été transmise aux approbateurs.`,
     reminder: (customer, n) =>
       typeset`Rappel : ${customer} n'a pas encore accepté notre demande de relation (envoyée il y a ${days(n)}). La voici de nouveau ; votre demande sera close si elle n'est pas acceptée à temps.`,
     failed: (customer) =>
@@ -264,11 +267,20 @@ export const fr: Messages = {
     draftWaits: 'Si vous confirmez, cette demande attend que ce soit fait, puis est transmise d\'elle-même aux approbateurs.',
     waitingNote: typeset('Cette demande attend que ce soit fait ; je vérifie régulièrement et la transmets aux approbateurs dès que c\'est le cas.'),
     waitingState: 'En attente de l\'accès du bot au client',
-    waitingToRequester: (customer, user, role, what) => `Votre demande pour ${user} (${role}) chez ${customer} est en attente. ${what}`,
+    waitingToRequester: (customer, user, role, what) => `Votre demande pour ${user} (${roleFr(role)}) chez ${customer} est en attente. ${what}`,
     lookedUpLater: (name, customer) => `${name} (recherché dans l'annuaire ${de(customer)} dès que je pourrai le lire)`,
     forApprovers: (customer, requester, what) => typeset`Action requise pour ${customer}${requester ? ` (demande ${de(requester)})` : ''} : ${what}`,
     signInRequiredApprovers:
       typeset('Action requise : la connexion partenaire du bot (le jeton d\'actualisation du compte de service) a expiré ou a été révoquée ; il ne peut plus joindre ni l\'Espace partenaires, ni Microsoft Graph, ni Azure. Sur l\'hôte du bot, lancez « npm run consent » et connectez-vous avec le compte de service, avec l\'authentification multifacteur. Les demandes en attente restent en attente et reprennent ensuite.'),
     signInRestored: typeset('La connexion partenaire du bot fonctionne de nouveau : les demandes en attente reprennent.'),
+  },
+  roles: {
+    name: roleFr,
+    // On the card, the name Azure itself uses follows the French one: it is what the audit log, the CLI, the policy
+    // file and English-speaking colleagues say, and it leaves no doubt about which role is approved.
+    onCard: (role, definitionId) => {
+      const french = frenchRoleName(role, definitionId);
+      return french ? `${french} (${role})` : role;
+    },
   },
 };

@@ -120,6 +120,13 @@ const entraSchema = z.object({
       clientSecrets: z.array(z.string().min(16)).default([]),
       /** Allows public-client flows (device code) without a secret. */
       publicClient: z.boolean().default(false),
+      /** Its registered redirect (reply) URIs; the first is where admin consent returns when the request names none. */
+      redirectUris: z.array(z.string().url()).default([]),
+      /**
+       * Its required permissions (requiredResourceAccess), Microsoft Graph's and ARM's by name: what an admin grants in a
+       * tenant through the admin-consent endpoint (application permissions → appRoles, delegated → delegatedScopes).
+       */
+      requiredPermissions: z.object({ appRoles: z.array(z.string()).default([]), delegatedScopes: z.array(z.string()).default([]) }).default({}),
     }),
   ),
   /** An app's enterprise application in one tenant: it exists there because it was consented there. */
@@ -138,6 +145,8 @@ const entraSchema = z.object({
   serviceAccountId: guid,
   /** Partner users who sign in without MFA (their tokens' amr lacks "mfa"). */
   usersWithoutMfa: z.array(guid).default([]),
+  /** Microsoft Entra roles users hold in their own tenant (role template ids), e.g. a customer's Global Administrator. */
+  directoryRoleAssignments: z.array(z.object({ tenantId: guid, principalId: guid, roleDefinitionId: guid })).default([]),
 });
 
 export const sandboxSeedSchema = z
@@ -201,6 +210,11 @@ export const sandboxSeedSchema = z
           ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['gdapRelationships', i, 'accessAssignments', j, 'roles'], message: "must be a subset of the relationship's roles" });
         }
       });
+    });
+    seed.entra.directoryRoleAssignments.forEach((a, i) => {
+      if (!seed.users.some((u) => u.id.toLowerCase() === a.principalId.toLowerCase() && u.tenantId.toLowerCase() === a.tenantId.toLowerCase())) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entra', 'directoryRoleAssignments', i, 'principalId'], message: 'not a user of that tenant' });
+      }
     });
     if (!seed.users.some((u) => u.id.toLowerCase() === seed.entra.serviceAccountId.toLowerCase() && u.tenantId.toLowerCase() === seed.partner.tenantId.toLowerCase())) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entra', 'serviceAccountId'], message: 'not a user of the partner tenant' });

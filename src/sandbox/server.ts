@@ -244,8 +244,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   }
 
   const server = https.createServer({ key, cert }, (req, res) => {
-    // The customer's side of a relationship request and the device-login page: HTML pages, not cloud APIs.
-    if (serveRelationshipPage(state, req, res) || entra.serveDeviceLogin(req, res)) return;
+    // The customer's side of a relationship request, Entra's device-login and admin-consent pages: HTML, not cloud APIs.
+    if (serveRelationshipPage(state, req, res) || entra.servePage(req, res, baseUrlOf(req))) return;
     handle(req, res)
       .then(async (answer) => {
         if (options.latencyMs) await sleep(options.latencyMs);

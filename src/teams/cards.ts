@@ -85,7 +85,7 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
   // Every value below comes from a person or a directory and is shown to others: inert (src/teams/user-text.ts).
   const facts = [
     { title: m.card.user, value: request.principalQuery !== undefined ? m.readiness.lookedUpLater(inertName(request.principalQuery), inertName(request.customer.name)) : `${inertName(request.principal.displayName)} (${inertName(request.principal.userPrincipalName)})` },
-    { title: m.card.role, value: inertName(request.role.name) },
+    { title: m.card.role, value: m.roles.onCard(inertName(request.role.name), request.role.definitionId) },
     { title: m.card.customer, value: inertName(request.customer.name) },
     { title: m.card.subscription, value: `${inertName(request.subscription.name)} (${inertName(request.subscription.id)})` },
     ...(request.scope.toLowerCase() !== `/subscriptions/${request.subscription.id}`.toLowerCase() ? [{ title: m.card.scope, value: inertName(request.scope.split('/').slice(3).join('/')) }] : []),
@@ -219,7 +219,7 @@ export function relationshipInvitationCard(invitation: RelationshipInvitationVie
   const data = {
     title: m.cardTitle(customer),
     intro: invitation.mode === 'gdap' ? m.introGdap(customer) : m.introReseller(customer),
-    waiting: request ? m.waitingFor(inertName(`${request.principal.displayName} — ${request.role.name} — ${request.subscription.name}`)) : '',
+    waiting: request ? m.waitingFor(inertName(`${request.principal.displayName} — ${messagesFor(locale).roles.name(request.role.name)} — ${request.subscription.name}`)) : '',
     linkLabel: m.linkLabel,
     url: invitation.url,
     emailHeading: m.emailHeading,
@@ -248,7 +248,7 @@ export interface RelationshipInvitationView {
 export function invitationText(invitation: RelationshipInvitationView, locale: Locale, name: (text: string) => string = (text) => text): { subject: string; body: string } {
   const m = messagesFor(locale).relationship;
   const r = invitation.request;
-  const ask = r ? name(`${r.role.name} — ${r.principal.displayName} — ${r.subscription.name}`) : '';
+  const ask = r ? name(`${messagesFor(locale).roles.name(r.role.name)} — ${r.principal.displayName} — ${r.subscription.name}`) : '';
   const customer = name(invitation.customer.name);
   if (invitation.mode === 'gdap' && invitation.gdap) {
     const roles = invitation.gdap.roleDefinitionIds.map(entraRoleName).join(', ');

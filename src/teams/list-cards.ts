@@ -8,13 +8,14 @@ const whereOf = (listing: Pick<AccessListing, 'customer' | 'subscription' | 'res
   `${listing.customer.companyName} / ${listing.subscription.displayName}${listing.resourceGroup ? ` / ${listing.resourceGroup}` : ''}`;
 
 export function accessListCard(listing: AccessListing, locale: Locale): AdaptiveCardJson {
-  const m = messagesFor(locale).lists;
+  const all = messagesFor(locale);
+  const m = all.lists;
   return itemListCard({
     title: m.accessTitle(whereOf(listing)),
     subtitle: m.accessSubtitle(listing.rows.length),
     empty: m.accessEmpty,
     items: listing.rows.map((row) => ({
-      heading: `${row.principalName} — ${row.role}`,
+      heading: `${row.principalName} — ${all.roles.name(row.role)}`,
       detail: [
         row.userPrincipalName,
         row.inherited || row.scope.includes('/resourceGroups/') ? m.inheritedFrom(row.scope.split('/').slice(3).join('/') || row.scope) : undefined,

@@ -75,7 +75,7 @@ describe('understanding and resolving a request', () => {
   it('when the request is written in French, then the bot answers in French, even from an English Teams client', async () => {
     const confirmation = await samSays("donne à Alice le rôle Contributeur sur l'abonnement prod de Contoso", 'en-US');
     expect(cardText(confirmation.card)).toContain('Utilisateur: Alice Martin (alice@contoso.onmicrosoft.com)');
-    expect(cardText(confirmation.card)).toContain('Rôle: Contributor');
+    expect(cardText(confirmation.card)).toContain('Rôle: Contributeur (Contributor)');
     expect(buttonsOf(confirmation.card)).toEqual(['Confirmer', 'Annuler']);
 
     const suggestion = await samSays('accorde Lecteur à bob@contoso.com sur Contoso Dev');

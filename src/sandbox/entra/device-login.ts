@@ -65,7 +65,8 @@ ${message ? `<p class="note">${escape(message)}</p>` : ''}
 <button type="submit">Next</button></form></body></html>`;
 }
 
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+/** A posted HTML form (application/x-www-form-urlencoded). */
+export function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

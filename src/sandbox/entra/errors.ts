@@ -69,6 +69,9 @@ export const AADSTS = {
   authorizationPending: () => e('authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'),
   deviceCodeExpired: () => e('expired_token', 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired."),
   deviceCodeUnknown: () => e('invalid_grant', 70000, "The provided value for the input parameter 'device_code' is not valid."),
+  redirectUriMismatch: (uri: string, appId: string) => e('invalid_request', 50011, `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${appId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`),
+  noReplyAddress: () => e('invalid_request', 500113, 'No reply address is registered for the application.'),
+  adminConsentRequired: () => e('invalid_grant', 90094, 'The grant requires admin permission.'),
   publicClientOnly: () => e('invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
 } as const;
 

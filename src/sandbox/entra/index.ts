@@ -1,9 +1,10 @@
-// The sandbox's Microsoft Entra ID: routes /{tenant}/… (discovery, keys, token, device code), the device-login page,
+// The sandbox's Microsoft Entra ID: routes /{tenant}/… (discovery, keys, token, device code), the device-login and admin-consent pages,
 // the /_sandbox/entra/* control routes, and the signature check every other service runs on its bearer tokens.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { json, type SandboxResponse } from '../http-kit';
 import type { SandboxState } from '../state';
+import { serveAdminConsent } from './admin-consent';
 import { AppCertificates, type SandboxApp } from './client-auth';
 import { approveDeviceCode, serveDeviceLogin, startDeviceCode } from './device-login';
 import { resolveTenant } from './directory';
@@ -38,8 +39,8 @@ export interface SandboxEntra {
   route(method: string, segments: readonly string[], bodyText: string, headers: IncomingHttpHeaders, baseUrl: string): SandboxResponse | undefined;
   /** `/_sandbox/entra/…` (segments after "entra"). */
   control(method: string, segments: readonly string[], body: unknown): SandboxResponse;
-  /** The device-login page; false when the request is not for it. */
-  serveDeviceLogin(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Entra's pages for people (device login, admin consent, the native-client reply page); false when the request is not for one. */
+  servePage(req: IncomingMessage, res: ServerResponse, baseUrl: string): boolean;
   /** The signature check of a bearer (claims are each service's business). */
   verify(token: string): JwtCheck;
   /** A refresh token as the one-time consent would have produced (undefined for an unknown user or app). */
@@ -153,7 +154,7 @@ export async function createEntra(state: SandboxState, options: EntraOptions): P
   return {
     route,
     control,
-    serveDeviceLogin: (req, res) => serveDeviceLogin(ctx, req, res),
+    servePage: (req, res, baseUrl) => serveDeviceLogin(ctx, req, res) || serveAdminConsent(state, req, res, baseUrl, ctx.now),
     verify: (token) => ctx.keys.verify(token),
     issueRefreshToken,
     partnerApp: credentials(apps.partner),
