@@ -8,22 +8,18 @@
 // `provisioning` and is taken up again once the sign-in works (or at the next start).
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
-import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
-import { ALONE, nextTurn, type JobGate } from './job-leases';
-import { outboxMessage } from './outbox-sender';
+import type { JobGate } from './job-leases';
+import { ClaimedRequestService, DEFAULT_CLAIM_TTL_MS } from './claimed-runner';
 import type { AccessDeniedError } from './access-errors';
 import { CloudUnavailableError, type AzureRbacGateway, type CreateAssignmentResult } from './ports';
 import { refusalOf } from './refusals';
 
 export const DEFAULT_PRINCIPAL_REPLICATION_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_PRINCIPAL_RETRY_DELAY_MS = 5_000;
-/**
- * How long an instance's claim on one request lasts without renewal (renewed every third of it while provisioning
- * runs): how long a crashed instance keeps the others from finishing its request.
- */
-export const DEFAULT_PROVISIONING_CLAIM_TTL_MS = 60_000;
+/** How long an instance's claim on one request lasts without renewal (claimed-runner.ts). */
+export const DEFAULT_PROVISIONING_CLAIM_TTL_MS = DEFAULT_CLAIM_TTL_MS;
 const MAX_PRINCIPAL_RETRY_DELAY_MS = 60_000;
 
 /** Failure codes of our own, beside ARM's (ports' ArmFailureCode). */
@@ -62,10 +58,9 @@ export interface ProvisioningDependencies {
   readonly onResumeError?: (error: unknown) => void;
 }
 
-/** The lease one instance holds while it provisions (or revokes) a request. */
-export const claimOf = (id: RequestId): string => `provision:${id}`;
+/** The lease one instance holds while it provisions (or revokes, or expires) a request. */
+export { claimOf } from './claimed-runner';
 
-const SYSTEM = { kind: 'system' } as const;
 type Outcome = NonNullable<AccessRequest['outcome']>;
 type AssignResult =
   | CreateAssignmentResult
@@ -79,138 +74,20 @@ const WAIT_FOR_SIGN_IN: ReadonlySet<string> = new Set(['sign_in_required', 'app_
 /** Full ARM id of an assignment at `scope` named `name`. */
 export const assignmentIdOf = (scope: string, name: string): string => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
 
-export class ProvisioningService {
-  private readonly running = new Map<RequestId, Promise<boolean>>();
-  private readonly resuming = new Set<Promise<unknown>>();
-  private stopping = false;
-  private readonly wakeUps = new Set<() => void>();
-  private retry: NodeJS.Timeout | undefined;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly deps: ProvisioningDependencies) {}
-
-  /**
-   * Starts provisioning in the background (at most once at a time per request, on every instance); resolves to
-   * false when another instance holds the request's claim (it is provisioning it now). The promise is for tests.
-   */
-  start(id: RequestId): Promise<boolean> {
-    const existing = this.running.get(id);
-    if (existing) return existing;
-    if (this.stopping) return Promise.resolve(true);
-    const run = this.claimed(id)
-      .catch((error: unknown) => {
-        this.deps.onError(error, id);
-        return true;
-      })
-      .finally(() => this.running.delete(id));
-    this.running.set(id, run);
-    return run;
-  }
-
-  /**
-   * After a restart: every request that was approved or half-provisioned is taken up again, one after another (each a
-   * short stretch of the event loop). One that another instance is provisioning now is looked at again once its claim
-   * could have run out: if that instance died mid-call, this one finishes the request.
-   */
-  resume(): Promise<void> {
-    // Tracked from the read on, so idle() also waits for a resume whose requests are still being read.
-    const job = this.resumeAll();
-    this.resuming.add(job);
-    void job.catch(() => undefined).finally(() => this.resuming.delete(job));
-    return job;
-  }
-
-  /**
-   * Resumes now and then every `intervalInMs` (the timer never keeps the process alive): what an instance that died
-   * mid-call left is finished by another one still running, not only at the next start.
-   */
-  resumeEvery(intervalInMs: number): void {
-    if (this.timer || this.stopping) return;
-    this.resumeLogged();
-    this.timer = setInterval(() => this.resumeLogged(), intervalInMs);
-    this.timer.unref();
-  }
-
-  private resumeLogged(): void {
-    this.resume().catch((error: unknown) => this.deps.onResumeError?.(error));
-  }
-
-  private async resumeAll(): Promise<void> {
-    const requests = await this.deps.requests.listByState(['approved', 'provisioning']);
-    const started: Promise<boolean>[] = [];
-    for (const request of requests) {
-      // Removals are the RevocationService's.
-      if (request.action === 'revoke' || this.stopping) continue;
-      await nextTurn();
-      started.push(this.start(request.id));
-    }
-    if ((await Promise.all(started)).some((ours) => !ours)) this.resumeLater();
-  }
-
-  private resumeLater(): void {
-    if (this.retry || this.stopping) return;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      this.resumeLogged();
-    }, this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS);
-    this.retry.unref();
-  }
-
-  /** Waits for every provisioning in flight (graceful shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0 || this.resuming.size > 0) await Promise.allSettled([...this.running.values(), ...this.resuming]);
-  }
-
-  /**
-   * Shutdown: no new work, waits between retries end now (those requests stay `provisioning` and resume at the
-   * next start), calls in flight are awaited.
-   */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.retry);
-    clearInterval(this.timer);
-    this.retry = undefined;
-    this.timer = undefined;
-    for (const wake of [...this.wakeUps]) wake();
-    await this.idle();
-  }
-
-  /**
-   * Under the request's claim: read after it is taken, so a request another instance finished meanwhile is seen
-   * finished (and left alone). false: another instance holds the claim.
-   */
-  private async claimed(id: RequestId): Promise<boolean> {
-    const ttlInMs = this.deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS;
-    const run = await (this.deps.jobs ?? ALONE).run(claimOf(id), () => this.provision(id), { ttlInMs });
-    return run.ran;
-  }
-
-  private async provision(id: RequestId): Promise<void> {
-    const approved = await this.deps.requests.get(id);
+export class ProvisioningService extends ClaimedRequestService {
+  constructor(private readonly deps: ProvisioningDependencies) {
     // Removals are the RevocationService's.
-    if (!approved || approved.action === 'revoke') return;
-    const started = transition(approved, { type: 'start_provisioning' }, SYSTEM, this.deps.clock.now());
-    if (!started.ok) return;
-    // Stored before the call: a crash from here on resumes to the same idempotent PUT.
-    const request = started.request;
-    const startedAudit = { requestId: id, event: 'provisioning_started', actor: 'system', at: request.updatedAt, detail: { assignmentName: request.assignmentName, scope: request.scope } };
-    if (!(await this.deps.changes.record({ request, audit: startedAudit, outbox: [outboxMessage('request_changed', request)] }))) return;
+    super({ ...deps, handles: (request) => request.action !== 'revoke', claimTtlInMs: deps.claimTtlInMs ?? DEFAULT_PROVISIONING_CLAIM_TTL_MS });
+  }
 
+  protected async work(id: RequestId): Promise<void> {
+    const request = await this.begin(id, 'provisioning_started');
+    if (!request) return;
     const attempt = await this.attempt(request);
     if (attempt === 'stopped' || attempt === 'waiting_for_sign_in') return;
     const { outcome, attempts } = attempt;
-    const done = transition(request, { type: 'provisioned', outcome }, SYSTEM, this.deps.clock.now());
-    if (!done.ok) return;
-    await this.deps.changes.record({
-      request: done.request,
-      audit: {
-        requestId: id,
-        event: outcome.kind === 'failed' ? 'provisioning_failed' : 'provisioned',
-        actor: 'system',
-        at: done.request.updatedAt,
-        detail: { ...outcome, attempts, assignmentName: request.assignmentName, scope: request.scope, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}) },
-      },
-      outbox: [outboxMessage('request_changed', done.request)],
+    await this.finish(request, outcome, outcome.kind === 'failed' ? 'provisioning_failed' : 'provisioned', {
+      attempts, assignmentName: request.assignmentName, scope: request.scope, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
     });
   }
 
@@ -228,7 +105,7 @@ export class ProvisioningService {
       if (!result.ok && result.code === 'SignInRequired') return 'waiting_for_sign_in';
       const remaining = deadline - now();
       if (result.ok || result.code !== 'PrincipalNotFound' || remaining <= 0) return { attempts, outcome: this.outcomeOf(request, result) };
-      if (!(await this.wait(Math.min(delay, remaining)))) return 'stopped';
+      if (!(await this.runner.wait(Math.min(delay, remaining), this.deps.sleep ?? realSleep))) return 'stopped';
       delay = Math.min(delay * 2, MAX_PRINCIPAL_RETRY_DELAY_MS);
     }
   }
@@ -238,22 +115,6 @@ export class ProvisioningService {
     if (!result.alreadyExisted) return { kind: 'created', assignmentId: result.assignment.id };
     // The principal already had this role at this scope under another name: ARM names it in its 409.
     return { kind: 'already_existed', ...(result.existingAssignmentId ? { assignmentId: assignmentIdOf(request.scope, result.existingAssignmentId) } : {}) };
-  }
-
-  /** false when the service is stopping (the wait was cut short). */
-  private async wait(ms: number): Promise<boolean> {
-    if (this.stopping) return false;
-    let wake: () => void = () => undefined;
-    const woken = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    this.wakeUps.add(wake);
-    try {
-      await Promise.race([(this.deps.sleep ?? realSleep)(ms), woken]);
-    } finally {
-      this.wakeUps.delete(wake);
-    }
-    return !this.stopping;
   }
 
   private async assign(request: AccessRequest): Promise<AssignResult> {
