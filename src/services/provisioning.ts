@@ -1,19 +1,25 @@
 // Provisioning: an approved request becomes one ARM role assignment, under a name derived from the request id.
 //
 // Outcomes: created; 409 RoleAssignmentExists → "already had it" (the existing id recorded); PrincipalNotFound →
-// retried with backoff for a bounded window after approval (new users replicate slowly); every other ARM refusal
-// fails at once with its code (the Teams layer turns the code into a sentence). 429 and 5xx never reach this file:
+// retried with backoff for a bounded window after approval (new users replicate slowly); a refusal (403
+// AuthorizationFailed, which ARM also gives when the partner's GDAP access is gone) after which readiness finds the bot's
+// access to the customer gone sends the request back to wait for it, as at intake; every other ARM refusal fails at
+// once with its code (the Teams layer turns the code into a sentence). 429 and 5xx never reach this file:
 // the Azure SDK pipeline retries them (honouring Retry-After) under the gateway's retryOptions. A refused token that the
 // partner's admins must renew (the service account's sign-in, the app's credential) is no failure: the request stays
 // `provisioning` and is taken up again once the sign-in works (or at the next start).
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
+import { WAITABLE_GAPS, type ReadinessGap } from '../domain/readiness-gap';
+import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
 import type { JobGate } from './job-leases';
 import { ClaimedRequestService, DEFAULT_CLAIM_TTL_MS } from './claimed-runner';
 import type { AccessDeniedError } from './access-errors';
+import { outboxMessage } from './outbox-sender';
 import { CloudUnavailableError, type AzureRbacGateway, type CreateAssignmentResult } from './ports';
+import type { Readiness, ReadinessOptions, ReadinessTarget } from './readiness';
 import { refusalOf } from './refusals';
 
 export const DEFAULT_PRINCIPAL_REPLICATION_WINDOW_MS = 10 * 60_000;
@@ -56,11 +62,20 @@ export interface ProvisioningDependencies {
   readonly claimTtlInMs?: number;
   /** A resume could not read the store (it is tried again at the next one). */
   readonly onResumeError?: (error: unknown) => void;
+  /**
+   * Asked afresh when Azure refuses the grant (403, or the customer's tenant refusing the token): whether the bot's
+   * access to the customer is gone (GDAP relationship ended, access assignment removed) or Azure refused this grant
+   * itself. Without it every refusal fails the request.
+   */
+  readonly readiness?: { check(target: ReadinessTarget, options?: ReadinessOptions): Promise<Readiness> };
+  /** The request waits again for access to its customer: the approvers, who approved it, must hear why. */
+  readonly onAccessLost?: (request: AccessRequest, gap: ReadinessGap) => void;
 }
 
 /** The lease one instance holds while it provisions (or revokes, or expires) a request. */
 export { claimOf } from './claimed-runner';
 
+const SYSTEM = { kind: 'system' } as const;
 type Outcome = NonNullable<AccessRequest['outcome']>;
 type AssignResult =
   | CreateAssignmentResult
@@ -86,9 +101,38 @@ export class ProvisioningService extends ClaimedRequestService {
     const attempt = await this.attempt(request);
     if (attempt === 'stopped' || attempt === 'waiting_for_sign_in') return;
     const { outcome, attempts } = attempt;
+    const lost = outcome.kind === 'failed' && outcome.code === 'AuthorizationFailed' ? await this.accessGap(request) : undefined;
+    if (lost && outcome.kind === 'failed') return this.waitForAccess(request, lost, outcome);
     await this.finish(request, outcome, outcome.kind === 'failed' ? 'provisioning_failed' : 'provisioned', {
       attempts, assignmentName: request.assignmentName, scope: request.scope, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
     });
+  }
+
+  /**
+   * After a refusal: what readiness finds missing now, when it is something to wait for (as a request waits at
+   * intake); undefined when the bot may still act there (Azure refused this grant itself: a role its ABAC condition
+   * does not allow, a deny assignment) or when readiness could not say.
+   */
+  private async accessGap(request: AccessRequest): Promise<ReadinessGap | undefined> {
+    try {
+      const found = await this.deps.readiness?.check({ tenantId: request.customer.tenantId, subscription: { id: request.subscription.id } }, { fresh: true });
+      return found && !found.ready && WAITABLE_GAPS.has(found.gap.kind) ? found.gap : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Back to waiting for the customer, told to the requester (with the card) and to the approvers. */
+  private async waitForAccess(request: AccessRequest, gap: ReadinessGap, refusal: Extract<Outcome, { kind: 'failed' }>): Promise<void> {
+    const next = transition(request, { type: 'access_lost', missing: gap }, SYSTEM, this.deps.clock.now());
+    if (!next.ok) return;
+    const waiting = next.request;
+    const recorded = await this.deps.changes.record({
+      request: waiting,
+      audit: { requestId: request.id, event: 'provisioning_waiting', actor: 'system', at: waiting.updatedAt, detail: { code: refusal.code, reason: refusal.reason, missing: gap, assignmentName: request.assignmentName, scope: request.scope } },
+      outbox: [outboxMessage('request_changed', waiting), outboxMessage('relationship_waiting', waiting, { gap })],
+    });
+    if (recorded) this.deps.onAccessLost?.(waiting, gap);
   }
 
   /** The PUT, retried on PrincipalNotFound until the replication window after approval closes. */

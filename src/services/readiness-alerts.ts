@@ -31,12 +31,17 @@ export class ReadinessAlerts {
   gap(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser } = {}): void {
     if (gap.kind === 'sign_in_required') return this.signInMissing();
     if (NOT_FOR_APPROVERS.has(gap.kind)) return;
-    const key = `${customer.tenantId.toLowerCase()}|${gap.kind}`;
-    const now = this.options.clock.now().getTime();
-    const last = this.told.get(key);
-    if (last !== undefined && now - last < (this.options.repeatAfterInMs ?? 86_400_000)) return;
-    this.told.set(key, now);
-    this.send(() => this.options.notifier.gapToApprovers(customer, gap, context));
+    this.once(`${customer.tenantId.toLowerCase()}|${gap.kind}`, () => this.options.notifier.gapToApprovers(customer, gap, context));
+  }
+
+  /**
+   * An approved request waits again: the bot's access to `customer` is gone (GDAP relationship ended, access
+   * assignment removed). The approvers hear it whatever the gap (a relationship too: they approved a grant that did
+   * not happen), once a day per customer at most.
+   */
+  accessLost(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser } = {}): void {
+    if (gap.kind === 'sign_in_required') return this.signInMissing();
+    this.once(`${customer.tenantId.toLowerCase()}|access_lost|${gap.kind}`, () => this.options.notifier.gapToApprovers(customer, gap, context));
   }
 
   /** The refresh token was refused: the approvers are told once, until it works again. */
@@ -57,6 +62,15 @@ export class ReadinessAlerts {
   /** Called each time the sign-in works again (provisioning and the watcher take their waiting requests up). */
   onSignInRestored(listener: () => void): void {
     this.restoredListeners.push(listener);
+  }
+
+  /** Sends unless the same `key` was sent within the repeat window. */
+  private once(key: string, job: () => Promise<void>): void {
+    const now = this.options.clock.now().getTime();
+    const last = this.told.get(key);
+    if (last !== undefined && now - last < (this.options.repeatAfterInMs ?? 86_400_000)) return;
+    this.told.set(key, now);
+    this.send(job);
   }
 
   private send(job: () => Promise<void>): void {
