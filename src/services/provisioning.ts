@@ -51,8 +51,11 @@ export interface ProvisioningDependencies {
   readonly principalRetryDelayInMs?: number;
   /** How to wait between PrincipalNotFound retries; injected so tests move a clock instead of waiting. */
   readonly sleep?: Sleep;
-  /** The partner's sign-in (or the app's credential) was refused: the request waits; someone must be told. */
-  readonly onSignInRequired?: (refusal: AccessDeniedError) => void;
+  /**
+   * The partner's sign-in (or the app's credential) was refused: `request` waits; someone must be told
+   * (ReadinessAlerts.credentialRefused tells the approvers, in either access model).
+   */
+  readonly onSignInRequired?: (refusal: AccessDeniedError, request: AccessRequest) => void;
   /**
    * Instances sharing the store: each request is provisioned under its own lease (`provision:<id>`), so an instance
    * that starts (and resumes) while another is mid-call leaves that request alone. Default: alone on the store.
@@ -174,7 +177,7 @@ export class ProvisioningService extends ClaimedRequestService {
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal && WAIT_FOR_SIGN_IN.has(refusal.reason)) {
-        this.deps.onSignInRequired?.(refusal);
+        this.deps.onSignInRequired?.(refusal, request);
         return { ok: false, code: 'SignInRequired', message: refusal.message };
       }
       // The customer's tenant refused the bot's token (GDAP ended, consent withdrawn): Azure refused, with that reason.

@@ -1,5 +1,5 @@
 // Telling the people who can act what is missing, once: a customer's gap once a day at most, the partner's sign-in once per loss.
-import type { PartnerUser } from '../domain/access-request';
+import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { Clock } from './clock';
 import type { ReadinessNotifier } from './relationships-ports';
@@ -42,6 +42,18 @@ export class ReadinessAlerts {
   accessLost(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser } = {}): void {
     if (gap.kind === 'sign_in_required') return this.signInMissing();
     this.once(`${customer.tenantId.toLowerCase()}|access_lost|${gap.kind}`, () => this.options.notifier.gapToApprovers(customer, gap, context));
+  }
+
+  /**
+   * A token refused at provisioning for a reason the partner's admins fix; the request waits. The service account's
+   * sign-in (delegated): told once per loss. The app's own credential (app model): the approvers hear what to renew,
+   * once a day at most (it is the partner's credential, whatever the customer); the bot resumes at its restart.
+   */
+  credentialRefused(refusal: { readonly reason: string }, request: Pick<AccessRequest, 'customer' | 'subscription' | 'requester'>): void {
+    if (refusal.reason === 'sign_in_required') return this.signInMissing();
+    if (refusal.reason !== 'app_credential_invalid') return;
+    const context = { subscription: request.subscription.name, requester: request.requester };
+    this.once('app_credential_invalid', () => this.options.notifier.gapToApprovers(request.customer, { kind: 'app_credential_invalid' }, context));
   }
 
   /** The refresh token was refused: the approvers are told once, until it works again. */
