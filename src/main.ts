@@ -247,9 +247,11 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
     principalReplicationWindowInMs: config.principalReplicationWindowInMs,
     ...(options.sleep ? { sleep: options.sleep } : {}),
-    onSignInRequired: (refusal) => {
-      if (refusal.reason === 'sign_in_required') alerts.signInMissing();
-    },
+    // The service account's sign-in, or (app model) the app's own credential: the approvers hear what to renew.
+    onSignInRequired: (refusal, request) => alerts.credentialRefused(refusal, request),
+    // A grant refused because the bot's access to the customer is gone (GDAP ended) waits for it again.
+    readiness,
+    onAccessLost: (request, gap) => alerts.accessLost(request.customer, gap, { subscription: request.subscription.name, requester: request.requester }),
     jobs,
     onResumeError: (error) => logger.error({ err: describeError(error) }, 'resume-provisioning: not done yet; tried again later'),
   });

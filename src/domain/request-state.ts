@@ -23,6 +23,12 @@ export type RequestEvent =
   | { readonly type: 'reject'; readonly comment?: string }
   | { readonly type: 'start_provisioning' }
   | { readonly type: 'provisioned'; readonly outcome: NonNullable<AccessRequest['outcome']> }
+  /**
+   * Azure refused the grant and the bot may no longer act for the customer (GDAP relationship ended, access assignment
+   * removed): the request waits for that again, as at intake, and goes back to the approvers once it is restored (they
+   * approved a grant through access that is gone; the votes stay in the audit log).
+   */
+  | { readonly type: 'access_lost'; readonly missing: ReadinessGap }
   | { readonly type: 'time_out' }
   /** Time-bound access: the "ends soon" reminder was sent (the state stays `active`). */
   | { readonly type: 'remind' }
@@ -96,6 +102,15 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'provisioning') return refuse(request, 'not_allowed_in_state');
       return next({ state: event.outcome.kind === 'failed' ? 'failed' : event.outcome.kind === 'removed' || event.outcome.kind === 'already_gone' ? 'revoked' : 'active', outcome: event.outcome });
+
+    case 'access_lost': {
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      if (request.state !== 'provisioning' || request.action !== 'grant') return refuse(request, 'not_allowed_in_state');
+      // A fresh wait: no earlier invitation, acceptance or reminder applies to the access that is gone.
+      const { pendingSince: _pending, ...rest } = request;
+      const relationship = { mode: request.relationship?.mode ?? 'reseller', since: at, missing: event.missing } as const;
+      return { ok: true, request: { ...rest, state: 'awaiting_relationship', approvals: [], relationship, version: request.version + 1, updatedAt: at } };
+    }
 
     case 'time_out':
       if (actor.kind !== 'system') return refuse(request, 'system_only');

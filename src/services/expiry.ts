@@ -5,6 +5,7 @@ import type { RequestId } from '../domain/ids';
 import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
+import { underClaim } from './claimed-runner';
 import { ALONE, nextTurn, type JobGate, type LeaseRun } from './job-leases';
 import { outboxMessage } from './outbox-sender';
 import type { AzureRbacGateway } from './ports';
@@ -21,8 +22,14 @@ export interface ExpiryDependencies {
   readonly reminderBeforeInMs?: number;
   /** A removal that failed (ARM refused or did not answer): logged, and tried again at the next sweep. */
   readonly onError: (error: unknown, requestId?: RequestId) => void;
-  /** Instances sharing the store sweep one at a time (lease `expiry`); default: alone on the store. */
+  /**
+   * Instances sharing the store sweep one at a time (lease `expiry`), and each removal runs under the request's claim
+   * (claimed-runner.ts), so one instance alone handles an expiring request even when the sweep's lease changes hands
+   * mid-sweep. Default: alone on the store.
+   */
   readonly jobs?: JobGate;
+  /** The per-request claim's ttl; default DEFAULT_CLAIM_TTL_MS (claimed-runner.ts). */
+  readonly claimTtlInMs?: number;
 }
 
 export interface SweepResult {
@@ -85,8 +92,10 @@ export class ExpiryService {
       if (Number.isNaN(end)) continue;
       try {
         if (end <= now) {
-          if (await this.expire(request)) expired += 1;
-          else failed += 1;
+          const removal = await underClaim(this.deps.jobs, request.id, () => this.expireClaimed(request.id), this.deps.claimTtlInMs);
+          // Not ran: another instance is removing it now. Done elsewhere: expired (or changed) since the list was read.
+          if (removal.ran && removal.value === 'expired') expired += 1;
+          else if (removal.ran && removal.value === 'failed') failed += 1;
         } else if (lead > 0 && end - lead <= now && request.reminderSentAt === undefined && !(await this.extensionOf(request))) {
           if (await this.remind(request)) reminded += 1;
         }
@@ -97,6 +106,16 @@ export class ExpiryService {
       }
     }
     return { reminded, expired, failed };
+  }
+
+  /**
+   * Under the request's claim: read again, so a request another instance expired since this sweep listed it is left
+   * alone (no second DELETE).
+   */
+  private async expireClaimed(id: RequestId): Promise<'expired' | 'failed' | 'done_elsewhere'> {
+    const request = await this.deps.requests.get(id);
+    if (request?.state !== 'active') return 'done_elsewhere';
+    return (await this.expire(request)) ? 'expired' : 'failed';
   }
 
   /** DELETE first, then the state: a crash in between deletes again (ARM answers 204) and then records. */

@@ -1,5 +1,5 @@
 // Telling the people who can act what is missing, once: a customer's gap once a day at most, the partner's sign-in once per loss.
-import type { PartnerUser } from '../domain/access-request';
+import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { Clock } from './clock';
 import type { ReadinessNotifier } from './relationships-ports';
@@ -31,12 +31,29 @@ export class ReadinessAlerts {
   gap(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser } = {}): void {
     if (gap.kind === 'sign_in_required') return this.signInMissing();
     if (NOT_FOR_APPROVERS.has(gap.kind)) return;
-    const key = `${customer.tenantId.toLowerCase()}|${gap.kind}`;
-    const now = this.options.clock.now().getTime();
-    const last = this.told.get(key);
-    if (last !== undefined && now - last < (this.options.repeatAfterInMs ?? 86_400_000)) return;
-    this.told.set(key, now);
-    this.send(() => this.options.notifier.gapToApprovers(customer, gap, context));
+    this.once(`${customer.tenantId.toLowerCase()}|${gap.kind}`, () => this.options.notifier.gapToApprovers(customer, gap, context));
+  }
+
+  /**
+   * An approved request waits again: the bot's access to `customer` is gone (GDAP relationship ended, access
+   * assignment removed). The approvers hear it whatever the gap (a relationship too: they approved a grant that did
+   * not happen), once a day per customer at most.
+   */
+  accessLost(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser } = {}): void {
+    if (gap.kind === 'sign_in_required') return this.signInMissing();
+    this.once(`${customer.tenantId.toLowerCase()}|access_lost|${gap.kind}`, () => this.options.notifier.gapToApprovers(customer, gap, context));
+  }
+
+  /**
+   * A token refused at provisioning for a reason the partner's admins fix; the request waits. The service account's
+   * sign-in (delegated): told once per loss. The app's own credential (app model): the approvers hear what to renew,
+   * once a day at most (it is the partner's credential, whatever the customer); the bot resumes at its restart.
+   */
+  credentialRefused(refusal: { readonly reason: string }, request: Pick<AccessRequest, 'customer' | 'subscription' | 'requester'>): void {
+    if (refusal.reason === 'sign_in_required') return this.signInMissing();
+    if (refusal.reason !== 'app_credential_invalid') return;
+    const context = { subscription: request.subscription.name, requester: request.requester };
+    this.once('app_credential_invalid', () => this.options.notifier.gapToApprovers(request.customer, { kind: 'app_credential_invalid' }, context));
   }
 
   /** The refresh token was refused: the approvers are told once, until it works again. */
@@ -57,6 +74,15 @@ export class ReadinessAlerts {
   /** Called each time the sign-in works again (provisioning and the watcher take their waiting requests up). */
   onSignInRestored(listener: () => void): void {
     this.restoredListeners.push(listener);
+  }
+
+  /** Sends unless the same `key` was sent within the repeat window. */
+  private once(key: string, job: () => Promise<void>): void {
+    const now = this.options.clock.now().getTime();
+    const last = this.told.get(key);
+    if (last !== undefined && now - last < (this.options.repeatAfterInMs ?? 86_400_000)) return;
+    this.told.set(key, now);
+    this.send(job);
   }
 
   private send(job: () => Promise<void>): void {

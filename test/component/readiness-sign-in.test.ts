@@ -1,6 +1,7 @@
 // A revoked refresh token (the partner service account's sessions revoked in Entra), through the real endpoint, a fake
 // connector and the sandbox with its Entra: the approvers are told once, in their language, what to run; the waiting
 // request stays waiting (never failed, never "try again in a minute") and goes on once a new refresh token is stored.
+// Likewise a GDAP relationship the customer ends between approval and provisioning: the request waits for a new one.
 import { request as httpsRequest } from 'node:https';
 import { openSqliteRefreshTokens } from '../../src/store/sqlite-refresh-tokens';
 import { cardOf, cardText, type CardJson } from '../support/fake-connector';
@@ -13,14 +14,18 @@ const PARTNER_ID = '7d4c9e21-5a3b-4f60-8e12-3c9b5a7d2f41';
 const NINA = 'c0000004-0000-4000-8000-0000000000f1';
 const NORTHWIND_MAIN = '/subscriptions/c0000004-5b50-4000-8000-000000000001';
 const FIVE_MINUTES = 5 * 60_000;
+const CONTOSO = 'c0000001-0000-4000-8000-000000000001';
+const ALICE = 'c0000001-0000-4000-8000-0000000000a1';
+const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 
 type Action = { verb?: string; data?: Record<string, unknown> };
 
-describe('the partner service account\'s sign-in, revoked and renewed', () => {
+describe('access lost at run time: the partner service account\'s sign-in, the customer\'s GDAP relationship', () => {
   let h: Harness;
   const opts = (locale = 'en-US') => ({ serviceUrl: h.connector.serviceUrl, locale });
   const textsTo = (who: TeamsUser) => h.connector.to(who.conversationId).filter((a) => a.method === 'POST').map((a) => a.body.text ?? '');
   const stateOf = async (id: string) => (await h.bot.store.requests.get(id as never))?.state;
+  const cardsTo = (who: TeamsUser) => h.connector.to(who.conversationId).map((a) => cardOf(a)).filter((c): c is CardJson => Boolean(c));
   const poll = async () => {
     h.clock.advance(FIVE_MINUTES);
     await h.bot.relationships.pollNow();
@@ -37,7 +42,7 @@ describe('the partner service account\'s sign-in, revoked and renewed', () => {
   it('when the refresh token is revoked while a request waits, then the approvers are told once what to run, the request waits, and it goes on after a new refresh token', async () => {
     // Arrange: Sam's request for Nina waits for Northwind's GDAP relationship
     await h.post(messageFrom(SAM, "give Nina Contributor on Northwind's subscription", opts()));
-    const draft = h.connector.to(SAM.conversationId).map((a) => cardOf(a)).filter((c): c is CardJson => Boolean(c)).at(-1);
+    const draft = cardsTo(SAM).at(-1);
     const requestId = (draft?.actions as Action[] | undefined)?.find((a) => a.verb === 'confirm')?.data?.requestId;
     if (typeof requestId !== 'string') throw new Error(`no confirmation card: ${cardText(draft)}`);
     await h.post(actionFrom(SAM, 'confirm', { requestId }, opts()));
@@ -71,6 +76,49 @@ describe('the partner service account\'s sign-in, revoked and renewed', () => {
     await h.bot.idle();
     expect((await stateOf(requestId))).toBe('active');
     expect(h.sandbox.state.roleAssignments.filter((a) => a.principalId === NINA && a.scope === NORTHWIND_MAIN)).toHaveLength(1);
+  });
+
+  it('when Contoso ends our GDAP relationship after Ada approved, then Sam and the approvers read why it waits, Sam gets a new relationship request, and it is granted once Contoso approves it', async () => {
+    // Arrange: Sam's request for Alice on Contoso, confirmed, waits for approval
+    const alicesContributor = () => h.sandbox.state.roleAssignments.filter((a) => a.principalId === ALICE && a.roleDefinitionName === CONTRIBUTOR);
+    await h.post(messageFrom(SAM, "give Alice Contributor on Contoso's prod subscription", opts()));
+    const requestId = (cardsTo(SAM).at(-1)?.actions as Action[] | undefined)?.find((a) => a.verb === 'confirm')?.data?.requestId;
+    if (typeof requestId !== 'string') throw new Error(`no confirmation card: ${cardText(cardsTo(SAM).at(-1))}`);
+    await h.post(actionFrom(SAM, 'confirm', { requestId }, opts()));
+    await h.bot.idle();
+    expect(await stateOf(requestId)).toBe('pending_approval');
+    // Contoso's global administrator terminates the relationship in their admin center
+    const ended = h.sandbox.state.gdapRelationships.filter((r) => r.customerTenantId.toLowerCase() === CONTOSO && r.status === 'active');
+    expect(ended.length).toBeGreaterThan(0);
+    for (const relationship of ended) relationship.status = 'terminated';
+
+    // Act: Ada approves
+    await h.post(actionFrom(ADA, 'approve', { requestId }, opts('fr-FR')));
+    await h.bot.idle();
+
+    // Assert: nothing granted, nothing failed; it waits, and each of them reads why, in their language
+    expect(await stateOf(requestId)).toBe('awaiting_relationship');
+    expect(alicesContributor()).toHaveLength(0);
+    expect(textsTo(SAM).filter((t) => t.includes('waits') && t.includes('no relationship with Contoso'))).toHaveLength(1);
+    expect(textsTo(ALEX).filter((t) => t.startsWith('Action needed for Contoso') && t.includes('no relationship with Contoso'))).toHaveLength(1);
+    expect(textsTo(ADA).filter((t) => t.startsWith('Action requise pour Contoso'))).toHaveLength(1);
+    expect([...textsTo(SAM), ...textsTo(ALEX)].some((t) => t.includes('I could not give'))).toBe(false);
+
+    // Act: the watcher sends Sam a new GDAP relationship request; Contoso approves it; Alex approves the request again
+    await poll();
+    const relationshipId = (await h.bot.store.requests.get(requestId as never))?.relationship?.relationshipId ?? '';
+    expect(ended.map((r) => r.id)).not.toContain(relationshipId);
+    expect(cardsTo(SAM).some((c) => cardText(c).includes(relationshipId))).toBe(true);
+    expect(await post(`/_sandbox/relationship/${PARTNER_ID}/accept`, new URLSearchParams({ relationship: relationshipId }).toString())).toBe(200);
+    await poll();
+    await poll();
+    expect(await stateOf(requestId)).toBe('pending_approval');
+    await h.post(actionFrom(ALEX, 'approve', { requestId }, opts()));
+    await h.bot.idle();
+
+    // Assert: granted
+    expect(await stateOf(requestId)).toBe('active');
+    expect(alicesContributor()).toHaveLength(1);
   });
 
   /** A POST to one of the sandbox's own pages (control routes, the customer's accept page). */

@@ -56,6 +56,7 @@ const EVENTS: Record<string, RequestEvent> = {
   principal_unresolved: { type: 'principal_unresolved', reason: 'no user matches "Nina"' },
   remind: { type: 'remind' },
   expire: { type: 'expire' },
+  access_lost: { type: 'access_lost', missing: { kind: 'no_relationship', reseller: true } },
 };
 
 /** The allowed moves; every pair not listed here must be refused. */
@@ -85,6 +86,7 @@ const ALLOWED: Record<string, RequestState> = {
   'provisioning|provisioning_failed|system': 'failed',
   'active|remind|system': 'active',
   'active|expire|system': 'expired',
+  'provisioning|access_lost|system': 'awaiting_relationship',
 };
 
 const cases = REQUEST_STATES.flatMap((state) => Object.keys(EVENTS).flatMap((event) => (Object.keys(ACTORS) as ActorKind[]).map((actor) => [state, event, actor] as const)));
@@ -159,6 +161,18 @@ describe('transition', () => {
   it('when the request waits for something else than the relationship, then that is recorded on it', () => {
     const missing = { kind: 'no_directory_role' as const, role: 'Directory Readers', groups: [], inRelationship: false };
     expect(transition(request('awaiting_relationship', { relationship: { mode: 'gdap' } }), { type: 'waiting_for', missing }, ACTORS.system, NOW)).toMatchObject({ ok: true, request: { relationship: { mode: 'gdap', missing } } });
+  });
+
+  it('when the access to the customer is lost after approval, then the request waits afresh and its approvals must be given again; a removal never waits', () => {
+    const accepted = { mode: 'gdap' as const, url: 'https://admin.microsoft.com/x', relationshipId: 'r1', since: '2026-11-20T09:00:00.000Z', acceptedAt: '2026-11-21T09:00:00.000Z', remindedAt: '2026-11-20T10:00:00.000Z' };
+    const provisioning = request('provisioning', { approvals: [{ by: user(2), at: '2026-11-25T09:30:00.000Z' }], pendingSince: '2026-11-25T09:00:00.000Z', relationship: accepted });
+    const lost = transition(provisioning, EVENTS.access_lost as RequestEvent, ACTORS.system, NOW);
+    expect(lost).toMatchObject({ ok: true, request: { state: 'awaiting_relationship', approvals: [], relationship: { mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship' } } } });
+    const waiting = lost.ok ? lost.request : provisioning;
+    expect(waiting.relationship).toEqual({ mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship', reseller: true } });
+    expect(waiting.pendingSince).toBeUndefined();
+    expect(transition(waiting, { type: 'relationship_accepted' }, ACTORS.system, NOW)).toMatchObject({ ok: true, request: { state: 'pending_approval', approvals: [] } });
+    expect(transition({ ...provisioning, action: 'revoke' }, EVENTS.access_lost as RequestEvent, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
   });
 
   it('when confirmed, then the approval window starts at that moment', () => {

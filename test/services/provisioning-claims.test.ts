@@ -1,6 +1,7 @@
-// Two instances provisioning (and revoking) on one store: each request under one instance's claim. A second instance that starts
-// (and resumes) while the first is mid-call leaves the request alone; it takes over once a dead holder's claim ran out.
+// Two instances provisioning (revoking, expiring) on one store: each request under one instance's claim. A second instance that
+// starts (and resumes) while the first is mid-call leaves the request alone; it takes over once a dead holder's claim ran out.
 import type { AccessRequest } from '../../src/domain/access-request';
+import { ExpiryService } from '../../src/services/expiry';
 import { JobLeases } from '../../src/services/job-leases';
 import type { AzureRbacGateway } from '../../src/services/ports';
 import { ProvisioningService } from '../../src/services/provisioning';
@@ -8,7 +9,7 @@ import { RevocationService } from '../../src/services/revocation';
 import type { Store } from '../../src/store/ports';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { sendingChanges } from '../support/sending-changes';
-import { approvedRequest, startWorld, type World } from './provisioning-support';
+import { answerHeld, approvedRequest, READER_GUID, startWorld, type World } from './provisioning-support';
 
 const CLAIM_TTL_MS = 60_000;
 
@@ -22,26 +23,6 @@ function instance(w: World, holder: string, store: Store, rbac: AzureRbacGateway
     onError: (error) => errors.push(error),
   });
   return { service, errors };
-}
-
-/** ARM as one instance sees it: the assignment is made, and the answer waits until the test lets it through. */
-function answerHeld(rbac: AzureRbacGateway): { rbac: AzureRbacGateway; reached: Promise<void>; letThrough: () => void } {
-  let letThrough: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => {
-    letThrough = resolve;
-  });
-  let reached: () => void = () => undefined;
-  const arrived = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  const held: AzureRbacGateway = Object.create(rbac) as AzureRbacGateway;
-  held.createRoleAssignment = async (tenant, assignment) => {
-    const answer = await rbac.createRoleAssignment(tenant, assignment);
-    reached();
-    await gate;
-    return answer;
-  };
-  return { rbac: held, reached: arrived, letThrough };
 }
 
 const events = async (w: World, request: AccessRequest) => (await w.store.audit.list(request.id)).map((entry) => entry.event);
@@ -64,7 +45,7 @@ describe('provisioning claims: two instances on one store', () => {
   it('when an instance starts and resumes while another is mid-provisioning, then the request is provisioned once', async () => {
     const request = approvedRequest(w.clock);
     await w.insert(request);
-    const arm = answerHeld(w.rbac);
+    const arm = answerHeld(w.rbac, 'create');
     const a = instance(w, 'instance-a', w.store, arm.rbac);
     const b = instance(w, 'instance-b', second);
 
@@ -126,34 +107,20 @@ describe('provisioning claims: two instances on one store', () => {
     });
     const removal = { ...grant, action: 'revoke' as const };
     await w.insert(removal);
-    let letThrough: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      letThrough = resolve;
-    });
-    let reached: () => void = () => undefined;
-    const deleting = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    const held: AzureRbacGateway = Object.create(w.rbac) as AzureRbacGateway;
-    held.deleteRoleAssignment = async (tenant, scope, name) => {
-      const deleted = await w.rbac.deleteRoleAssignment(tenant, scope, name);
-      reached();
-      await gate;
-      return deleted;
-    };
+    const arm = answerHeld(w.rbac, 'delete');
     const errors: unknown[] = [];
     const revocationOn = (store: Store, holder: string, rbac: AzureRbacGateway) => new RevocationService({
       requests: store.requests, changes: sendingChanges(store, w.notifier).changes, clock: w.clock, rbac,
-      jobs: new JobLeases({ leases: store.leases, holder, clock: w.clock }), claimTtlInMs: CLAIM_TTL_MS, onError: (error) => errors.push(error),
+      jobs: new JobLeases({ leases: store.leases, holder, clock: w.clock }), onError: (error) => errors.push(error),
     });
-    const a = revocationOn(w.store, 'instance-a', held);
+    const a = revocationOn(w.store, 'instance-a', arm.rbac);
     const b = revocationOn(second, 'instance-b', w.rbac);
     // Act
     const removing = a.start(removal.id);
-    await deleting;
+    await arm.reached;
     await b.resume();
     const whileHeld = await events(w, removal);
-    letThrough();
+    arm.letThrough();
     await removing;
     await b.resume();
     await b.stop();
@@ -163,6 +130,47 @@ describe('provisioning claims: two instances on one store', () => {
     expect(w.sandbox.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(removal.assignmentName))).toHaveLength(1);
     expect(assignmentsOf(w, removal)).toHaveLength(0);
     expect(shown(w, removal).filter((state) => state !== 'provisioning')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('when the expiry sweep lease changes hands mid-DELETE, then each expired request is deleted once at ARM and expired once', async () => {
+    // Arrange: two time-bound grants that ended; A's first DELETE reaches ARM and its answer is held.
+    const grant = async (durationInMs: number, roleGuid?: string): Promise<AccessRequest> => {
+      const request = approvedRequest(w.clock, { expiresAt: new Date(w.clock.at + durationInMs).toISOString(), ...(roleGuid ? { roleGuid } : {}) });
+      await w.insert(request);
+      await instance(w, 'granting', w.store).service.start(request.id);
+      return request;
+    };
+    const first = await grant(60 * 60_000);
+    const next = await grant(61 * 60_000, READER_GUID);
+    w.clock.advance(2 * 60 * 60_000);
+    const arm = answerHeld(w.rbac, 'delete');
+    const errors: unknown[] = [];
+    // Each instance's sweep lease lasts 30 s, each request's claim 60 s.
+    const expiryOn = (store: Store, holder: string, rbac: AzureRbacGateway) => new ExpiryService({
+      requests: store.requests, changes: sendingChanges(store, w.notifier).changes, clock: w.clock, rbac, reminderBeforeInMs: 0,
+      jobs: new JobLeases({ leases: store.leases, holder, clock: w.clock, ttlInMs: 30_000 }), claimTtlInMs: CLAIM_TTL_MS, onError: (error) => errors.push(error),
+    });
+    const a = expiryOn(w.store, 'instance-a', arm.rbac);
+    const b = expiryOn(second, 'instance-b', w.rbac);
+    // Act: A stalls past its sweep lease (its renewals did not land); B takes the sweep over and runs it whole.
+    const sweepingA = a.sweep();
+    await arm.reached;
+    w.clock.advance(30_000);
+    const sweptB = await b.sweep();
+    arm.letThrough();
+    const sweptA = await sweepingA;
+    // Assert
+    const deletesOf = (request: AccessRequest) => w.sandbox.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(request.assignmentName));
+    expect(deletesOf(first)).toHaveLength(1);
+    expect(deletesOf(next)).toHaveLength(1);
+    expect(sweptA.expired + sweptB.expired).toBe(2);
+    for (const request of [first, next]) {
+      expect((await w.store.requests.get(request.id))?.state).toBe('expired');
+      expect((await events(w, request)).filter((event) => event === 'expired')).toHaveLength(1);
+      expect(shown(w, request).filter((state) => state === 'expired')).toHaveLength(1);
+      expect(assignmentsOf(w, request)).toHaveLength(0);
+    }
     expect(errors).toEqual([]);
   });
 });

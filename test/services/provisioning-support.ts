@@ -7,6 +7,7 @@ import { ArmRbacGateway } from '../../src/gateways/arm-rbac-gateway';
 import { loadDefaultSeed, startSandbox, type RunningSandbox, type SandboxSeed } from '../../src/sandbox';
 import { ASSIGNMENT_NAMESPACE } from '../../src/services/intake';
 import type { Notifier } from '../../src/services/notifier';
+import type { AzureRbacGateway } from '../../src/services/ports';
 import type { ChangeLog, Store } from '../../src/store/ports';
 import { sendingChanges } from '../support/sending-changes';
 import { openSqliteStore } from '../../src/store/sqlite-store';
@@ -163,4 +164,28 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/**
+ * ARM as one instance sees it: the assignment is made (or deleted), and the answer waits until the test lets it
+ * through, as when the instance stalls or dies mid-call.
+ */
+export function answerHeld(rbac: AzureRbacGateway, operation: 'create' | 'delete'): { rbac: AzureRbacGateway; reached: Promise<void>; letThrough: () => void } {
+  let letThrough: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    letThrough = resolve;
+  });
+  let reached: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const after = async <T>(answer: T): Promise<T> => {
+    reached();
+    await gate;
+    return answer;
+  };
+  const held: AzureRbacGateway = Object.create(rbac) as AzureRbacGateway;
+  if (operation === 'create') held.createRoleAssignment = async (tenant, assignment) => after(await rbac.createRoleAssignment(tenant, assignment));
+  else held.deleteRoleAssignment = async (tenant, scope, name) => after(await rbac.deleteRoleAssignment(tenant, scope, name));
+  return { rbac: held, reached: arrived, letThrough };
 }

@@ -1,7 +1,11 @@
 // ProvisioningService with a real SQLite store and the real ARM SDK client against the sandbox: every ARM outcome,
 // the PrincipalNotFound replication window (on a clock the test moves), and exactly-once under random throttling.
+import { ClientSecretCredential } from '@azure/identity';
 import { ProvisioningService } from '../../src/services/provisioning';
 import type { AccessRequest } from '../../src/domain/access-request';
+import type { ReadinessGap } from '../../src/domain/readiness-gap';
+import { ArmRbacGateway } from '../../src/gateways/arm-rbac-gateway';
+import { ReadinessAlerts } from '../../src/services/readiness-alerts';
 import {
   ALICE, approvedRequest, CONTRIBUTOR_GUID, loadUserId, PROD, READER_GUID, seededRandom, seedWithUsers, startWorld, type World,
 } from './provisioning-support';
@@ -65,6 +69,28 @@ describe('ProvisioningService outcomes (real SDK, sandbox ARM)', () => {
     expect(await provision(w, request)).toMatchObject({ state: 'failed', outcome: { code: 'AuthorizationFailed' } });
     expect(putsFor(w, request.assignmentName)).toHaveLength(1);
     expect(w.sleeps).toEqual([]);
+  });
+
+  it('when the app model\'s own credential (its client secret) is refused, then the requests wait, nothing reaches ARM, and the approvers are told once what to renew', async () => {
+    const told: ReadinessGap[] = [];
+    const alerts = new ReadinessAlerts({ clock: w.clock, notifier: { gapToApprovers: async (_customer, gap) => void told.push(gap), signInRequired: async () => undefined, signInRestored: async () => undefined } });
+    const revoked = new ClientSecretCredential(w.sandbox.state.partner.tenantId, w.sandbox.partnerApp.clientId, 'a-secret-since-rotated', {
+      authorityHost: w.sandbox.authorityHost, disableInstanceDiscovery: true, additionallyAllowedTenants: ['*'], tlsOptions: { ca: w.sandbox.caCertPem },
+    });
+    const service = new ProvisioningService({
+      requests: w.store.requests, changes: w.changes, clock: w.clock, sleep: w.sleep, onError: (error) => w.errors.push(error),
+      rbac: new ArmRbacGateway({ endpoint: w.sandbox.url, credential: revoked, tlsCa: w.sandbox.caCertPem, retryOptions: { maxRetries: 0 } }),
+      onSignInRequired: (refusal, request) => alerts.credentialRefused(refusal, request),
+    });
+    const requests = [approvedRequest(w.clock), approvedRequest(w.clock, { roleGuid: READER_GUID })];
+    for (const request of requests) {
+      await w.insert(request);
+      await service.start(request.id);
+    }
+    for (const request of requests) expect((await w.store.requests.get(request.id))?.state).toBe('provisioning');
+    expect(w.sandbox.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(told).toEqual([{ kind: 'app_credential_invalid' }]);
+    expect(w.errors).toEqual([]);
   });
 
   it('when ARM answers RoleAssignmentLimitExceeded, then it fails with that code', async () => {

@@ -1,7 +1,7 @@
 // Waiting, not failing: requests for a customer that is not ready wait and go on, with the real gateways against the
 // sandbox (tokens from its Entra, as the partner service account) and a real SQLite store. One GDAP relationship per
 // customer; a missing GDAP_SECURITY_GROUPS said; a user named before the directory was readable looked up on resume;
-// provisioning refused for a lost sign-in stays and resumes.
+// provisioning refused for a lost sign-in stays and resumes; an approved request whose GDAP access ended waits for it again.
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { AccessRequest } from '../../src/domain/access-request';
 import type { ReadinessGap } from '../../src/domain/readiness-gap';
@@ -35,6 +35,7 @@ const NORTHWIND_MAIN = { id: subscriptionId('c0000004-5b50-4000-8000-00000000000
 const NINA = 'c0000004-0000-4000-8000-0000000000f1';
 const CONTOSO = { tenantId: tenantId('c0000001-0000-4000-8000-000000000001'), name: 'Contoso' };
 const ALICE = principalId('c0000001-0000-4000-8000-0000000000a1');
+const ADA = { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ada' };
 const DAY = 86_400_000;
 
 interface World {
@@ -44,6 +45,7 @@ interface World {
   readonly watcher: RelationshipWatcher;
   readonly provisioning: ProvisioningService;
   readonly alerts: ReadinessAlerts;
+  readonly approval: ApprovalService;
   /** The service account signs in again (a new refresh token, as `npm run consent` gives). */
   signInAgain(): void;
   /** What requesters and approvers were told. */
@@ -77,7 +79,7 @@ async function startWorld(securityGroupIds: string[] = [AZURE_MANAGERS]): Promis
     accepted: async () => undefined,
     waiting: async (request, gap) => void told.waiting.push([request.id, gap]),
   };
-  const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: PARTNER, clock });
+  const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [ADA.id], directory: gateways.directory, partnerTenantId: PARTNER, clock });
   const { changes, sender } = sendingChanges(store, quietNotifier, relationshipNotifier);
   const approval = new ApprovalService({ requests: store.requests, changes, clock, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
   const settings = { duration: 'P730D', roleDefinitionIds: DEFAULT_GDAP_ROLES, approvalUrl: (id: string) => `${sandbox.url}/_sandbox/relationship/${id}` };
@@ -90,10 +92,12 @@ async function startWorld(securityGroupIds: string[] = [AZURE_MANAGERS]): Promis
   const provisioning = new ProvisioningService({
     requests: store.requests, changes, clock, rbac: gateways.rbac, onError: (error) => { throw error; },
     onSignInRequired: () => alerts.signInMissing(),
+    readiness,
+    onAccessLost: (request, gap) => alerts.accessLost(request.customer, gap, { subscription: request.subscription.name, requester: request.requester }),
   });
   alerts.onSignInRestored(() => void provisioning.resume());
   return {
-    sandbox, store, relationships, watcher, provisioning, alerts, told,
+    sandbox, store, relationships, watcher, provisioning, alerts, approval, told,
     signInAgain: () => {
       account = sandboxUserCredential(sandbox);
     },
@@ -116,6 +120,17 @@ async function stored(w: World, overrides: Partial<AccessRequest>): Promise<Acce
   await w.store.changes.record({ request, audit: { requestId: request.id, event: 'seeded', actor: 'test', at } });
   return request;
 }
+
+const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
+const CONTRIBUTOR = { definitionId: `${CONTOSO_PROD}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`, name: 'Contributor' };
+const READER = { definitionId: `${CONTOSO_PROD}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`, name: 'Reader' };
+
+/** A request Ada approved: `role` for Alice on Contoso's production subscription, under assignment name `name`. */
+const approvedForAlice = (w: World, name: string, role = CONTRIBUTOR): Promise<AccessRequest> =>
+  stored(w, {
+    state: 'approved', customer: CONTOSO, principal: { id: ALICE, displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
+    approvals: [{ by: ADA, at: new Date().toISOString() }], role, assignmentName: name,
+  });
 
 /** A confirmed request for Northwind, waiting (its user named, not looked up: Northwind's directory is closed to us). */
 const waitingForNorthwind = (w: World, name = 'Nina'): Promise<AccessRequest> =>
@@ -190,12 +205,7 @@ describe('requests that wait for their customer', () => {
 
   it('when the service account\'s sign-in is revoked, then an approved request stays provisioning, approvers are told once, and it is granted after a new sign-in', async () => {
     w = await startWorld();
-    const request = await stored(w, {
-      state: 'approved', customer: CONTOSO, principal: { id: ALICE, displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
-      approvals: [{ by: { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ada' }, at: new Date().toISOString() }],
-      role: { definitionId: '/subscriptions/c0000001-5b50-4000-8000-000000000001/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
-      assignmentName: '3f1c2a8e-0000-5000-8000-000000000001',
-    });
+    const request = await approvedForAlice(w, '3f1c2a8e-0000-5000-8000-000000000001');
     expect((await rawCall(w.sandbox, 'POST', `/_sandbox/entra/users/${SERVICE_ACCOUNT}/revokeSignInSessions`, { token: null })).status).toBeLessThan(300);
 
     await w.provisioning.start(request.id);
@@ -213,5 +223,57 @@ describe('requests that wait for their customer', () => {
     expect((await w.store.requests.get(request.id))?.state).toBe('active');
     expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(1);
     expect(w.told.signInRestored).toBe(1);
+  });
+
+  it('when Contoso ends our GDAP relationship after approval, then the request waits for a new one instead of failing, requester and approvers hear why, and once Contoso approves it goes back to the approvers and is granted', async () => {
+    // Arrange: approved for Alice on Contoso; the bot's ARM token for Contoso is already held (a grant an hour ago).
+    w = await startWorld();
+    const earlier = await approvedForAlice(w, '3f1c2a8e-0000-5000-8000-000000000001', READER);
+    await w.provisioning.start(earlier.id);
+    expect((await w.store.requests.get(earlier.id))?.state).toBe('active');
+    const request = await approvedForAlice(w, '3f1c2a8e-0000-5000-8000-000000000002');
+    // The customer's global administrator terminates the relationship in their admin center.
+    const contoso = w.sandbox.state.gdapRelationships.filter((r) => r.customerTenantId.toLowerCase() === CONTOSO.tenantId && r.status === 'active');
+    expect(contoso.length).toBeGreaterThan(0);
+    for (const relationship of contoso) relationship.status = 'terminated';
+
+    // Act
+    await w.provisioning.start(request.id);
+
+    // Assert: ARM refused as it does (403 AuthorizationFailed); nothing granted, nothing failed; the request waits.
+    const put = w.sandbox.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(request.assignmentName));
+    expect(put.map((r) => r.status)).toEqual([403]);
+    expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(0);
+    const waiting = await w.store.requests.get(request.id);
+    expect(waiting).toMatchObject({ state: 'awaiting_relationship', approvals: [], relationship: { missing: { kind: 'no_relationship', reseller: true } } });
+    expect(w.told.waiting).toEqual([[request.id, { kind: 'no_relationship', reseller: true }]]);
+    expect(w.told.approvers).toEqual([{ kind: 'no_relationship', reseller: true }]);
+    expect((await w.store.audit.list(request.id)).map((e) => e.event)).toEqual(['seeded', 'provisioning_started', 'provisioning_waiting']);
+
+    // The watcher sends Contoso a new GDAP relationship; Contoso approves; its roles reach Azure Managers.
+    await w.watcher.pollNow();
+    const relationshipId = (await w.store.requests.get(request.id))?.relationship?.relationshipId ?? '';
+    expect(contoso.map((r) => r.id)).not.toContain(relationshipId);
+    expect(acceptRelationship(w.sandbox.state, { relationship: relationshipId })).toBe(true);
+    await w.watcher.pollNow();
+    await w.watcher.pollNow();
+    expect((await w.store.requests.get(request.id))?.state).toBe('pending_approval');
+    expect((await w.approval.approve(request.id, ADA)).ok).toBe(true);
+    await w.provisioning.start(request.id);
+
+    expect((await w.store.requests.get(request.id))?.state).toBe('active');
+    expect(w.sandbox.state.roleAssignments.filter((a) => a.name === request.assignmentName)).toHaveLength(1);
+  });
+
+  it('when Azure refuses the grant while our access to Contoso is intact (a role the bot may not give), then the request fails with Azure\'s code and nobody is told to wait', async () => {
+    w = await startWorld();
+    const request = await approvedForAlice(w, '3f1c2a8e-0000-5000-8000-000000000003');
+    w.sandbox.faults.add({ operation: 'roleAssignments.create', kind: 'forbidden', times: 1 });
+
+    await w.provisioning.start(request.id);
+
+    expect(await w.store.requests.get(request.id)).toMatchObject({ state: 'failed', outcome: { kind: 'failed', code: 'AuthorizationFailed' } });
+    expect(w.told.waiting).toEqual([]);
+    expect(w.told.approvers).toEqual([]);
   });
 });
