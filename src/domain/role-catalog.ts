@@ -134,3 +134,12 @@ export function frenchRoleName(armName: string, definitionId?: string): string |
   if (definitionId !== undefined && definitionId.split('/').pop()?.toLowerCase() !== entry.guid) return undefined;
   return entry.fr;
 }
+
+/**
+ * How a role is named where a French reader must know exactly which role it is (a card's Role line, a role to choose):
+ * the French portal's name with the ARM name beside it, « Contributeur (Contributor) »; the ARM name alone otherwise.
+ */
+export function frenchRoleLabel(armName: string, definitionId?: string): string {
+  const french = frenchRoleName(armName, definitionId);
+  return french ? `${french} (${armName})` : armName;
+}

@@ -1,7 +1,7 @@
 // Every sentence the bot says in French, the same keys as en.ts: Microsoft's French terms, « vous », and the French
 // non-breaking spaces (before « : ; ! ? », inside « », between a number and its unit), checked by test/i18n.
 import type { Messages } from './en';
-import { frenchRoleName } from '../domain/role-catalog';
+import { frenchRoleLabel, frenchRoleName } from '../domain/role-catalog';
 import { capitalised, counter, NBSP, serviceNamer, typeset } from './words';
 
 const count = counter('fr', NBSP);
@@ -278,9 +278,6 @@ export const fr: Messages = {
     name: roleFr,
     // On the card, the name Azure itself uses follows the French one: it is what the audit log, the CLI, the policy
     // file and English-speaking colleagues say, and it leaves no doubt about which role is approved.
-    onCard: (role, definitionId) => {
-      const french = frenchRoleName(role, definitionId);
-      return french ? `${french} (${role})` : role;
-    },
+    onCard: (role, definitionId) => frenchRoleLabel(role, definitionId),
   },
 };

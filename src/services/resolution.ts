@@ -5,6 +5,7 @@ import { pickOne, rank, type Pick } from '../domain/matching';
 import type { GrantRequest, ListRequest, ParsedMessage, RevokeRequest } from '../domain/parse-request';
 import type { TargetReading } from '../domain/read-target';
 import { renderRequest } from '../domain/render-request';
+import { frenchRoleLabel } from '../domain/role-catalog';
 import type { DirectoryCache } from './directory-cache';
 import type { AzureSubscription, Customer, DirectoryUser, RoleDefinition } from './ports';
 import type { ReadinessGap } from './readiness';
@@ -179,7 +180,8 @@ export class RequestResolver {
   async resolveRole(request: GrantRequest | RevokeRequest | ListRequest, role: string, target: ResolvedTarget, principalUpn?: string): Promise<Step<RoleDefinition>> {
     const index = await this.cache.roles(target.customer.tenantId, target.subscription.subscriptionId);
     const pinned = { ...request, targets: [target.pinned], ...(principalUpn ? { principal: principalUpn } : {}) };
-    const roleChoice = (r: RoleDefinition): Choice => choiceOf(r.roleName, r.description, { ...pinned, role: r.roleName });
+    // A French reader chooses among the names the French portal shows, each with its ARM name (as on the cards).
+    const roleChoice = (r: RoleDefinition): Choice => choiceOf(request.locale === 'fr' ? frenchRoleLabel(r.roleName, r.id) : r.roleName, r.description, { ...pinned, role: r.roleName });
     const pick = pickOne(index.search(role));
     if (pick.kind === 'one') return { ok: true, value: pick.item };
     if (pick.kind === 'many') {

@@ -49,6 +49,14 @@ describe('role names people read', () => {
     expect(h.sandbox.state.roleAssignments.some((a) => a.roleDefinitionName === 'b24988ac-6180-42a0-ab88-20f7382dd24c' && a.principalId === 'c0000001-0000-4000-8000-0000000000a1')).toBe(true);
   });
 
+  it('when Sam asks in French for a role the bot cannot find, then the roles offered carry the French portal name beside the ARM name', async () => {
+    await h.post(messageFrom(SAM, "donne à Alice le rôle Administrateur sur l'abonnement prod de Contoso", french()));
+    const answer = cardOf(h.connector.to(SAM.conversationId).filter((a) => a.method === 'POST').at(-1));
+    expect(cardText(answer)).toContain('Vouliez-vous dire');
+    // A built-in role the French portal names; one it does not name keeps its ARM name.
+    expect((answer?.actions ?? []).map((a) => a.title)).toEqual(["Administrateur de l'accès utilisateur (User Access Administrator)", 'Role Based Access Control Administrator']);
+  });
+
   it('when Sam asks in French who has access, then each line names the role as the French portal does', async () => {
     await h.post(messageFrom(SAM, "qui a accès à l'abonnement prod de Contoso ?", french()));
     const text = cardText(lastCardTo(SAM.conversationId));
