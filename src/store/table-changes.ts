@@ -8,7 +8,7 @@ import { StoreUnavailableError } from './ports';
 import type { AuditCustomer } from './request-store';
 import { hintsOf, indexRows, type Hint } from './table-index';
 import {
-  auditRow, customerPartition, deleteQuietly, HEAD_ROW, headOf, isConflict, OUTBOX_INDEX, PARTNER_PARTITION, putText,
+  auditRow, customerPartition, HEAD_ROW, headOf, isConflict, OUTBOX_INDEX, PARTNER_PARTITION, putText,
   queryAll, readEntity, readRequestHead, REQUEST_ROW, requestPartition, withStore,
   type ChainHead, type Entity, type TableContext,
 } from './table-support';
@@ -210,7 +210,7 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
       throw error;
     }
     if (rows.find((row) => row.rowKey === plan.entryRow.rowKey)?.writeId !== plan.writeId) {
-      for (const hint of plan.hints) context.later(() => deleteQuietly(context, hint.partitionKey, hint.rowKey));
+      context.discard(plan.hints);
       if (!isConflict(error)) throw error;
       const found = rows.find((row) => row.rowKey === plan.headRow);
       const head = found ? headOf(found) : undefined;
@@ -223,7 +223,7 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
       return { head };
     }
   }
-  for (const row of plan.superseded) context.later(() => deleteQuietly(context, row.partitionKey, row.rowKey));
+  context.discard(plan.superseded);
   return 'stored';
 }
 

@@ -4,7 +4,7 @@ import type { AccessRequest, RequestState } from '../domain/access-request';
 import { dueAtOf } from '../domain/due';
 import { toUtcIso } from './audit-chain';
 import {
-  deleteQuietly, entityOf, keyPart, numberOf, readRequestHead, requestPartition, stringOf, type Entity, type TableContext,
+  entityOf, keyPart, numberOf, readRequestHead, requestPartition, stringOf, type Entity, type TableContext,
 } from './table-support';
 
 /*
@@ -155,7 +155,7 @@ export async function checkHint(context: TableContext, hint: Entity, signal: Abo
   const version = numberOf(hint, 'version');
   const writeId = hint.rowKey.split('|')[2];
   if (requestId === undefined || version === undefined || writeId === undefined) {
-    context.later(() => deleteQuietly(context, hint.partitionKey, hint.rowKey));
+    context.discard([hint]);
     return undefined;
   }
   const head = await readRequestHead(context, requestPartition(requestId), signal);
@@ -163,7 +163,7 @@ export async function checkHint(context: TableContext, hint: Entity, signal: Abo
   const superseded = head?.request !== undefined && head.request.version >= version;
   const writtenAt = Date.parse(stringOf(hint, 'writtenAt') ?? '');
   const abandoned = !(writtenAt > context.now().getTime() - context.hintGraceInMs);
-  if (superseded || abandoned) context.later(() => deleteQuietly(context, hint.partitionKey, hint.rowKey));
+  if (superseded || abandoned) context.discard([hint]);
   return undefined;
 }
 

@@ -6,8 +6,10 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import type { Store } from './ports';
 import { tableAudit } from './table-audit';
 import { tableChangeLog } from './table-changes';
-import { tableCards, tableConversations, tableOutbox } from './table-messages';
+import { tableConversations } from './table-conversations';
+import { tableCards, tableOutbox } from './table-messages';
 import { tableLeases } from './table-leases';
+import { LeftoverRows } from './table-leftovers';
 import { tablePending } from './table-pending';
 import { tableRequests } from './table-requests';
 import { HeadCache, timeAfter, withStore, type TableContext } from './table-support';
@@ -67,6 +69,14 @@ export type TableStoreOptions = TableStoreTarget & {
   readonly hintGraceInMs?: number;
   /** Request partitions whose head (ETag, version, the request) is kept, so most changes need no read first. Default 1,000. */
   readonly headCacheSize?: number;
+  /**
+   * How long a conversation read or saved here is served without reading it again (table-conversations says why it
+   * may): found, default 5,000; not found, default 2,000. 0 reads every time.
+   */
+  readonly conversationTtlInMs?: number;
+  readonly conversationMissTtlInMs?: number;
+  /** How long superseded index rows wait to be removed together with others of their partition. Default 1,000. */
+  readonly leftoverDelayInMs?: number;
 };
 
 const DEFAULT_TABLE = 'cspaccessbot';
@@ -81,6 +91,8 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
   const running = new Set<Promise<unknown>>();
   const now = options.clock ?? ((): Date => new Date());
   let lastStamp = '';
+  const deadline = (): AbortSignal => callSignal(deadlineInMs);
+  const leftovers = new LeftoverRows({ client, deadline }, options.leftoverDelayInMs ?? 1_000);
   const context: TableContext = {
     client,
     now,
@@ -88,7 +100,7 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
       lastStamp = timeAfter(now(), after > lastStamp ? after : lastStamp);
       return lastStamp;
     },
-    deadline: () => callSignal(deadlineInMs),
+    deadline,
     scanDeadline: () => callSignal(scanDeadlineInMs),
     hintGraceInMs: options.hintGraceInMs ?? 5 * 60_000,
     heads: new HeadCache(options.headCacheSize ?? 1_000),
@@ -96,19 +108,23 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
       const done: Promise<unknown> = task().catch(() => undefined).finally(() => running.delete(done));
       running.add(done);
     },
+    discard: (rows) => leftovers.remove(rows),
   };
   await withStore('open', context.deadline(), (signal) => client.createTable({ abortSignal: signal }));
   return {
     requests: tableRequests(context),
     changes: tableChangeLog(context),
     audit: tableAudit(context),
-    conversations: tableConversations(context),
+    conversations: tableConversations(context, {
+      ttlInMs: options.conversationTtlInMs ?? 5_000, missTtlInMs: options.conversationMissTtlInMs ?? 2_000, capacity: 10_000,
+    }),
     cards: tableCards(context),
     outbox: tableOutbox(context),
     pending: tablePending(context),
     leases: tableLeases(context),
     async close(): Promise<void> {
       while (running.size > 0) await Promise.all([...running]);
+      await leftovers.flush();
     },
   };
 }

@@ -119,8 +119,10 @@ export interface TableContext {
    * than the last one this instance handed out, nor than `after` (+1 ms); across instances, their clocks decide.
    */
   stamp(after?: string): string;
-  /** Clean-ups that need not hold up the caller (a superseded hint); close() waits for them. */
+  /** Clean-ups that need not hold up the caller; close() waits for them. */
   later(task: () => Promise<unknown>): void;
+  /** Index rows that no longer count (superseded, or their change never landed): removed a moment later, batched (table-leftovers). */
+  discard(rows: readonly { readonly partitionKey: string; readonly rowKey: string }[]): void;
 }
 
 /** A bounded map, oldest entry out first: the heads of recently touched partitions. */
@@ -199,7 +201,7 @@ export async function queryAll(context: TableContext, filter: string, signal: Ab
 }
 
 /** A delete that is only housekeeping: already gone is fine, and a failure leaves a hint that readers skip. */
-export async function deleteQuietly(context: TableContext, partitionKey: string, rowKey: string): Promise<void> {
+export async function deleteQuietly(context: Pick<TableContext, 'client' | 'deadline'>, partitionKey: string, rowKey: string): Promise<void> {
   try {
     await context.client.deleteEntity(partitionKey, rowKey, { abortSignal: context.deadline() });
   } catch {
