@@ -4,8 +4,9 @@ import type { RequestId } from '../domain/ids';
 import type { CardMessageIndex, Outbox, PendingMessage } from './ports';
 import { OUTBOX_KINDS, type OutboxKind } from './ports';
 import type { CardMessage } from './request-store';
+import { indexEnd, indexRow, localOf } from './table-index';
 import {
-  CARD_ROWS, deleteQuietly, entityOf, getText, keyPart, OUTBOX_INDEX, queryAll, requestPartition, statusOf, stringOf,
+  CARD_ROWS, entityOf, getText, INDEX_PARTITION, keyPart, OUTBOX_INDEX, queryAll, requestPartition, statusOf, stringOf,
   withStore, type Entity, type TableContext,
 } from './table-support';
 
@@ -83,7 +84,7 @@ export function tableOutbox(context: TableContext): Outbox {
       const found: PendingMessage[] = [];
       if (limit === 0) return found;
       const pages = context.client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`PartitionKey eq ${OUTBOX_INDEX}` },
+        queryOptions: { filter: odata`PartitionKey eq ${INDEX_PARTITION} and RowKey ge ${indexRow(OUTBOX_INDEX, '')} and RowKey lt ${indexEnd(OUTBOX_INDEX)}` },
         abortSignal: signal,
       }).byPage({ maxPageSize: Math.min(1000, Math.max(limit, 10)) });
       for await (const page of pages) {
@@ -131,7 +132,7 @@ export function tableOutbox(context: TableContext): Outbox {
       const { partitionKey, rowKey } = locate(messageId);
       const rows = known.get(messageId);
       known.delete(messageId);
-      const removeHint = context.client.deleteEntity(OUTBOX_INDEX, messageId, { abortSignal: signal }).catch((error: unknown) => {
+      const removeHint = context.client.deleteEntity(INDEX_PARTITION, indexRow(OUTBOX_INDEX, messageId), { abortSignal: signal }).catch((error: unknown) => {
         if (statusOf(error) !== 404) throw error;
       });
       // The message and its deliveries are no longer needed once the hint is gone; left behind they are only clutter.
@@ -193,14 +194,14 @@ function messageOf(context: TableContext, hint: Entity, rows: readonly Entity[])
   if (!message || payload === undefined || requestId === undefined) {
     // Its change may still be on its way (hint first, then the transaction), unless the hint is older than that can take.
     if (!(Date.parse(createdAt) > context.now().getTime() - context.hintGraceInMs)) {
-      context.later(() => deleteQuietly(context, OUTBOX_INDEX, hint.rowKey));
+      context.discard([hint]);
     }
     return undefined;
   }
   // A kind this version does not know was written by a newer one: left for it to send.
   if (!isKind(kind)) return undefined;
   return {
-    id: hint.rowKey,
+    id: localOf(hint.rowKey),
     kind,
     requestId: requestId as RequestId,
     payload: JSON.parse(payload) as Record<string, unknown>,

@@ -5,7 +5,7 @@ import { toUtcIso } from './audit-chain';
 import type { RequestRepository } from './ports';
 import type { RequestFilter } from './request-store';
 import {
-  checkedRequests, compare, customerRequestsPartition, duePartition, hintStream, mergeByRowKey, requesterPartition, statesClause,
+  checkedRequests, compare, customerRequestsIndex, dueIndex, hintStream, mergeByRowKey, requesterIndex, statesClause,
 } from './table-index';
 import { headOf, queryAll, readRequestHead, REQUEST_ROW, requestPartition, withStore, type TableContext } from './table-support';
 
@@ -33,7 +33,7 @@ export function tableRequests(context: TableContext): RequestRepository {
       // `|` ends the time in a hint's RowKey and `}` sorts right after it: every hint due at or before the bound.
       const below = `${toUtcIso(dueBefore)}}`;
       const pageSize = Math.min(1000, Math.max(wanted, 10));
-      const hints = mergeByRowKey([...new Set(states)].map((state) => hintStream(context, { partitionKey: duePartition(state), below }, pageSize, signal)));
+      const hints = mergeByRowKey([...new Set(states)].map((state) => hintStream(context, { index: dueIndex(state), below }, pageSize, signal)));
       return checkedRequests(context, hints, signal, { limit: wanted });
     }),
   };
@@ -47,7 +47,7 @@ function checkedLimit(limit: number | undefined, name: string): number | undefin
 
 /** Every request in these states: each state's partition of the due index, read whole. */
 async function inStates(context: TableContext, states: readonly RequestState[], signal: AbortSignal): Promise<AccessRequest[]> {
-  const streams = [...new Set(states)].map((state) => hintStream(context, { partitionKey: duePartition(state) }, 1000, signal));
+  const streams = [...new Set(states)].map((state) => hintStream(context, { index: dueIndex(state) }, 1000, signal));
   return checkedRequests(context, mergeByRowKey(streams), signal);
 }
 
@@ -63,12 +63,12 @@ async function matching(context: TableContext, filter: RequestFilter, limit: num
   if (filter.subscriptionId !== undefined) clauses.push(odata`subscriptionKey eq ${filter.subscriptionId.toLowerCase()}`);
   if (filter.states !== undefined) clauses.push(statesClause(filter.states));
   const where = clauses.length > 0 ? clauses.join(' and ') : undefined;
-  const partitionKey = filter.requesterId !== undefined ? requesterPartition(filter.requesterId)
-    : filter.customerTenantId !== undefined ? customerRequestsPartition(filter.customerTenantId) : undefined;
+  const index = filter.requesterId !== undefined ? requesterIndex(filter.requesterId)
+    : filter.customerTenantId !== undefined ? customerRequestsIndex(filter.customerTenantId) : undefined;
   const options = { ...(limit !== undefined ? { limit } : {}), extendTies: true };
-  if (partitionKey !== undefined) {
+  if (index !== undefined) {
     const pageSize = Math.min(1000, Math.max(limit ?? 1000, 10));
-    return checkedRequests(context, hintStream(context, { partitionKey, ...(where !== undefined ? { where } : {}) }, pageSize, signal), signal, options);
+    return checkedRequests(context, hintStream(context, { index, ...(where !== undefined ? { where } : {}) }, pageSize, signal), signal, options);
   }
   if (filter.states !== undefined) {
     const found = await inStates(context, filter.states, signal);

@@ -11,15 +11,17 @@ import { StoreUnavailableError } from './ports';
  *                     deliveries), `k:<conversation>:<activity>` the cards that show it.
  *   c:<tenant>        audit entries (and their outbox messages) about a customer but no stored request; head `head`.
  *   partner           the same for entries about no customer at all.
- *   due:<state>, by-requester:<user>, by-customer:<tenant>
- *                     indexes: hints that a request is there (re-checked on read; see table-index).
- *   outbox            index: RowKey = message id `<createdAt>|<partition>|<row>`, a hint that a message is pending.
+ *   index             every index, RowKey `<index>$<key>` (see table-index): hints that a request is there (re-checked
+ *                     on read) in `due:<state>`, `by-requester:<user>`, `by-customer:<tenant>`; and `outbox`, keyed
+ *                     by message id `<createdAt>|<partition>|<row>`, a hint that a message is pending.
  *   u:<user>          RowKey `conversation`: where the person is reached.
  * Parts taken from outside data are percent-encoded, so `:` and `|` only ever separate.
  */
 export const REQUEST_ROW = 'request';
 export const HEAD_ROW = 'head';
 export const CONVERSATION_ROW = 'conversation';
+export const INDEX_PARTITION = 'index';
+/** The index of pending outbox messages (in INDEX_PARTITION). */
 export const OUTBOX_INDEX = 'outbox';
 export const PARTNER_PARTITION = 'partner';
 
