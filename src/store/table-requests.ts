@@ -5,7 +5,7 @@ import { toUtcIso } from './audit-chain';
 import type { RequestRepository } from './ports';
 import type { RequestFilter } from './request-store';
 import {
-  checkedRequests, compare, customerRequestsIndex, dueIndex, hintStream, mergeByRowKey, requesterIndex, statesClause,
+  checkedRequests, compare, customerRequestsIndex, dueIndex, hintStream, mergeByRowKey, requesterIndex, stateIndex, statesClause,
 } from './table-index';
 import { headOf, queryAll, readRequestHead, REQUEST_ROW, requestPartition, withStore, type TableContext } from './table-support';
 
@@ -52,8 +52,9 @@ async function inStates(context: TableContext, states: readonly RequestState[], 
 }
 
 /**
- * A filtered listing, newest change first: from the requester's index, else the customer's, else the states'
- * (hints carry state, customer and subscription, so the service filters them before any head is read). Only a
+ * A filtered listing, newest change first: from the requester's index, else the customer's, else the states' (hints
+ * carry state, customer and subscription, so the service filters them before any head is read; with a limit, the
+ * states' newest-first indexes stop once they have enough). Only a
  * listing that names none of these (all requests, or one subscription alone: no turn or job asks for either) reads
  * across the table.
  */
@@ -69,6 +70,11 @@ async function matching(context: TableContext, filter: RequestFilter, limit: num
   if (index !== undefined) {
     const pageSize = Math.min(1000, Math.max(limit ?? 1000, 10));
     return checkedRequests(context, hintStream(context, { index, ...(where !== undefined ? { where } : {}) }, pageSize, signal), signal, options);
+  }
+  if (filter.states !== undefined && limit !== undefined) {
+    const pageSize = Math.min(1000, Math.max(limit, 10));
+    const streams = [...new Set(filter.states)].map((state) => hintStream(context, { index: stateIndex(state), ...(where !== undefined ? { where } : {}) }, pageSize, signal));
+    return checkedRequests(context, mergeByRowKey(streams), signal, options);
   }
   if (filter.states !== undefined) {
     const found = await inStates(context, filter.states, signal);

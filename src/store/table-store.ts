@@ -32,18 +32,20 @@ import { HeadCache, timeAfter, withStore, type TableContext } from './table-supp
 /*
  * Azure Cosmos DB for Table takes the same SDK and endpoints, but not everything this store relies on holds there:
  * - Query results are not returned in PartitionKey/RowKey order (Cosmos FAQ). listDue, the limited listings and the
- *   outbox read index partitions in RowKey order and stop once they have enough (table-index, table-messages); each
+ *   outbox read the index partition in RowKey order and stop once they have enough (table-index, table-messages); each
  *   page is sorted, pages are not. On Cosmos they would have to read the whole filtered range (due items; one
  *   requester's or customer's hints) and sort it before taking the first ones.
  * - A RowKey holds at most 255 bytes (Table Storage: 1 KiB). Card rows (`k:<conversation>:<activity>`, percent-encoded
- *   Teams ids) and outbox ids (`<time>|<partition>|<row>`) stay under it for Teams' ids today, with little margin.
+ *   Teams ids), outbox hints (`outbox$<time>|<partition>|<row>`, ~110 bytes) and index hints (~130) stay under it for
+ *   Teams' ids today, with little margin for the cards.
  * - An entity-group transaction carries at most 2 MB (Table Storage: 4 MB), still 100 operations: a change with its
  *   98 messages, each carrying the request (~1.3 KB, more with a long justification), fits; one near the limits may not.
  * - An entity may be 2 MB (Table Storage: 1 MiB, 252 properties of our own, 64 KiB per string: hence putText's
  *   32K-character parts, which Cosmos does not need but accepts).
  * - Table names are case-sensitive; the default `cspaccessbot` is lower case.
  * - Throughput is provisioned (RU/s): a listing's parallel head reads (table-index) and the hint writes of each
- *   change (three, before its transaction) are what a turn spends; 429s are retried by the client with Retry-After.
+ *   change (four or more, one transaction before its own) are what a turn spends; 429s are retried by the client with
+ *   Retry-After. All hints share one logical partition (table-index): ~10,000 RU/s at most, far above our rate.
  */
 
 export type TableStoreTarget =

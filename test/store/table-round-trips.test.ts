@@ -123,13 +123,13 @@ describe('the Table store, request by request', () => {
     const change = subject.since();
     await store.close();
     const housekeeping = subject.since();
-    // Assert: hints (three indexes and two messages) in one transaction, then the change; the draft's three rows in one.
+    // Assert: hints (four indexes and two messages) in one transaction, then the change; the draft's four rows in one.
     expect(stored).toBe(true);
     expect(change).toEqual([expect.stringMatching(/^POST .*\$batch/), expect.stringMatching(/^POST .*\$batch/)]);
     expect(housekeeping).toEqual([expect.stringMatching(/^POST .*\$batch/)]);
     expect(await subject.other.requests.listDue(['pending_approval'], '2025-03-02T00:00:00.000Z', 10)).toEqual([waiting]);
     expect(await subject.other.requests.listByState(['draft'])).toEqual([]);
-    expect(await indexRows(subject.client)).toHaveLength(5);
+    expect(await indexRows(subject.client)).toHaveLength(6);
   });
 
   it('when a superseded row was already removed by someone else, then the others it was queued with are still removed', async () => {
@@ -147,11 +147,34 @@ describe('the Table store, request by request', () => {
     await subject.client.deleteEntity('index', stale);
     // Act
     await store.close();
-    // Assert: each request's three current rows, nothing of the drafts.
+    // Assert: each request's four current rows, nothing of the drafts.
     const rows = await indexRows(subject.client);
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(8);
     expect(rows.filter((row) => row.startsWith('due:draft$'))).toEqual([]);
     expect(await subject.other.requests.listByState(['pending_approval'])).toHaveLength(2);
+  });
+
+  it('when the newest few requests in a state are listed, then only those are read, not every request in it', async () => {
+    // Arrange: six pending requests, confirmed a minute apart.
+    subject = await open();
+    const { store } = subject;
+    const waiting: AccessRequest[] = [];
+    for (let n = 0; n < 6; n++) {
+      const draft = makeRequest(`r-few${n}`);
+      await subject.other.changes.record(drafted(draft));
+      const at = new Date(Date.UTC(2025, 2, 1, 10, n)).toISOString();
+      const next: AccessRequest = { ...draft, version: 2, state: 'pending_approval', pendingSince: at, updatedAt: at };
+      await subject.other.changes.record({ request: next, audit: { requestId: draft.id, event: 'confirmed', actor: 'u-sam', at } });
+      waiting.push(next);
+    }
+    subject.since();
+    // Act
+    const newest = await store.requests.listRequests({ states: ['pending_approval', 'approved'], limit: 2 });
+    // Assert: one query per state's index, one read per request listed.
+    expect(newest).toEqual([waiting[5], waiting[4]]);
+    const asked = subject.since();
+    expect(asked.filter((line) => line.includes("PartitionKey='r:"))).toHaveLength(2);
+    expect(asked).toHaveLength(4);
   });
 
   it('when a message is sent and done, then its rows leave without being looked up, and it is not pending any more', async () => {
