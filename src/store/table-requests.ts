@@ -45,7 +45,7 @@ function checkedLimit(limit: number | undefined, name: string): number | undefin
   return limit;
 }
 
-/** Every request in these states: each state's partition of the due index, read whole. */
+/** Every request in these states: each state's due index, read whole. */
 async function inStates(context: TableContext, states: readonly RequestState[], signal: AbortSignal): Promise<AccessRequest[]> {
   const streams = [...new Set(states)].map((state) => hintStream(context, { index: dueIndex(state) }, 1000, signal));
   return checkedRequests(context, mergeByRowKey(streams), signal);
