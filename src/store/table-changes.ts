@@ -6,9 +6,9 @@ import { AUDIT_GENESIS_HASH, canonicalJson, hashEntry, toUtcIso } from './audit-
 import type { Change, ChangeLog } from './ports';
 import { StoreUnavailableError } from './ports';
 import type { AuditCustomer } from './request-store';
-import { hintsOf, indexRows, type Hint } from './table-index';
+import { hintsOf, indexRow, indexRows, type Hint } from './table-index';
 import {
-  auditRow, customerPartition, deleteQuietly, HEAD_ROW, headOf, isConflict, OUTBOX_INDEX, PARTNER_PARTITION, putText,
+  auditRow, customerPartition, HEAD_ROW, headOf, INDEX_PARTITION, isConflict, OUTBOX_INDEX, PARTNER_PARTITION, putText,
   queryAll, readEntity, readRequestHead, REQUEST_ROW, requestPartition, withStore,
   type ChainHead, type Entity, type TableContext,
 } from './table-support';
@@ -143,7 +143,7 @@ function planChange(context: TableContext, head: ChainHead, target: { request?: 
     const messageId = `${createdAt}|${partitionKey}|${rowKey}`;
     const entity: Record<string, unknown> = { partitionKey, rowKey, kind: message.kind, requestId: message.requestId, createdAt, messageId };
     putText(entity, 'payload', JSON.stringify(message.payload));
-    hints.push({ partitionKey: OUTBOX_INDEX, rowKey: messageId, partition: partitionKey, row: rowKey, createdAt });
+    hints.push({ partitionKey: INDEX_PARTITION, rowKey: indexRow(OUTBOX_INDEX, messageId), partition: partitionKey, row: rowKey, createdAt });
     return ['create', { ...entity, partitionKey, rowKey }];
   });
 
@@ -210,7 +210,7 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
       throw error;
     }
     if (rows.find((row) => row.rowKey === plan.entryRow.rowKey)?.writeId !== plan.writeId) {
-      for (const hint of plan.hints) context.later(() => deleteQuietly(context, hint.partitionKey, hint.rowKey));
+      context.discard(plan.hints);
       if (!isConflict(error)) throw error;
       const found = rows.find((row) => row.rowKey === plan.headRow);
       const head = found ? headOf(found) : undefined;
@@ -223,15 +223,16 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
       return { head };
     }
   }
-  for (const row of plan.superseded) context.later(() => deleteQuietly(context, row.partitionKey, row.rowKey));
+  context.discard(plan.superseded);
   return 'stored';
 }
 
-/** The hints of one change, all at once: one request per index partition (the pending ones share one). */
+/** The hints of one change, all at once: one transaction (they share the index partition), or several past 100. */
 async function writeHints(context: TableContext, hints: readonly Hint[], signal: AbortSignal): Promise<void> {
   const byPartition = new Map<string, Hint[]>();
   for (const hint of hints) byPartition.set(hint.partitionKey, [...(byPartition.get(hint.partitionKey) ?? []), hint]);
-  await Promise.all([...byPartition.values()].map(([first, ...others]) => {
+  const groups = [...byPartition.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / 100) }, (_, n) => group.slice(n * 100, (n + 1) * 100)));
+  await Promise.all(groups.map(([first, ...others]) => {
     if (!first) return undefined;
     if (others.length === 0) return context.client.upsertEntity(first, 'Replace', { abortSignal: signal });
     return context.client.submitTransaction([first, ...others].map((hint): TransactionAction => ['upsert', hint, 'Replace']), { abortSignal: signal });

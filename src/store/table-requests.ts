@@ -5,7 +5,7 @@ import { toUtcIso } from './audit-chain';
 import type { RequestRepository } from './ports';
 import type { RequestFilter } from './request-store';
 import {
-  checkedRequests, compare, customerRequestsPartition, duePartition, hintStream, mergeByRowKey, requesterPartition, statesClause,
+  checkedRequests, compare, customerRequestsIndex, dueIndex, hintStream, mergeByRowKey, requesterIndex, stateIndex, statesClause,
 } from './table-index';
 import { headOf, queryAll, readRequestHead, REQUEST_ROW, requestPartition, withStore, type TableContext } from './table-support';
 
@@ -33,7 +33,7 @@ export function tableRequests(context: TableContext): RequestRepository {
       // `|` ends the time in a hint's RowKey and `}` sorts right after it: every hint due at or before the bound.
       const below = `${toUtcIso(dueBefore)}}`;
       const pageSize = Math.min(1000, Math.max(wanted, 10));
-      const hints = mergeByRowKey([...new Set(states)].map((state) => hintStream(context, { partitionKey: duePartition(state), below }, pageSize, signal)));
+      const hints = mergeByRowKey([...new Set(states)].map((state) => hintStream(context, { index: dueIndex(state), below }, pageSize, signal)));
       return checkedRequests(context, hints, signal, { limit: wanted });
     }),
   };
@@ -45,15 +45,16 @@ function checkedLimit(limit: number | undefined, name: string): number | undefin
   return limit;
 }
 
-/** Every request in these states: each state's partition of the due index, read whole. */
+/** Every request in these states: each state's due index, read whole. */
 async function inStates(context: TableContext, states: readonly RequestState[], signal: AbortSignal): Promise<AccessRequest[]> {
-  const streams = [...new Set(states)].map((state) => hintStream(context, { partitionKey: duePartition(state) }, 1000, signal));
+  const streams = [...new Set(states)].map((state) => hintStream(context, { index: dueIndex(state) }, 1000, signal));
   return checkedRequests(context, mergeByRowKey(streams), signal);
 }
 
 /**
- * A filtered listing, newest change first: from the requester's index, else the customer's, else the states'
- * (hints carry state, customer and subscription, so the service filters them before any head is read). Only a
+ * A filtered listing, newest change first: from the requester's index, else the customer's, else the states' (hints
+ * carry state, customer and subscription, so the service filters them before any head is read; with a limit, the
+ * states' newest-first indexes stop once they have enough). Only a
  * listing that names none of these (all requests, or one subscription alone: no turn or job asks for either) reads
  * across the table.
  */
@@ -63,12 +64,17 @@ async function matching(context: TableContext, filter: RequestFilter, limit: num
   if (filter.subscriptionId !== undefined) clauses.push(odata`subscriptionKey eq ${filter.subscriptionId.toLowerCase()}`);
   if (filter.states !== undefined) clauses.push(statesClause(filter.states));
   const where = clauses.length > 0 ? clauses.join(' and ') : undefined;
-  const partitionKey = filter.requesterId !== undefined ? requesterPartition(filter.requesterId)
-    : filter.customerTenantId !== undefined ? customerRequestsPartition(filter.customerTenantId) : undefined;
+  const index = filter.requesterId !== undefined ? requesterIndex(filter.requesterId)
+    : filter.customerTenantId !== undefined ? customerRequestsIndex(filter.customerTenantId) : undefined;
   const options = { ...(limit !== undefined ? { limit } : {}), extendTies: true };
-  if (partitionKey !== undefined) {
+  if (index !== undefined) {
     const pageSize = Math.min(1000, Math.max(limit ?? 1000, 10));
-    return checkedRequests(context, hintStream(context, { partitionKey, ...(where !== undefined ? { where } : {}) }, pageSize, signal), signal, options);
+    return checkedRequests(context, hintStream(context, { index, ...(where !== undefined ? { where } : {}) }, pageSize, signal), signal, options);
+  }
+  if (filter.states !== undefined && limit !== undefined) {
+    const pageSize = Math.min(1000, Math.max(limit, 10));
+    const streams = [...new Set(filter.states)].map((state) => hintStream(context, { index: stateIndex(state), ...(where !== undefined ? { where } : {}) }, pageSize, signal));
+    return checkedRequests(context, mergeByRowKey(streams), signal, options);
   }
   if (filter.states !== undefined) {
     const found = await inStates(context, filter.states, signal);

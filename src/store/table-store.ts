@@ -6,8 +6,10 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import type { Store } from './ports';
 import { tableAudit } from './table-audit';
 import { tableChangeLog } from './table-changes';
-import { tableCards, tableConversations, tableOutbox } from './table-messages';
+import { tableConversations } from './table-conversations';
+import { tableCards, tableOutbox } from './table-messages';
 import { tableLeases } from './table-leases';
+import { LeftoverRows } from './table-leftovers';
 import { tablePending } from './table-pending';
 import { tableRequests } from './table-requests';
 import { HeadCache, timeAfter, withStore, type TableContext } from './table-support';
@@ -30,18 +32,20 @@ import { HeadCache, timeAfter, withStore, type TableContext } from './table-supp
 /*
  * Azure Cosmos DB for Table takes the same SDK and endpoints, but not everything this store relies on holds there:
  * - Query results are not returned in PartitionKey/RowKey order (Cosmos FAQ). listDue, the limited listings and the
- *   outbox read index partitions in RowKey order and stop once they have enough (table-index, table-messages); each
+ *   outbox read the index partition in RowKey order and stop once they have enough (table-index, table-messages); each
  *   page is sorted, pages are not. On Cosmos they would have to read the whole filtered range (due items; one
  *   requester's or customer's hints) and sort it before taking the first ones.
  * - A RowKey holds at most 255 bytes (Table Storage: 1 KiB). Card rows (`k:<conversation>:<activity>`, percent-encoded
- *   Teams ids) and outbox ids (`<time>|<partition>|<row>`) stay under it for Teams' ids today, with little margin.
+ *   Teams ids), outbox hints (`outbox$<time>|<partition>|<row>`, ~110 bytes) and index hints (~130) stay under it for
+ *   Teams' ids today, with little margin for the cards.
  * - An entity-group transaction carries at most 2 MB (Table Storage: 4 MB), still 100 operations: a change with its
  *   98 messages, each carrying the request (~1.3 KB, more with a long justification), fits; one near the limits may not.
  * - An entity may be 2 MB (Table Storage: 1 MiB, 252 properties of our own, 64 KiB per string: hence putText's
  *   32K-character parts, which Cosmos does not need but accepts).
  * - Table names are case-sensitive; the default `cspaccessbot` is lower case.
  * - Throughput is provisioned (RU/s): a listing's parallel head reads (table-index) and the hint writes of each
- *   change (three, before its transaction) are what a turn spends; 429s are retried by the client with Retry-After.
+ *   change (four or more, one transaction before its own) are what a turn spends; 429s are retried by the client with
+ *   Retry-After. All hints share one logical partition (table-index): ~10,000 RU/s at most, far above our rate.
  */
 
 export type TableStoreTarget =
@@ -67,6 +71,14 @@ export type TableStoreOptions = TableStoreTarget & {
   readonly hintGraceInMs?: number;
   /** Request partitions whose head (ETag, version, the request) is kept, so most changes need no read first. Default 1,000. */
   readonly headCacheSize?: number;
+  /**
+   * How long a conversation read or saved here is served without reading it again (table-conversations says why it
+   * may): found, default 5,000; not found, default 2,000. 0 reads every time.
+   */
+  readonly conversationTtlInMs?: number;
+  readonly conversationMissTtlInMs?: number;
+  /** How long superseded index rows wait to be removed together with others of their partition. Default 1,000. */
+  readonly leftoverDelayInMs?: number;
 };
 
 const DEFAULT_TABLE = 'cspaccessbot';
@@ -81,6 +93,8 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
   const running = new Set<Promise<unknown>>();
   const now = options.clock ?? ((): Date => new Date());
   let lastStamp = '';
+  const deadline = (): AbortSignal => callSignal(deadlineInMs);
+  const leftovers = new LeftoverRows({ client, deadline }, options.leftoverDelayInMs ?? 1_000);
   const context: TableContext = {
     client,
     now,
@@ -88,7 +102,7 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
       lastStamp = timeAfter(now(), after > lastStamp ? after : lastStamp);
       return lastStamp;
     },
-    deadline: () => callSignal(deadlineInMs),
+    deadline,
     scanDeadline: () => callSignal(scanDeadlineInMs),
     hintGraceInMs: options.hintGraceInMs ?? 5 * 60_000,
     heads: new HeadCache(options.headCacheSize ?? 1_000),
@@ -96,19 +110,23 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
       const done: Promise<unknown> = task().catch(() => undefined).finally(() => running.delete(done));
       running.add(done);
     },
+    discard: (rows) => leftovers.remove(rows),
   };
   await withStore('open', context.deadline(), (signal) => client.createTable({ abortSignal: signal }));
   return {
     requests: tableRequests(context),
     changes: tableChangeLog(context),
     audit: tableAudit(context),
-    conversations: tableConversations(context),
+    conversations: tableConversations(context, {
+      ttlInMs: options.conversationTtlInMs ?? 5_000, missTtlInMs: options.conversationMissTtlInMs ?? 2_000, capacity: 10_000,
+    }),
     cards: tableCards(context),
     outbox: tableOutbox(context),
     pending: tablePending(context),
     leases: tableLeases(context),
     async close(): Promise<void> {
       while (running.size > 0) await Promise.all([...running]);
+      await leftovers.flush();
     },
   };
 }

@@ -11,15 +11,17 @@ import { StoreUnavailableError } from './ports';
  *                     deliveries), `k:<conversation>:<activity>` the cards that show it.
  *   c:<tenant>        audit entries (and their outbox messages) about a customer but no stored request; head `head`.
  *   partner           the same for entries about no customer at all.
- *   due:<state>, by-requester:<user>, by-customer:<tenant>
- *                     indexes: hints that a request is there (re-checked on read; see table-index).
- *   outbox            index: RowKey = message id `<createdAt>|<partition>|<row>`, a hint that a message is pending.
+ *   index             every index, RowKey `<index>$<key>` (see table-index): hints that a request is there (re-checked
+ *                     on read) in `due:<state>`, `by-requester:<user>`, `by-customer:<tenant>`; and `outbox`, keyed
+ *                     by message id `<createdAt>|<partition>|<row>`, a hint that a message is pending.
  *   u:<user>          RowKey `conversation`: where the person is reached.
  * Parts taken from outside data are percent-encoded, so `:` and `|` only ever separate.
  */
 export const REQUEST_ROW = 'request';
 export const HEAD_ROW = 'head';
 export const CONVERSATION_ROW = 'conversation';
+export const INDEX_PARTITION = 'index';
+/** The index of pending outbox messages (in INDEX_PARTITION). */
 export const OUTBOX_INDEX = 'outbox';
 export const PARTNER_PARTITION = 'partner';
 
@@ -119,8 +121,10 @@ export interface TableContext {
    * than the last one this instance handed out, nor than `after` (+1 ms); across instances, their clocks decide.
    */
   stamp(after?: string): string;
-  /** Clean-ups that need not hold up the caller (a superseded hint); close() waits for them. */
+  /** Clean-ups that need not hold up the caller; close() waits for them. */
   later(task: () => Promise<unknown>): void;
+  /** Index rows that no longer count (superseded, or their change never landed): removed a moment later, batched (table-leftovers). */
+  discard(rows: readonly { readonly partitionKey: string; readonly rowKey: string }[]): void;
 }
 
 /** A bounded map, oldest entry out first: the heads of recently touched partitions. */
@@ -199,7 +203,7 @@ export async function queryAll(context: TableContext, filter: string, signal: Ab
 }
 
 /** A delete that is only housekeeping: already gone is fine, and a failure leaves a hint that readers skip. */
-export async function deleteQuietly(context: TableContext, partitionKey: string, rowKey: string): Promise<void> {
+export async function deleteQuietly(context: Pick<TableContext, 'client' | 'deadline'>, partitionKey: string, rowKey: string): Promise<void> {
   try {
     await context.client.deleteEntity(partitionKey, rowKey, { abortSignal: context.deadline() });
   } catch {

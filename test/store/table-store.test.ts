@@ -69,9 +69,11 @@ describe('the Table store on Azurite', () => {
     await subject.close();
   });
 
-  const rowsOf = async (partitionKey: string): Promise<string[]> => {
+  /** An index's rows (all indexes share the partition `index`; an index's RowKeys start with `<name>$`). */
+  const rowsOf = async (index: string): Promise<string[]> => {
     const rows: string[] = [];
-    for await (const entity of subject.client.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) rows.push(entity.rowKey ?? '');
+    const filter = odata`PartitionKey eq 'index' and RowKey ge ${`${index}$`} and RowKey lt ${`${index}%`}`;
+    for await (const entity of subject.client.listEntities({ queryOptions: { filter } })) rows.push(entity.rowKey ?? '');
     return rows;
   };
   const pending = (request: AccessRequest, at: string): AccessRequest => ({ ...request, version: request.version + 1, state: 'pending_approval', pendingSince: at, updatedAt: at });
@@ -131,7 +133,7 @@ describe('the Table store on Azurite', () => {
     const draft = makeRequest('r-crash');
     await store.changes.record({ request: draft, audit: { requestId: draft.id, event: 'drafted', actor: 'u-sam', at: draft.updatedAt } });
     await subject.client.createEntity({
-      partitionKey: 'due:pending_approval', rowKey: `2025-03-01T09:01:00.000Z|r-crash|deadbeefdeadbeef`,
+      partitionKey: 'index', rowKey: `due:pending_approval$2025-03-01T09:01:00.000Z|r-crash|deadbeefdeadbeef`,
       requestId: 'r-crash', version: 2, writtenAt: new Date().toISOString(),
     });
     // Act
