@@ -73,19 +73,22 @@ export class ApprovalService {
   }
 
   async approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
-    await this.timeOutIfOverdue(id);
-    return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user);
+    return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user, undefined, await this.timeOutIfOverdue(id));
   }
 
   async reject(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
-    await this.timeOutIfOverdue(id);
-    return this.apply(id, { type: 'reject', ...(comment ? { comment } : {}) }, user);
+    return this.apply(id, { type: 'reject', ...(comment ? { comment } : {}) }, user, undefined, await this.timeOutIfOverdue(id));
   }
 
-  /** A decision after the approval window is refused even if the sweeper has not run yet: the window is the rule. */
-  private async timeOutIfOverdue(id: RequestId): Promise<void> {
+  /**
+   * A decision after the approval window is refused even if the sweeper has not run yet: the window is the rule.
+   * Returns the request as read, for the decision to start from (one read per click), unless it was just timed out.
+   */
+  private async timeOutIfOverdue(id: RequestId): Promise<AccessRequest | undefined> {
     const current = await this.deps.requests.get(id);
-    if (current?.state === 'pending_approval' && this.isOverdue(current, this.deps.clock.now().getTime())) await this.apply(id, { type: 'time_out' });
+    if (current?.state !== 'pending_approval' || !this.isOverdue(current, this.deps.clock.now().getTime())) return current;
+    await this.apply(id, { type: 'time_out' }, undefined, undefined, current);
+    return undefined;
   }
 
   private isOverdue(request: AccessRequest, now: number): boolean {
@@ -109,14 +112,17 @@ export class ApprovalService {
   }
 
   /**
-   * Reads, asks the state machine, and stores by compare-and-set. When another change won the race, the
-   * transition is asked again on the fresh request (so a second click sees "already decided", never a double).
+   * Reads (unless given the request just read), asks the state machine, and stores by compare-and-set. When another
+   * change won the race, the transition is asked again on the fresh request (so a second click sees "already decided",
+   * never a double).
    */
-  private async apply(id: RequestId, event: RequestEvent, user?: PartnerUser, tell?: (next: AccessRequest) => readonly OutboxMessage[]): Promise<DecisionResult> {
+  private async apply(id: RequestId, event: RequestEvent, user?: PartnerUser, tell?: (next: AccessRequest) => readonly OutboxMessage[], known?: AccessRequest): Promise<DecisionResult> {
     const actor: Actor = user ? { kind: 'user', user, isApprover: await this.deps.access.isApprover(user.id) } : { kind: 'system' };
     const actorId = user?.id ?? 'system';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.read(id);
+      // `known`: the request the caller just read; if another change got in since, the compare-and-set fails and
+      // the next attempt reads afresh.
+      const current = attempt === 0 && known ? known : await this.read(id);
       if (current === 'unavailable') return { ok: false, reason: 'store_unavailable' };
       if (!current) return { ok: false, reason: 'not_found' };
       const now = this.deps.clock.now();
