@@ -1,11 +1,11 @@
 // Brings a table written by earlier code to today's index layout when the store opens: re-indexed from the requests' heads.
 import { randomBytes } from 'node:crypto';
 import { odata, type TableEntityResultPage } from '@azure/data-tables';
-import type { Leases } from './ports';
+import { StoreUnavailableError, type Leases } from './ports';
 import { writeHints } from './table-changes';
 import { hintsOf, indexRow, type Hint } from './table-index';
 import {
-  entityOf, headOf, INDEX_PARTITION, OUTBOX_INDEX, readEntity, REQUEST_ROW, withStore, type Entity, type TableContext,
+  deleteQuietly, entityOf, headOf, INDEX_PARTITION, OUTBOX_INDEX, readEntity, REQUEST_ROW, withStore, type Entity, type TableContext,
 } from './table-support';
 
 /*
@@ -22,7 +22,7 @@ import {
  * writes each one's hints (25 requests' hints in one transaction), moves old pending-message hints into the index
  * partition, and writes the marker last. Another instance opening meanwhile waits until the marker is there (or the
  * lease runs out: the holder died, and it takes over). Every step is idempotent (a hint written twice is the same row),
- * so a crash part-way means the next open starts the pass again. A request changed during the pass gets its hints from
+ * and the pass saves where it stands after each page, so a crash part-way means the next open resumes there. A request changed during the pass gets its hints from
  * its own change; the hint the pass wrote for its earlier write is then a superseded one, which readers skip and remove.
  *
  * Old rows (`due:*`, `by-requester:*`, `by-customer:*` partitions) are left: today's code never reads them, removing
@@ -33,6 +33,8 @@ import {
 export const LAYOUT_VERSION = 2;
 const SCHEMA_PARTITION = 'schema';
 const LAYOUT_ROW = 'layout';
+/** Where an unfinished pass stands (removed with the marker's writing). */
+const PROGRESS_ROW = 'layout-progress';
 const LAYOUT_LEASE = 'table-layout';
 /** Where the outbox's hints were before 82aa333 (a partition of their own, RowKey the message id). */
 const OLD_OUTBOX_PARTITION = 'outbox';
@@ -42,6 +44,8 @@ const PAGE = 1_000;
 const REQUESTS_PER_WRITE = 25;
 /** Transactions in flight at once: they all go to the one index partition (~2,000 entities/s on Azure). */
 const WRITES_IN_FLIGHT = 4;
+/** Tries of one transaction of the pass before the open fails (the next open resumes). */
+const WRITE_ATTEMPTS = 5;
 
 export interface LayoutOptions {
   /** How long the lease lasts without renewal (the pass renews it at a third of this). Default 30,000. */
@@ -84,6 +88,7 @@ export async function bringLayoutUpToDate(context: TableContext, leases: Leases,
         const done = await reindex(context, () => leases.acquire(LAYOUT_LEASE, holder, ttl, context.now().toISOString()), ttl);
         if (done) {
           await writeMarker(context, done.requests);
+          await deleteQuietly(context, SCHEMA_PARTITION, PROGRESS_ROW);
           return report('reindexed', done.requests, done.pendingMessages);
         }
       } finally {
@@ -120,7 +125,9 @@ async function writeMarker(context: TableContext, requests: number): Promise<voi
 
 /**
  * One pass over every request and old pending-message hint, a page at a time (each page under its own deadline, so
- * 100,000 requests need no single long one). undefined: the lease was lost to another instance (which goes on).
+ * 100,000 requests need no single long one). After each page of requests, where the pass stands (the service's
+ * continuation token: the next PartitionKey and RowKey, valid at any later time) is saved, so a pass that died
+ * part-way resumes there. undefined: the lease was lost to another instance (which goes on).
  */
 async function reindex(
   context: TableContext, renew: () => Promise<boolean>, ttl: number,
@@ -132,34 +139,56 @@ async function reindex(
     return renew();
   };
   const writtenAt = context.now().toISOString();
-  let requests = 0;
-  for await (const page of pages(context, odata`RowKey eq ${REQUEST_ROW}`)) {
-    const heads = page.map(headOf).flatMap((head) => (head.request && head.writeId !== undefined ? [{ request: head.request, writeId: head.writeId }] : []));
+  const saved = await withStore('read the re-indexing progress', context.deadline(), (signal) => readEntity(context, SCHEMA_PARTITION, PROGRESS_ROW, signal));
+  const resumeAt = typeof saved?.next === 'string' ? saved.next : undefined;
+  let requests = typeof saved?.requests === 'number' && resumeAt !== undefined ? saved.requests : 0;
+  for await (const { entities, next } of pages(context, odata`RowKey eq ${REQUEST_ROW}`, resumeAt)) {
+    const heads = entities.map(headOf).flatMap((head) => (head.request && head.writeId !== undefined ? [{ request: head.request, writeId: head.writeId }] : []));
     const groups: Hint[][] = [];
     for (let n = 0; n < heads.length; n += REQUESTS_PER_WRITE) {
       groups.push(heads.slice(n, n + REQUESTS_PER_WRITE).flatMap(({ request, writeId }) => hintsOf(request, writeId, writtenAt)));
     }
-    await inFlight(groups, (hints) => withStore('re-index requests', context.deadline(), (signal) => writeHints(context, hints, signal)));
+    await inFlight(groups, (hints) => persistently('re-index requests', context, (signal) => writeHints(context, hints, signal)));
     requests += heads.length;
+    if (next !== undefined) {
+      const progress = { partitionKey: SCHEMA_PARTITION, rowKey: PROGRESS_ROW, next, requests };
+      await withStore('save the re-indexing progress', context.deadline(), (signal) => context.client.upsertEntity(progress, 'Replace', { abortSignal: signal }));
+    }
     if (!(await keepLease())) return undefined;
   }
   let pendingMessages = 0;
-  for await (const page of pages(context, odata`PartitionKey eq ${OLD_OUTBOX_PARTITION}`)) {
-    const moved = page.map((old): Hint => ({
+  for await (const { entities } of pages(context, odata`PartitionKey eq ${OLD_OUTBOX_PARTITION}`, undefined)) {
+    const moved = entities.map((old): Hint => ({
       partitionKey: INDEX_PARTITION, rowKey: indexRow(OUTBOX_INDEX, old.rowKey), partition: old.partition, row: old.row, createdAt: old.createdAt,
     }));
     const groups = Array.from({ length: Math.ceil(moved.length / 100) }, (_, n) => moved.slice(n * 100, (n + 1) * 100));
-    await inFlight(groups, (hints) => withStore('move pending messages', context.deadline(), (signal) => writeHints(context, hints, signal)));
-    context.discard(page);
+    await inFlight(groups, (hints) => persistently('move pending messages', context, (signal) => writeHints(context, hints, signal)));
+    context.discard(entities);
     pendingMessages += moved.length;
     if (!(await keepLease())) return undefined;
   }
   return { requests, pendingMessages };
 }
 
-/** A filter's entities page by page, each page read under its own deadline (continuation tokens carry the place). */
-async function* pages(context: TableContext, filter: string): AsyncGenerator<Entity[]> {
-  let continuationToken: string | undefined;
+/**
+ * A write of the pass, tried again a few times (1 s, 2 s, …) past the client's own retries: the pass writes to one
+ * partition as fast as it can, and Azure answers 503 (ServerBusy) above ~2,000 entities/s in a partition.
+ */
+async function persistently(what: string, context: TableContext, write: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withStore(what, context.deadline(), write);
+      return;
+    } catch (error: unknown) {
+      if (!(error instanceof StoreUnavailableError) || attempt >= WRITE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+    }
+  }
+}
+
+/** A filter's entities page by page from `start` (a continuation token), each page under its own deadline; `next`: where the following page starts. */
+async function* pages(context: TableContext, filter: string, start: string | undefined): AsyncGenerator<{ readonly entities: Entity[]; readonly next: string | undefined }> {
+  let continuationToken = start;
   do {
     const token = continuationToken;
     const page = await withStore('read for re-indexing', context.deadline(), async (signal) => {
@@ -170,7 +199,7 @@ async function* pages(context: TableContext, filter: string): AsyncGenerator<Ent
     });
     if (page === undefined) return;
     continuationToken = page.continuationToken;
-    if (page.length > 0) yield page.map(entityOf);
+    if (page.length > 0 || continuationToken !== undefined) yield { entities: page.map(entityOf), next: continuationToken };
   } while (continuationToken !== undefined);
 }
 
