@@ -140,7 +140,8 @@ async function reindex(
   };
   const writtenAt = context.now().toISOString();
   const saved = await withStore('read the re-indexing progress', context.deadline(), (signal) => readEntity(context, SCHEMA_PARTITION, PROGRESS_ROW, signal));
-  const resumeAt = typeof saved?.next === 'string' ? saved.next : undefined;
+  // A pass toward another layout version (a row left behind) is no place to resume from.
+  const resumeAt = typeof saved?.next === 'string' && saved.version === LAYOUT_VERSION ? saved.next : undefined;
   let requests = typeof saved?.requests === 'number' && resumeAt !== undefined ? saved.requests : 0;
   for await (const { entities, next } of pages(context, odata`RowKey eq ${REQUEST_ROW}`, resumeAt)) {
     const heads = entities.map(headOf).flatMap((head) => (head.request && head.writeId !== undefined ? [{ request: head.request, writeId: head.writeId }] : []));
@@ -151,7 +152,7 @@ async function reindex(
     await inFlight(groups, (hints) => persistently('re-index requests', context, (signal) => writeHints(context, hints, signal)));
     requests += heads.length;
     if (next !== undefined) {
-      const progress = { partitionKey: SCHEMA_PARTITION, rowKey: PROGRESS_ROW, next, requests };
+      const progress = { partitionKey: SCHEMA_PARTITION, rowKey: PROGRESS_ROW, version: LAYOUT_VERSION, next, requests };
       await withStore('save the re-indexing progress', context.deadline(), (signal) => context.client.upsertEntity(progress, 'Replace', { abortSignal: signal }));
     }
     if (!(await keepLease())) return undefined;

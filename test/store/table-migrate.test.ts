@@ -125,7 +125,7 @@ describe('a table of the previous index layout, opened by today\'s store', () =>
     table = await oldTable({ indexed: ['r-a1'] });
     const [first] = await table.client.listEntities({ queryOptions: { filter: odata`RowKey eq 'request'` } }).byPage({ maxPageSize: 1 }).next().then((page) => (page.done === true ? [] : [page.value]));
     expect(first?.[0]?.partitionKey).toBe('r:r-a1');
-    await table.client.createEntity({ partitionKey: 'schema', rowKey: 'layout-progress', next: first?.continuationToken, requests: 10 });
+    await table.client.createEntity({ partitionKey: 'schema', rowKey: 'layout-progress', version: 2, next: first?.continuationToken, requests: 10 });
     await table.client.createEntity({ partitionKey: 'lease:table-layout', rowKey: 'lease', holder: 'layout:dead', expiresAt: new Date(Date.now() + 1_500).toISOString() });
     // Act
     const store = await table.open();
