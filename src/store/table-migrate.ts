@@ -190,13 +190,19 @@ async function persistently(what: string, context: TableContext, write: (signal:
 /** A filter's entities page by page from `start` (a continuation token), each page under its own deadline; `next`: where the following page starts. */
 async function* pages(context: TableContext, filter: string, start: string | undefined): AsyncGenerator<{ readonly entities: Entity[]; readonly next: string | undefined }> {
   let continuationToken = start;
+  const read = (token: string | undefined) => withStore('read for re-indexing', context.deadline(), async (signal) => {
+    const iterator = context.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal: signal })
+      .byPage({ maxPageSize: PAGE, ...(token !== undefined ? { continuationToken: token } : {}) });
+    const next = await iterator.next();
+    return next.done === true ? undefined : (next.value as TableEntityResultPage<Record<string, unknown>>);
+  });
   do {
     const token = continuationToken;
-    const page = await withStore('read for re-indexing', context.deadline(), async (signal) => {
-      const iterator = context.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal: signal })
-        .byPage({ maxPageSize: PAGE, ...(token !== undefined ? { continuationToken: token } : {}) });
-      const next = await iterator.next();
-      return next.done === true ? undefined : (next.value as TableEntityResultPage<Record<string, unknown>>);
+    // A saved token that cannot be used (Cosmos DB's expire; one from another SDK's format): the pass starts over,
+    // which is only slower. (If the service is down, that read fails too.)
+    const page = await read(token).catch((error: unknown) => {
+      if (token === start && token !== undefined) return read(undefined);
+      throw error;
     });
     if (page === undefined) return;
     continuationToken = page.continuationToken;

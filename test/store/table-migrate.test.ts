@@ -135,4 +135,15 @@ describe('a table of the previous index layout, opened by today\'s store', () =>
     const progress = await table.client.getEntity('schema', 'layout-progress').catch((error: { statusCode?: number }) => error.statusCode);
     expect(progress).toBe(404);
   });
+
+  it('when the saved place is one the service no longer takes, then the pass starts over and indexes every request', async () => {
+    // Arrange
+    table = await oldTable();
+    await table.client.createEntity({ partitionKey: 'schema', rowKey: 'layout-progress', version: 2, next: 'bm90IGEgdG9rZW4', requests: 10 });
+    // Act
+    const store = await table.open();
+    // Assert
+    expect(store.layout.outcome).toBe('reindexed');
+    expect(idsOf(await store.requests.listRequests({ requesterId: SAM.id, limit: 10 }))).toEqual(['r-a1', 'r-d1', 'r-w1', 'r-w2']);
+  });
 });
