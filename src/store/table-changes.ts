@@ -227,8 +227,8 @@ async function apply(context: TableContext, plan: Plan, signal: AbortSignal): Pr
   return 'stored';
 }
 
-/** The hints of one change, all at once: one transaction (they share the index partition), or several past 100. */
-async function writeHints(context: TableContext, hints: readonly Hint[], signal: AbortSignal): Promise<void> {
+/** The hints of one change, all at once: one transaction (they share the index partition), or several past 100 (table-migrate re-indexes with it). */
+export async function writeHints(context: TableContext, hints: readonly Hint[], signal: AbortSignal): Promise<void> {
   const byPartition = new Map<string, Hint[]>();
   for (const hint of hints) byPartition.set(hint.partitionKey, [...(byPartition.get(hint.partitionKey) ?? []), hint]);
   const groups = [...byPartition.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / 100) }, (_, n) => group.slice(n * 100, (n + 1) * 100)));

@@ -10,6 +10,7 @@ import { tableConversations } from './table-conversations';
 import { tableCards, tableOutbox } from './table-messages';
 import { tableLeases } from './table-leases';
 import { LeftoverRows } from './table-leftovers';
+import { bringLayoutUpToDate, type LayoutOptions, type LayoutReport } from './table-migrate';
 import { tablePending } from './table-pending';
 import { tableRequests } from './table-requests';
 import { HeadCache, timeAfter, withStore, type TableContext } from './table-support';
@@ -79,12 +80,19 @@ export type TableStoreOptions = TableStoreTarget & {
   readonly conversationMissTtlInMs?: number;
   /** How long superseded index rows wait to be removed together with others of their partition. Default 1,000. */
   readonly leftoverDelayInMs?: number;
+  /** The re-indexing of a table written by earlier code, at open (table-migrate): its lease and its wait. */
+  readonly layout?: LayoutOptions;
 };
+
+/** The store, and what its open did to bring the table to today's index layout (a line for the caller's log). */
+export interface TableStore extends Store {
+  readonly layout: LayoutReport;
+}
 
 const DEFAULT_TABLE = 'cspaccessbot';
 const DEFAULT_RETRY: PipelineRetryOptions = { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 };
 
-export async function openTableStore(options: TableStoreOptions): Promise<Store> {
+export async function openTableStore(options: TableStoreOptions): Promise<TableStore> {
   const tableName = options.tableName ?? DEFAULT_TABLE;
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(tableName)) throw new RangeError(`not a table name: "${tableName}" (3-63 letters and digits, a letter first)`);
   const deadlineInMs = options.deadlineInMs ?? 10_000;
@@ -113,7 +121,10 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
     discard: (rows) => leftovers.remove(rows),
   };
   await withStore('open', context.deadline(), (signal) => client.createTable({ abortSignal: signal }));
+  const leases = tableLeases(context);
+  const layout = await bringLayoutUpToDate(context, leases, options.layout);
   return {
+    layout,
     requests: tableRequests(context),
     changes: tableChangeLog(context),
     audit: tableAudit(context),
@@ -123,7 +134,7 @@ export async function openTableStore(options: TableStoreOptions): Promise<Store>
     cards: tableCards(context),
     outbox: tableOutbox(context),
     pending: tablePending(context),
-    leases: tableLeases(context),
+    leases,
     async close(): Promise<void> {
       while (running.size > 0) await Promise.all([...running]);
       await leftovers.flush();

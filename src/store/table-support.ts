@@ -12,9 +12,12 @@ import { StoreUnavailableError } from './ports';
  *   c:<tenant>        audit entries (and their outbox messages) about a customer but no stored request; head `head`.
  *   partner           the same for entries about no customer at all.
  *   index             every index, RowKey `<index>$<key>` (see table-index): hints that a request is there (re-checked
- *                     on read) in `due:<state>`, `by-requester:<user>`, `by-customer:<tenant>`; and `outbox`, keyed
- *                     by message id `<createdAt>|<partition>|<row>`, a hint that a message is pending.
+ *                     on read) in `due:<state>`, `by-requester:<user>`, `by-customer:<tenant>`, `by-state:<state>`;
+ *                     and `outbox`, keyed by message id `<createdAt>|<partition>|<row>`, a hint that a message is pending.
  *   u:<user>          RowKey `conversation`: where the person is reached.
+ *   schema            RowKey `layout`: the index layout the table is in (table-migrate), `layout-progress` while a
+ *                     re-indexing pass runs.
+ *   lease:<name>      RowKey `lease`: who holds a lease until when (table-leases).
  * Parts taken from outside data are percent-encoded, so `:` and `|` only ever separate.
  */
 export const REQUEST_ROW = 'request';

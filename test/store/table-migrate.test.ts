@@ -1,0 +1,149 @@
+// A table written by the previous layout (an index per partition, no by-state index, no marker), opened by today's store:
+// re-indexed once at open, so listings, the sweeps and the outbox see what it held.
+import { odata, TableClient } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
+import type { AccessRequest } from '../../src/domain/access-request';
+import { requestId } from '../../src/domain/ids';
+import { createGateways } from '../../src/gateways';
+import { loadPolicy } from '../../src/policy/load-policy';
+import { AccessControl } from '../../src/services/access-control';
+import { ApprovalService } from '../../src/services/approval';
+import type { Store } from '../../src/store/ports';
+import { openTableStore, type TableStore, type TableStoreOptions } from '../../src/store/table-store';
+import { startAzurite, type Azurite } from '../support/azurite';
+import { insert, makeRequest } from './store-fixtures';
+
+let azurite: Azurite;
+let tables = 0;
+beforeAll(async () => {
+  azurite = await startAzurite();
+});
+afterAll(async () => {
+  await azurite.stop();
+});
+
+const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
+const DAY = 24 * 3_600_000;
+const clock = { now: () => new Date('2025-03-03T09:00:00.000Z') };
+const noCloud: TokenCredential = { getToken: () => Promise.reject(new Error('the approval sweep calls no cloud')) };
+
+function approvalOn(store: Store): ApprovalService {
+  const gateways = createGateways({ armEndpoint: 'https://127.0.0.1:9', graphEndpoint: 'https://127.0.0.1:9', partnerCenterEndpoint: 'https://127.0.0.1:9', credential: noCloud, partnerTenantId: PARTNER });
+  const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: PARTNER, clock });
+  return new ApprovalService({ requests: store.requests, changes: store.changes, clock, access, approvalTtlInMs: DAY, onApproved: () => undefined });
+}
+
+const SAM = makeRequest('r-0').requester;
+const waiting = (id: string): AccessRequest => makeRequest(id, { state: 'pending_approval', pendingSince: '2025-03-01T09:00:00.000Z' });
+const active = (id: string): AccessRequest => makeRequest(id, { state: 'active', expiresAt: '2025-03-01T17:00:00.000Z' });
+
+interface OldTable {
+  readonly settings: TableStoreOptions;
+  readonly client: TableClient;
+  readonly opened: Store[];
+  open(): Promise<TableStore>;
+}
+
+/**
+ * A table as the code before 82aa333 left it: requests and their chains as every version wrote them (through the
+ * store), then each hint moved back to its old partition (`<index>` / `<key>`), the by-state ones and the marker removed
+ * (`indexed`: requests whose hints are also left where today's layout has them).
+ */
+async function oldTable(options: { readonly indexed?: readonly string[] } = {}): Promise<OldTable> {
+  const tableName = `migrate${process.pid}x${++tables}`;
+  const settings: TableStoreOptions = { connectionString: azurite.connectionString, tableName, deadlineInMs: 60_000, layout: { pollInMs: 100 } };
+  const client = TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true });
+  const writer = await openTableStore(settings);
+  expect(writer.layout.outcome).toBe('empty');
+  await Promise.all([waiting('r-w1'), waiting('r-w2'), active('r-a1'), makeRequest('r-d1')].map((request) => insert(writer, request)));
+  await writer.changes.record({
+    audit: { event: 'invitation_sent', actor: 'u-sam', at: '2025-03-01T09:00:00.000Z', customer: makeRequest('r-0').customer },
+    outbox: [{ kind: 'relationship_invitation', requestId: requestId('r-w1'), payload: { link: 'https://partner.example/invite' } }],
+  });
+  await writer.close();
+  for await (const row of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq 'index' or PartitionKey eq 'schema'` } })) {
+    const { partitionKey = '', rowKey = '', etag: _etag, timestamp: _timestamp, ...properties } = row;
+    // Left in today's layout: what a pass that died part-way had already written.
+    if (typeof properties.requestId === 'string' && options.indexed?.includes(properties.requestId) && partitionKey === 'index') continue;
+    await client.deleteEntity(partitionKey, rowKey);
+    const [index = '', local = ''] = rowKey.split('$');
+    if (partitionKey === 'index' && !index.startsWith('by-state:')) await client.createEntity({ ...properties, partitionKey: index, rowKey: local });
+  }
+  const opened: Store[] = [];
+  return {
+    settings, client, opened,
+    async open() {
+      const store = await openTableStore(settings);
+      opened.push(store);
+      return store;
+    },
+  };
+}
+
+const idsOf = (requests: readonly AccessRequest[]): string[] => requests.map((request) => request.id).sort();
+
+describe('a table of the previous index layout, opened by today\'s store', () => {
+  let table: OldTable;
+  afterEach(async () => {
+    await Promise.all(table.opened.map((store) => store.close()));
+    await table.client.deleteTable();
+  });
+
+  it('when the store opens it, then it re-indexes every request once: listings, listDue, the approval sweep and the outbox see them; a second open finds the marker', async () => {
+    // Arrange
+    table = await oldTable();
+    // Act
+    const store = await table.open();
+    const again = await table.open();
+    // Assert
+    expect(store.layout).toMatchObject({ outcome: 'reindexed', requests: 4, pendingMessages: 1 });
+    expect(store.layout.line).toMatch(/^table store: index layout 2: re-indexed 4 requests and moved 1 pending messages \(\d+ ms\)$/);
+    expect(again.layout).toMatchObject({ outcome: 'current', requests: 0 });
+    expect(idsOf(await again.requests.listRequests({ requesterId: SAM.id, limit: 10 }))).toEqual(['r-a1', 'r-d1', 'r-w1', 'r-w2']);
+    expect(idsOf(await again.requests.listRequests({ states: ['pending_approval'], limit: 10 }))).toEqual(['r-w1', 'r-w2']);
+    expect(idsOf(await again.requests.listDue(['active'], '2025-03-03T09:00:00.000Z', 10))).toEqual(['r-a1']);
+    expect((await again.outbox.pending(10)).map((message) => message.kind)).toEqual(['relationship_invitation']);
+    expect(idsOf(await approvalOn(again).expireOverdue())).toEqual(['r-w1', 'r-w2']);
+    expect((await again.requests.get(requestId('r-w1')))?.state).toBe('timed_out');
+  });
+
+  it('when two instances open it at once, then one re-indexes, the other waits for it, and both read every request', async () => {
+    // Arrange
+    table = await oldTable();
+    // Act
+    const [a, b] = await Promise.all([table.open(), table.open()]);
+    // Assert
+    expect([a.layout.outcome, b.layout.outcome].sort()).toEqual(['reindexed', 'waited']);
+    for (const store of [a, b]) {
+      expect(idsOf(await store.requests.listDue(['pending_approval'], '2025-03-02T09:00:00.000Z', 10))).toEqual(['r-w1', 'r-w2']);
+    }
+  });
+
+  it('when an instance died part-way (its lease still running), then the next open waits for the lease to run out and resumes where that pass stood', async () => {
+    // Arrange: the dead instance re-indexed the first request (r-a1, with 9 others the saved count says it did) and
+    // saved where the next page starts; its lease has 1.5 s left.
+    table = await oldTable({ indexed: ['r-a1'] });
+    const [first] = await table.client.listEntities({ queryOptions: { filter: odata`RowKey eq 'request'` } }).byPage({ maxPageSize: 1 }).next().then((page) => (page.done === true ? [] : [page.value]));
+    expect(first?.[0]?.partitionKey).toBe('r:r-a1');
+    await table.client.createEntity({ partitionKey: 'schema', rowKey: 'layout-progress', version: 2, next: first?.continuationToken, requests: 10 });
+    await table.client.createEntity({ partitionKey: 'lease:table-layout', rowKey: 'lease', holder: 'layout:dead', expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    // Act
+    const store = await table.open();
+    // Assert: three more requests read (10 + 3), and every one listed.
+    expect(store.layout).toMatchObject({ outcome: 'reindexed', requests: 13 });
+    expect(idsOf(await store.requests.listRequests({ requesterId: SAM.id, limit: 10 }))).toEqual(['r-a1', 'r-d1', 'r-w1', 'r-w2']);
+    const progress = await table.client.getEntity('schema', 'layout-progress').catch((error: { statusCode?: number }) => error.statusCode);
+    expect(progress).toBe(404);
+  });
+
+  it('when the saved place is one the service no longer takes, then the pass starts over and indexes every request', async () => {
+    // Arrange
+    table = await oldTable();
+    await table.client.createEntity({ partitionKey: 'schema', rowKey: 'layout-progress', version: 2, next: 'bm90IGEgdG9rZW4', requests: 10 });
+    // Act
+    const store = await table.open();
+    // Assert
+    expect(store.layout.outcome).toBe('reindexed');
+    expect(idsOf(await store.requests.listRequests({ requesterId: SAM.id, limit: 10 }))).toEqual(['r-a1', 'r-d1', 'r-w1', 'r-w2']);
+  });
+});
