@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import type { TokenCredential } from '@azure/identity';
 import { isGuid, principalId, type PrincipalId, type TenantId } from '../domain/ids';
+import { isAccessDenied } from '../services/access-errors';
 import { CloudUnavailableError, type DirectoryGateway, type DirectoryUser } from '../services/ports';
 import type { CallPolicyOptions } from './call-policy';
 import { createRestClient, parseAnswer, sameOriginPath, type RestClient } from './rest-pipeline';
-import { forTenant } from './credentials';
+import { forTenant, isRenewable } from './credentials';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -88,7 +89,7 @@ export class GraphDirectoryGateway implements DirectoryGateway {
     const key = tenant.toLowerCase();
     let client = this.clients.get(key);
     if (!client) {
-      client = createRestClient({
+      const rest = createRestClient({
         service: 'Graph',
         baseUrl: this.options.endpoint,
         credential: forTenant(this.options.credential, tenant),
@@ -97,9 +98,28 @@ export class GraphDirectoryGateway implements DirectoryGateway {
         retryOptions: this.options.retryOptions,
         requestTimeoutInMs: this.options.requestTimeoutInMs,
       });
+      client = {
+        get: (pathAndQuery, headers) => this.renewingOnRefusal(key, rest.get(pathAndQuery, headers)),
+        post: (pathAndQuery, body, headers) => this.renewingOnRefusal(key, rest.post(pathAndQuery, body, headers)),
+      };
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /**
+   * Graph's 403 may answer a token issued before a consent given since (Entra writes an app's permissions into a token
+   * when it issues it). The credential renews the tenant's tokens (when it can, at most once a minute) and the tenant's
+   * pipeline, whose bearer policy holds the old token, is dropped: the next call there carries a newly issued token.
+   */
+  private async renewingOnRefusal<T>(key: string, call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error: unknown) {
+      const credential = this.options.credential;
+      if (isAccessDenied(error) && error.statusCode === 403 && isRenewable(credential) && credential.renewTokens(key)) this.clients.delete(key);
+      throw error;
+    }
   }
 
   async findUsers(tenant: TenantId, text: string): Promise<DirectoryUser[]> {
