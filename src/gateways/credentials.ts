@@ -46,13 +46,13 @@ export function managedIdentityAssertion(secret: Extract<AzureAppSecret, { kind:
   return async () => (await identity.getToken(audience)).token;
 }
 
-/** After a refusal, a tenant's tokens are renewed at most this often (a customer that never consents costs a token a minute at most). */
+/** A tenant's tokens are renewed only once they are this old: at most one new token per tenant a minute (a customer that never consents included). */
 export const TOKEN_RENEWAL_INTERVAL_IN_MS = 60_000;
 
 /** A credential whose cached tokens for one tenant can be dropped, so that the next token there is newly issued. */
 export interface RenewableCredential extends TokenCredential {
   /**
-   * Forgets `tenantId`'s tokens (the next getToken there asks Entra), unless they were renewed less than
+   * Forgets `tenantId`'s tokens (the next getToken there asks Entra) when they were first asked for at least
    * TOKEN_RENEWAL_INTERVAL_IN_MS ago; true when forgotten. Entra writes an app's permissions into a token when it
    * issues it: only a new token shows a consent given since the cached one.
    */
@@ -68,8 +68,7 @@ export function isRenewable(credential: TokenCredential): credential is Renewabl
  * renews that tenant's tokens and no other's (@azure/identity offers no way to skip or clear its cache for one request).
  */
 class PerTenantCredential implements RenewableCredential {
-  private readonly tenants = new Map<string, TokenCredential>();
-  private readonly renewedAt = new Map<string, number>();
+  private readonly tenants = new Map<string, { readonly credential: TokenCredential; readonly madeAt: number }>();
 
   constructor(
     private readonly make: (tenantId: string) => TokenCredential,
@@ -81,20 +80,18 @@ class PerTenantCredential implements RenewableCredential {
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const tenantId = options?.tenantId ?? this.homeTenantId;
     const key = tenantId.toLowerCase();
-    let credential = this.tenants.get(key);
-    if (!credential) {
-      credential = this.make(tenantId);
-      this.tenants.set(key, credential);
+    let entry = this.tenants.get(key);
+    if (!entry) {
+      entry = { credential: this.make(tenantId), madeAt: this.now() };
+      this.tenants.set(key, entry);
     }
-    return credential.getToken(scopes, options);
+    return entry.credential.getToken(scopes, options);
   }
 
   renewTokens(tenantId: string): boolean {
     const key = tenantId.toLowerCase();
-    const at = this.now();
-    const last = this.renewedAt.get(key);
-    if (last !== undefined && at - last < this.intervalInMs) return false;
-    this.renewedAt.set(key, at);
+    const entry = this.tenants.get(key);
+    if (!entry || this.now() - entry.madeAt < this.intervalInMs) return false;
     this.tenants.delete(key);
     return true;
   }
