@@ -85,11 +85,11 @@ export class GraphDirectoryGateway implements DirectoryGateway {
   constructor(private readonly options: GraphDirectoryGatewayOptions) {}
 
   /** One pipeline per tenant: the bearer policy caches one token, and each tenant needs its own. */
-  private client(tenant: TenantId): RestClient {
+  private pipeline(tenant: TenantId): RestClient {
     const key = tenant.toLowerCase();
     let client = this.clients.get(key);
     if (!client) {
-      const rest = createRestClient({
+      client = createRestClient({
         service: 'Graph',
         baseUrl: this.options.endpoint,
         credential: forTenant(this.options.credential, tenant),
@@ -98,27 +98,33 @@ export class GraphDirectoryGateway implements DirectoryGateway {
         retryOptions: this.options.retryOptions,
         requestTimeoutInMs: this.options.requestTimeoutInMs,
       });
-      client = {
-        get: (pathAndQuery, headers) => this.renewingOnRefusal(key, rest.get(pathAndQuery, headers)),
-        post: (pathAndQuery, body, headers) => this.renewingOnRefusal(key, rest.post(pathAndQuery, body, headers)),
-      };
       this.clients.set(key, client);
     }
     return client;
   }
 
+  /** The tenant's pipeline, each call of it renewing the tenant's token once on Graph's 403 (see renewing). */
+  private client(tenant: TenantId): RestClient {
+    return {
+      get: (pathAndQuery, headers) => this.renewing(tenant, (rest) => rest.get(pathAndQuery, headers)),
+      post: (pathAndQuery, body, headers) => this.renewing(tenant, (rest) => rest.post(pathAndQuery, body, headers)),
+    };
+  }
+
   /**
    * Graph's 403 may answer a token issued before a consent given since (Entra writes an app's permissions into a token
-   * when it issues it). The credential renews the tenant's tokens (when it can, at most once a minute) and the tenant's
-   * pipeline, whose bearer policy holds the old token, is dropped: the next call there carries a newly issued token.
+   * when it issues it). When the credential renews the tenant's tokens (it can in the app model, at most once a minute
+   * per tenant), the tenant's pipeline, whose bearer policy holds the old token, is dropped and the call made once more
+   * with a newly issued token: the check that follows a consent finds it.
    */
-  private async renewingOnRefusal<T>(key: string, call: Promise<T>): Promise<T> {
+  private async renewing<T>(tenant: TenantId, call: (rest: RestClient) => Promise<T>): Promise<T> {
     try {
-      return await call;
+      return await call(this.pipeline(tenant));
     } catch (error: unknown) {
       const credential = this.options.credential;
-      if (isAccessDenied(error) && error.statusCode === 403 && isRenewable(credential) && credential.renewTokens(key)) this.clients.delete(key);
-      throw error;
+      if (!(isAccessDenied(error) && error.statusCode === 403 && isRenewable(credential) && credential.renewTokens(tenant))) throw error;
+      this.clients.delete(tenant.toLowerCase());
+      return call(this.pipeline(tenant));
     }
   }
 
