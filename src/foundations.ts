@@ -5,6 +5,7 @@ import type { DelegatedCredential } from './gateways/credentials-delegated';
 import { createPartnerCredential, type PartnerCredential } from './gateways/credentials-setup';
 import type { Logger } from './logger';
 import type { RunningSandbox } from './sandbox';
+import type { Clock } from './services/clock';
 import { loadTableStore } from './store/load-table-store';
 import type { Store } from './store/ports';
 import { openSqliteStore } from './store/sqlite-store';
@@ -38,7 +39,7 @@ export function missingCredential(): never {
  * because they were missing) stands in as the authority with its seeded app, and as the issuer of the service
  * account's refresh token — what `npm run consent` would have produced.
  */
-export function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbox | undefined, tlsCa: string | undefined, logger: Logger): PartnerCredential | undefined {
+export function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbox | undefined, tlsCa: string | undefined, logger: Logger, clock?: Clock): PartnerCredential | undefined {
   const given = config.azureCredential;
   let app: AzureCredentialOptions | undefined;
   let issuedRefreshToken: string | undefined;
@@ -60,6 +61,7 @@ export function buildPartnerCredential(config: AppConfig, sandbox: RunningSandbo
       ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
       ...(tlsCa ? { tlsCa } : {}),
     },
+    ...(clock ? { now: () => clock.now().getTime() } : {}),
     onStoreError: (error, action) => logger.error({ err: describeError(error), action }, 'refresh-token store unavailable: the bot goes on with the token it holds'),
   });
   if (partner.accessModel === 'delegated') {

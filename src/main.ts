@@ -85,7 +85,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const sandbox = config.cloud === 'sandbox' && (!config.endpoints || !config.azureCredential) ? await startSandbox({ port: 0 }) : undefined;
   const endpoints = config.endpoints ?? { arm: sandbox?.url ?? '', graph: sandbox?.url ?? '', partnerCenter: sandbox?.url ?? '' };
   const tlsCa = [options.tlsCa, sandbox?.caCertPem].filter((pem): pem is string => pem !== undefined).join('\n') || undefined;
-  const partner = options.credential ? undefined : buildPartnerCredential(config, sandbox, tlsCa, logger);
+  const partner = options.credential ? undefined : buildPartnerCredential(config, sandbox, tlsCa, logger, clock);
   const credential = options.credential ?? partner?.credential ?? missingCredential();
   const keepAlive = partner?.accessModel === 'delegated' ? setInterval(() => void renewRefreshToken(partner.credential, logger), REFRESH_TOKEN_KEEP_ALIVE_IN_MS) : undefined;
   keepAlive?.unref();

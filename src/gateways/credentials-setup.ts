@@ -51,11 +51,13 @@ export interface PartnerCredentialSettings {
   /** delegated: where the newest refresh token is kept. */
   readonly refreshTokens?: RefreshTokenStoreSettings;
   readonly onStoreError?: (error: unknown, action: 'read' | 'save') => void;
+  /** app: the bot's clock (ms), which spaces a tenant's token renewals; default Date.now. */
+  readonly now?: () => number;
 }
 
 /** app: the app's client credentials in each tenant. delegated: the service account's refresh token, kept newest in the store. */
 export function createPartnerCredential(settings: PartnerCredentialSettings): PartnerCredential {
-  if (settings.accessModel === 'app') return { accessModel: 'app', credential: createAzureCredential(settings.app) };
+  if (settings.accessModel === 'app') return { accessModel: 'app', credential: createAzureCredential(settings.app, settings.now ? { now: settings.now } : {}) };
   if (!settings.refreshTokens) throw new Error('The delegated access model needs a refresh-token store');
   const refreshTokens = openRefreshTokenStore(settings.refreshTokens);
   const inVault = settings.refreshTokens.keyVault !== undefined;

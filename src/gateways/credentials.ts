@@ -1,6 +1,7 @@
 // The partner app's credential (ACCESS_MODEL=app: client credentials in each tenant) and the per-tenant wrapper the gateways use.
 import {
-  ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential,
+  ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential,
+  type AccessToken, type GetTokenOptions, type TokenCredential,
 } from '@azure/identity';
 import { isMicrosoftAuthorityHost } from './credentials-network';
 import { tlsWithExtraCa } from './rest-pipeline';
@@ -45,13 +46,68 @@ export function managedIdentityAssertion(secret: Extract<AzureAppSecret, { kind:
   return async () => (await identity.getToken(audience)).token;
 }
 
+/** A tenant's tokens are renewed only once they are this old: at most one new token per tenant a minute (a customer that never consents included). */
+export const TOKEN_RENEWAL_INTERVAL_IN_MS = 60_000;
+
+/** A credential whose cached tokens for one tenant can be dropped, so that the next token there is newly issued. */
+export interface RenewableCredential extends TokenCredential {
+  /**
+   * Forgets `tenantId`'s tokens (the next getToken there asks Entra) when they were first asked for at least
+   * TOKEN_RENEWAL_INTERVAL_IN_MS ago; true when forgotten. Entra writes an app's permissions into a token when it
+   * issues it: only a new token shows a consent given since the cached one.
+   */
+  renewTokens(tenantId: string): boolean;
+}
+
+export function isRenewable(credential: TokenCredential): credential is RenewableCredential {
+  return typeof (credential as Partial<RenewableCredential>).renewTokens === 'function';
+}
+
+/**
+ * One @azure/identity credential per tenant, made on first use: each holds its own MSAL cache, so dropping one
+ * renews that tenant's tokens and no other's (@azure/identity offers no way to skip or clear its cache for one request).
+ */
+class PerTenantCredential implements RenewableCredential {
+  private readonly tenants = new Map<string, { readonly credential: TokenCredential; readonly madeAt: number }>();
+
+  constructor(
+    private readonly make: (tenantId: string) => TokenCredential,
+    private readonly homeTenantId: string,
+    private readonly now: () => number,
+    private readonly intervalInMs: number,
+  ) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const tenantId = options?.tenantId ?? this.homeTenantId;
+    const key = tenantId.toLowerCase();
+    let entry = this.tenants.get(key);
+    if (!entry) {
+      entry = { credential: this.make(tenantId), madeAt: this.now() };
+      this.tenants.set(key, entry);
+    }
+    return entry.credential.getToken(scopes, options);
+  }
+
+  renewTokens(tenantId: string): boolean {
+    const key = tenantId.toLowerCase();
+    const entry = this.tenants.get(key);
+    if (!entry || this.now() - entry.madeAt < this.intervalInMs) return false;
+    this.tenants.delete(key);
+    return true;
+  }
+}
+
 /**
  * The partner's multi-tenant app credential (client secret, certificate or managed identity as federated
- * credential): app-only tokens, asked for in whichever tenant the gateway names (`additionallyAllowedTenants: ['*']`;
- * each gateway wraps it with forTenant()). A host that is not Microsoft's is trusted as configured (no instance
- * discovery). Entra's refusals come out as AccessDeniedError. Tokens are cached per tenant and scope by @azure/identity.
+ * credential): app-only tokens, asked for in whichever tenant the gateway names (each gateway wraps it with
+ * forTenant()). A host that is not Microsoft's is trusted as configured (no instance discovery). Entra's refusals come
+ * out as AccessDeniedError. Tokens are cached per tenant and scope by @azure/identity, in one cache per tenant, which
+ * renewTokens() drops (after a refusal that a consent may have lifted since).
  */
-export function createAzureCredential(options: AzureCredentialOptions): TokenCredential {
+export function createAzureCredential(
+  options: AzureCredentialOptions,
+  renewal: { readonly now?: () => number; readonly intervalInMs?: number } = {},
+): RenewableCredential {
   const tlsOptions = tlsWithExtraCa(options.tlsCa);
   const common = {
     additionallyAllowedTenants: ['*'],
@@ -60,24 +116,29 @@ export function createAzureCredential(options: AzureCredentialOptions): TokenCre
     ...(tlsOptions ? { tlsOptions } : {}),
   };
   const secret = options.secret;
-  let credential: TokenCredential;
+  let make: (tenantId: string) => TokenCredential;
   switch (secret.kind) {
     case 'secret':
-      credential = new ClientSecretCredential(options.tenantId, options.clientId, secret.clientSecret, common);
+      make = (tenantId) => new ClientSecretCredential(tenantId, options.clientId, secret.clientSecret, common);
       break;
-    case 'certificate':
-      credential = new ClientCertificateCredential(
-        options.tenantId,
-        options.clientId,
-        { certificatePath: secret.certificatePath, ...(secret.certificatePassword ? { certificatePassword: secret.certificatePassword } : {}) },
-        common,
-      );
+    case 'certificate': {
+      const certificate = { certificatePath: secret.certificatePath, ...(secret.certificatePassword ? { certificatePassword: secret.certificatePassword } : {}) };
+      make = (tenantId) => new ClientCertificateCredential(tenantId, options.clientId, certificate, common);
       break;
-    case 'managedIdentity':
-      credential = new ClientAssertionCredential(options.tenantId, options.clientId, managedIdentityAssertion(secret, options.authorityHost), common);
+    }
+    case 'managedIdentity': {
+      // One managed-identity token serves as the app's assertion in every tenant.
+      const assertion = managedIdentityAssertion(secret, options.authorityHost);
+      make = (tenantId) => new ClientAssertionCredential(tenantId, options.clientId, assertion, common);
       break;
+    }
   }
-  return withEntraRefusals(credential, options.tenantId);
+  return new PerTenantCredential(
+    (tenantId) => withEntraRefusals(make(tenantId), tenantId),
+    options.tenantId,
+    renewal.now ?? Date.now,
+    renewal.intervalInMs ?? TOKEN_RENEWAL_INTERVAL_IN_MS,
+  );
 }
 
 /** The sandbox seed's partner tenant (a shorthand for tests; the value lives in config). */

@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import type { TokenCredential } from '@azure/identity';
 import { isGuid, principalId, type PrincipalId, type TenantId } from '../domain/ids';
+import { isAccessDenied } from '../services/access-errors';
 import { CloudUnavailableError, type DirectoryGateway, type DirectoryUser } from '../services/ports';
 import type { CallPolicyOptions } from './call-policy';
 import { createRestClient, parseAnswer, sameOriginPath, type RestClient } from './rest-pipeline';
-import { forTenant } from './credentials';
+import { forTenant, isRenewable } from './credentials';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -84,7 +85,7 @@ export class GraphDirectoryGateway implements DirectoryGateway {
   constructor(private readonly options: GraphDirectoryGatewayOptions) {}
 
   /** One pipeline per tenant: the bearer policy caches one token, and each tenant needs its own. */
-  private client(tenant: TenantId): RestClient {
+  private pipeline(tenant: TenantId): RestClient {
     const key = tenant.toLowerCase();
     let client = this.clients.get(key);
     if (!client) {
@@ -100,6 +101,31 @@ export class GraphDirectoryGateway implements DirectoryGateway {
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /** The tenant's pipeline, each call of it renewing the tenant's token once on Graph's 403 (see renewing). */
+  private client(tenant: TenantId): RestClient {
+    return {
+      get: (pathAndQuery, headers) => this.renewing(tenant, (rest) => rest.get(pathAndQuery, headers)),
+      post: (pathAndQuery, body, headers) => this.renewing(tenant, (rest) => rest.post(pathAndQuery, body, headers)),
+    };
+  }
+
+  /**
+   * Graph's 403 may answer a token issued before a consent given since (Entra writes an app's permissions into a token
+   * when it issues it). When the credential renews the tenant's tokens (it can in the app model, at most once a minute
+   * per tenant), the tenant's pipeline, whose bearer policy holds the old token, is dropped and the call made once more
+   * with a newly issued token: the check that follows a consent finds it.
+   */
+  private async renewing<T>(tenant: TenantId, call: (rest: RestClient) => Promise<T>): Promise<T> {
+    try {
+      return await call(this.pipeline(tenant));
+    } catch (error: unknown) {
+      const credential = this.options.credential;
+      if (!(isAccessDenied(error) && error.statusCode === 403 && isRenewable(credential) && credential.renewTokens(tenant))) throw error;
+      this.clients.delete(tenant.toLowerCase());
+      return call(this.pipeline(tenant));
+    }
   }
 
   async findUsers(tenant: TenantId, text: string): Promise<DirectoryUser[]> {
