@@ -11,12 +11,17 @@ import type { Store } from './store/ports';
 import { openSqliteStore } from './store/sqlite-store';
 
 /** STORE: the SQLite file, or Azure Table Storage (its SDK loaded only then, with the app's managed identity if it has one). */
-export async function openStore(config: AppConfig): Promise<Store> {
+export async function openStore(config: AppConfig, logger?: Logger): Promise<Store> {
   if (config.store.kind === 'sqlite') return openSqliteStore(config.store.path);
   const { openTableStore } = loadTableStore();
-  if ('connectionString' in config.store) return openTableStore({ connectionString: config.store.connectionString });
   const managedIdentityClientId = managedIdentityOf(config);
-  return openTableStore({ endpoint: config.store.endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}) });
+  const store = await openTableStore('connectionString' in config.store
+    ? { connectionString: config.store.connectionString }
+    : { endpoint: config.store.endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}) });
+  // A table written by an earlier version was brought to today's index layout on opening: operations staff see it.
+  const { layout } = store;
+  if (layout.outcome === 'reindexed' || layout.outcome === 'waited') logger?.info({ requests: layout.requests, pendingMessages: layout.pendingMessages, ms: layout.ms }, layout.line);
+  return store;
 }
 
 /**

@@ -100,7 +100,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     requestTimeoutInMs: options.requestTimeoutInMs,
   });
 
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
   // Instances sharing the store take turns at what must not run twice at once (sending, sweeps), by lease.
   const jobs = new JobLeases({ leases: store.leases, holder: instanceHolderId(config.instanceId ? { id: config.instanceId, startedAt: clock.now() } : undefined), clock, onError: (error, name) => logger.warn({ lease: name, err: describeError(error) }, 'lease not renewed or released; it runs out on its own') });
   // Every change is written with its audit entry and what it makes the bot say; what it says is sent right after.
