@@ -8,6 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { cloudSettingsOf } from '../../src/sandbox/cloud-settings';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { cardOf, cardText, startFakeConnector, type FakeConnector } from '../support/fake-connector';
 import { startChildBot, type ChildBot } from '../support/child-bot';
@@ -81,15 +82,9 @@ describe('the production path on loopback (CLOUD=azure, the sandbox started alon
       BOT_TOKEN_ISSUER: TEST_ISSUER,
       PARTNER_TENANT_ID: PARTNER_TENANT,
       APPROVERS: APPROVER_IDS.join(','),
-      AZURE_AUTHORITY_HOST: sandbox.authorityHost,
-      ARM_ENDPOINT: sandbox.url,
-      GRAPH_ENDPOINT: sandbox.url,
-      PARTNER_CENTER_ENDPOINT: sandbox.url,
-      AZURE_CLIENT_ID: sandbox.partnerApp.clientId,
-      AZURE_CLIENT_SECRET: sandbox.partnerApp.clientSecret,
+      ...cloudSettingsOf(sandbox),
       AZURE_TENANT_ID: PARTNER_TENANT,
       ACCESS_MODEL: 'delegated',
-      PARTNER_REFRESH_TOKEN: sandbox.issueRefreshToken(),
       GDAP_SECURITY_GROUPS: AZURE_MANAGERS,
       STORE: `sqlite:${join(dir, 'bot.db')}`,
       LOG_LEVEL: 'info',

@@ -1,27 +1,15 @@
 // The approval-timeout sweep on two bot instances sharing one store (both sweep at once, as when the lease changes
 // hands mid-sweep): each overdue request times out once — one audit entry, one message — and the instance that lost
 // the race records nothing about it.
-import type { TokenCredential } from '@azure/identity';
 import { requestId } from '../../src/domain/ids';
-import { createGateways } from '../../src/gateways';
-import { loadPolicy } from '../../src/policy/load-policy';
-import { AccessControl } from '../../src/services/access-control';
-import { ApprovalService } from '../../src/services/approval';
 import type { Store } from '../../src/store/ports';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import { makeRequest, tempStorePath } from '../store/store-fixtures';
+import { sweepingApproval } from '../support/sweeping-approval';
 
-const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 const DAY = 24 * 3_600_000;
 const clock = { now: () => new Date('2025-03-03T09:00:00.000Z') };
-/** Timing out asks no cloud: a credential that would say so. */
-const noCloud: TokenCredential = { getToken: () => Promise.reject(new Error('the approval sweep calls no cloud')) };
-
-function approvalOn(store: Store): ApprovalService {
-  const gateways = createGateways({ armEndpoint: 'https://127.0.0.1:9', graphEndpoint: 'https://127.0.0.1:9', partnerCenterEndpoint: 'https://127.0.0.1:9', credential: noCloud, partnerTenantId: PARTNER });
-  const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: PARTNER, clock });
-  return new ApprovalService({ requests: store.requests, changes: store.changes, clock, access, approvalTtlInMs: DAY, onApproved: () => undefined });
-}
+const approvalOn = (store: Store) => sweepingApproval(store, clock, DAY);
 
 describe('the approval-timeout sweep on two instances', () => {
   let file: ReturnType<typeof tempStorePath>;

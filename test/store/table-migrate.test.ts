@@ -1,17 +1,13 @@
 // A table written by the previous layout (an index per partition, no by-state index, no marker), opened by today's store:
 // re-indexed once at open, so listings, the sweeps and the outbox see what it held.
 import { odata, TableClient } from '@azure/data-tables';
-import type { TokenCredential } from '@azure/identity';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { requestId } from '../../src/domain/ids';
-import { createGateways } from '../../src/gateways';
-import { loadPolicy } from '../../src/policy/load-policy';
-import { AccessControl } from '../../src/services/access-control';
-import { ApprovalService } from '../../src/services/approval';
 import type { Store } from '../../src/store/ports';
 import { openTableStore, type TableStore, type TableStoreOptions } from '../../src/store/table-store';
 import { startAzurite, type Azurite } from '../support/azurite';
 import { insert, makeRequest } from './store-fixtures';
+import { sweepingApproval } from '../support/sweeping-approval';
 
 let azurite: Azurite;
 let tables = 0;
@@ -22,16 +18,9 @@ afterAll(async () => {
   await azurite.stop();
 });
 
-const PARTNER = '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34';
 const DAY = 24 * 3_600_000;
 const clock = { now: () => new Date('2025-03-03T09:00:00.000Z') };
-const noCloud: TokenCredential = { getToken: () => Promise.reject(new Error('the approval sweep calls no cloud')) };
-
-function approvalOn(store: Store): ApprovalService {
-  const gateways = createGateways({ armEndpoint: 'https://127.0.0.1:9', graphEndpoint: 'https://127.0.0.1:9', partnerCenterEndpoint: 'https://127.0.0.1:9', credential: noCloud, partnerTenantId: PARTNER });
-  const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [], directory: gateways.directory, partnerTenantId: PARTNER, clock });
-  return new ApprovalService({ requests: store.requests, changes: store.changes, clock, access, approvalTtlInMs: DAY, onApproved: () => undefined });
-}
+const approvalOn = (store: Store) => sweepingApproval(store, clock, DAY);
 
 const SAM = makeRequest('r-0').requester;
 const waiting = (id: string): AccessRequest => makeRequest(id, { state: 'pending_approval', pendingSince: '2025-03-01T09:00:00.000Z' });
