@@ -149,6 +149,11 @@ export class NameIndex<T> {
     return this.items.length;
   }
 
+  /** Every item, in the order given. */
+  get all(): readonly T[] {
+    return this.items;
+  }
+
   /** Tokens that `word` could stand for: itself, tokens it starts (3+ letters), tokens within the typo budget (4+). */
   private tokensFor(word: string): ReadonlySet<string> {
     const known = this.s.tokensOfWord.get(word);

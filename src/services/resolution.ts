@@ -5,7 +5,7 @@ import { pickOne, rank, type Pick } from '../domain/matching';
 import type { GrantRequest, ListRequest, ParsedMessage, RevokeRequest } from '../domain/parse-request';
 import type { TargetReading } from '../domain/read-target';
 import { renderRequest } from '../domain/render-request';
-import { frenchRoleLabel } from '../domain/role-catalog';
+import { frenchRoleLabel, frenchRoleName } from '../domain/role-catalog';
 import type { DirectoryCache } from './directory-cache';
 import type { AzureSubscription, Customer, DirectoryUser, RoleDefinition } from './ports';
 import type { ReadinessGap } from './readiness';
@@ -187,7 +187,12 @@ export class RequestResolver {
     if (pick.kind === 'many') {
       return { ok: false, failure: { kind: 'ambiguous', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, choices: pick.candidates.slice(0, MAX_CHOICES).map(roleChoice) } };
     }
-    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, suggestions: pick.suggestions.slice(0, MAX_CHOICES).map(roleChoice) } };
+    // Nothing close by the ARM names: a French reader may have mistyped the French name (« Contribteur »). Those roles
+    // are offered to choose from, never taken for them (« Administrateur » must not become User Access Administrator).
+    const suggestions = pick.suggestions.length > 0 || request.locale !== 'fr'
+      ? pick.suggestions
+      : rank(role, index.all, (r) => [frenchRoleName(r.roleName, r.id)]).map((r) => r.item);
+    return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, suggestions: suggestions.slice(0, MAX_CHOICES).map(roleChoice) } };
   }
 }
 

@@ -57,6 +57,14 @@ describe('role names people read', () => {
     expect((answer?.actions ?? []).map((a) => a.title)).toEqual(["Administrateur de l'accès utilisateur (User Access Administrator)", 'Role Based Access Control Administrator']);
   });
 
+  it('when Sam mistypes a role in French, then the French names close to it are offered to choose from, none taken for him', async () => {
+    await h.post(messageFrom(SAM, "donne à Alice le rôle Contribteur sur l'abonnement prod de Contoso", french()));
+    const answer = cardOf(h.connector.to(SAM.conversationId).filter((a) => a.method === 'POST').at(-1));
+    expect(cardText(answer)).toContain('Vouliez-vous dire');
+    expect((answer?.actions ?? []).map((a) => a.title)).toContain('Contributeur (Contributor)');
+    expect(answer?.actions?.some((a) => a.verb === 'confirm')).toBe(false);
+  });
+
   it('when Sam asks in French who has access, then each line names the role as the French portal does', async () => {
     await h.post(messageFrom(SAM, "qui a accès à l'abonnement prod de Contoso ?", french()));
     const text = cardText(lastCardTo(SAM.conversationId));
