@@ -2,6 +2,7 @@
 // with a "Confirm" button must come back. --full goes on: Confirm, then Approve in the approver's Playground.
 //
 //   node scripts/playground-smoke.mjs [screenshot.png] [--full] [--text "..."] [--timeout 60000]
+//   (--text "donne à Alice le rôle Contributeur sur l'abonnement prod de Contoso": the same flow in French)
 //
 // Uses the `npm run dev` setup when its Playground already answers on PLAYGROUND_PORT (56150), otherwise starts
 // `node scripts/dev.mjs` itself and stops it at the end. Needs Debian's chromium (or CHROMIUM_PATH):
@@ -28,6 +29,9 @@ const salesUrl = `http://localhost:${process.env.PLAYGROUND_PORT || 56150}`;
 const approverUrl = `http://localhost:${process.env.APPROVER_PLAYGROUND_PORT || 56151}`;
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const COMPOSE_BOX = '[data-lexical-editor="true"][role="textbox"]';
+// The buttons in either language the bot speaks (a French --text gets a French card).
+const CONFIRM = /^(Confirm|Confirmer)$/;
+const APPROVE = /^(Approve|Approuver)$/;
 
 let dev;
 let browser;
@@ -100,7 +104,7 @@ async function main() {
   await sales.locator(COMPOSE_BOX).click();
   await sales.keyboard.type(text);
   await sales.keyboard.press('Enter');
-  const confirm = sales.getByRole('button', { name: 'Confirm', exact: true }).last();
+  const confirm = sales.getByRole('button', { name: CONFIRM }).last();
   try {
     await confirm.waitFor({ timeout: timeoutInMs });
   } catch {
@@ -111,7 +115,7 @@ async function main() {
   if (!approver) return finish(true, `"${text}" → a card with a "Confirm" button`);
 
   await confirm.click();
-  const approve = approver.getByRole('button', { name: 'Approve', exact: true }).last();
+  const approve = approver.getByRole('button', { name: APPROVE }).last();
   try {
     await approve.waitFor({ timeout: timeoutInMs });
   } catch {
@@ -125,7 +129,7 @@ async function main() {
   await sales.waitForTimeout(3000);
   await sales.screenshot({ path: screenshot });
   await approver.screenshot({ path: approverScreenshot });
-  const stillThere = await approver.getByRole('button', { name: 'Approve', exact: true }).count();
+  const stillThere = await approver.getByRole('button', { name: APPROVE }).count();
   if (stillThere) return finish(false, `Approve clicked, but the approval card still offers "Approve"; approver saw: ${await lastWords(approver)}`);
   return finish(true, `confirm → approve went through; requester saw: ${await lastWords(sales)}`);
 }
