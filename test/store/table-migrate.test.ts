@@ -5,18 +5,11 @@ import type { AccessRequest } from '../../src/domain/access-request';
 import { requestId } from '../../src/domain/ids';
 import type { Store } from '../../src/store/ports';
 import { openTableStore, type TableStore, type TableStoreOptions } from '../../src/store/table-store';
-import { startAzurite, type Azurite } from '../support/azurite';
+import { azuriteForThisFile } from '../support/azurite';
 import { insert, makeRequest } from './store-fixtures';
 import { sweepingApproval } from '../support/sweeping-approval';
 
-let azurite: Azurite;
-let tables = 0;
-beforeAll(async () => {
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  await azurite.stop();
-});
+const { azurite, freshTable } = azuriteForThisFile();
 
 const DAY = 24 * 3_600_000;
 const clock = { now: () => new Date('2025-03-03T09:00:00.000Z') };
@@ -39,9 +32,9 @@ interface OldTable {
  * (`indexed`: requests whose hints are also left where today's layout has them).
  */
 async function oldTable(options: { readonly indexed?: readonly string[] } = {}): Promise<OldTable> {
-  const tableName = `migrate${process.pid}x${++tables}`;
-  const settings: TableStoreOptions = { connectionString: azurite.connectionString, tableName, deadlineInMs: 60_000, layout: { pollInMs: 100 } };
-  const client = TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true });
+  const tableName = freshTable('migrate');
+  const settings: TableStoreOptions = { connectionString: azurite().connectionString, tableName, deadlineInMs: 60_000, layout: { pollInMs: 100 } };
+  const client = TableClient.fromConnectionString(azurite().connectionString, tableName, { allowInsecureConnection: true });
   const writer = await openTableStore(settings);
   expect(writer.layout.outcome).toBe('empty');
   await Promise.all([waiting('r-w1'), waiting('r-w2'), active('r-a1'), makeRequest('r-d1')].map((request) => insert(writer, request)));

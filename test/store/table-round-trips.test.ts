@@ -4,19 +4,11 @@ import type { AccessRequest } from '../../src/domain/access-request';
 import type { Store } from '../../src/store/ports';
 import type { StoredConversation } from '../../src/store/request-store';
 import { openTableStore, type TableStoreOptions } from '../../src/store/table-store';
-import { startAzurite, type Azurite } from '../support/azurite';
+import { azuriteForThisFile } from '../support/azurite';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { makeRequest } from './store-fixtures';
 
-let azurite: Azurite;
-let tables = 0;
-
-beforeAll(async () => {
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  await azurite.stop();
-});
+const { azurite, freshTable } = azuriteForThisFile();
 
 interface Subject {
   /** Through a proxy that records every request. */
@@ -31,12 +23,12 @@ interface Subject {
 }
 
 async function open(options: Partial<TableStoreOptions> = {}): Promise<Subject> {
-  const tableName = `trips${process.pid}x${++tables}`;
-  const proxy = await startFaultProxy(azurite);
+  const tableName = freshTable('trips');
+  const proxy = await startFaultProxy(azurite());
   const settings = { tableName, deadlineInMs: 30_000, ...options };
-  const store = await openTableStore({ ...settings, connectionString: azurite.connectionString.replace(azurite.tableEndpoint, `${proxy.url}/devstoreaccount1`) });
-  const other = await openTableStore({ ...settings, connectionString: azurite.connectionString });
-  const client = TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true });
+  const store = await openTableStore({ ...settings, connectionString: azurite().connectionString.replace(azurite().tableEndpoint, `${proxy.url}/devstoreaccount1`) });
+  const other = await openTableStore({ ...settings, connectionString: azurite().connectionString });
+  const client = TableClient.fromConnectionString(azurite().connectionString, tableName, { allowInsecureConnection: true });
   let read = proxy.seen.length;
   return {
     store, other, client, proxy,

@@ -4,29 +4,21 @@ import { odata, TableClient } from '@azure/data-tables';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { StoreUnavailableError, type Store } from '../../src/store/ports';
 import { openTableStore, type TableStoreOptions } from '../../src/store/table-store';
-import { startAzurite, type Azurite } from '../support/azurite';
+import { azuriteForThisFile, startAzurite } from '../support/azurite';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { describeStoreContract, type StoreUnderTest } from './store-contract';
 import { makeRequest } from './store-fixtures';
 
-let azurite: Azurite;
-let tables = 0;
-
-beforeAll(async () => {
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  await azurite.stop();
-});
+const { azurite, freshTable } = azuriteForThisFile();
 
 /** A fresh table per test (tables are cheap; Azurite is started once per file). */
 async function openFresh(options: Partial<TableStoreOptions> = {}): Promise<StoreUnderTest & { client: TableClient; tableName: string }> {
-  const tableName = `contract${process.pid}x${++tables}`;
+  const tableName = freshTable('contract');
   // Azurite answers one request at a time (≈20 ms each on this shared machine): 60 racing writers queue for
   // seconds, so the deadline here is the emulator's, not Azure's.
-  const settings: TableStoreOptions = { connectionString: azurite.connectionString, tableName, deadlineInMs: 60_000, ...options };
+  const settings: TableStoreOptions = { connectionString: azurite().connectionString, tableName, deadlineInMs: 60_000, ...options };
   const opened: Store[] = [await openTableStore(settings)];
-  const client = TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true });
+  const client = TableClient.fromConnectionString(azurite().connectionString, tableName, { allowInsecureConnection: true });
   const auditEntity = async (hash: string): Promise<{ partitionKey: string; rowKey: string }> => {
     for await (const entity of client.listEntities({ queryOptions: { filter: odata`hash eq ${hash}` } })) {
       if (entity.partitionKey !== undefined && entity.rowKey !== undefined) return { partitionKey: entity.partitionKey, rowKey: entity.rowKey };
@@ -174,17 +166,17 @@ describe('the Table store when the service throttles, fails or loses an answer',
   const drafted = { request: draft, audit: { requestId: draft.id, event: 'drafted', actor: 'u-sam', at: draft.updatedAt } };
 
   beforeEach(async () => {
-    proxy = await startFaultProxy(azurite);
-    tableName = `faults${process.pid}x${++tables}`;
+    proxy = await startFaultProxy(azurite());
+    tableName = freshTable('faults');
     store = await openTableStore({
-      connectionString: azurite.connectionString.replace(azurite.tableEndpoint, `${proxy.url}/devstoreaccount1`),
+      connectionString: azurite().connectionString.replace(azurite().tableEndpoint, `${proxy.url}/devstoreaccount1`),
       tableName, deadlineInMs: 20_000, retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
     });
   });
   afterEach(async () => {
     await store.close();
     await proxy.close();
-    await TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true }).deleteTable();
+    await TableClient.fromConnectionString(azurite().connectionString, tableName, { allowInsecureConnection: true }).deleteTable();
   });
 
   it('when a change is throttled and then meets a brief outage, then the client retries and it is stored once', async () => {
@@ -227,9 +219,9 @@ describe('the Table store when the service throttles, fails or loses an answer',
 describe('the Table store as the service sees it', () => {
   it('when turns and jobs list requests, what is due and a customer\'s audit, then every query names its partition (none reads the table)', async () => {
     // Arrange: a few requests through a proxy that records what the service is asked.
-    const proxy = await startFaultProxy(azurite);
-    const tableName = `queries${process.pid}x${++tables}`;
-    const store = await openTableStore({ connectionString: azurite.connectionString.replace(azurite.tableEndpoint, `${proxy.url}/devstoreaccount1`), tableName });
+    const proxy = await startFaultProxy(azurite());
+    const tableName = freshTable('queries');
+    const store = await openTableStore({ connectionString: azurite().connectionString.replace(azurite().tableEndpoint, `${proxy.url}/devstoreaccount1`), tableName });
     try {
       const draft = makeRequest('r-q1');
       await store.changes.record({ request: draft, audit: { requestId: draft.id, event: 'drafted', actor: 'u-sam', at: draft.updatedAt } });
@@ -254,7 +246,7 @@ describe('the Table store as the service sees it', () => {
     } finally {
       await store.close();
       await proxy.close();
-      await TableClient.fromConnectionString(azurite.connectionString, tableName, { allowInsecureConnection: true }).deleteTable();
+      await TableClient.fromConnectionString(azurite().connectionString, tableName, { allowInsecureConnection: true }).deleteTable();
     }
   });
 });
