@@ -1,13 +1,14 @@
 // Azure roles by the names people read: the French portal's names on French cards and in French sentences, the ARM
 // name beside it where a decision is made, English untouched, custom roles as their owner named them (and inert).
 import type { AccessRequest, Locale } from '../../src/domain/access-request';
-import { principalId, requestId, subscriptionId, tenantId } from '../../src/domain/ids';
+import { principalId } from '../../src/domain/ids';
 import { parseMessage } from '../../src/domain/parse-request';
 import { renderRequest } from '../../src/domain/render-request';
 import { frenchRoleName, knownRole } from '../../src/domain/role-catalog';
 import { messagesFor } from '../../src/i18n';
 import { accessRequestCard, outcomeNote, type AdaptiveCardJson } from '../../src/teams/cards';
 import { requestListCard } from '../../src/teams/list-cards';
+import { request as sample } from '../cards/access-request-samples';
 
 const SAM = { id: principalId('5a0e0001-0000-4000-8000-000000000001'), name: 'Sam Seller' };
 const ADA = { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ada Approver' };
@@ -16,27 +17,8 @@ const definition = (guid: string): string => `${SUB}/providers/Microsoft.Authori
 const CONTRIBUTOR = { definitionId: definition('b24988ac-6180-42a0-ab88-20f7382dd24c'), name: 'Contributor' };
 const CUSTOM = { definitionId: definition('c0000001-c5c5-4000-8000-00000000c5c5'), name: 'Contoso Support Operator' };
 
-function request(locale: Locale, more: Partial<AccessRequest> = {}): AccessRequest {
-  return {
-    id: requestId('9d6f6a4e-1c1b-4e2a-9d55-2f6c1d000002'),
-    version: 1,
-    state: 'pending_approval',
-    action: 'grant',
-    requester: SAM,
-    locale,
-    customer: { tenantId: tenantId('c0000001-0000-4000-8000-000000000001'), name: 'Contoso' },
-    subscription: { id: subscriptionId('c0000001-5b50-4000-8000-000000000001'), name: 'Contoso Production' },
-    scope: SUB,
-    principal: { id: principalId('c1000001-0000-4000-8000-000000000001'), displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
-    role: CONTRIBUTOR,
-    requiredApprovals: 1,
-    approvals: [],
-    assignmentName: '6f1d2c3b-4a59-5e68-9a7b-8c9d0e1f2a3b',
-    createdAt: '2026-11-25T09:00:00Z',
-    updatedAt: '2026-11-25T09:00:00Z',
-    ...more,
-  };
-}
+/** The README's example (Alice Martin, Contributor on Contoso Production), waiting for approval. */
+const request = (locale: Locale, more: Partial<AccessRequest> = {}): AccessRequest => sample(locale, 'pending_approval', { role: CONTRIBUTOR, ...more });
 
 const viewer = (who: typeof SAM, locale: Locale, isApprover = false) => ({ userId: who.id, isApprover, locale });
 
