@@ -58,13 +58,21 @@ describe('the admin-consent link, followed', () => {
     // Assert: the app holds User.Read.All in Pharma; the request now waits for the next missing piece (the app's Azure
     // rights on the subscription, which an Owner gives), and nobody is asked for consent again
     expect(h.sandbox.state.servicePrincipal(h.sandbox.partnerApp.clientId, PHARMA)?.appRoles).toContain('User.Read.All');
+    await expectWaitingForAzureRights(requestId, told);
+  });
+
+  /**
+   * After the consent: the request waits for the next missing piece (the app's Azure rights on the subscription, which
+   * an Owner gives); Sam and Ada are told that since `told` (their message counts), and nobody hears "not consented".
+   */
+  async function expectWaitingForAzureRights(requestId: unknown, told: { readonly sam: number; readonly ada: number }): Promise<void> {
     const request = await h.bot.store.requests.get(requestId as never);
     expect(request?.state).toBe('awaiting_relationship');
     expect(request?.relationship?.missing?.kind).toBe('no_azure_rights');
     const later = [...textsTo(SAM).slice(told.sam), ...textsTo(ADA).slice(told.ada)];
     expect(later.some((t) => t.includes("The bot's app may not assign roles on Pharma Research"))).toBe(true);
     expect(later.some((t) => t.includes('not consented'))).toBe(false);
-  });
+  }
 
   /** Token requests the sandbox's Entra received for Pharma (the bot's app tokens there). */
   const pharmaTokenRequests = (): number => h.sandbox.entraRequests.filter((r) => r.method === 'POST' && r.path === `/${PHARMA}/oauth2/v2.0/token`).length;
@@ -94,12 +102,7 @@ describe('the admin-consent link, followed', () => {
     // Assert: that check asked Entra for one new Pharma token, which carries the permission; the request now waits for
     // the app's Azure rights, and nobody is asked for consent again
     expect(pharmaTokenRequests()).toBe(tokensBefore + 1);
-    const request = await h.bot.store.requests.get(requestId as never);
-    expect(request?.state).toBe('awaiting_relationship');
-    expect(request?.relationship?.missing?.kind).toBe('no_azure_rights');
-    const later = [...textsTo(SAM).slice(told.sam), ...textsTo(ADA).slice(told.ada)];
-    expect(later.some((t) => t.includes("The bot's app may not assign roles on Pharma Research"))).toBe(true);
-    expect(later.some((t) => t.includes('not consented'))).toBe(false);
+    await expectWaitingForAzureRights(requestId, told);
   });
 
   it('when Pharma never consents, then checks within a minute of its token ask Entra for none, and a check later for one', async () => {
