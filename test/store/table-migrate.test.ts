@@ -5,7 +5,7 @@ import type { AccessRequest } from '../../src/domain/access-request';
 import { requestId } from '../../src/domain/ids';
 import type { Store } from '../../src/store/ports';
 import { openTableStore, type TableStore, type TableStoreOptions } from '../../src/store/table-store';
-import { azuriteForThisFile } from '../support/azurite';
+import { azuriteForThisFile } from '../support/azurite-per-file';
 import { insert, makeRequest } from './store-fixtures';
 import { sweepingApproval } from '../support/sweeping-approval';
 

@@ -4,7 +4,7 @@ import type { AccessRequest } from '../../src/domain/access-request';
 import type { Store } from '../../src/store/ports';
 import type { StoredConversation } from '../../src/store/request-store';
 import { openTableStore, type TableStoreOptions } from '../../src/store/table-store';
-import { azuriteForThisFile } from '../support/azurite';
+import { azuriteForThisFile } from '../support/azurite-per-file';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { makeRequest } from './store-fixtures';
 
