@@ -49,6 +49,7 @@ describe('the SQLite store\'s disk work', () => {
   it.each([
     ['a sales agent\'s own requests', { requesterId: '5a0e0001-0000-4000-8000-000000000001', limit: 10 }, 'requests_requester'],
     ['a customer\'s requests in some states', { customerTenantId: 'C0000000-0000-4000-8000-00000000C001', states: ['active', 'approved'] as const }, 'requests_customer'],
+    ['the requests waiting for approval', { states: ['pending_approval'] as const, limit: 50 }, 'requests_due'],
   ])('when listing %s, then SQLite reads them through an index, not across every stored request', async (_what, filter, index) => {
     const store = openSqliteStore(file.path);
     await store.close();

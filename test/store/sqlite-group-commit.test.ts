@@ -1,0 +1,88 @@
+// Writes asked for together share one SQLite commit; each still succeeds, loses its race or fails on its own.
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import type { AccessRequest } from '../../src/domain/access-request';
+import { principalId } from '../../src/domain/ids';
+import { guardedBy } from '../../src/store/sqlite-guard';
+import { openSqliteStore } from '../../src/store/sqlite-store';
+import type { Store } from '../../src/store/ports';
+import { insert, makeRequest, tempStorePath } from './store-fixtures';
+
+const approvedBy = (request: AccessRequest, approver: string): AccessRequest => ({
+  ...request,
+  version: request.version + 1,
+  state: 'approved',
+  approvals: [{ by: { id: principalId(approver), name: approver }, at: '2025-03-01T09:05:00.000Z' }],
+  updatedAt: '2025-03-01T09:05:00.000Z',
+});
+
+const approve = (store: Store, request: AccessRequest, approver: string) =>
+  store.changes.record({ request: approvedBy(request, approver), audit: { requestId: request.id, event: 'approved', actor: approver, at: '2025-03-01T09:05:00.000Z' } });
+
+describe('SQLite group commit', () => {
+  let file: ReturnType<typeof tempStorePath>;
+  beforeEach(() => { file = tempStorePath(); });
+  afterEach(() => file.cleanup());
+
+  it('when two approvers decide the same request in the same instant, then one decision is stored and the other is told it lost', async () => {
+    const store = openSqliteStore(file.path);
+    try {
+      const request = makeRequest('r-race', { state: 'pending_approval' });
+      await insert(store, request);
+      // Act: both changes are asked for before either is committed, so they land in the same commit.
+      const results = await Promise.all([approve(store, request, 'ada'), approve(store, request, 'bob')]);
+      // Assert
+      expect(results).toEqual([true, false]);
+      expect((await store.requests.get(request.id))?.approvals.map((vote) => vote.by.name)).toEqual(['ada']);
+      expect((await store.audit.list({ requestId: request.id })).map((entry) => entry.event)).toEqual(['drafted', 'approved']);
+      expect((await store.audit.verify()).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('when many drafts arrive together, then each is stored with its own audit entry, in one unbroken chain, with fewer disk writes than one by one', async () => {
+    const drafts = (prefix: string) => Array.from({ length: 20 }, (_, i) => makeRequest(`${prefix}-${i}`, { justification: 'x'.repeat(500) }));
+    const walGrowth = async (write: (store: Store, requests: AccessRequest[]) => Promise<void>, prefix: string): Promise<number> => {
+      const one = tempStorePath();
+      const store = openSqliteStore(one.path, { backgroundCheckpoints: false });
+      try {
+        await insert(store, makeRequest(`${prefix}-first`));
+        const before = statSync(`${one.path}-wal`).size;
+        const requests = drafts(prefix);
+        await write(store, requests);
+        const grown = statSync(`${one.path}-wal`).size - before;
+        for (const request of requests) expect((await store.requests.get(request.id))?.justification).toHaveLength(500);
+        expect((await store.audit.list({})).length).toBe(21);
+        expect((await store.audit.verify()).ok).toBe(true);
+        return grown;
+      } finally {
+        await store.close();
+        one.cleanup();
+      }
+    };
+    // Act
+    const oneByOne = await walGrowth(async (store, requests) => { for (const request of requests) await insert(store, request); }, 'seq');
+    const together = await walGrowth(async (store, requests) => { await Promise.all(requests.map((request) => insert(store, request))); }, 'all');
+    // Assert: the pages every draft touches (the tables' and indexes' last pages) are written once per commit.
+    expect(together).toBeLessThan(oneByOne / 2);
+  });
+
+  it('when one write of a group breaks a constraint, then it alone is refused and the others are committed', async () => {
+    const db = new Database(file.path);
+    try {
+      db.exec('CREATE TABLE names (name TEXT PRIMARY KEY)');
+      const guard = guardedBy(1_000, db);
+      const add = (name: string) => guard.write(() => db.prepare('INSERT INTO names (name) VALUES (?)').run(name).changes);
+      // Act
+      const outcomes = await Promise.allSettled([add('ada'), add('ada'), add('bob')]);
+      await guard.settled();
+      // Assert
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(outcomes[1]).toHaveProperty('reason.code', 'SQLITE_CONSTRAINT_PRIMARYKEY');
+      expect(db.prepare<[], { name: string }>('SELECT name FROM names ORDER BY name').all().map((row) => row.name)).toEqual(['ada', 'bob']);
+    } finally {
+      db.close();
+    }
+  });
+});
