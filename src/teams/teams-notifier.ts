@@ -29,6 +29,12 @@ export interface TeamsNotifierOptions {
 const RENDERED_CARDS = 500;
 /** Teams user ids kept (one per person the bot has met): the oldest is let go first. */
 const TEAMS_IDS = 10_000;
+/**
+ * How long "this approver has no chat with the bot yet" is believed. Without it, every card's refresh list read the
+ * store once per such approver; with it, an approver who opens a chat (on any instance) is on refresh lists a
+ * minute later at most, and sees the card's state on opening it anyway (the refresh is also asked for on view).
+ */
+const NO_CHAT_KEPT_MS = 60_000;
 
 export class TeamsNotifier implements Notifier {
   /** Messages to the approvers not about one request (readiness, sign-in) run one after another. */
@@ -49,6 +55,8 @@ export class TeamsNotifier implements Notifier {
    * card (requester and approvers) costs no store read after the first. People not met yet are read again each time.
    */
   private readonly teamsIds = new Map<string, string>();
+  /** People found with no chat, and until when (Date.now()) that is believed; as bounded as teamsIds. */
+  private readonly noChatUntil = new Map<string, number>();
 
   constructor(private readonly options: TeamsNotifierOptions) {
     this.proactive = new ProactiveConversations(options.adapter, options.botAppId);
@@ -85,13 +93,14 @@ export class TeamsNotifier implements Notifier {
   private async teamsIdOf(userId: string): Promise<string | undefined> {
     const kept = this.teamsIds.get(userId);
     if (kept !== undefined) return kept;
+    if ((this.noChatUntil.get(userId) ?? 0) > Date.now()) return undefined;
     const teamsId = (await this.conversation(userId))?.channelUserId;
-    if (!teamsId) return undefined;
-    if (this.teamsIds.size >= TEAMS_IDS) {
-      const oldest = this.teamsIds.keys().next();
-      if (!oldest.done) this.teamsIds.delete(oldest.value);
+    if (!teamsId) {
+      keepBounded(this.noChatUntil, userId, Date.now() + NO_CHAT_KEPT_MS);
+      return undefined;
     }
-    this.teamsIds.set(userId, teamsId);
+    this.noChatUntil.delete(userId);
+    keepBounded(this.teamsIds, userId, teamsId);
     return teamsId;
   }
 
@@ -266,4 +275,13 @@ export class TeamsNotifier implements Notifier {
     }
     if (failed > 0) throw new Error(`${failed} ${what}(s) not delivered for request ${request.id}`);
   }
+}
+
+/** Sets `key` in `map`, letting the oldest entry go first once the map holds TEAMS_IDS. */
+function keepBounded<V>(map: Map<string, V>, key: string, value: V): void {
+  if (!map.has(key) && map.size >= TEAMS_IDS) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
 }
