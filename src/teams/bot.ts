@@ -130,7 +130,7 @@ export function createBot(options: BotOptions): Application<TurnState> {
         const refusal = refusalOf(error);
         if (!refusal) throw error;
         const gap = { kind: 'refused' as const, service: refusal.service, code: refusal.code ?? String(refusal.statusCode ?? refusal.reason) };
-        await context.sendActivity(gapSentence(gap, { customer: result.customer.companyName, subscription: result.subscription.displayName }, result.locale));
+        await context.sendActivity(gapSentence(gap, { customer: inertName(result.customer.companyName), subscription: inertName(result.subscription.displayName) }, result.locale));
         return;
       }
       await context.sendActivity(MessageFactory.attachment(asAttachment(accessListCard(listing, result.locale))));

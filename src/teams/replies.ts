@@ -40,8 +40,7 @@ export function replyFor(result: NotDraft, isApprover: boolean, viewer: ListView
   // A choice card's question is Markdown: the words it repeats (what was typed, a customer's name) are made inert.
   if (result.kind === 'ambiguous') return MessageFactory.attachment(asAttachment(choiceCard(m.resolve.ambiguous[result.what](inertName(result.text), inertName(result.within ?? '')), result.choices, m.resolve.choiceHint)));
   if (result.kind === 'not_found' && result.suggestions.length > 0) {
-    const shown = { ...result, text: inertName(result.text), ...(result.within !== undefined ? { within: inertName(result.within) } : {}) };
-    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(shown)} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
+    return MessageFactory.attachment(asAttachment(choiceCard(`${sentenceFor(inertFields(result))} ${m.resolve.didYouMean}`, result.suggestions, m.resolve.choiceHint)));
   }
   if (result.kind === 'history') {
     const where = `${result.customer.companyName} / ${result.subscription.displayName}`;
@@ -52,7 +51,18 @@ export function replyFor(result: NotDraft, isApprover: boolean, viewer: ListView
     const title = result.which === 'mine' ? m.lists.mineTitle : m.lists.pendingTitle;
     return MessageFactory.attachment(asAttachment(requestListCard(title, result.requests, result.locale, viewer)));
   }
-  return sentenceFor(result);
+  return sentenceFor(inertFields(result));
+}
+
+/** Fields that say what a sentence is (not names): kept as they are. */
+const NOT_NAMES = new Set(['kind', 'locale', 'what', 'missing', 'code', 'service', 'which']);
+
+/**
+ * The result with every name it carries (customer, subscription, user, role, what was typed) made inert: the sentence
+ * repeats names written by others (a customer's admin, Partner Center), and Teams reads message text as Markdown.
+ */
+function inertFields<T extends object>(result: T): T {
+  return Object.fromEntries(Object.entries(result).map(([key, value]) => [key, typeof value === 'string' && !NOT_NAMES.has(key) ? inertName(value) : value])) as T;
 }
 
 function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): string {

@@ -245,7 +245,7 @@ export class TeamsNotifier implements Notifier {
       if (!conversation) return;
       const m = messagesFor(conversation.locale);
       const note = request.state === 'expired'
-        ? (request.outcome?.kind === 'already_existed' ? m.expiry.kept : m.expiry.removed)(request.principal.displayName, request.role.name, request.subscription.name)
+        ? (request.outcome?.kind === 'already_existed' ? m.expiry.kept : m.expiry.removed)(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name))
         : outcomeNote(request, conversation.locale);
       const text = `${m.card.title} — ${m.state[request.state]}. ${note}`.trim();
       await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
