@@ -55,6 +55,9 @@ export function startCheckpointer(path: string, options: CheckpointerOptions): C
     stop: async () => {
       if (stopping) return exited;
       stopping = true;
+      // Whoever awaits the stop waits for the exit: ref'd again, or a process with nothing else to do would end first
+      // and the awaited close() would never return (a script that opens and closes a store).
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
