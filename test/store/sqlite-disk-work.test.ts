@@ -1,6 +1,8 @@
 // The SQLite store's disk work kept off users' turns: WAL checkpoints on a worker thread, listings through indexes.
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { requestId } from '../../src/domain/ids';
 import { startCheckpointer } from '../../src/store/sqlite-checkpointer';
@@ -36,6 +38,12 @@ describe('the SQLite store\'s disk work', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('when a script with nothing else to do closes the store, then close() returns (the checkpointer is waited for)', async () => {
+    const child = spawnSync(process.execPath, ['-r', join(__dirname, '../component/crash-child-register.cjs'), join(__dirname, 'open-and-close.ts'), file.path], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('closed');
   });
 
   it('when the checkpointer cannot open the file, then the store is told once (and checkpoints as SQLite does)', async () => {
