@@ -51,6 +51,11 @@ export interface RelationshipWait {
   readonly since?: string;
   readonly remindedAt?: string;
   readonly acceptedAt?: string;
+  /**
+   * The request had been approved when Azure refused it because the bot's access to the customer was gone (at this
+   * time): what the requester and the approvers read says so, and it goes back to the approvers once access is back.
+   */
+  readonly lostAt?: string;
 }
 
 export interface AccessRequest {

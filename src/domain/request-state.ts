@@ -108,7 +108,7 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
       if (request.state !== 'provisioning' || request.action !== 'grant') return refuse(request, 'not_allowed_in_state');
       // A fresh wait: no earlier invitation, acceptance or reminder applies to the access that is gone.
       const { pendingSince: _pending, ...rest } = request;
-      const relationship = { mode: request.relationship?.mode ?? 'reseller', since: at, missing: event.missing } as const;
+      const relationship = { mode: request.relationship?.mode ?? 'reseller', since: at, missing: event.missing, lostAt: at } as const;
       return { ok: true, request: { ...rest, state: 'awaiting_relationship', approvals: [], relationship, version: request.version + 1, updatedAt: at } };
     }
 

@@ -270,6 +270,21 @@ export const en = {
     signInRequiredApprovers:
       'Action needed: the bot\'s partner sign-in (the service account\'s refresh token) has expired or was revoked, so it cannot reach Partner Center, Microsoft Graph or Azure. On the bot\'s host, run "npm run consent" and sign in as the service account, with MFA. Waiting requests stay on hold and resume afterwards.',
     signInRestored: 'The bot\'s partner sign-in works again: waiting requests resume.',
+    /** Why an approved change could not be made: the partner's access to the customer is gone. */
+    accessGone: (customer: string) =>
+      `our access to ${customer} is gone (the GDAP relationship with ${customer} ended or expired, or the access assignment that gives our security group its roles there was removed)`,
+    lostToRequester: (customer: string, user: string, role: string, gone: string, what: string) =>
+      `Your request for ${user} (${role}) on ${customer} had been approved, but I could not grant it: ${gone}. ${what}`,
+    lostNote: 'The request waits and goes on by itself once our access is back; the approvers will then need to approve it again.',
+    lostForApprovers: (subscription: string, gone: string, what: string) =>
+      `a request you had approved${subscription ? ` on ${subscription}` : ''} could not be granted: ${gone}. ${what} It waits and goes on by itself once access is back; it will then come back to you to be approved again.`,
+    removalToRequester: (user: string, role: string, subscription: string, gone: string, what: string) =>
+      `I could not remove ${role} from ${user} on ${subscription} yet: ${gone}. ${what}`,
+    expiryToRequester: (user: string, role: string, subscription: string, gone: string, what: string) =>
+      `The time is up for ${user}'s ${role} role on ${subscription}, but I could not remove it yet: ${gone}. ${what}`,
+    removalNote: 'The role stays until then. The removal is kept: I make it by myself as soon as our access is back, with no new approval.',
+    removalForApprovers: (subscription: string, gone: string, what: string) =>
+      `a role removal${subscription ? ` on ${subscription}` : ''} (a removal you approved, or time-bound access that ended) waits: ${gone}. ${what} The role stays until then; I remove it by myself as soon as access is back, with no new approval.`,
   },
   roles: {
     /** An Azure role in a line of text or a list, from its ARM name: English shows the ARM name itself. */

@@ -273,6 +273,20 @@ export const fr: Messages = {
     signInRequiredApprovers:
       typeset('Action requise : la connexion partenaire du bot (le jeton d\'actualisation du compte de service) a expiré ou a été révoquée ; il ne peut plus joindre ni l\'Espace partenaires, ni Microsoft Graph, ni Azure. Sur l\'hôte du bot, lancez « npm run consent » et connectez-vous avec le compte de service, avec l\'authentification multifacteur. Les demandes en attente restent en attente et reprennent ensuite.'),
     signInRestored: typeset('La connexion partenaire du bot fonctionne de nouveau : les demandes en attente reprennent.'),
+    accessGone: (customer) =>
+      typeset`nous n'avons plus accès à ${customer} (notre relation GDAP avec ${customer} a pris fin ou a expiré, ou l'attribution d'accès qui donne ses rôles à notre groupe de sécurité a été supprimée)`,
+    lostToRequester: (customer, user, role, gone, what) =>
+      typeset`Votre demande pour ${user} (${roleFr(role)}) chez ${customer} avait été approuvée, mais je n'ai pas pu l'appliquer : ${gone}. ${what}`,
+    lostNote: typeset('La demande reste en attente et reprend d\'elle-même dès que notre accès est rétabli ; les approbateurs devront alors l\'approuver de nouveau.'),
+    lostForApprovers: (subscription, gone, what) =>
+      typeset`une demande que vous aviez approuvée${subscription ? ` sur ${subscription}` : ''} n'a pas pu être appliquée : ${gone}. ${what} Elle reste en attente et reprend d'elle-même dès que l'accès est rétabli ; elle vous sera alors soumise de nouveau pour approbation.`,
+    removalToRequester: (user, role, subscription, gone, what) =>
+      typeset`Je n'ai pas encore pu retirer le rôle ${roleFr(role)} à ${user} sur ${subscription} : ${gone}. ${what}`,
+    expiryToRequester: (user, role, subscription, gone, what) =>
+      typeset`La durée prévue pour le rôle ${roleFr(role)} de ${user} sur ${subscription} est écoulée, mais je n'ai pas encore pu le retirer : ${gone}. ${what}`,
+    removalNote: typeset('Le rôle reste attribué d\'ici là. Le retrait n\'est pas abandonné : je l\'effectue de moi-même dès que notre accès est rétabli, sans nouvelle approbation.'),
+    removalForApprovers: (subscription, gone, what) =>
+      typeset`le retrait d'un rôle${subscription ? ` sur ${subscription}` : ''} (un retrait que vous avez approuvé, ou un accès temporaire arrivé à échéance) est en attente : ${gone}. ${what} Le rôle reste attribué d'ici là ; je le retire de moi-même dès que l'accès est rétabli, sans nouvelle approbation.`,
   },
   roles: {
     name: roleFr,

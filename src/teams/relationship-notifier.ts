@@ -2,10 +2,10 @@
 // waits for) and the approvers (what is missing and how to fix it; the partner's sign-in lost and back).
 import { MessageFactory } from 'botbuilder';
 import type { Delivery } from '../services/notifier';
-import type { AccessRequest, PartnerUser } from '../domain/access-request';
+import type { AccessRequest } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import { messagesFor } from '../i18n';
-import type { ReadinessNotifier, RelationshipInvitation, RelationshipNotifier } from '../services/relationships-ports';
+import type { GapContext, ReadinessNotifier, RelationshipInvitation, RelationshipNotifier } from '../services/relationships-ports';
 import { asAttachment, gapSentence, relationshipInvitationCard } from './cards';
 import type { TeamsNotifier } from './teams-notifier';
 
@@ -40,13 +40,21 @@ export class TeamsRelationshipNotifier implements RelationshipNotifier, Readines
     return this.notifier.toRequester(request, (locale) => {
       const m = messagesFor(locale).readiness;
       const user = request.principalQuery ?? request.principal.displayName;
-      return `${m.waitingToRequester(request.customer.name, user, request.role.name, gapSentence(gap, where, locale))} ${m.waitingNote}`;
+      const what = gapSentence(gap, where, locale);
+      // Approved, then refused because the access is gone: not the intake's wait, and the approvers must approve again.
+      if (request.relationship?.lostAt !== undefined) return `${m.lostToRequester(request.customer.name, user, request.role.name, m.accessGone(request.customer.name), what)} ${m.lostNote}`;
+      return `${m.waitingToRequester(request.customer.name, user, request.role.name, what)} ${m.waitingNote}`;
     }, delivery);
   }
 
-  gapToApprovers(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser }): Promise<void> {
+  gapToApprovers(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: GapContext): Promise<void> {
     const where = { customer: customer.name, ...(context.subscription ? { subscription: context.subscription } : {}) };
-    return this.notifier.toApprovers((locale) => messagesFor(locale).readiness.forApprovers(customer.name, context.requester?.name ?? '', gapSentence(gap, where, locale)), context.requester?.id);
+    return this.notifier.toApprovers((locale) => {
+      const m = messagesFor(locale).readiness;
+      const what = gapSentence(gap, where, locale);
+      const said = context.lost === undefined ? what : (context.lost === 'grant' ? m.lostForApprovers : m.removalForApprovers)(context.subscription ?? '', m.accessGone(customer.name), what);
+      return m.forApprovers(customer.name, context.requester?.name ?? '', said);
+    }, context.requester?.id);
   }
 
   signInRequired(): Promise<void> {

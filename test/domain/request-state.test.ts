@@ -169,7 +169,7 @@ describe('transition', () => {
     const lost = transition(provisioning, EVENTS.access_lost as RequestEvent, ACTORS.system, NOW);
     expect(lost).toMatchObject({ ok: true, request: { state: 'awaiting_relationship', approvals: [], relationship: { mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship' } } } });
     const waiting = lost.ok ? lost.request : provisioning;
-    expect(waiting.relationship).toEqual({ mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship', reseller: true } });
+    expect(waiting.relationship).toEqual({ mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship', reseller: true }, lostAt: NOW.toISOString() });
     expect(waiting.pendingSince).toBeUndefined();
     expect(transition(waiting, { type: 'relationship_accepted' }, ACTORS.system, NOW)).toMatchObject({ ok: true, request: { state: 'pending_approval', approvals: [] } });
     expect(transition({ ...provisioning, action: 'revoke' }, EVENTS.access_lost as RequestEvent, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
