@@ -13,7 +13,8 @@ const daysSince = (iso: string | undefined, now: Date): number => (iso ? Math.ma
 
 export class TeamsRelationshipNotifier implements RelationshipNotifier, ReadinessNotifier {
   constructor(
-    private readonly notifier: TeamsNotifier,
+    /** Only its two ways of reaching people (a test sees the words without a Teams connector). */
+    private readonly notifier: Pick<TeamsNotifier, 'toRequester' | 'toApprovers'>,
     private readonly now: () => Date,
   ) {}
 
@@ -41,8 +42,14 @@ export class TeamsRelationshipNotifier implements RelationshipNotifier, Readines
       const m = messagesFor(locale).readiness;
       const user = request.principalQuery ?? request.principal.displayName;
       const what = gapSentence(gap, where, locale);
+      const gone = m.accessGone(request.customer.name);
+      // A removal (approved, or the end of time-bound access) waits with the role in place; it needs no new approval.
+      if (request.removalWait !== undefined) {
+        const removal = request.action === 'revoke' ? m.removalToRequester : m.expiryToRequester;
+        return `${removal(request.principal.displayName, request.role.name, request.subscription.name, gone, what)} ${m.removalNote}`;
+      }
       // Approved, then refused because the access is gone: not the intake's wait, and the approvers must approve again.
-      if (request.relationship?.lostAt !== undefined) return `${m.lostToRequester(request.customer.name, user, request.role.name, m.accessGone(request.customer.name), what)} ${m.lostNote}`;
+      if (request.relationship?.lostAt !== undefined) return `${m.lostToRequester(request.customer.name, user, request.role.name, gone, what)} ${m.lostNote}`;
       return `${m.waitingToRequester(request.customer.name, user, request.role.name, what)} ${m.waitingNote}`;
     }, delivery);
   }
