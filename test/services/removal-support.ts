@@ -25,6 +25,7 @@ import { RevocationService } from '../../src/services/revocation';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/ports';
 import { TeamsRelationshipNotifier } from '../../src/teams/relationship-notifier';
+import { GRAPH, rawCall } from '../sandbox/raw-client';
 import { tempStorePath } from '../store/store-fixtures';
 import { sandboxUserCredential } from '../support/sandbox-tokens';
 import { quietNotifier, sendingChanges } from '../support/sending-changes';
@@ -34,7 +35,7 @@ export const AZURE_MANAGERS = '5a0e0002-0000-4000-8000-000000000004';
 export const CONTOSO = { tenantId: tenantId('c0000001-0000-4000-8000-000000000001'), name: 'Contoso' };
 export const PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 const ALICE = { id: principalId('c0000001-0000-4000-8000-0000000000a1'), displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' as const };
-const ADA = { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ada' };
+export const ADA = { id: principalId('5a0e0001-0000-4000-8000-000000000002'), name: 'Ada' };
 const SAM = { id: principalId('5a0e0001-0000-4000-8000-000000000001'), name: 'Sam' };
 const CONTRIBUTOR = { definitionId: `${PROD}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`, name: 'Contributor' };
 const DAY = 86_400_000;
@@ -46,6 +47,7 @@ export interface World {
   readonly readiness: ReadinessService;
   readonly relationships: RelationshipService;
   readonly completion: GdapCompletion;
+  readonly approval: ApprovalService;
   readonly watcher: RelationshipWatcher;
   readonly provisioning: ProvisioningService;
   readonly revocation: RevocationService;
@@ -86,7 +88,7 @@ export async function startWorld(): Promise<World> {
   const securityGroupIds = [AZURE_MANAGERS];
   const { changes, sender } = sendingChanges(store, quietNotifier, teams);
   const completion = new GdapCompletion({ gdap, securityGroupIds, roleDefinitionIds: DEFAULT_GDAP_ROLES, changes, clock });
-  const readiness = new ReadinessService({ model: 'delegated', ...gateways, gdap, securityGroupIds, appId: sandbox.partnerApp.clientId, authorityHost: sandbox.authorityHost, clock });
+  const readiness = new ReadinessService({ model: 'delegated', ...gateways, gdap, securityGroupIds, appId: sandbox.partnerApp.clientId, authorityHost: sandbox.authorityHost, clock, completion });
   const access = new AccessControl({ policy: loadPolicy(undefined), approvers: [ADA.id], directory: gateways.directory, partnerTenantId: PARTNER, clock });
   const approval = new ApprovalService({ requests: store.requests, changes, clock, access, approvalTtlInMs: 7 * DAY, onApproved: () => undefined });
   const settings = { duration: 'P730D', roleDefinitionIds: DEFAULT_GDAP_ROLES, approvalUrl: (id: string) => `${sandbox.url}/_sandbox/relationship/${id}` };
@@ -94,7 +96,7 @@ export async function startWorld(): Promise<World> {
   const fail = (error: unknown) => {
     throw error;
   };
-  // The wiring main.ts is asked to take (see the report): readiness and the approvers' alert for removals too.
+  // The wiring main.ts is asked to take (see the report): readiness (with completion) and the approvers' alert for removals.
   const lostRemoval = (request: AccessRequest, gap: Parameters<ReadinessAlerts['accessLost']>[1]) =>
     alerts.accessLost(request.customer, gap, { subscription: request.subscription.name, requester: request.requester, lost: 'removal' });
   const provisioning = new ProvisioningService({ requests: store.requests, changes, clock, rbac: gateways.rbac, onError: fail, readiness });
@@ -108,7 +110,7 @@ export async function startWorld(): Promise<World> {
   );
   const armCalls = (method: string, name: string) => sandbox.requests.filter((r) => r.method === method && r.path.endsWith(name));
   return {
-    sandbox, store, gdap, readiness, relationships, completion, watcher, provisioning, revocation, expiry, told,
+    sandbox, store, gdap, readiness, relationships, completion, approval, watcher, provisioning, revocation, expiry, told,
     advance: (ms) => {
       offset += ms;
     },
@@ -163,4 +165,17 @@ export async function contosoApprovesNewGdap(w: World): Promise<void> {
   if (id === undefined || !acceptRelationship(w.sandbox.state, { relationship: id })) throw new Error('no new relationship to accept');
   expect(await w.completion.complete(id)).toEqual({ kind: 'pending' }); // created; Microsoft activates it
   expect(await w.completion.complete(id)).toEqual({ kind: 'done' });
+}
+
+/** Contoso's active relationship with us. */
+export const contosoRelationship = (w: World) => w.sandbox.state.gdapRelationships.find((r) => r.customerTenantId.toLowerCase() === CONTOSO.tenantId && r.status === 'active');
+
+/** A partner admin deletes Azure Managers' access assignment for Contoso in Partner Center (Graph DELETE with its ETag). */
+export async function partnerAdminDeletesAssignment(w: World): Promise<void> {
+  const id = contosoRelationship(w)?.id ?? '';
+  const path = `/v1.0/tenantRelationships/delegatedAdminRelationships/${id}/accessAssignments`;
+  const listed = (await rawCall(w.sandbox, 'GET', path, { scope: GRAPH })).body as { value: { id: string; status: string; '@odata.etag': string; accessContainer: { accessContainerId: string } }[] };
+  const ours = listed.value.find((a) => a.accessContainer.accessContainerId === AZURE_MANAGERS && a.status === 'active');
+  const deleted = await rawCall(w.sandbox, 'DELETE', `${path}/${ours?.id ?? ''}`, { scope: GRAPH, headers: { 'if-match': ours?.['@odata.etag'] ?? '' } });
+  expect(deleted.status).toBe(204);
 }
