@@ -284,7 +284,7 @@ export const en = {
       `I could not remove ${role} from ${user} on ${subscription} yet: ${gone}. ${what}`,
     expiryToRequester: (user: string, role: string, subscription: string, gone: string, what: string) =>
       `The time is up for ${user}'s ${role} role on ${subscription}, but I could not remove it yet: ${gone}. ${what}`,
-    removalNote: 'The role stays until then. The removal is kept: I make it by myself as soon as our access is back, with no new approval.',
+    removalNote: 'The role stays until then. The removal is not dropped: I carry it out by myself as soon as our access is back, with no new approval.',
     removalForApprovers: (subscription: string, gone: string, what: string) =>
       `a role removal${subscription ? ` on ${subscription}` : ''} (a removal you approved, or time-bound access that ended) waits: ${gone}. ${what} The role stays until then; I remove it by myself as soon as access is back, with no new approval.`,
   },

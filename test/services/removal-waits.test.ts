@@ -31,7 +31,7 @@ describe('removals that wait for the access to their customer', () => {
     expect(w.assignments(grant.assignmentName)).toBe(1);
     expect(await w.store.requests.get(grant.id)).toMatchObject({ state: 'active', removalWait: { missing: GONE } });
     expect(w.told.requester).toEqual([expect.stringMatching(
-      /^The time is up for Alice Martin's Contributor role on Contoso Production, but I could not remove it yet: our access to Contoso is gone \(.*\)\. We have no relationship with Contoso .* The role stays until then\. The removal is kept: I make it by myself as soon as our access is back, with no new approval\.$/,
+      /^The time is up for Alice Martin's Contributor role on Contoso Production, but I could not remove it yet: our access to Contoso is gone \(.*\)\. We have no relationship with Contoso .* The role stays until then\. The removal is not dropped: I carry it out by myself as soon as our access is back, with no new approval\.$/,
     )]);
     expect(w.told.approvers).toEqual([
       expect.stringMatching(/^Action needed for Contoso \(request from Sam\): a role removal on Contoso Production .* waits: our access to Contoso is gone .* I remove it by myself as soon as access is back, with no new approval\.$/),
