@@ -237,7 +237,7 @@ export const fr: Messages = {
     noGroupAssignment: (customer, groups) =>
       `Notre relation GDAP avec ${customer} est active, mais aucune de ses attributions d'accès ne donne de rôle à un groupe de sécurité dont le compte de service du bot est membre. Un administrateur du partenaire doit ajouter, dans l'Espace partenaires (Clients > ${customer} > Relations d'administration), une attribution d'accès pour ${groups} avec le rôle Lecteurs d'annuaire (Directory Readers).`,
     assignmentRestored: (customer, groups) =>
-      typeset`Notre relation GDAP avec ${customer} est active, mais l'attribution d'accès qui donne ses rôles à ${groups} avait été supprimée (dans l'Espace partenaires). Je l'ai recréée ; Microsoft l'active en quelques minutes.`,
+      typeset`Notre relation GDAP avec ${customer} est active, mais l'attribution d'accès pour ${groups}, qui lui donne ses rôles chez ${customer}, avait été supprimée (dans l'Espace partenaires). Je l'ai recréée ; Microsoft l'active en quelques minutes.`,
     noDirectoryRoleAssign: (customer, role, groups) =>
       typeset`Je ne peux pas lire l'annuaire ${de(customer)} : dans notre relation GDAP, l'attribution d'accès pour ${groups} ne comprend aucun rôle de lecture de l'annuaire. Un administrateur du partenaire doit y ajouter ${role} (Espace partenaires > Clients > ${customer} > Relations d'administration).`,
     noDirectoryRoleRelationship: (customer, role, groups) =>
