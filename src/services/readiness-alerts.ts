@@ -12,8 +12,11 @@ export interface ReadinessAlertsOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** Gaps the approvers cannot close (the customer must accept; Microsoft refused for its own reasons) are not theirs to hear. */
-const NOT_FOR_APPROVERS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'subscription_unavailable']);
+/**
+ * Gaps the approvers cannot close (the customer must accept; Microsoft refused for its own reasons) are not theirs to
+ * hear, nor one the bot closes by itself (the access assignment it just created again).
+ */
+const NOT_FOR_APPROVERS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'subscription_unavailable', 'access_assignment_restored']);
 
 export class ReadinessAlerts {
   private readonly told = new Map<string, number>();

@@ -40,6 +40,25 @@ describe('a removed access assignment is created again', () => {
     expect((await w.store.audit.list()).filter((e) => e.event === 'gdap_access_assigned')).toHaveLength(1);
   });
 
+  it('when a confirmed request for Contoso finds the assignment deleted, then it waits, Sam reads that I created it again, the approvers are not asked to act, and it goes to approval once active', async () => {
+    // Arrange: Sam confirmed a request for Alice; a partner admin had deleted our assignment for Contoso
+    const request = await approved(w, { state: 'awaiting_relationship', approvals: [], relationship: { mode: 'gdap', since: new Date().toISOString() } });
+    await partnerAdminDeletesAssignment(w);
+
+    // Act: what Confirm does for a request that waits
+    await w.relationships.invite(request);
+
+    // Assert
+    expect(await w.store.requests.get(request.id)).toMatchObject({ state: 'awaiting_relationship', relationship: { missing: { kind: 'access_assignment_restored' } } });
+    expect(w.told.requester).toEqual([expect.stringMatching(/^Your request for Alice Martin \(Contributor\) on Contoso waits\. Our GDAP relationship with Contoso is active, but the access assignment .* had been removed \(in Partner Center\)\. I created it again; Microsoft activates it within a few minutes\. This request waits until then/)]);
+    expect(w.told.approvers).toEqual([]);
+    expect(posted()).toHaveLength(1);
+
+    // Act: the watcher's round
+    await w.watcher.pollNow();
+    expect((await w.store.requests.get(request.id))?.state).toBe('pending_approval');
+  });
+
   it('when the assignment was deleted between approval and the grant, then Sam reads that I created it again, and the request goes back to approval and is granted', async () => {
     // Arrange: Ada approved Alice's Contributor; a partner admin deletes our assignment for Contoso
     const request = await approved(w);
