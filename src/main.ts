@@ -25,8 +25,11 @@ import { ReadinessAlerts } from './services/readiness-alerts';
 import { RelationshipWatcher } from './services/relationships-watcher';
 import { GraphGdapGateway } from './gateways/gdap-gateway';
 import { ProvisioningService, type Sleep } from './services/provisioning';
+import { WaitingRemovals } from './services/removal-waits';
 import { RevocationService } from './services/revocation';
 import type { ChangeLog, Store } from './store/ports';
+import type { AccessRequest } from './domain/access-request';
+import type { ReadinessGap } from './domain/readiness-gap';
 import { OutboxSender } from './services/outbox-sender';
 import { TurnRecords } from './services/turn-records';
 import { createBot } from './teams/bot';
@@ -158,7 +161,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onBlocked: (conversationId, code) => {
       logger.warn({ conversationId, code }, 'Teams refuses messages in this conversation; the bot stops sending there');
       changes.record({ audit: { event: 'conversation_blocked', actor: 'system', at: clock.now().toISOString(), detail: { conversationId, code } } }).catch((error: unknown) => {
-        logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'audit unavailable: blocked conversation not recorded');
+        logger.error({ err: describeError(error) }, 'audit unavailable: blocked conversation not recorded');
       });
     },
   });
@@ -171,7 +174,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     directory: gateways.directory,
     partnerTenantId: config.partnerTenantId,
     clock,
-    onDirectoryError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'group membership could not be read; treated as empty'),
+    onDirectoryError: (error) => logger.warn({ err: describeError(error) }, 'group membership could not be read; treated as empty'),
   });
   const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
@@ -181,7 +184,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     notifier,
     relationships: relationshipNotifier,
     jobs,
-    onError: (error, message, gaveUp) => logger.warn({ requestId: message.requestId, kind: message.kind, gaveUp, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, gaveUp ? 'message given up after repeated failures' : 'message not sent yet; tried again later'),
+    onError: (error, message, gaveUp) => logger.warn({ requestId: message.requestId, kind: message.kind, gaveUp, err: describeError(error) }, gaveUp ? 'message given up after repeated failures' : 'message not sent yet; tried again later'),
   });
   sending.kick = () => sender.kick();
   // Delegated model: readiness reads the partner's GDAP relationships, and reseller customers are invited to GDAP.
@@ -189,9 +192,13 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     ? new GraphGdapGateway({ endpoint: endpoints.graph, credential, partnerTenantId: config.partnerTenantId, ...(tlsCa ? { tlsCa } : {}), ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}), requestTimeoutInMs: options.requestTimeoutInMs })
     : undefined;
   // What the bot needs to act for a customer, found out and answered piece by piece; approvers told what to fix.
-  const alerts = new ReadinessAlerts({ notifier: relationshipNotifier, clock, onError: (error) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'could not tell the approvers') });
+  const alerts = new ReadinessAlerts({ notifier: relationshipNotifier, clock, onError: (error) => logger.warn({ err: describeError(error) }, 'could not tell the approvers') });
+  const completion = gdap
+    ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, changes, clock })
+    : undefined;
   const readiness = new ReadinessService({
     model: config.accessModel,
+    ...(completion ? { completion } : {}),
     partnerCenter: gateways.partnerCenter,
     directory: gateways.directory,
     rbac: gateways.rbac,
@@ -209,12 +216,9 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     partner.credential.onSignInRequired(() => alerts.signInMissing());
     partner.credential.onSignInRestored(() => alerts.signInWorks());
   }
-  const completion = gdap
-    ? new GdapCompletion({ gdap, securityGroupIds: config.relationships.gdap.securityGroupIds, roleDefinitionIds: config.relationships.gdap.roleDefinitionIds, changes, clock })
-    : undefined;
   const advancer: RequestAdvancer = { advance: (id, event, tell) => approval.advance(id, event, tell) };
   const logRelationshipError = (error: unknown, context: { requestId?: string; customer?: string }) =>
-    logger.warn({ ...context, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'relationship request: not done yet');
+    logger.warn({ ...context, err: describeError(error) }, 'relationship request: not done yet');
   const relationships = new RelationshipService({
     mode: config.relationships.mode,
     accessModel: config.accessModel,
@@ -236,23 +240,22 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: logRelationshipError,
   });
   const relationshipWatcher = new RelationshipWatcher(
-    { store: store.requests, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, onError: logRelationshipError, jobs },
+    { store: store.requests, clock, readiness, ...(completion ? { completion } : {}), relationships, requests: advancer, onError: logRelationshipError, jobs, removals: new WaitingRemovals({ requests: store.requests, clock, revocation: () => revocation, expiry: () => expiry }) },
     { pollIntervalInMs: config.relationships.pollIntervalInMs, reminderAfterInMs: config.relationships.reminderAfterInMs, expiresAfterInMs: config.relationships.expiresAfterInMs },
   );
+  // What provisioning, expiry and revocation share: they change requests through ARM, each under its job's lease, and
+  // ask readiness afresh when ARM refuses (the bot's access to the customer may be gone).
+  const armJobs = { requests: store.requests, changes, clock, rbac: gateways.rbac, readiness, jobs };
+  const removalAccessLost = (request: AccessRequest, gap: ReadinessGap) => alerts.accessLost(request.customer, gap, { subscription: request.subscription.name, requester: request.requester, lost: 'removal' });
   const provisioning = new ProvisioningService({
-    requests: store.requests,
-    changes,
-    clock,
-    rbac: gateways.rbac,
-    onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'provisioning failed unexpectedly'),
+    ...armJobs,
+    onError: (error, requestId) => logger.error({ requestId, err: describeError(error) }, 'provisioning failed unexpectedly'),
     principalReplicationWindowInMs: config.principalReplicationWindowInMs,
     ...(options.sleep ? { sleep: options.sleep } : {}),
     // The service account's sign-in, or (app model) the app's own credential: the approvers hear what to renew.
     onSignInRequired: (refusal, request) => alerts.credentialRefused(refusal, request),
     // A grant refused because the bot's access to the customer is gone (GDAP ended) waits for it again.
-    readiness,
     onAccessLost: (request, gap) => alerts.accessLost(request.customer, gap, { subscription: request.subscription.name, requester: request.requester }),
-    jobs,
     onResumeError: (error) => logger.error({ err: describeError(error) }, 'resume-provisioning: not done yet; tried again later'),
   });
   // Once the partner's sign-in works again, what waited for it goes on.
@@ -262,21 +265,15 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   // Time-bound access: reminder before the end, removal at the end; swept at start and every minute.
   const expiry = new ExpiryService({
-    requests: store.requests,
-    changes,
-    clock,
-    rbac: gateways.rbac,
+    ...armJobs,
     reminderBeforeInMs: config.expiryReminderBeforeInMs,
-    jobs,
-    onError: (error, requestId) => logger.warn({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'expiry: not done yet; tried again at the next sweep'),
+    onAccessLost: removalAccessLost,
+    onError: (error, requestId) => logger.warn({ requestId, err: describeError(error) }, 'expiry: not done yet; tried again at the next sweep'),
   });
   const revocation = new RevocationService({
-    requests: store.requests,
-    changes,
-    clock,
-    rbac: gateways.rbac,
-    onError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'revocation failed unexpectedly'),
-    jobs,
+    ...armJobs,
+    onError: (error, requestId) => logger.error({ requestId, err: describeError(error) }, 'revocation failed unexpectedly'),
+    onAccessLost: removalAccessLost,
     onResumeError: (error) => logger.error({ err: describeError(error) }, 'resume-revocation: not done yet; tried again later'),
   });
   const approval = new ApprovalService({
@@ -287,11 +284,11 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     access,
     approvalTtlInMs: config.approvalTtlInMs,
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
-    onStoreError: (error, requestId) => logger.error({ requestId, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'store or audit log not writable: decision refused'),
+    onStoreError: (error, requestId) => logger.error({ requestId, err: describeError(error) }, 'store or audit log not writable: decision refused'),
   });
   const intake = new IntakeService({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
-  const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, what) });
+  const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: describeError(error) }, what) });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
   // The card templating library loads right after listening instead of before (bench/README.md, start-up); a card
@@ -323,7 +320,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     }
   };
   // Requests left waiting past the approval window time out — at start (after downtime) and then every minute.
-  const sweep = () => jobs.run('approval-timeouts', () => approval.expireOverdue()).catch((error: unknown) => logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'approval timeout sweep failed'));
+  const sweep = () => jobs.run('approval-timeouts', () => approval.expireOverdue()).catch((error: unknown) => logger.error({ err: describeError(error) }, 'approval timeout sweep failed'));
   void sweep();
   const sweeper = setInterval(() => void sweep(), Math.min(60_000, Math.max(1_000, config.approvalTtlInMs / 10)));
   sweeper.unref();
@@ -360,7 +357,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   };
 }
 
-const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
+const describeError = (error: unknown): { name: string; message: string } | string => (error instanceof Error ? { name: error.name, message: error.message } : String(error));
 
 async function main(): Promise<void> {
   let config: AppConfig;

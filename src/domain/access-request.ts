@@ -51,6 +51,17 @@ export interface RelationshipWait {
   readonly since?: string;
   readonly remindedAt?: string;
   readonly acceptedAt?: string;
+  /**
+   * The request had been approved when Azure refused it because the bot's access to the customer was gone (at this
+   * time): what the requester and the approvers read says so, and it goes back to the approvers once access is back.
+   */
+  readonly lostAt?: string;
+}
+
+/** What a waiting removal waits for, and since when. */
+export interface RemovalWait {
+  readonly since: string;
+  readonly missing: ReadinessGap;
 }
 
 export interface AccessRequest {
@@ -105,6 +116,12 @@ export interface AccessRequest {
   readonly reminderSentAt?: string;
   /** Set at intake when the customer has no delegated access: Confirm then leads to `awaiting_relationship`. */
   readonly relationship?: RelationshipWait;
+  /**
+   * A removal (an approved revoke in `provisioning`, or time-bound access past its end, still `active`) that Azure
+   * refused because the bot's access to the customer is gone: it waits for that access, the role still in place, and
+   * is made once readiness finds the access back (the relationship watcher). Never dropped, never re-approved.
+   */
+  readonly removalWait?: RemovalWait;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

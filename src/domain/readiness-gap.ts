@@ -16,6 +16,11 @@ export type ReadinessGap =
   | { readonly kind: 'no_relationship'; readonly reseller?: boolean; readonly pendingRelationshipId?: string }
   /** Active GDAP, but no active access assignment gives roles to a group the bot's account is in. */
   | { readonly kind: 'no_group_assignment'; readonly groups: readonly GroupRef[] }
+  /**
+   * Active GDAP whose access assignment for the partner's groups was gone (removed in Partner Center): the bot created
+   * it again, as when the relationship was first accepted; it gives the roles once Microsoft activates it (minutes).
+   */
+  | { readonly kind: 'access_assignment_restored'; readonly groups: readonly GroupRef[] }
   /** The roles that reach the bot's account read no directory: `role` must be added (to the relationship too, if `inRelationship` is false). */
   | { readonly kind: 'no_directory_role'; readonly role: string; readonly groups: readonly GroupRef[]; readonly inRelationship: boolean }
   /** The bot may not write role assignments on the subscription. */
@@ -34,4 +39,4 @@ export type ReadinessGap =
   | { readonly kind: 'refused'; readonly service: string; readonly code: string };
 
 /** Gaps someone can close (the customer, the partner's admins): a request may wait for them. */
-export const WAITABLE_GAPS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'no_group_assignment', 'no_directory_role', 'no_azure_rights', 'not_consented', 'sign_in_required', 'missing_setting']);
+export const WAITABLE_GAPS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'no_group_assignment', 'access_assignment_restored', 'no_directory_role', 'no_azure_rights', 'not_consented', 'sign_in_required', 'missing_setting']);

@@ -29,6 +29,12 @@ export type RequestEvent =
    * approved a grant through access that is gone; the votes stay in the audit log).
    */
   | { readonly type: 'access_lost'; readonly missing: ReadinessGap }
+  /**
+   * Azure refused a removal (an approved revoke, or time-bound access at its end) and the bot's access to the customer
+   * is gone: the removal waits for it (recorded once per thing missing), the state unchanged, and is made once the
+   * access is back. A removal is never dropped and needs no new approval.
+   */
+  | { readonly type: 'removal_waiting'; readonly missing: ReadinessGap }
   | { readonly type: 'time_out' }
   /** Time-bound access: the "ends soon" reminder was sent (the state stays `active`). */
   | { readonly type: 'remind' }
@@ -98,17 +104,29 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
       if (request.state !== 'approved' && request.state !== 'provisioning') return refuse(request, 'not_allowed_in_state');
       return next({ state: 'provisioning' });
 
-    case 'provisioned':
+    case 'provisioned': {
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'provisioning') return refuse(request, 'not_allowed_in_state');
-      return next({ state: event.outcome.kind === 'failed' ? 'failed' : event.outcome.kind === 'removed' || event.outcome.kind === 'already_gone' ? 'revoked' : 'active', outcome: event.outcome });
+      const { removalWait: _done, ...rest } = request;
+      const state = event.outcome.kind === 'failed' ? 'failed' : event.outcome.kind === 'removed' || event.outcome.kind === 'already_gone' ? 'revoked' : 'active';
+      return { ok: true, request: { ...rest, state, outcome: event.outcome, version: request.version + 1, updatedAt: at } };
+    }
+
+    case 'removal_waiting': {
+      if (actor.kind !== 'system') return refuse(request, 'system_only');
+      const removing = (request.state === 'provisioning' && request.action === 'revoke') || (request.state === 'active' && request.expiresAt !== undefined);
+      if (!removing) return refuse(request, 'not_allowed_in_state');
+      // The same gap again (a resume that found it still missing): nothing new to record or tell.
+      if (request.removalWait && JSON.stringify(request.removalWait.missing) === JSON.stringify(event.missing)) return refuse(request, 'not_allowed_in_state');
+      return next({ removalWait: { since: request.removalWait?.since ?? at, missing: event.missing } });
+    }
 
     case 'access_lost': {
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'provisioning' || request.action !== 'grant') return refuse(request, 'not_allowed_in_state');
       // A fresh wait: no earlier invitation, acceptance or reminder applies to the access that is gone.
       const { pendingSince: _pending, ...rest } = request;
-      const relationship = { mode: request.relationship?.mode ?? 'reseller', since: at, missing: event.missing } as const;
+      const relationship = { mode: request.relationship?.mode ?? 'reseller', since: at, missing: event.missing, lostAt: at } as const;
       return { ok: true, request: { ...rest, state: 'awaiting_relationship', approvals: [], relationship, version: request.version + 1, updatedAt: at } };
     }
 
@@ -154,9 +172,11 @@ export function transition(request: AccessRequest, event: RequestEvent, actor: A
       if (request.state !== 'active' || request.expiresAt === undefined || request.reminderSentAt !== undefined) return refuse(request, 'not_allowed_in_state');
       return next({ reminderSentAt: at });
 
-    case 'expire':
+    case 'expire': {
       if (actor.kind !== 'system') return refuse(request, 'system_only');
       if (request.state !== 'active' || request.expiresAt === undefined) return refuse(request, 'not_allowed_in_state');
-      return next({ state: 'expired' });
+      const { removalWait: _done, ...rest } = request;
+      return { ok: true, request: { ...rest, state: 'expired', version: request.version + 1, updatedAt: at } };
+    }
   }
 }

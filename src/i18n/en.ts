@@ -232,6 +232,8 @@ export const en = {
       `We have no relationship with ${customer} that lets me act in their tenant (no active GDAP relationship, no delegated admin rights). Their global administrator must accept our relationship request: send "send ${customer} a relationship request" to get it.`,
     noGroupAssignment: (customer: string, groups: string) =>
       `Our GDAP relationship with ${customer} is active, but none of its access assignments gives a role to a security group the bot's service account is in. A partner admin must add an access assignment for ${groups} with the Directory Readers role (Partner Center > Customers > ${customer} > Admin relationships).`,
+    assignmentRestored: (customer: string, groups: string) =>
+      `Our GDAP relationship with ${customer} is active, but the access assignment that gives ${groups} its roles there had been removed (in Partner Center). I created it again; Microsoft activates it within a few minutes.`,
     noDirectoryRoleAssign: (customer: string, role: string, groups: string) =>
       `I cannot read ${customer}'s directory: the roles our GDAP relationship gives ${groups} include no directory-reading role. A partner admin must add ${role} to the access assignment of ${groups} for ${customer} (Partner Center > Customers > ${customer} > Admin relationships).`,
     noDirectoryRoleRelationship: (customer: string, role: string, groups: string) =>
@@ -270,6 +272,21 @@ export const en = {
     signInRequiredApprovers:
       'Action needed: the bot\'s partner sign-in (the service account\'s refresh token) has expired or was revoked, so it cannot reach Partner Center, Microsoft Graph or Azure. On the bot\'s host, run "npm run consent" and sign in as the service account, with MFA. Waiting requests stay on hold and resume afterwards.',
     signInRestored: 'The bot\'s partner sign-in works again: waiting requests resume.',
+    /** Why an approved change could not be made: the partner's access to the customer is gone. */
+    accessGone: (customer: string) =>
+      `our access to ${customer} is gone (the GDAP relationship with ${customer} ended or expired, or the access assignment that gives our security group its roles there was removed)`,
+    lostToRequester: (customer: string, user: string, role: string, gone: string, what: string) =>
+      `Your request for ${user} (${role}) on ${customer} had been approved, but I could not grant it: ${gone}. ${what}`,
+    lostNote: 'The request waits and goes on by itself once our access is back; the approvers will then need to approve it again.',
+    lostForApprovers: (subscription: string, gone: string, what: string) =>
+      `a request you had approved${subscription ? ` on ${subscription}` : ''} could not be granted: ${gone}. ${what} It waits and goes on by itself once access is back; it will then come back to you to be approved again.`,
+    removalToRequester: (user: string, role: string, subscription: string, gone: string, what: string) =>
+      `I could not remove ${role} from ${user} on ${subscription} yet: ${gone}. ${what}`,
+    expiryToRequester: (user: string, role: string, subscription: string, gone: string, what: string) =>
+      `The time is up for ${user}'s ${role} role on ${subscription}, but I could not remove it yet: ${gone}. ${what}`,
+    removalNote: 'The role stays until then. The removal is not dropped: I carry it out by myself as soon as our access is back, with no new approval.',
+    removalForApprovers: (subscription: string, gone: string, what: string) =>
+      `a role removal${subscription ? ` on ${subscription}` : ''} (a removal you approved, or time-bound access that ended) waits: ${gone}. ${what} The role stays until then; I remove it by myself as soon as access is back, with no new approval.`,
   },
   roles: {
     /** An Azure role in a line of text or a list, from its ARM name: English shows the ARM name itself. */

@@ -236,6 +236,8 @@ export const fr: Messages = {
       typeset`Nous n'avons aucune relation avec ${customer} qui me permette d'agir dans son locataire (ni relation GDAP active, ni droits d'administrateur délégué). Son administrateur général doit accepter notre demande de relation : écrivez « envoie une demande de relation à ${customer} » pour l'obtenir.`,
     noGroupAssignment: (customer, groups) =>
       `Notre relation GDAP avec ${customer} est active, mais aucune de ses attributions d'accès ne donne de rôle à un groupe de sécurité dont le compte de service du bot est membre. Un administrateur du partenaire doit ajouter, dans l'Espace partenaires (Clients > ${customer} > Relations d'administration), une attribution d'accès pour ${groups} avec le rôle Lecteurs d'annuaire (Directory Readers).`,
+    assignmentRestored: (customer, groups) =>
+      typeset`Notre relation GDAP avec ${customer} est active, mais l'attribution d'accès pour ${groups}, qui lui donne ses rôles chez ${customer}, avait été supprimée (dans l'Espace partenaires). Je l'ai recréée ; Microsoft l'active en quelques minutes.`,
     noDirectoryRoleAssign: (customer, role, groups) =>
       typeset`Je ne peux pas lire l'annuaire ${de(customer)} : dans notre relation GDAP, l'attribution d'accès pour ${groups} ne comprend aucun rôle de lecture de l'annuaire. Un administrateur du partenaire doit y ajouter ${role} (Espace partenaires > Clients > ${customer} > Relations d'administration).`,
     noDirectoryRoleRelationship: (customer, role, groups) =>
@@ -273,6 +275,20 @@ export const fr: Messages = {
     signInRequiredApprovers:
       typeset('Action requise : la connexion partenaire du bot (le jeton d\'actualisation du compte de service) a expiré ou a été révoquée ; il ne peut plus joindre ni l\'Espace partenaires, ni Microsoft Graph, ni Azure. Sur l\'hôte du bot, lancez « npm run consent » et connectez-vous avec le compte de service, avec l\'authentification multifacteur. Les demandes en attente restent en attente et reprennent ensuite.'),
     signInRestored: typeset('La connexion partenaire du bot fonctionne de nouveau : les demandes en attente reprennent.'),
+    accessGone: (customer) =>
+      typeset`nous n'avons plus accès à ${customer} (notre relation GDAP avec ${customer} a pris fin ou a expiré, ou l'attribution d'accès qui donne ses rôles à notre groupe de sécurité a été supprimée)`,
+    lostToRequester: (customer, user, role, gone, what) =>
+      typeset`Votre demande pour ${user} (${roleFr(role)}) chez ${customer} avait été approuvée, mais je n'ai pas pu l'appliquer : ${gone}. ${what}`,
+    lostNote: typeset('La demande reste en attente et reprend d\'elle-même dès que notre accès est rétabli ; les approbateurs devront alors l\'approuver de nouveau.'),
+    lostForApprovers: (subscription, gone, what) =>
+      typeset`une demande que vous aviez approuvée${subscription ? ` sur ${subscription}` : ''} n'a pas pu être appliquée : ${gone}. ${what} Elle reste en attente et reprend d'elle-même dès que l'accès est rétabli ; elle vous sera alors soumise de nouveau pour approbation.`,
+    removalToRequester: (user, role, subscription, gone, what) =>
+      typeset`Je n'ai pas encore pu retirer le rôle ${roleFr(role)} à ${user} sur ${subscription} : ${gone}. ${what}`,
+    expiryToRequester: (user, role, subscription, gone, what) =>
+      typeset`La durée prévue pour le rôle ${roleFr(role)} de ${user} sur ${subscription} est écoulée, mais je n'ai pas encore pu le retirer : ${gone}. ${what}`,
+    removalNote: typeset('Le rôle reste attribué d\'ici là. Le retrait n\'est pas abandonné : je l\'effectue de moi-même dès que notre accès est rétabli, sans nouvelle approbation.'),
+    removalForApprovers: (subscription, gone, what) =>
+      typeset`le retrait d'un rôle${subscription ? ` sur ${subscription}` : ''} (un retrait que vous avez approuvé, ou un accès temporaire arrivé à échéance) est en attente : ${gone}. ${what} Le rôle reste attribué d'ici là ; je le retire de moi-même dès que l'accès est rétabli, sans nouvelle approbation.`,
   },
   roles: {
     name: roleFr,

@@ -1,9 +1,10 @@
-// Microsoft Graph v1.0 GDAP access assignments (…/delegatedAdminRelationships/{id}/accessAssignments): list, get, create.
-// A new assignment answers 201 `pending` and becomes `active` after state.accessAssignmentActivationMs, as Microsoft
-// activates it asynchronously; only active assignments give the group's members their Entra roles (state.partnerRolesIn).
+// Microsoft Graph v1.0 GDAP access assignments (…/delegatedAdminRelationships/{id}/accessAssignments): list, get, create,
+// delete. A new assignment answers 201 `pending` and becomes `active` after state.accessAssignmentActivationMs, as
+// Microsoft activates it asynchronously; only active assignments give the group's members their Entra roles
+// (state.partnerRolesIn). DELETE needs If-Match with the assignment's @odata.etag and answers 204, as Graph documents.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { json, type SandboxRequest, type SandboxResponse } from './http-kit';
+import { headerValue, json, type SandboxRequest, type SandboxResponse } from './http-kit';
 import { graphError } from './graph-user-pages';
 import type { GdapAccessAssignment, GdapRelationship, SandboxState } from './state';
 
@@ -73,11 +74,31 @@ function create(state: SandboxState, req: SandboxRequest, relationship: GdapRela
   return json(201, { '@odata.context': CONTEXT, ...assignmentBody(assignment) }, { Location: location });
 }
 
+/**
+ * DELETE …/accessAssignments/{id} (what a partner admin does in Partner Center): If-Match is required (Graph: "Last
+ * known ETag value … Required"); 204 No Content. [inf] Graph's answers to a missing or stale ETag are not documented:
+ * 400 and 412 here. The assignment then lists as `deleted` (a status Graph defines) and gives no role any more.
+ */
+function remove(req: SandboxRequest, assignment: GdapAccessAssignment): SandboxResponse {
+  const ifMatch = headerValue(req.headers, 'if-match');
+  if (ifMatch === undefined) return graphError(400, 'BadRequest', 'The If-Match header is required to delete a delegatedAdminAccessAssignment.');
+  if (ifMatch !== '*' && ifMatch !== etagOf(assignment.lastModifiedDateTime)) return graphError(412, 'PreconditionFailed', 'The If-Match ETag does not match the access assignment: read it again.');
+  if (assignment.status === 'deleted' || assignment.status === 'deleting') return graphError(404, 'ResourceNotFound', `Access assignment ${assignment.id} is already ${assignment.status}.`);
+  assignment.status = 'deleted';
+  assignment.lastModifiedDateTime = new Date().toISOString();
+  delete assignment.activatesAt;
+  return { status: 204 };
+}
+
 /** …/accessAssignments[/{id}] of one (already authorised) relationship; `rest` is what follows "accessAssignments". */
 export function accessAssignmentsRoute(state: SandboxState, req: SandboxRequest, relationship: GdapRelationship, rest: readonly string[]): SandboxResponse | undefined {
   const [id, ...more] = rest;
   if (more.length > 0) return undefined;
   if (id === undefined && req.method === 'POST') return create(state, req, relationship);
+  if (id !== undefined && req.method === 'DELETE') {
+    const assignment = relationship.accessAssignments.find((a) => a.id.toLowerCase() === id.toLowerCase());
+    return assignment ? remove(req, assignment) : graphError(404, 'ResourceNotFound', `Access assignment ${id} was not found in relationship ${relationship.id}.`);
+  }
   if (req.method !== 'GET') return undefined;
   if (id === undefined) {
     const filterText = req.query.get('$filter');

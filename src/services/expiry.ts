@@ -1,7 +1,9 @@
 // Time-bound access: reminds the requester once before the end, removes the role assignment at the end, and
-// survives restarts (a sweep at start and on an interval reads what is due from the store).
+// survives restarts (a sweep at start and on an interval reads what is due from the store). A removal refused because
+// the bot's access to the customer is gone waits for it (removal-waits.ts): the sweeps leave it, the watcher resumes it.
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
+import type { ReadinessGap } from '../domain/readiness-gap';
 import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
@@ -9,6 +11,8 @@ import { underClaim } from './claimed-runner';
 import { ALONE, nextTurn, type JobGate, type LeaseRun } from './job-leases';
 import { outboxMessage } from './outbox-sender';
 import type { AzureRbacGateway } from './ports';
+import { refusalOf } from './refusals';
+import { lostAccessGap, waitForAccess, type ReadinessCheck } from './removal-waits';
 
 export const DEFAULT_EXPIRY_REMINDER_BEFORE_MS = 60 * 60_000;
 export const DEFAULT_EXPIRY_SWEEP_INTERVAL_MS = 60_000;
@@ -30,6 +34,10 @@ export interface ExpiryDependencies {
   readonly jobs?: JobGate;
   /** The per-request claim's ttl; default DEFAULT_CLAIM_TTL_MS (claimed-runner.ts). */
   readonly claimTtlInMs?: number;
+  /** Asked afresh when ARM refuses the DELETE: is the bot's access to the customer gone? Without it, retried every sweep. */
+  readonly readiness?: ReadinessCheck;
+  /** The removal waits for access to its customer: the approvers must hear it. */
+  readonly onAccessLost?: (request: AccessRequest, gap: ReadinessGap) => void;
 }
 
 export interface SweepResult {
@@ -40,6 +48,8 @@ export interface SweepResult {
 }
 
 const SYSTEM = { kind: 'system' } as const;
+/** What one removal came to: done, refused (tried again next sweep), or waiting for the bot's access to the customer. */
+type Removal = 'expired' | 'failed' | 'waiting';
 
 export class ExpiryService {
   private current: Promise<SweepResult> | undefined;
@@ -91,6 +101,8 @@ export class ExpiryService {
       const end = Date.parse(request.expiresAt ?? '');
       if (Number.isNaN(end)) continue;
       try {
+        // Waiting for the bot's access to the customer: the relationship watcher takes it up once that is back.
+        if (end <= now && request.removalWait !== undefined) continue;
         if (end <= now) {
           const removal = await underClaim(this.deps.jobs, request.id, () => this.expireClaimed(request.id), this.deps.claimTtlInMs);
           // Not ran: another instance is removing it now. Done elsewhere: expired (or changed) since the list was read.
@@ -108,18 +120,25 @@ export class ExpiryService {
     return { reminded, expired, failed };
   }
 
+  /** The relationship watcher found the access to the customer back: the waiting removal is made now (under its claim). */
+  async resumeWaiting(id: RequestId): Promise<Removal | 'done_elsewhere' | 'not_ran'> {
+    const run = await underClaim(this.deps.jobs, id, () => this.expireClaimed(id, true), this.deps.claimTtlInMs);
+    return run.ran ? run.value : 'not_ran';
+  }
+
   /**
    * Under the request's claim: read again, so a request another instance expired since this sweep listed it is left
-   * alone (no second DELETE).
+   * alone (no second DELETE), and one found waiting for its access meanwhile is left to the watcher.
    */
-  private async expireClaimed(id: RequestId): Promise<'expired' | 'failed' | 'done_elsewhere'> {
+  private async expireClaimed(id: RequestId, released = false): Promise<Removal | 'done_elsewhere'> {
     const request = await this.deps.requests.get(id);
     if (request?.state !== 'active') return 'done_elsewhere';
-    return (await this.expire(request)) ? 'expired' : 'failed';
+    if (request.removalWait !== undefined && !released) return 'waiting';
+    return this.expire(request);
   }
 
   /** DELETE first, then the state: a crash in between deletes again (ARM answers 204) and then records. */
-  private async expire(request: AccessRequest): Promise<boolean> {
+  private async expire(request: AccessRequest): Promise<Removal> {
     // "Already had it": the assignment is not ours (the person had the role before), so it is left in place.
     // Extended: a later request keeps the same assignment (same name) for longer, so this end removes nothing.
     const extendedBy = await this.extensionOf(request);
@@ -129,14 +148,20 @@ export class ExpiryService {
       try {
         removed = await this.deps.rbac.deleteRoleAssignment(request.customer.tenantId, request.scope, request.assignmentName);
       } catch (error: unknown) {
-        this.deps.onError(error, request.id);
-        return false;
+        const gap = refusalOf(error) ? await lostAccessGap(this.deps.readiness, request) : undefined;
+        if (!gap) {
+          this.deps.onError(error, request.id);
+          return 'failed';
+        }
+        const detail = { expiresAt: request.expiresAt, assignmentName: request.assignmentName, scope: request.scope, reason: error instanceof Error ? error.message : String(error) };
+        await waitForAccess(this.deps, request, gap, { event: 'expiry_waiting', detail });
+        return 'waiting';
       }
     }
     const next = transition(request, { type: 'expire' }, SYSTEM, this.deps.clock.now());
-    if (!next.ok) return false;
+    if (!next.ok) return 'failed';
     // An extended request ends quietly: the extension's card and messages are the live ones.
-    return this.deps.changes.record({ request: next.request, outbox: extendedBy ? [] : [outboxMessage('request_changed', next.request)], audit: {
+    const recorded = await this.deps.changes.record({ request: next.request, outbox: extendedBy ? [] : [outboxMessage('request_changed', next.request)], audit: {
       requestId: request.id,
       event: 'expired',
       actor: 'system',
@@ -151,6 +176,7 @@ export class ExpiryService {
         ...(ours || extendedBy ? {} : { keptPreExistingAssignment: request.outcome?.kind === 'already_existed' ? (request.outcome.assignmentId ?? true) : true }),
       },
     } });
+    return recorded ? 'expired' : 'failed';
   }
 
   /** A later active request that keeps the same assignment (same name) for longer, or for good. */

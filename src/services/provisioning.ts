@@ -10,7 +10,7 @@
 // `provisioning` and is taken up again once the sign-in works (or at the next start).
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
-import { WAITABLE_GAPS, type ReadinessGap } from '../domain/readiness-gap';
+import type { ReadinessGap } from '../domain/readiness-gap';
 import { transition } from '../domain/request-state';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
@@ -19,8 +19,8 @@ import { ClaimedRequestService, DEFAULT_CLAIM_TTL_MS } from './claimed-runner';
 import type { AccessDeniedError } from './access-errors';
 import { outboxMessage } from './outbox-sender';
 import { CloudUnavailableError, type AzureRbacGateway, type CreateAssignmentResult } from './ports';
-import type { Readiness, ReadinessOptions, ReadinessTarget } from './readiness';
 import { refusalOf } from './refusals';
+import { lostAccessGap, type ReadinessCheck } from './removal-waits';
 
 export const DEFAULT_PRINCIPAL_REPLICATION_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_PRINCIPAL_RETRY_DELAY_MS = 5_000;
@@ -70,7 +70,7 @@ export interface ProvisioningDependencies {
    * access to the customer is gone (GDAP relationship ended, access assignment removed) or Azure refused this grant
    * itself. Without it every refusal fails the request.
    */
-  readonly readiness?: { check(target: ReadinessTarget, options?: ReadinessOptions): Promise<Readiness> };
+  readonly readiness?: ReadinessCheck;
   /** The request waits again for access to its customer: the approvers, who approved it, must hear why. */
   readonly onAccessLost?: (request: AccessRequest, gap: ReadinessGap) => void;
 }
@@ -104,25 +104,11 @@ export class ProvisioningService extends ClaimedRequestService {
     const attempt = await this.attempt(request);
     if (attempt === 'stopped' || attempt === 'waiting_for_sign_in') return;
     const { outcome, attempts } = attempt;
-    const lost = outcome.kind === 'failed' && outcome.code === 'AuthorizationFailed' ? await this.accessGap(request) : undefined;
+    const lost = outcome.kind === 'failed' && outcome.code === 'AuthorizationFailed' ? await lostAccessGap(this.deps.readiness, request) : undefined;
     if (lost && outcome.kind === 'failed') return this.waitForAccess(request, lost, outcome);
     await this.finish(request, outcome, outcome.kind === 'failed' ? 'provisioning_failed' : 'provisioned', {
       attempts, assignmentName: request.assignmentName, scope: request.scope, ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
     });
-  }
-
-  /**
-   * After a refusal: what readiness finds missing now, when it is something to wait for (as a request waits at
-   * intake); undefined when the bot may still act there (Azure refused this grant itself: a role its ABAC condition
-   * does not allow, a deny assignment) or when readiness could not say.
-   */
-  private async accessGap(request: AccessRequest): Promise<ReadinessGap | undefined> {
-    try {
-      const found = await this.deps.readiness?.check({ tenantId: request.customer.tenantId, subscription: { id: request.subscription.id } }, { fresh: true });
-      return found && !found.ready && WAITABLE_GAPS.has(found.gap.kind) ? found.gap : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   /** Back to waiting for the customer, told to the requester (with the card) and to the approvers. */

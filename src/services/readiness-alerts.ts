@@ -2,7 +2,7 @@
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { Clock } from './clock';
-import type { ReadinessNotifier } from './relationships-ports';
+import type { GapContext, ReadinessNotifier } from './relationships-ports';
 
 export interface ReadinessAlertsOptions {
   readonly notifier: ReadinessNotifier;
@@ -12,8 +12,11 @@ export interface ReadinessAlertsOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** Gaps the approvers cannot close (the customer must accept; Microsoft refused for its own reasons) are not theirs to hear. */
-const NOT_FOR_APPROVERS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'subscription_unavailable']);
+/**
+ * Gaps the approvers cannot close (the customer must accept; Microsoft refused for its own reasons) are not theirs to
+ * hear, nor one the bot closes by itself (the access assignment it just created again).
+ */
+const NOT_FOR_APPROVERS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'subscription_unavailable', 'access_assignment_restored']);
 
 export class ReadinessAlerts {
   private readonly told = new Map<string, number>();
@@ -35,13 +38,14 @@ export class ReadinessAlerts {
   }
 
   /**
-   * An approved request waits again: the bot's access to `customer` is gone (GDAP relationship ended, access
-   * assignment removed). The approvers hear it whatever the gap (a relationship too: they approved a grant that did
-   * not happen), once a day per customer at most.
+   * An approved change waits: the bot's access to `customer` is gone (GDAP relationship ended, access assignment
+   * removed). The approvers hear it whatever the gap (a relationship too: they approved a change that did not happen),
+   * once a day per customer and kind of change at most; a grant (the default) comes back to them for approval.
    */
-  accessLost(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser } = {}): void {
+  accessLost(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: GapContext = {}): void {
     if (gap.kind === 'sign_in_required') return this.signInMissing();
-    this.once(`${customer.tenantId.toLowerCase()}|access_lost|${gap.kind}`, () => this.options.notifier.gapToApprovers(customer, gap, context));
+    const lost = context.lost ?? 'grant';
+    this.once(`${customer.tenantId.toLowerCase()}|access_lost|${lost}|${gap.kind}`, () => this.options.notifier.gapToApprovers(customer, gap, { ...context, lost }));
   }
 
   /**

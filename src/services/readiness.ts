@@ -5,10 +5,12 @@
 // write role assignments on the subscription (ARM permissions). app: the reseller relationship, the app consented in
 // the customer's tenant (its directory readable with the app's token), and the same ARM right for its service principal.
 // Each missing piece is a ReadinessGap the Teams layer turns into its own answer. Only "ready" is remembered (briefly).
+// An active relationship whose access assignment for the partner's groups is gone gets it again (GdapCompletion).
 import type { SubscriptionId, TenantId } from '../domain/ids';
 import type { AccessModel, GroupRef, ReadinessGap } from '../domain/readiness-gap';
 import type { Clock } from './clock';
 import type { AccessDeniedError } from './access-errors';
+import type { CompletionResult } from './gdap-completion';
 import type { AzureRbacGateway, DirectoryGateway, PartnerCenterGateway } from './ports';
 import { assignmentGroups, mayConsentApps, readGdap, readsDirectory, type GdapVerdict } from './readiness-gdap';
 import { refusalOf } from './refusals';
@@ -49,6 +51,11 @@ export interface ReadinessDependencies {
   readonly readyTtlInMs?: number;
   /** A refusal that someone must act on outside the customer (sign-in, app credential): told to the sign-in watch. */
   readonly onRefused?: (refusal: AccessDeniedError) => void;
+  /**
+   * delegated: gives an active relationship's roles to GDAP_SECURITY_GROUPS again when no access assignment reaches the
+   * bot's account (a partner admin removed it in Partner Center), as when the relationship was first accepted.
+   */
+  readonly completion?: { complete(relationshipId: string): Promise<CompletionResult> };
 }
 
 /** Microsoft Graph and Azure Service Management: the resource apps the bot's delegated consent names. */
@@ -115,7 +122,7 @@ export class ReadinessService {
 
   private async delegated(target: ReadinessTarget, azure: boolean): Promise<Readiness> {
     const { tenantId } = target;
-    const [customer, verdict] = await Promise.all([this.deps.partnerCenter.getCustomer(tenantId), this.gdapVerdict(tenantId)]);
+    const [customer, { verdict, active }] = await Promise.all([this.deps.partnerCenter.getCustomer(tenantId), this.gdapVerdict(tenantId)]);
     // Legacy DAP still counts: the partner's Admin Agents are Global Administrators there.
     const dap = customer?.allowDelegatedAccess === true;
     const roles = verdict.kind === 'roles' ? verdict.roles : new Set<string>();
@@ -125,7 +132,10 @@ export class ReadinessService {
         const reseller = customer?.relationshipToPartner.toLowerCase() === 'reseller';
         return gap({ kind: 'no_relationship', reseller, ...(verdict.pendingRelationshipId ? { pendingRelationshipId: verdict.pendingRelationshipId } : {}) });
       }
-      if (verdict.kind === 'no_group') return gap({ kind: 'no_group_assignment', groups: await this.named(this.deps.securityGroupIds) });
+      if (verdict.kind === 'no_group') {
+        const kind = (await this.restoreAssignments(active)) ? 'access_assignment_restored' : 'no_group_assignment';
+        return gap({ kind, groups: await this.named(this.deps.securityGroupIds) });
+      }
       if (!readsDirectory(roles)) return this.noDirectoryRole(verdict);
     }
     const directory = await this.readDirectory(tenantId, dap || mayConsentApps(roles));
@@ -161,17 +171,35 @@ export class ReadinessService {
     return { ready: true };
   }
 
-  /** The customer's relationships and what their assignments give the signed-in account. */
-  private async gdapVerdict(tenantId: TenantId): Promise<GdapVerdict> {
+  /** The customer's relationships and what their assignments give the signed-in account; the active ones' ids. */
+  private async gdapVerdict(tenantId: TenantId): Promise<{ readonly verdict: GdapVerdict; readonly active: readonly string[] }> {
     const gdap = this.deps.gdap;
-    if (!gdap) return { kind: 'none' };
+    if (!gdap) return { verdict: { kind: 'none' }, active: [] };
     const relationships = await gdap.listRelationships(tenantId);
     const active = relationships.filter((r) => r.status.toLowerCase() === 'active');
     const lists = await Promise.all(active.map(async (r): Promise<[string, GdapAccessAssignment[]]> => [r.id, await gdap.listAccessAssignments(r.id)]));
     const assignments = new Map(lists);
     const groups = assignmentGroups({ assignments });
     const accountGroups = groups.length > 0 ? await gdap.accountGroups(groups) : [];
-    return readGdap({ relationships, assignments, accountGroups, configuredGroups: this.deps.securityGroupIds });
+    return { verdict: readGdap({ relationships, assignments, accountGroups, configuredGroups: this.deps.securityGroupIds }), active: active.map((r) => r.id) };
+  }
+
+  /**
+   * Active relationships, but no active access assignment reaches the bot's account: each configured group without a
+   * live assignment gets one again (POST accessAssignments). True when one was created (or still waits to be active);
+   * false without completion, with every group assigned already, or when Graph refused (the gap then asks an admin).
+   */
+  private async restoreAssignments(relationshipIds: readonly string[]): Promise<boolean> {
+    const completion = this.deps.completion;
+    let restoring = false;
+    for (const id of completion ? relationshipIds : []) {
+      try {
+        if ((await completion?.complete(id))?.kind === 'pending') restoring = true;
+      } catch {
+        // A relationship Graph will not assign (read-only MLT, roles it refuses): the partner's admins are asked instead.
+      }
+    }
+    return restoring;
   }
 
   private async noDirectoryRole(verdict: GdapVerdict, confirmed = false): Promise<Readiness> {

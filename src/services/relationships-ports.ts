@@ -82,10 +82,21 @@ export interface RelationshipNotifier {
   waiting(request: AccessRequest, gap: ReadinessGap, delivery: Delivery): Promise<void>;
 }
 
+/** Where a gap was found, for the approvers' message. */
+export interface GapContext {
+  readonly subscription?: string;
+  readonly requester?: PartnerUser;
+  /**
+   * The gap stopped a change the approvers had approved, because the bot's access to the customer is gone: a grant
+   * (it comes back to them for approval once access is back) or a removal (made by itself once access is back).
+   */
+  readonly lost?: 'grant' | 'removal';
+}
+
 /** The people who can close a gap the customer cannot: the approvers (the partner's admin agents among them). */
 export interface ReadinessNotifier {
   /** What `customer` lacks and what to do, to every approver, in their language. */
-  gapToApprovers(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: { readonly subscription?: string; readonly requester?: PartnerUser }): Promise<void>;
+  gapToApprovers(customer: { readonly tenantId: string; readonly name: string }, gap: ReadinessGap, context: GapContext): Promise<void>;
   /** The partner service account must sign in again (`npm run consent`): to every approver, in their language. */
   signInRequired(): Promise<void>;
   /** The sign-in works again: waiting requests go on. */

@@ -1,5 +1,6 @@
 // Watches requests waiting until the bot may act for their customer: readiness moves them on to approval (after the
 // access assignments of a GDAP relationship the bot created); what they wait for is kept current; a reminder; expiry.
+// Removals waiting for the bot's access to their customer are made once readiness finds it back.
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
@@ -9,6 +10,7 @@ import { CloudUnavailableError } from './ports';
 import type { Readiness, ReadinessService } from './readiness';
 import { outboxMessage } from './outbox-sender';
 import { invitationPayload, targetOf, type RelationshipService, type RequestAdvancer } from './relationships';
+import type { WaitingRemovalsPort } from './removal-waits';
 
 export interface RelationshipWatcherOptions {
   /** How often each customer's acceptance is checked: 5 minutes by default. */
@@ -32,12 +34,17 @@ export interface RelationshipWatcherDependencies {
   readonly onError?: (error: unknown, context: { readonly requestId?: string; readonly customer?: string }) => void;
   /** Instances sharing the store poll one at a time (lease `relationships`); default: alone on the store. */
   readonly jobs?: JobGate;
+  /** Removals (revokes, ended time-bound access) waiting for the bot's access to their customer (removal-waits.ts). */
+  readonly removals?: WaitingRemovalsPort;
 }
 
 interface Backoff {
   readonly failures: number;
   readonly nextCheckAt: number;
 }
+
+/** One readiness answer per customer and subscription per round, and one backoff. */
+const readyKey = (request: AccessRequest): string => `ready:${request.customer.tenantId.toLowerCase()}|${request.subscription.id.toLowerCase()}`;
 
 /** A 429 that does not say how long to wait: wait this long. */
 const DEFAULT_THROTTLE_WAIT_IN_MS = 60_000;
@@ -122,6 +129,22 @@ export class RelationshipWatcher {
         this.deps.onError?.(error, { requestId: request.id });
       }
     }
+    for (const removal of (await this.deps.removals?.waiting()) ?? []) {
+      await nextTurn();
+      if (lease.lost) return;
+      try {
+        await this.checkRemoval(removal, found);
+      } catch (error) {
+        this.deps.onError?.(error, { requestId: removal.id });
+      }
+    }
+  }
+
+  /** A removal waiting for its access: made once readiness (asked as for a waiting request, the same backoff) finds it back. */
+  private async checkRemoval(request: AccessRequest, found: Map<string, Readiness | undefined>): Promise<void> {
+    const key = readyKey(request);
+    if (!found.has(key)) found.set(key, await this.guarded(key, request, this.deps.clock.now().getTime(), () => this.deps.readiness.check(targetOf(request), { fresh: true })));
+    if (found.get(key)?.ready) await this.deps.removals?.resume(request);
   }
 
   private async check(request: AccessRequest, found: Map<string, Readiness | undefined>, completed: Map<string, CompletionResult | undefined>): Promise<void> {
@@ -140,7 +163,7 @@ export class RelationshipWatcher {
       if (completion?.kind === 'no_group_configured') return this.waitingFor(request, { kind: 'missing_setting', setting: 'GDAP_SECURITY_GROUPS' });
       if (completion === undefined || completion.kind === 'pending') return this.remindIfDue(request, now, since);
     }
-    const key = `ready:${request.customer.tenantId.toLowerCase()}|${request.subscription.id.toLowerCase()}`;
+    const key = readyKey(request);
     if (!found.has(key)) found.set(key, await this.guarded(key, request, now, () => this.deps.readiness.check(targetOf(request), { fresh: true })));
     const readiness = found.get(key);
     if (readiness?.ready) return this.deps.relationships.resume(request);

@@ -1,12 +1,16 @@
-// Revocation: an approved removal becomes one ARM DELETE of the named assignment; "already gone" is a success.
+// Revocation: an approved removal becomes one ARM DELETE of the named assignment; "already gone" is a success. Refused
+// because the bot's access to the customer is gone (readiness asked afresh), the removal waits for it instead of
+// failing, and is made once the relationship watcher finds the access back (removal-waits.ts).
 import type { AccessRequest } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
+import type { ReadinessGap } from '../domain/readiness-gap';
 import type { ChangeLog, RequestRepository } from '../store/ports';
 import type { Clock } from './clock';
 import type { JobGate } from './job-leases';
 import { ClaimedRequestService } from './claimed-runner';
-import { isAccessDenied } from './access-errors';
 import { ArmRequestError, CloudUnavailableError, type AzureRbacGateway } from './ports';
+import { refusalOf } from './refusals';
+import { lostAccessGap, waitForAccess, type ReadinessCheck } from './removal-waits';
 
 export interface RevocationDependencies {
   readonly requests: RequestRepository;
@@ -20,30 +24,55 @@ export interface RevocationDependencies {
   readonly claimTtlInMs?: number;
   /** A resume could not read the store (it is tried again at the next one). */
   readonly onResumeError?: (error: unknown) => void;
+  /** Asked afresh when ARM refuses the DELETE: is the bot's access to the customer gone? Without it every refusal fails. */
+  readonly readiness?: ReadinessCheck;
+  /** The removal waits for access to its customer: the approvers must hear it. */
+  readonly onAccessLost?: (request: AccessRequest, gap: ReadinessGap) => void;
 }
 
+type Outcome = NonNullable<AccessRequest['outcome']>;
+
 export class RevocationService extends ClaimedRequestService {
+  /** Waiting removals the watcher found the access back for: the next run of each calls ARM again. */
+  private readonly released = new Set<RequestId>();
+
   constructor(private readonly deps: RevocationDependencies) {
     super({ ...deps, handles: (request) => request.action === 'revoke' });
   }
 
+  /** The relationship watcher found the access to the customer back: the waiting removal is made now. */
+  resumeWaiting(id: RequestId): Promise<boolean> {
+    this.released.add(id);
+    return this.start(id);
+  }
+
   protected async work(id: RequestId): Promise<void> {
+    // A removal waiting for its access is left alone by the resumes (no DELETE refused again every minute).
+    const released = this.released.delete(id);
+    if (!released && (await this.deps.requests.get(id))?.removalWait !== undefined) return;
     const request = await this.begin(id, 'revocation_started');
     if (!request) return;
-    const outcome = await this.delete(request);
+    const { outcome, refused } = await this.delete(request);
+    const gap = refused ? await lostAccessGap(this.deps.readiness, request) : undefined;
+    if (gap && outcome.kind === 'failed') {
+      await waitForAccess(this.deps, request, gap, { event: 'revocation_waiting', detail: { code: outcome.code, reason: outcome.reason, assignmentName: request.assignmentName, scope: request.scope } });
+      return;
+    }
     await this.finish(request, outcome, outcome.kind === 'failed' ? 'revocation_failed' : 'revoked', {
       assignmentName: request.assignmentName, scope: request.scope, role: request.role.name, principal: request.principal.id,
     });
   }
 
-  private async delete(request: AccessRequest): Promise<NonNullable<AccessRequest['outcome']>> {
+  private async delete(request: AccessRequest): Promise<{ readonly outcome: Outcome; readonly refused: boolean }> {
     try {
       const deleted = await this.deps.rbac.deleteRoleAssignment(request.customer.tenantId, request.scope, request.assignmentName);
-      return deleted ? { kind: 'removed' } : { kind: 'already_gone' };
+      return { outcome: deleted ? { kind: 'removed' } : { kind: 'already_gone' }, refused: false };
     } catch (error) {
-      if (error instanceof CloudUnavailableError) return { kind: 'failed', code: 'ArmUnavailable', reason: error.message };
-      if (isAccessDenied(error)) return { kind: 'failed', code: error.code ?? 'AuthorizationFailed', reason: error.message };
-      if (error instanceof ArmRequestError) return { kind: 'failed', code: error.code, reason: error.message };
+      // ARM's 403, or the customer's tenant refusing the bot's token (GDAP ended): a refusal, whatever wraps it.
+      const refusal = refusalOf(error);
+      if (refusal) return { outcome: { kind: 'failed', code: refusal.code ?? 'AuthorizationFailed', reason: refusal.message }, refused: true };
+      if (error instanceof CloudUnavailableError) return { outcome: { kind: 'failed', code: 'ArmUnavailable', reason: error.message }, refused: false };
+      if (error instanceof ArmRequestError) return { outcome: { kind: 'failed', code: error.code, reason: error.message }, refused: false };
       throw error;
     }
   }

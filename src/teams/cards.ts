@@ -187,6 +187,8 @@ export function gapSentence(gap: ReadinessGap, where: { readonly customer: strin
       return m.noRelationship(customer);
     case 'no_group_assignment':
       return m.noGroupAssignment(customer, groupsPhrase(gap.groups, locale));
+    case 'access_assignment_restored':
+      return m.assignmentRestored(customer, groupsPhrase(gap.groups, locale));
     case 'no_directory_role':
       return (gap.inRelationship ? m.noDirectoryRoleAssign : m.noDirectoryRoleRelationship)(customer, gap.role, groupsPhrase(gap.groups, locale));
     case 'no_azure_rights':

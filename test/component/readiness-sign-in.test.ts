@@ -99,9 +99,17 @@ describe('access lost at run time: the partner service account\'s sign-in, the c
     // Assert: nothing granted, nothing failed; it waits, and each of them reads why, in their language
     expect(await stateOf(requestId)).toBe('awaiting_relationship');
     expect(alicesContributor()).toHaveLength(0);
-    expect(textsTo(SAM).filter((t) => t.includes('waits') && t.includes('no relationship with Contoso'))).toHaveLength(1);
-    expect(textsTo(ALEX).filter((t) => t.startsWith('Action needed for Contoso') && t.includes('no relationship with Contoso'))).toHaveLength(1);
-    expect(textsTo(ADA).filter((t) => t.startsWith('Action requise pour Contoso'))).toHaveLength(1);
+    // Sam reads that it had been approved, that our access to Contoso is gone and why, that it goes on by itself, and
+    // that it needs approving again (not the intake's "waits until they accept")
+    expect(textsTo(SAM).filter((t) => t.includes('no relationship with Contoso'))).toEqual([expect.stringMatching(
+      /^Your request for Alice Martin \(Contributor\) on Contoso had been approved, but I could not grant it: our access to Contoso is gone \(the GDAP relationship with Contoso ended or expired, or the access assignment that gives our security group its roles there was removed\)\. We have no relationship with Contoso .* The request waits and goes on by itself once our access is back; the approvers will then need to approve it again\.$/,
+    )]);
+    expect(textsTo(ALEX).filter((t) => t.startsWith('Action needed for Contoso'))).toEqual([expect.stringMatching(
+      /^Action needed for Contoso \(request from Sam[^)]*\): a request you had approved on .+ could not be granted: our access to Contoso is gone \(.*access assignment.*\)\. We have no relationship with Contoso .* It waits and goes on by itself once access is back; it will then come back to you to be approved again\.$/,
+    )]);
+    expect(textsTo(ADA).filter((t) => t.startsWith('Action requise pour Contoso'))).toEqual([expect.stringMatching(
+      /^Action requise pour Contoso \(demande de Sam[^)]*\)\u00a0: une demande que vous aviez approuvée sur .+ n'a pas pu être appliquée\u00a0: nous n'avons plus accès à Contoso \(.*attribution d'accès.*\)\. .* elle vous sera alors soumise de nouveau pour approbation\.$/,
+    )]);
     expect([...textsTo(SAM), ...textsTo(ALEX)].some((t) => t.includes('I could not give'))).toBe(false);
 
     // Act: the watcher sends Sam a new GDAP relationship request; Contoso approves it; Alex approves the request again

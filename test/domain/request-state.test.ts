@@ -57,6 +57,7 @@ const EVENTS: Record<string, RequestEvent> = {
   remind: { type: 'remind' },
   expire: { type: 'expire' },
   access_lost: { type: 'access_lost', missing: { kind: 'no_relationship', reseller: true } },
+  removal_waiting: { type: 'removal_waiting', missing: { kind: 'no_relationship', reseller: true } },
 };
 
 /** The allowed moves; every pair not listed here must be refused. */
@@ -87,6 +88,8 @@ const ALLOWED: Record<string, RequestState> = {
   'active|remind|system': 'active',
   'active|expire|system': 'expired',
   'provisioning|access_lost|system': 'awaiting_relationship',
+  // The table's requests are grants with an end: only the end's removal waits (a revoke's is tested below).
+  'active|removal_waiting|system': 'active',
 };
 
 const cases = REQUEST_STATES.flatMap((state) => Object.keys(EVENTS).flatMap((event) => (Object.keys(ACTORS) as ActorKind[]).map((actor) => [state, event, actor] as const)));
@@ -169,10 +172,29 @@ describe('transition', () => {
     const lost = transition(provisioning, EVENTS.access_lost as RequestEvent, ACTORS.system, NOW);
     expect(lost).toMatchObject({ ok: true, request: { state: 'awaiting_relationship', approvals: [], relationship: { mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship' } } } });
     const waiting = lost.ok ? lost.request : provisioning;
-    expect(waiting.relationship).toEqual({ mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship', reseller: true } });
+    expect(waiting.relationship).toEqual({ mode: 'gdap', since: NOW.toISOString(), missing: { kind: 'no_relationship', reseller: true }, lostAt: NOW.toISOString() });
     expect(waiting.pendingSince).toBeUndefined();
     expect(transition(waiting, { type: 'relationship_accepted' }, ACTORS.system, NOW)).toMatchObject({ ok: true, request: { state: 'pending_approval', approvals: [] } });
     expect(transition({ ...provisioning, action: 'revoke' }, EVENTS.access_lost as RequestEvent, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+  });
+
+  it('when a removal finds the access to the customer gone, then it waits in its state, recorded once per thing missing, and the wait ends with the removal', () => {
+    const gone = { kind: 'no_relationship' as const, reseller: true };
+    const revoking = { ...request('provisioning'), action: 'revoke' as const };
+    const waiting = transition(revoking, { type: 'removal_waiting', missing: gone }, ACTORS.system, NOW);
+    expect(waiting).toMatchObject({ ok: true, request: { state: 'provisioning', removalWait: { since: NOW.toISOString(), missing: gone } } });
+    const waited = waiting.ok ? waiting.request : revoking;
+    expect(transition(waited, { type: 'removal_waiting', missing: gone }, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+    const later = new Date(NOW.getTime() + 60_000);
+    const other = { kind: 'no_group_assignment' as const, groups: [] };
+    expect(transition(waited, { type: 'removal_waiting', missing: other }, ACTORS.system, later)).toMatchObject({ ok: true, request: { removalWait: { since: NOW.toISOString(), missing: other } } });
+    const removed = transition(waited, { type: 'provisioned', outcome: { kind: 'removed' } }, ACTORS.system, later);
+    expect(removed).toMatchObject({ ok: true, request: { state: 'revoked' } });
+    expect(removed.ok && 'removalWait' in removed.request).toBe(false);
+    const ended = transition({ ...request('active'), removalWait: { since: NOW.toISOString(), missing: gone } }, { type: 'expire' }, ACTORS.system, later);
+    expect(ended.ok && ended.request.state === 'expired' && !('removalWait' in ended.request)).toBe(true);
+    expect(transition({ ...request('active'), expiresAt: undefined }, { type: 'removal_waiting', missing: gone }, ACTORS.system, NOW)).toMatchObject({ ok: false, reason: 'not_allowed_in_state' });
+    expect(transition(revoking, { type: 'removal_waiting', missing: gone }, ACTORS.requester, NOW)).toMatchObject({ ok: false, reason: 'system_only' });
   });
 
   it('when confirmed, then the approval window starts at that moment', () => {

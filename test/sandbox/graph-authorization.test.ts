@@ -158,3 +158,29 @@ describe('Graph: a new customer through GDAP, end to end (Northwind)', () => {
 function assignmentBody(roles: string[]) {
   return { accessContainer: { accessContainerId: AZURE_MANAGERS, accessContainerType: 'securityGroup' }, accessDetails: { unifiedRoles: roles.map((roleDefinitionId) => ({ roleDefinitionId })) } };
 }
+
+describe('Graph: a partner admin deletes an access assignment (as Partner Center does)', () => {
+  test("when Azure Managers' assignment for Contoso is deleted with its ETag, then Graph answers 204, it lists as deleted, the service account loses its Contoso roles, and a new one can be created", async () => {
+    // Arrange: Contoso's active relationship and Azure Managers' assignment in it, as a list gives it (with its ETag)
+    const relationship = sandbox.state.gdapRelationships.find((r) => r.customerTenantId === CONTOSO && r.status === 'active');
+    const id = relationship?.id ?? '';
+    const listed = valueOf((await graph('GET', `${RELATIONSHIPS}/${id}/accessAssignments`)).body);
+    const ours = listed.find((a) => (a.accessContainer as { accessContainerId: string }).accessContainerId === AZURE_MANAGERS);
+    const path = `${RELATIONSHIPS}/${id}/accessAssignments/${String(ours?.id)}`;
+    const etag = String(ours?.['@odata.etag']);
+
+    // Act
+    const withoutEtag = await graph('DELETE', path);
+    const staleEtag = await graph('DELETE', path, { headers: { 'if-match': 'W/"c3RhbGU="' } });
+    const deleted = await graph('DELETE', path, { headers: { 'if-match': etag } });
+    const after = await graph('GET', `${RELATIONSHIPS}/${id}/accessAssignments`);
+    const usersAfter = await users(CONTOSO).then((a) => a.status, (error: unknown) => String(error));
+    const again = await graph('POST', `${RELATIONSHIPS}/${id}/accessAssignments`, { body: assignmentBody([ROLE.directoryReaders]) });
+
+    // Assert
+    expect([withoutEtag.status, staleEtag.status, deleted.status]).toEqual([400, 412, 204]);
+    expect(valueOf(after.body).find((a) => a.id === ours?.id)).toMatchObject({ status: 'deleted' });
+    expect(usersAfter).toMatch(/AADSTS50020/);
+    expect(again.status).toBe(201);
+  });
+});

@@ -178,7 +178,7 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
   });
 
   it('when the cloud fails again after a success, then the backoff starts over from twice the interval', async () => {
-    waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
+    await waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
     // Arrange: three failures, then a success
     w.sandbox.faults.add(onCustomers({ kind: 'unavailable', times: 3 }));
     const first = await pollAlong(w, 5 * SECOND, 140 * SECOND, customerPath(NORTHWIND));
@@ -200,7 +200,7 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
     { retryAfter: undefined, nextAskAt: 60, why: 'no Retry-After: a minute' },
   ])('when Partner Center answers 429 with Retry-After $retryAfter, then it is asked again after $nextAskAt s ($why)', async ({ retryAfter, nextAskAt }) => {
     // Arrange: one throttled answer (status 429 with no kind sends no Retry-After header)
-    waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
+    await waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
     w.sandbox.faults.add(onCustomers(retryAfter === undefined ? { status: 429, code: 'TooManyRequests' } : { kind: 'throttle', retryAfterSeconds: retryAfter }));
 
     // Act: poll every second for 130 s
@@ -213,8 +213,8 @@ describe('RelationshipWatcher against the sandbox (real gateways, real store)', 
 
   it("when Partner Center answers 429 with Retry-After, then the gateway's error says how long, and no customer is asked before that", async () => {
     // Arrange: two customers waiting (Northwind: no relationship; Tailspin: no directory role); the first check is throttled for 2 minutes
-    waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
-    waitingRequest(w, { tenantId: TAILSPIN, name: 'Tailspin Toys' });
+    await waitingRequest(w, { tenantId: NORTHWIND, name: 'Northwind Traders' });
+    await waitingRequest(w, { tenantId: TAILSPIN, name: 'Tailspin Toys' });
     w.sandbox.faults.add(onCustomers({ kind: 'throttle', retryAfterSeconds: 120, times: 1 }));
 
     // Act: poll every 10 s for 130 s
