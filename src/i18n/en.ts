@@ -169,6 +169,8 @@ export const en = {
     rejected: (by: string, comment?: string) => `Rejected by ${by}${comment ? `: "${comment}"` : '.'}`,
     cancelled: (by: string) => `Cancelled by ${by}.`,
     approvedBy: (names: string) => `Approved by ${names}.`,
+    /** Which request an outcome message is about, when its sentence names nothing (rejected, cancelled, timed out). */
+    about: (user: string, role: string, subscription: string) => `${user}, ${role} on ${subscription}`,
   },
   failureReason: {
     AuthorizationFailed:

@@ -175,6 +175,7 @@ export const fr: Messages = {
     rejected: (by, comment) => `Refusée par ${by}${comment ? typeset` : « ${comment} »` : '.'}`,
     cancelled: (by) => `Annulée par ${by}.`,
     approvedBy: (names) => `Approuvée par ${names}.`,
+    about: (user, role, subscription) => `${user}, ${roleFr(role)} sur ${subscription}`,
   },
   failureReason: {
     AuthorizationFailed:

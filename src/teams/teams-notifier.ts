@@ -35,6 +35,8 @@ const TEAMS_IDS = 10_000;
  * minute later at most, and sees the card's state on opening it anyway (the refresh is also asked for on view).
  */
 const NO_CHAT_KEPT_MS = 60_000;
+/** Outcomes whose sentence does not name the user, role and subscription. */
+const NAMELESS_OUTCOMES: ReadonlySet<string> = new Set(['rejected', 'cancelled', 'timed_out']);
 
 export class TeamsNotifier implements Notifier {
   /** Messages to the approvers not about one request (readiness, sign-in) run one after another. */
@@ -247,7 +249,9 @@ export class TeamsNotifier implements Notifier {
       const note = request.state === 'expired'
         ? (request.outcome?.kind === 'already_existed' ? m.expiry.kept : m.expiry.removed)(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name))
         : outcomeNote(request, conversation.locale);
-      const text = `${m.card.title} — ${m.state[request.state]}. ${note}`.trim();
+      // A refusal's sentence names no one: say which request it is, the requester may have several open.
+      const about = NAMELESS_OUTCOMES.has(request.state) ? ` (${m.outcome.about(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name))})` : '';
+      const text = `${m.card.title}${about} — ${m.state[request.state]}. ${note}`.trim();
       await this.inConversation(conversation.reference, (context) => context.sendActivity(text).then(() => undefined));
       await delivery.sent(userId);
     });
