@@ -112,7 +112,17 @@ export class IntakeService {
       await this.deps.pending.put(key, entry, entry.expiresAt);
       return undefined;
     }
-    return { choice: entry.choice, result: await this.offer(await this.handle(entry.choice.request, entry.choice.text, requester, options), requester) };
+    // The choice is used up only once its work is done: a cloud that did not answer leaves the button working, so
+    // "try again" means clicking it again, not starting over.
+    let handled: IntakeResult;
+    try {
+      handled = await this.handle(entry.choice.request, entry.choice.text, requester, options);
+    } catch (error) {
+      await this.deps.pending.put(key, entry, entry.expiresAt).catch(() => undefined);
+      throw error;
+    }
+    if (handled.kind === 'cloud_unavailable') await this.deps.pending.put(key, entry, entry.expiresAt);
+    return { choice: entry.choice, result: await this.offer(handled, requester) };
   }
 
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {

@@ -160,6 +160,8 @@ export function createBot(options: BotOptions): Application<TurnState> {
       if (!parsed.success || !user) return refuseAction(context, VERBS.choose, locale);
       const chosen = await options.intake.choose(parsed.data.requestId, user, locale, clockOf(context.activity));
       if (!chosen) return messagesFor(locale).refusal.invalid_action;
+      // The cloud did not answer: the choice card stays as it is (its buttons still work), the answer says to retry.
+      if (chosen.result.kind === 'cloud_unavailable') return messagesFor(chosen.result.locale).cloudUnavailable(chosen.result.service);
       await answerIntake(context, user, chosen.result);
       return choiceMadeCard(chosen.choice, locale);
     }),
