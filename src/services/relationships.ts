@@ -3,6 +3,7 @@
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { RequestId } from '../domain/ids';
 import { pickOne, rank } from '../domain/matching';
+import { foldText } from '../domain/text';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { RequestEvent } from '../domain/request-state';
 import type { ChangeLog, OutboxMessage, RequestRepository } from '../store/ports';
@@ -245,10 +246,17 @@ export class RelationshipService {
     if (request.principalQuery !== undefined) {
       const query = request.principalQuery;
       const users = await this.deps.directory.findUsers(request.customer.tenantId, query);
-      const pick = pickOne(rank(query, users, (u) => [u.displayName, `${u.givenName ?? ''} ${u.surname ?? ''}`.trim(), u.userPrincipalName, u.mail, u.id]));
-      event = pick.kind === 'one'
+      const namesOf = (u: (typeof users)[number]) => [u.displayName, `${u.givenName ?? ''} ${u.surname ?? ''}`.trim(), u.userPrincipalName, u.mail, u.id];
+      // The requester confirmed the words, never a person: only a user named exactly as written is taken ("Nin" is
+      // not Nina Patel). A closer look (a prefix, a typo) would pick someone nobody saw before the approvers do; the
+      // acceptance message then names who was taken.
+      // A first or last name alone counts when it is the whole name written ("Nina" is Nina Patel, if she is the only Nina).
+      const exact = users.filter((u) => [...namesOf(u), u.givenName, u.surname].some((name) => name !== undefined && foldText(name) === foldText(query)));
+      const pick = exact.length > 0 ? pickOne(rank(query, exact, namesOf)) : undefined;
+      const candidates = (list: readonly { userPrincipalName: string }[]) => list.slice(0, 5).map((u) => u.userPrincipalName).join(', ');
+      event = pick?.kind === 'one'
         ? { type: 'relationship_accepted', principal: { id: pick.item.id, displayName: pick.item.displayName, userPrincipalName: pick.item.userPrincipalName, principalType: 'User' } }
-        : { type: 'principal_unresolved', reason: pick.kind === 'many' ? `several users of ${request.customer.name} match "${query}": ${pick.candidates.slice(0, 5).map((u) => u.userPrincipalName).join(', ')}` : `no user of ${request.customer.name} matches "${query}"` };
+        : { type: 'principal_unresolved', reason: pick?.kind === 'many' ? `several users of ${request.customer.name} are named "${query}": ${candidates(pick.candidates)}` : users.length > 0 ? `no user of ${request.customer.name} is named exactly "${query}" (close: ${candidates(users)}); ask again with the full name or address` : `no user of ${request.customer.name} matches "${query}"` };
     }
     await this.deps.requests.advance(request.id, event, (next) => (event.type === 'relationship_accepted' ? [outboxMessage('relationship_accepted', next)] : []));
   }
