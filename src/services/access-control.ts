@@ -1,9 +1,34 @@
 // Who may request and who may approve (APPROVERS, policy users, Entra groups read through Graph), and the policy rule.
-import type { PartnerUser } from '../domain/access-request';
+import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import { tenantId, type TenantId } from '../domain/ids';
 import { ruleFor, type AccessPolicy, type EffectiveRule, type Principals } from '../domain/policy';
 import type { Clock } from './clock';
+import { withinDeadline } from './deadline';
 import type { DirectoryGateway } from './ports';
+import { TtlCache } from './ttl-cache';
+
+/** How long an approver's own addresses (UPN, mail) read from the partner's directory are kept: they rarely change. */
+const ADDRESSES_TTL_MS = 3_600_000;
+/** How long a click waits for them: well inside Teams' invoke limit, whatever Graph does. */
+const ADDRESSES_DEADLINE_MS = 4_000;
+
+/** Is the grant's user the approver: yes, no, or not known now (the approval is then refused: fail closed). */
+export type OwnAccount = 'yes' | 'no' | 'unknown';
+
+/**
+ * The home address of a B2B guest, from its UPN: Entra writes the invited address with '@' as '_' before
+ * '#EXT#@{the host tenant's domain}' (ada@litwarecsp.onmicrosoft.com → ada_litwarecsp.onmicrosoft.com#EXT#@contoso…).
+ * The last '_' is the '@': a domain name has no '_'. Undefined for a user who is not a guest from elsewhere.
+ */
+export function guestHomeAddress(userPrincipalName: string): string | undefined {
+  const upn = userPrincipalName.toLowerCase();
+  const ext = upn.indexOf('#ext#@');
+  if (ext <= 0) return undefined;
+  const local = upn.slice(0, ext);
+  const at = local.lastIndexOf('_');
+  if (at <= 0 || at === local.length - 1) return undefined;
+  return `${local.slice(0, at)}@${local.slice(at + 1)}`;
+}
 
 export interface AccessControlDependencies {
   readonly policy: AccessPolicy;
@@ -24,9 +49,37 @@ export type RequestCheck =
 export class AccessControl {
   private readonly cache = new Map<string, { at: number; ids: Promise<ReadonlySet<string>> }>();
   private readonly partnerTenant: TenantId;
+  /** Partner users' own addresses, lower case; 'unknown' answers (Graph failed or late) are not kept. */
+  private readonly addresses: TtlCache<readonly string[] | 'unknown'>;
 
   constructor(private readonly deps: AccessControlDependencies) {
     this.partnerTenant = tenantId(deps.partnerTenantId);
+    this.addresses = new TtlCache(deps.clock, ADDRESSES_TTL_MS, 1000);
+  }
+
+  /**
+   * Is `principal` (the user a request gives a role to, in the customer's directory) `user`'s own account there? The
+   * same object, or a B2B guest whose home address (see guestHomeAddress) is the partner user's UPN or mail: partner
+   * staff are often guests in their customers' directories, and approving a grant to oneself is no four-eyes check.
+   */
+  async isOwnAccount(user: PartnerUser, principal: AccessRequest['principal']): Promise<OwnAccount> {
+    if (principal.id.toLowerCase() === user.id.toLowerCase()) return 'yes';
+    const home = guestHomeAddress(principal.userPrincipalName);
+    if (!home) return 'no';
+    const own = await this.addresses.get(user.id.toLowerCase(), () => this.readAddresses(user), (value) => value !== 'unknown');
+    if (own === 'unknown') return 'unknown';
+    return own.includes(home) ? 'yes' : 'no';
+  }
+
+  private async readAddresses(user: PartnerUser): Promise<readonly string[] | 'unknown'> {
+    try {
+      const found = await withinDeadline(this.deps.directory.getUser(this.partnerTenant, user.id), ADDRESSES_DEADLINE_MS);
+      if (found === 'timed_out' || found === undefined) return 'unknown';
+      return [found.userPrincipalName, ...(found.mail ? [found.mail] : [])].map((address) => address.toLowerCase());
+    } catch (error) {
+      this.deps.onDirectoryError?.(error);
+      return 'unknown';
+    }
   }
 
   /** Everyone who may approve: APPROVERS, the policy's approver users and the members of its approver groups. */

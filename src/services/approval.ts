@@ -12,7 +12,10 @@ import { outboxMessage } from './outbox-sender';
 
 export type DecisionResult =
   | { readonly ok: true; readonly request: AccessRequest }
-  | { readonly ok: false; readonly reason: RefusalReason | 'not_found' | 'store_unavailable'; readonly request?: AccessRequest };
+  | { readonly ok: false; readonly reason: RefusalReason | ApprovalRefusal | 'not_found' | 'store_unavailable'; readonly request?: AccessRequest };
+
+/** Refusals decided here, before the state machine: the grant's user is the approver, or that cannot be told now. */
+export type ApprovalRefusal = 'own_account' | 'own_account_unknown';
 
 export interface ApprovalDependencies {
   readonly requests: RequestRepository;
@@ -73,7 +76,18 @@ export class ApprovalService {
   }
 
   async approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
-    return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user, undefined, await this.timeOutIfOverdue(id));
+    const current = await this.timeOutIfOverdue(id);
+    // Four eyes: nobody approves access for themselves, through their guest account in the customer's directory
+    // included. Asked only of a request waiting for approval (a late click still hears who decided).
+    if (current?.state === 'pending_approval' && current.requester.id !== user.id) {
+      const own = await this.deps.access.isOwnAccount(user, current.principal);
+      if (own !== 'no') {
+        const reason = own === 'yes' ? 'own_account' : 'own_account_unknown';
+        await this.refused({ requestId: id, event: 'refused_approve', actor: user.id, at: this.deps.clock.now().toISOString(), detail: { reason, state: current.state } });
+        return { ok: false, reason, request: current };
+      }
+    }
+    return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user, undefined, current);
   }
 
   async reject(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
