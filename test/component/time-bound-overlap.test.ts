@@ -1,5 +1,5 @@
-// Review finding: a time-bound grant's end removes the role that a later, permanent request for the same user, role
-// and scope was approved to keep (the permanent one got "already had it" from ARM's 409 and still reads "active").
+// A time-bound grant's end leaves the role that a later, longer or permanent request for the same user, role and scope
+// was approved to keep (that one got "already had it" from ARM's 409 and reads "active"). From a review finding.
 import { cardOf } from '../support/fake-connector';
 import { startHarness, type Harness } from '../support/bot-harness';
 import { actionFrom, ADA, installFrom, messageFrom, SAM } from '../support/teams-users';
@@ -8,7 +8,7 @@ const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 const ALICE = 'c0000001-0000-4000-8000-0000000000a1';
 const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
 
-describe('review: a time-bound end vs. a permanent grant of the same role', () => {
+describe('a time-bound end vs. a longer grant of the same role', () => {
   let h: Harness;
   const opts = () => ({ serviceUrl: h.connector.serviceUrl });
   const alicesReader = () => h.sandbox.state.roleAssignments.filter((a) => a.scope === CONTOSO_PROD && a.principalId === ALICE && a.roleDefinitionName === READER);
@@ -57,5 +57,12 @@ describe('review: a time-bound end vs. a permanent grant of the same role', () =
     // The 24-hour request is still "active" and promised until tomorrow 09:00.
     expect((await h.bot.store.requests.get(longer as never))?.state).toBe('active');
     expect(alicesReader()).toHaveLength(1);
+
+    // At its own end, the assignment it was kept for goes: nothing stays for good that nobody asked for for good.
+    h.clock.advance(16 * 3600_000);
+    await h.bot.expiry.sweep();
+    await h.bot.idle();
+    expect((await h.bot.store.requests.get(longer as never))?.state).toBe('expired');
+    expect(alicesReader()).toEqual([]);
   });
 });
