@@ -15,6 +15,21 @@ const ADDRESSES_DEADLINE_MS = 4_000;
 /** Is the grant's user the approver: yes, no, or not known now (the approval is then refused: fail closed). */
 export type OwnAccount = 'yes' | 'no' | 'unknown';
 
+/** Is a user an approver: yes, no, or not known now (an approver group could not be read within its bounds). */
+export type ApproverStatus = 'yes' | 'no' | 'unknown';
+
+const DEFAULT_GROUP_TTL_MS = 300_000;
+const DEFAULT_STALE_BOUND_MS = 900_000;
+const DEFAULT_GROUP_READ_DEADLINE_MS = 5_000;
+
+/** One group's members as last read, and the re-read under way (callers wait for it until `waitUntil`, real time). */
+interface GroupEntry {
+  ids?: ReadonlySet<string>;
+  readAt?: number;
+  reading?: Promise<void>;
+  waitUntil?: number;
+}
+
 /**
  * The home address of a B2B guest, from its UPN: Entra writes the invited address with '@' as '_' before
  * '#EXT#@{the host tenant's domain}' (ada@litwarecsp.onmicrosoft.com → ada_litwarecsp.onmicrosoft.com#EXT#@contoso…).
@@ -39,6 +54,13 @@ export interface AccessControlDependencies {
   readonly clock: Clock;
   /** How long group memberships read from Graph are trusted; default 5 minutes. */
   readonly cacheTtlInMs?: number;
+  /**
+   * How old a membership may be and still be used when Graph does not answer a re-read in time (or fails); default
+   * 15 minutes. Older, and whoever is only in that group is not known to be an approver (or requester): refused.
+   */
+  readonly staleBoundInMs?: number;
+  /** How long a caller (a click) waits for a membership re-read before using the older one; default 5 s. */
+  readonly groupReadDeadlineInMs?: number;
   readonly onDirectoryError?: (error: unknown) => void;
 }
 
@@ -47,7 +69,7 @@ export type RequestCheck =
   | { readonly ok: false; readonly code: 'not_a_requester' | 'forbidden' | 'justification_required' };
 
 export class AccessControl {
-  private readonly cache = new Map<string, { at: number; ids: Promise<ReadonlySet<string>> }>();
+  private readonly groups = new Map<string, GroupEntry>();
   private readonly partnerTenant: TenantId;
   /** Partner users' own addresses, lower case; 'unknown' answers (Graph failed or late) are not kept. */
   private readonly addresses: TtlCache<readonly string[] | 'unknown'>;
@@ -82,20 +104,30 @@ export class AccessControl {
     }
   }
 
-  /** Everyone who may approve: APPROVERS, the policy's approver users and the members of its approver groups. */
+  /** Everyone known to approve: APPROVERS, the policy's approver users and the members of its approver groups read in bounds. */
   async approverIds(): Promise<ReadonlySet<string>> {
-    const fromGroups = await this.members(this.deps.policy.approvers);
-    return new Set([...this.deps.approvers, ...fromGroups].map((id) => id.toLowerCase()));
+    const { ids } = await this.members(this.deps.policy.approvers);
+    return new Set([...this.deps.approvers.map((id) => id.toLowerCase()), ...ids]);
   }
 
+  /** Fail closed: 'unknown' counts as no. */
   async isApprover(userId: string): Promise<boolean> {
-    return (await this.approverIds()).has(userId.toLowerCase());
+    return (await this.approverStatus(userId)) === 'yes';
+  }
+
+  /** 'unknown' when the user is in no list read and an approver group could not be read within its bounds. */
+  async approverStatus(userId: string): Promise<ApproverStatus> {
+    const id = userId.toLowerCase();
+    if (this.deps.approvers.some((approver) => approver.toLowerCase() === id)) return 'yes';
+    const { ids, complete } = await this.members(this.deps.policy.approvers);
+    if (ids.has(id)) return 'yes';
+    return complete ? 'no' : 'unknown';
   }
 
   async mayRequest(userId: string): Promise<boolean> {
     const { users, groups } = this.deps.policy.requesters;
     if (users.length === 0 && groups.length === 0) return true;
-    return (await this.members(this.deps.policy.requesters)).has(userId.toLowerCase());
+    return (await this.members(this.deps.policy.requesters)).ids.has(userId.toLowerCase());
   }
 
   /** The policy's rule for a role on a customer. */
@@ -112,27 +144,48 @@ export class AccessControl {
     return { ok: true, rule };
   }
 
-  /** Users plus group members (lower case); a group Graph cannot read counts as empty: fail closed. */
-  private async members(principals: Principals): Promise<ReadonlySet<string>> {
+  /**
+   * Users plus group members (lower case). `complete` false: a group could not be read within its bounds and counts
+   * as empty (fail closed).
+   */
+  private async members(principals: Principals): Promise<{ ids: ReadonlySet<string>; complete: boolean }> {
     const ids = new Set(principals.users.map((id) => id.toLowerCase()));
     const groups = await Promise.all(principals.groups.map((groupId) => this.groupMembers(groupId)));
-    for (const group of groups) for (const id of group) ids.add(id);
-    return ids;
+    let complete = true;
+    for (const group of groups) {
+      if (group === 'unknown') complete = false;
+      else for (const id of group) ids.add(id);
+    }
+    return { ids, complete };
   }
 
-  private groupMembers(groupId: string): Promise<ReadonlySet<string>> {
-    const now = this.deps.clock.now().getTime();
-    const cached = this.cache.get(groupId);
-    if (cached && now - cached.at < (this.deps.cacheTtlInMs ?? 300_000)) return cached.ids;
-    const ids = this.deps.directory.listGroupUserIds(this.partnerTenant, groupId).then(
-      (list) => new Set(list.map((id) => id.toLowerCase())) as ReadonlySet<string>,
-      (error: unknown) => {
-        this.deps.onDirectoryError?.(error);
-        this.cache.delete(groupId);
-        return new Set<string>() as ReadonlySet<string>;
-      },
-    );
-    this.cache.set(groupId, { at: now, ids });
-    return ids;
+  /**
+   * A group's members, read from Graph at most every cacheTtlInMs. A caller waits for a re-read until its deadline
+   * (shared by every caller of that re-read: a click asking three times waits once); then, while Graph is late or
+   * failing, the last read serves until it is staleBoundInMs old, and after that the group is 'unknown'.
+   */
+  private async groupMembers(groupId: string): Promise<ReadonlySet<string> | 'unknown'> {
+    const ttl = this.deps.cacheTtlInMs ?? DEFAULT_GROUP_TTL_MS;
+    const entry = this.groups.get(groupId) ?? {};
+    this.groups.set(groupId, entry);
+    const fresh = () => entry.ids !== undefined && entry.readAt !== undefined && this.deps.clock.now().getTime() - entry.readAt < ttl;
+    if (fresh() && entry.ids) return entry.ids;
+    if (!entry.reading) {
+      const startedAt = this.deps.clock.now().getTime();
+      entry.waitUntil = Date.now() + (this.deps.groupReadDeadlineInMs ?? DEFAULT_GROUP_READ_DEADLINE_MS);
+      entry.reading = this.deps.directory.listGroupUserIds(this.partnerTenant, groupId).then(
+        (list) => {
+          entry.ids = new Set(list.map((id) => id.toLowerCase()));
+          entry.readAt = startedAt;
+        },
+        (error: unknown) => this.deps.onDirectoryError?.(error),
+      ).finally(() => {
+        entry.reading = undefined;
+      });
+    }
+    const left = (entry.waitUntil ?? 0) - Date.now();
+    if (entry.reading && left > 0) await withinDeadline(entry.reading, left);
+    const age = entry.readAt === undefined ? Infinity : this.deps.clock.now().getTime() - entry.readAt;
+    return entry.ids && age < (this.deps.staleBoundInMs ?? DEFAULT_STALE_BOUND_MS) ? entry.ids : 'unknown';
   }
 }
