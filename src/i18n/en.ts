@@ -164,6 +164,7 @@ export const en = {
     own_account: 'You cannot approve access for yourself: this user is your own account in the customer\'s directory. Another approver must decide.',
     own_account_unknown: 'I could not check that this user is not your own account in the customer\'s directory, so nothing was approved. Please try again in a minute.',
     approvers_unknown: 'I could not check right now that you are an approver (the partner\'s directory did not answer in time), so nothing was changed. Please try again in a minute.',
+    alreadyDecided: (state: string) => `Already decided: ${state}.`,
     alreadyDecidedBy: (state: string, who: string) => `Already decided: ${state} by ${who}.`,
   },
   outcome: {

@@ -170,6 +170,7 @@ export const fr: Messages = {
     own_account: typeset('Vous ne pouvez pas approuver un accès pour vous-même : cet utilisateur est votre propre compte dans l\'annuaire du client. Un autre approbateur doit décider.'),
     own_account_unknown: typeset('Je n\'ai pas pu vérifier que cet utilisateur n\'est pas votre propre compte dans l\'annuaire du client, donc rien n\'a été approuvé. Réessayez dans une minute.'),
     approvers_unknown: typeset('Je n\'ai pas pu vérifier pour l\'instant que vous êtes approbateur (l\'annuaire du partenaire n\'a pas répondu à temps) : rien n\'a été modifié. Réessayez dans une minute.'),
+    alreadyDecided: (state) => typeset`Demande déjà traitée : ${state}.`,
     alreadyDecidedBy: (state, who) => typeset`Demande déjà traitée : ${state} (par ${who}).`,
   },
   outcome: {

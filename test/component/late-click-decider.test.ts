@@ -1,10 +1,10 @@
-// Review finding: a late click on a request that was cancelled (or timed out) after one of two approvals is answered
-// "Already decided: Cancelled by <the first approver>": the approver who voted is named as the one who cancelled.
+// A late click on a request cancelled (or timed out) after one of two approvals names who ended it (nobody, for a
+// time-out), not the approver who voted first. (From a review finding: "Already decided: Cancelled by Ada Approver".)
 import { startHarness, type Harness } from '../support/bot-harness';
 import { conversation } from '../support/conversation';
 import { ADA, ALEX, installFrom, SAM } from '../support/teams-users';
 
-describe('review: a late click names who really ended the request', () => {
+describe('a late click names who really ended the request', () => {
   let h: Harness;
   const { opts, samAsks, click } = conversation(() => h);
 
@@ -24,6 +24,7 @@ describe('review: a late click names who really ended the request', () => {
 
     const late = await click(ALEX, 'approve', requestId);
     expect(late).not.toContain('Cancelled by Ada Approver');
+    expect(late).toContain('Already decided: Cancelled by Sam Seller.');
   });
 
   it('when an Owner request times out after Ada\'s first approval, then Alex\'s late Approve does not say Ada timed it out', async () => {
@@ -37,5 +38,6 @@ describe('review: a late click names who really ended the request', () => {
 
     const late = await click(ALEX, 'approve', requestId);
     expect(late).not.toMatch(/by Ada Approver/);
+    expect(late).toContain('Already decided: Timed out (no decision in time).');
   });
 });
