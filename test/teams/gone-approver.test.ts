@@ -1,14 +1,17 @@
-// Review finding: when one approver's 1:1 chat refuses the bot for good (they removed the app: Teams answers 403
-// BotNotInConversationRoster, or 404 ConversationNotFound), the approval-card message fails as a whole and is retried
-// at each outbox poll; the request's later messages wait behind it. So once Ada approves, Sam hears nothing — no
-// "now has", no card update — until the bot gives up on the gone approver (5 polls, minutes later), for every request.
+// One approver's 1:1 chat refuses the bot for good (they removed the app: Teams answers 403 BotNotInConversationRoster,
+// or 404 ConversationNotFound): the approval-card message still counts as sent for the others, so the request's later
+// messages (Sam's "now has", card updates) are not held behind it. (From a review finding: the message failed as a whole
+// and was retried at each outbox poll, minutes, for every request.)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHarness, type Harness } from '../support/bot-harness';
 import { conversation } from '../support/conversation';
 import { ADA, ALEX, installFrom, SAM } from '../support/teams-users';
 
-describe('review: an approver who removed the app does not hold back everyone else\'s messages', () => {
+describe.each([
+  [403, 'BotNotInConversationRoster', 'The bot is not part of the conversation roster.'],
+  [404, 'ConversationNotFound', 'Conversation not found.'],
+])('an approver whose chat answers %i %s does not hold back everyone else\'s messages', (status, code, message) => {
   let h: Harness;
   let gone: Server;
   let goneUrl: string;
@@ -18,9 +21,9 @@ describe('review: an approver who removed the app does not hold back everyone el
     // Alex's chat, as Teams answers once he removed the app: every send refused.
     gone = createServer((req, res) => {
       req.resume();
-      res.statusCode = 403;
+      res.statusCode = status;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
+      res.end(JSON.stringify({ error: { code, message } }));
     });
     await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
     goneUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/`;
