@@ -45,7 +45,7 @@ describe('a time-bound end vs. a longer grant of the same role', () => {
     expect(alicesReader()).toHaveLength(1);
   });
 
-  it('when Alice gets Reader for 8 hours and then Reader for 24 hours, then after 9 hours she still has Reader', async () => {
+  it('when Alice gets Reader for 8 hours and then Reader for 24 hours, then after 9 hours she still has Reader, and after 25 hours no more', async () => {
     await grant("give Alice Reader on Contoso's prod subscription for 8 hours");
     const longer = await grant("give Alice Reader on Contoso's prod subscription for 24 hours");
     expect(alicesReader()).toHaveLength(1);
