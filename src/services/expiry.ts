@@ -128,7 +128,7 @@ export class ExpiryService {
   /** DELETE first, then the state: a crash in between deletes again (ARM answers 204) and then records. */
   private async expire(request: AccessRequest): Promise<boolean> {
     // "Already had it": the assignment is not ours (the person had the role before), so it is left in place.
-    // Extended: a later request keeps the same assignment (same name) for longer, so this end removes nothing.
+    // Extended: a later request keeps the same assignment for longer (see extensionOf), so this end removes nothing.
     const extendedBy = await this.extensionOf(request);
     // "Already had it" from an earlier grant of the bot's that ended keeping it for this one: now this one's to remove.
     const inherited = request.outcome?.kind === 'already_existed' && !extendedBy ? await this.keptFor(request) : undefined;
