@@ -160,6 +160,11 @@ export const en = {
     forbidden_by_policy: 'The partner\'s policy does not allow this role on this customer.',
     justification_required: 'This request needs a justification: ask again with "because …" at the end.',
     store_unavailable: 'I could not record this decision, so nothing was changed and no access was granted. Please try again in a few minutes.',
+    // Approvals refused before the state machine: own account (four eyes), or approver rights not known now.
+    own_account: 'You cannot approve access for yourself: this user is your own account in the customer\'s directory. Another approver must decide.',
+    own_account_unknown: 'I could not check that this user is not your own account in the customer\'s directory, so nothing was approved. Please try again in a minute.',
+    approvers_unknown: 'I could not check right now that you are an approver (the partner\'s directory did not answer in time), so nothing was changed. Please try again in a minute.',
+    alreadyDecided: (state: string) => `Already decided: ${state}.`,
     alreadyDecidedBy: (state: string, who: string) => `Already decided: ${state} by ${who}.`,
   },
   outcome: {

@@ -166,6 +166,11 @@ export const fr: Messages = {
     forbidden_by_policy: 'La politique du partenaire n\'autorise pas ce rôle chez ce client.',
     justification_required: typeset('Cette demande exige une justification : refaites-la en ajoutant « parce que … » à la fin.'),
     store_unavailable: typeset('Je n\'ai pas pu enregistrer cette décision : rien n\'a été modifié et aucun accès n\'a été accordé. Réessayez dans quelques minutes.'),
+    // Approvals refused before the state machine: own account (four eyes), or approver rights not known now.
+    own_account: typeset('Vous ne pouvez pas approuver un accès pour vous-même : cet utilisateur est votre propre compte dans l\'annuaire du client. Un autre approbateur doit décider.'),
+    own_account_unknown: typeset('Je n\'ai pas pu vérifier que cet utilisateur n\'est pas votre propre compte dans l\'annuaire du client, donc rien n\'a été approuvé. Réessayez dans une minute.'),
+    approvers_unknown: typeset('Je n\'ai pas pu vérifier pour l\'instant que vous êtes approbateur (l\'annuaire du partenaire n\'a pas répondu à temps) : rien n\'a été modifié. Réessayez dans une minute.'),
+    alreadyDecided: (state) => typeset`Demande déjà traitée : ${state}.`,
     alreadyDecidedBy: (state, who) => typeset`Demande déjà traitée : ${state} (par ${who}).`,
   },
   outcome: {

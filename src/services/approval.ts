@@ -12,7 +12,13 @@ import { outboxMessage } from './outbox-sender';
 
 export type DecisionResult =
   | { readonly ok: true; readonly request: AccessRequest }
-  | { readonly ok: false; readonly reason: RefusalReason | 'not_found' | 'store_unavailable'; readonly request?: AccessRequest };
+  | { readonly ok: false; readonly reason: RefusalReason | ApprovalRefusal | 'not_found' | 'store_unavailable'; readonly request?: AccessRequest };
+
+/**
+ * Refusals decided here, not by the state machine: the grant's user is the approver, or that cannot be told now; the
+ * clicker is not known to be an approver now (an approver group could not be read in time, see AccessControl).
+ */
+export type ApprovalRefusal = 'own_account' | 'own_account_unknown' | 'approvers_unknown';
 
 export interface ApprovalDependencies {
   readonly requests: RequestRepository;
@@ -77,7 +83,18 @@ export class ApprovalService {
   }
 
   async approve(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
-    return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user, undefined, await this.timeOutIfOverdue(id));
+    const current = await this.timeOutIfOverdue(id);
+    // Four eyes: nobody approves access for themselves, through their guest account in the customer's directory
+    // included. Asked only of a request waiting for approval (a late click still hears who decided).
+    if (current?.state === 'pending_approval' && current.requester.id !== user.id) {
+      const own = await this.deps.access.isOwnAccount(user, current.principal);
+      if (own !== 'no') {
+        const reason = own === 'yes' ? 'own_account' : 'own_account_unknown';
+        await this.refused({ requestId: id, event: 'refused_approve', actor: user.id, at: this.deps.clock.now().toISOString(), detail: { reason, state: current.state } });
+        return { ok: false, reason, request: current };
+      }
+    }
+    return this.apply(id, { type: 'approve', ...(comment ? { comment } : {}) }, user, undefined, current);
   }
 
   async reject(id: RequestId, user: PartnerUser, comment?: string): Promise<DecisionResult> {
@@ -121,7 +138,8 @@ export class ApprovalService {
    * never a double).
    */
   private async apply(id: RequestId, event: RequestEvent, user?: PartnerUser, tell?: (next: AccessRequest) => readonly OutboxMessage[], known?: AccessRequest): Promise<DecisionResult> {
-    const actor: Actor = user ? { kind: 'user', user, isApprover: await this.deps.access.isApprover(user.id) } : { kind: 'system' };
+    const status = user ? await this.deps.access.approverStatus(user.id) : 'no';
+    const actor: Actor = user ? { kind: 'user', user, isApprover: status === 'yes' } : { kind: 'system' };
     const actorId = user?.id ?? 'system';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // `known`: the request the caller just read; if another change got in since, the compare-and-set fails and
@@ -134,8 +152,10 @@ export class ApprovalService {
       if (!result.ok) {
         // A person's refused click is on the record. The bot's own change refused means another instance (or a click)
         // made it first, and that change is on the record: a second entry would tell of a double that never was.
-        if (user) await this.refused({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason: result.reason, state: current.state } });
-        return { ok: false, reason: result.reason, request: current };
+        // Not known to be an approver because a group could not be read: said as such, so the click is tried again.
+        const reason = result.reason === 'not_approver' && status === 'unknown' ? 'approvers_unknown' : result.reason;
+        if (user) await this.refused({ requestId: id, event: `refused_${event.type}`, actor: actorId, at: now.toISOString(), detail: { reason, state: current.state } });
+        return { ok: false, reason, request: current };
       }
       const next = result.request;
       const entry = {

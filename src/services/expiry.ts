@@ -51,6 +51,13 @@ const SYSTEM = { kind: 'system' } as const;
 /** What one removal came to: done, refused (tried again next sweep), or waiting for the bot's access to the customer. */
 type Removal = 'expired' | 'failed' | 'waiting';
 
+/** Two grants of one role to one user on one scope (ARM ids compared without case; a role by its definition's GUID). */
+function sameGrant(a: AccessRequest, b: AccessRequest): boolean {
+  const roleGuid = (definitionId: string) => definitionId.slice(definitionId.lastIndexOf('/') + 1).toLowerCase();
+  return a.action === 'grant' && b.action === 'grant' && a.principal.id.toLowerCase() === b.principal.id.toLowerCase()
+    && a.scope.toLowerCase() === b.scope.toLowerCase() && roleGuid(a.role.definitionId) === roleGuid(b.role.definitionId);
+}
+
 export class ExpiryService {
   private current: Promise<SweepResult> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -140,13 +147,15 @@ export class ExpiryService {
   /** DELETE first, then the state: a crash in between deletes again (ARM answers 204) and then records. */
   private async expire(request: AccessRequest): Promise<Removal> {
     // "Already had it": the assignment is not ours (the person had the role before), so it is left in place.
-    // Extended: a later request keeps the same assignment (same name) for longer, so this end removes nothing.
+    // Extended: a later request keeps the same assignment for longer (see extensionOf), so this end removes nothing.
     const extendedBy = await this.extensionOf(request);
-    const ours = request.outcome?.kind !== 'already_existed' && !extendedBy;
+    // "Already had it" from an earlier grant of the bot's that ended keeping it for this one: now this one's to remove.
+    const inherited = request.outcome?.kind === 'already_existed' && !extendedBy ? await this.keptFor(request) : undefined;
+    const ours = (request.outcome?.kind !== 'already_existed' || inherited !== undefined) && !extendedBy;
     let removed = false;
     if (ours) {
       try {
-        removed = await this.deps.rbac.deleteRoleAssignment(request.customer.tenantId, request.scope, request.assignmentName);
+        removed = await this.deps.rbac.deleteRoleAssignment(request.customer.tenantId, request.scope, inherited ?? request.assignmentName);
       } catch (error: unknown) {
         const gap = refusalOf(error) ? await lostAccessGap(this.deps.readiness, request) : undefined;
         if (!gap) {
@@ -173,17 +182,35 @@ export class ExpiryService {
         // removed false with ours true: it was already gone (ARM 204).
         removed,
         ...(extendedBy ? { extendedBy: extendedBy.id } : {}),
+        ...(inherited ? { inheritedAssignmentName: inherited } : {}),
         ...(ours || extendedBy ? {} : { keptPreExistingAssignment: request.outcome?.kind === 'already_existed' ? (request.outcome.assignmentId ?? true) : true }),
       },
     } });
     return recorded ? 'expired' : 'failed';
   }
 
-  /** A later active request that keeps the same assignment (same name) for longer, or for good. */
+  /**
+   * A later active request that keeps the same assignment for longer, or for good: an extension (same name), or a grant
+   * of the same role to the same user on the same scope (ARM allows one such assignment: that grant was answered
+   * "already there" while this one's stood, and was approved to keep it).
+   */
   private async extensionOf(request: AccessRequest): Promise<AccessRequest | undefined> {
     const end = Date.parse(request.expiresAt ?? '');
     const sameSubscription = await this.deps.requests.listRequests({ customerTenantId: request.customer.tenantId, subscriptionId: request.subscription.id, states: ['active'] });
-    return sameSubscription.find((other) => other.id !== request.id && other.assignmentName === request.assignmentName && (other.expiresAt === undefined || Date.parse(other.expiresAt) > end));
+    return sameSubscription.find((other) => other.id !== request.id && (other.assignmentName === request.assignmentName || sameGrant(other, request)) && (other.expiresAt === undefined || Date.parse(other.expiresAt) > end));
+  }
+
+  /**
+   * The name of the assignment an "already had it" grant found (ARM names it in its 409) when that assignment is an
+   * earlier, now expired grant's of the bot's for the same user, role and scope: it was kept at that end for this one.
+   */
+  private async keptFor(request: AccessRequest): Promise<string | undefined> {
+    const found = request.outcome?.kind === 'already_existed' ? request.outcome.assignmentId : undefined;
+    if (!found) return undefined;
+    const bare = (name: string) => name.replace(/-/g, '').toLowerCase();
+    const name = bare(found.slice(found.lastIndexOf('/') + 1));
+    const ended = await this.deps.requests.listRequests({ customerTenantId: request.customer.tenantId, subscriptionId: request.subscription.id, states: ['expired'] });
+    return ended.find((other) => other.outcome?.kind === 'created' && sameGrant(other, request) && bare(other.assignmentName) === name)?.assignmentName;
   }
 
   /** Recorded before it is sent, so that two bot instances never both remind (at most once). */

@@ -241,12 +241,36 @@ export function createBot(options: BotOptions): Application<TurnState> {
   return app;
 }
 
-/** Why a click changed nothing; when someone else already decided, who. */
+/** Why a click changed nothing; when the request was already decided, how and by whom. */
 function refusalNotice(reason: Exclude<DecisionResult, { ok: true }>['reason'], request: AccessRequest, locale: Locale): string {
   const m = messagesFor(locale);
-  const deciders = (request.rejection ? [request.rejection.by.name] : request.approvals.map((vote) => vote.by.name)).map(inertName);
-  if (reason === 'not_allowed_in_state' && deciders.length > 0) return m.refusal.alreadyDecidedBy(m.state[request.state], deciders.join(', '));
-  return m.refusal[reason];
+  if (reason !== 'not_allowed_in_state' || !DECIDED.has(request.state)) return m.refusal[reason];
+  const deciders = decidersOf(request).map(inertName);
+  return deciders.length > 0 ? m.refusal.alreadyDecidedBy(m.state[request.state], deciders.join(', ')) : m.refusal.alreadyDecided(m.state[request.state]);
+}
+
+/** States a decision (or its absence) put the request in: a late click is told which. */
+const DECIDED: ReadonlySet<AccessRequest['state']> = new Set(['approved', 'provisioning', 'active', 'failed', 'expired', 'revoked', 'rejected', 'cancelled', 'timed_out']);
+
+/**
+ * Who made the decision the request's state says: the rejecter, the requester who cancelled, or the approvers of an
+ * approved grant. Nobody for a time-out, nor for an end (expired, revoked) that approvers did not decide: an approver
+ * who voted before a cancellation or a time-out is not who ended it.
+ */
+function decidersOf(request: AccessRequest): string[] {
+  switch (request.state) {
+    case 'rejected':
+      return request.rejection ? [request.rejection.by.name] : [];
+    case 'cancelled':
+      return request.cancelledBy ? [request.cancelledBy.name] : [];
+    case 'approved':
+    case 'provisioning':
+    case 'active':
+    case 'failed':
+      return request.approvals.map((vote) => vote.by.name);
+    default:
+      return [];
+  }
 }
 
 function partnerUserOf(activity: Partial<Activity>): PartnerUser | undefined {

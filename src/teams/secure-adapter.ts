@@ -1,7 +1,22 @@
 // The bot's CloudAdapter: botbuilder's own token validation for every inbound activity, guarded sends outbound.
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type ResourceResponse, type TurnContext } from 'botbuilder';
+import { withinDeadline } from '../services/deadline';
 import { connectorHttpClient, OutboundLimits } from './outbound-limits';
+
+/**
+ * How long an inbound activity's authentication may take. It is quick but for botbuilder's fetch of the OpenID metadata
+ * and signing keys (daily, and on an unknown key id), which has no deadline of its own: a stalled endpoint would leave
+ * every activity unanswered. Past this, the activity is answered 503 (the channel retries) well inside Teams' limits.
+ */
+export const AUTHENTICATION_DEADLINE_MS = 10_000;
+
+/** The signing keys could not be loaded in time: the caller is not refused (401) but told to try again (503). */
+export class AuthenticationLateError extends Error {
+  override readonly name = 'AuthenticationLateError';
+  /** 500 as botbuilder's own AuthenticationError has for "Failed to load openID config": answered 503 (server.ts). */
+  readonly statusCode = 500;
+}
 
 /** Activities that never leave the process (the invoke answer rides on the HTTP response). */
 const LOCAL_TYPES: ReadonlySet<string> = new Set([ActivityTypes.InvokeResponse, 'delay', ActivityTypes.Trace]);
@@ -35,7 +50,8 @@ export class SecureTeamsAdapter extends TeamsAdapter {
    * AuthenticationError (or a jsonwebtoken error) when the caller is not who it claims to be.
    */
   async authenticateAndRun(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    const result = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    const result = await withinDeadline(this.botFrameworkAuthentication.authenticateRequest(activity, authHeader), AUTHENTICATION_DEADLINE_MS);
+    if (result === 'timed_out') throw new AuthenticationLateError(`authentication took more than ${AUTHENTICATION_DEADLINE_MS} ms (OpenID metadata or signing keys not loaded)`);
     // botbuilder builds a ConnectorClient (and its HTTP pipeline) for every turn: a tenth of a turn's time. The client
     // depends only on the app id, the service URL and the audience, so each is built once, by botbuilder's own
     // factory (the bot's credentials, the adapter's transport), and kept.

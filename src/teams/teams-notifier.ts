@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import type { CardMessage, Delivery, Notifier, NotifierReads } from '../services/notifier';
 import { accessRequestCard, asAttachment, outcomeNote, type AdaptiveCardJson, type Viewer } from './cards';
 import { ProactiveConversations } from './connector-clients';
-import { ConversationBlockedError } from './outbound-limits';
+import { ConversationBlockedError, factsOf } from './outbound-limits';
 import { inertName } from './user-text';
 
 /** Where the approvals channel's conversation reference is kept among the people's. */
@@ -265,7 +265,8 @@ export class TeamsNotifier implements Notifier {
 
   /**
    * One failed send does not stop the others; each failure is logged. Then, if any failed (other than a chat closed
-   * to the bot), the whole message fails: the outbox tries it again later, and whoever already got it is skipped.
+   * to the bot for good, see closedForGood), the whole message fails: the outbox tries it again later, and whoever
+   * already got it is skipped.
    */
   private async settle(sends: Promise<void>[], request: AccessRequest, what: string): Promise<void> {
     const results = await Promise.allSettled(sends);
@@ -274,11 +275,22 @@ export class TeamsNotifier implements Notifier {
       if (result.status === 'rejected') {
         const reason: unknown = result.reason;
         this.options.logger.warn({ requestId: request.id, err: reason instanceof Error ? { name: reason.name, message: reason.message } : String(reason) }, `${what} not delivered`);
-        if (!(reason instanceof ConversationBlockedError)) failed += 1;
+        if (!closedForGood(reason)) failed += 1;
       }
     }
     if (failed > 0) throw new Error(`${failed} ${what}(s) not delivered for request ${request.id}`);
   }
+}
+
+/**
+ * A send Teams refused for a reason no retry changes: the chat is blocked, the bot is no longer in it (the person removed
+ * the app: 403 BotNotInConversationRoster) or it is gone (404 ConversationNotFound). Trying the whole message again
+ * would hold back the request's later messages for everyone else; the person gets the next ones if they come back.
+ */
+function closedForGood(error: unknown): boolean {
+  if (error instanceof ConversationBlockedError) return true;
+  const { status, code } = factsOf(error);
+  return (status === 403 && code === 'BotNotInConversationRoster') || (status === 404 && code === 'ConversationNotFound');
 }
 
 /** Sets `key` in `map`, letting the oldest entry go first once the map holds TEAMS_IDS. */
