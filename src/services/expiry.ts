@@ -197,7 +197,7 @@ export class ExpiryService {
   private async extensionOf(request: AccessRequest): Promise<AccessRequest | undefined> {
     const end = Date.parse(request.expiresAt ?? '');
     const sameSubscription = await this.deps.requests.listRequests({ customerTenantId: request.customer.tenantId, subscriptionId: request.subscription.id, states: ['active'] });
-    return sameSubscription.find((other) => other.id !== request.id && (other.assignmentName === request.assignmentName || sameGrant(other, request)) && (other.expiresAt === undefined || Date.parse(other.expiresAt) > end));
+    return sameSubscription.find((other) => other.id !== request.id && (other.assignmentName === request.assignmentName || (sameGrant(other, request) && foundOn(other, request))) && (other.expiresAt === undefined || Date.parse(other.expiresAt) > end));
   }
 
   /**
@@ -205,12 +205,9 @@ export class ExpiryService {
    * earlier, now expired grant's of the bot's for the same user, role and scope: it was kept at that end for this one.
    */
   private async keptFor(request: AccessRequest): Promise<string | undefined> {
-    const found = request.outcome?.kind === 'already_existed' ? request.outcome.assignmentId : undefined;
-    if (!found) return undefined;
-    const bare = (name: string) => name.replace(/-/g, '').toLowerCase();
-    const name = bare(found.slice(found.lastIndexOf('/') + 1));
-    const ended = await this.deps.requests.listRequests({ customerTenantId: request.customer.tenantId, subscriptionId: request.subscription.id, states: ['expired'] });
-    return ended.find((other) => other.outcome?.kind === 'created' && sameGrant(other, request) && bare(other.assignmentName) === name)?.assignmentName;
+    if (request.outcome?.kind !== 'already_existed' || request.outcome.assignmentId === undefined) return undefined;
+    const ended = await this.deps.requests.listRequests({ customerTenantId: request.customer.tenantId, subscriptionId: request.subscription.id, states: ['expired'], limit: KEPT_FOR_LOOKBACK });
+    return ended.find((other) => other.outcome?.kind === 'created' && sameGrant(other, request) && foundOn(request, other))?.assignmentName;
   }
 
   /** Recorded before it is sent, so that two bot instances never both remind (at most once). */
@@ -223,4 +220,18 @@ export class ExpiryService {
       outbox: [outboxMessage('expiry_reminder', next.request)],
     });
   }
+}
+
+/** How many of a subscription's ended requests (newest first) are searched for the grant a later one was kept on. */
+const KEPT_FOR_LOOKBACK = 200;
+
+const bareName = (name: string): string => name.replace(/-/g, '').toLowerCase();
+
+/**
+ * `later` was answered "already had it" on `earlier`'s assignment, as ARM's 409 named it. Without that name the two
+ * cannot be tied: `earlier`'s end then removes the role, as if `later` were not there (never a role kept for good).
+ */
+function foundOn(later: AccessRequest, earlier: AccessRequest): boolean {
+  const found = later.outcome?.kind === 'already_existed' ? later.outcome.assignmentId : undefined;
+  return found !== undefined && bareName(found.slice(found.lastIndexOf('/') + 1)) === bareName(earlier.assignmentName);
 }
