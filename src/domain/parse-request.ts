@@ -117,6 +117,8 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
     ...(read.role && (read.roleText === undefined || folded.includes(foldText(read.roleText))) ? { role: read.role } : {}),
   };
   if (need && !slots.role && !slots.target) return { kind: 'not_understood', locale };
+  // A removal cannot end: the time written is named back, not dropped (a removal for good is not what was asked).
+  if (action === 'revoke' && timed.duration) return { kind: 'timed_removal', locale, text: timed.duration.text };
   if (timed.duration?.kind === 'unreadable') return { kind: 'unclear_duration', locale, text: timed.duration.text };
 
   const readings = slots.target ? readTarget(slots.target) : [];
@@ -125,8 +127,8 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
   const extras = {
     ...(scoped.resourceGroup ? { resourceGroup: scoped.resourceGroup } : {}),
     ...(timed.duration && action === 'grant' ? { duration: timed.duration } : {}),
-    ...(reasons.justification && action === 'grant' ? { justification: reasons.justification } : {}),
-    ...(reasons.ticket && action === 'grant' ? { ticket: reasons.ticket } : {}),
+    ...(reasons.justification ? { justification: reasons.justification } : {}),
+    ...(reasons.ticket ? { ticket: reasons.ticket } : {}),
   };
   const customerMissing = readings.length > 0 && readings.every((r) => r.customer === '');
   if (missing || customerMissing) {
@@ -176,7 +178,7 @@ export function completeWith(question: Extract<ParsedMessage, { kind: 'missing' 
   if (next) return { kind: 'missing', locale: question.locale, action: question.action, missing: next, partial };
   const rest = { locale: question.locale, targets: targets ?? [], ...(partial.resourceGroup ? { resourceGroup: partial.resourceGroup } : {}) };
   if (question.action === 'list') return { kind: 'list', ...rest, ...(principal ? { principal } : {}), ...(role ? { role } : {}) };
-  if (question.action === 'revoke') return { kind: 'revoke', ...rest, principal: principal ?? '', ...(role ? { role } : {}) };
   const { duration, justification, ticket } = partial;
+  if (question.action === 'revoke') return { kind: 'revoke', ...rest, principal: principal ?? '', ...(role ? { role } : {}), ...(justification ? { justification } : {}), ...(ticket ? { ticket } : {}) };
   return { kind: 'grant', ...rest, principal: principal ?? '', role: role ?? '', ...(duration ? { duration } : {}), ...(justification ? { justification } : {}), ...(ticket ? { ticket } : {}) };
 }

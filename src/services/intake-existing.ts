@@ -111,6 +111,7 @@ export class ExistingAccessIntake {
     // Taking access away is never forbidden, but it goes through the same approvals as granting that role.
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: roleName, customer: customer.companyName };
     const rule = this.deps.access.rule(roleName, { tenantId: customer.tenantId, name: customer.companyName });
+    const justification = [parsed.justification, parsed.ticket && !parsed.justification?.includes(parsed.ticket) ? parsed.ticket : undefined].filter(Boolean).join(' — ');
     return saveDraft(this.deps, 
       () => ({
         action: 'revoke',
@@ -121,6 +122,7 @@ export class ExistingAccessIntake {
         scope: assignment.scope,
         principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
         role: { definitionId: assignment.roleDefinitionId, name: roleName },
+        ...(justification ? { justification } : {}),
         requiredApprovals: rule.approvals,
         assignmentName: assignment.name,
       }),
