@@ -225,6 +225,12 @@ function trailsOff(tokens: readonly Token[], i: number): boolean {
   return TRAILING.has(t) || /^\d/.test(t) || (readNumber(tokens, i) !== undefined && !ARTICLE_ONE.has(t)) || unitOf(t) !== undefined || Object.hasOwn(WEEKDAYS, t) || Object.hasOwn(MONTHS, t) || VAGUE.has(t);
 }
 
+/** Zones written after an end ("18:00 Paris time", "6pm EST"): the bot reads ends in the user's own zone, so it asks. */
+const ZONES = new Set(['utc', 'gmt', 'cet', 'cest', 'wet', 'west', 'eet', 'eest', 'est', 'edt', 'cst', 'cdt', 'mst', 'mdt', 'pst', 'pdt', 'bst', 'ist', 'jst', 'aest', 'local', 'timezone']);
+function zoneAfter(tokens: readonly Token[], i: number): boolean {
+  return ZONES.has(w(tokens, i)) || [i, i + 1, i + 2].some((k) => w(tokens, k) === 'time' || w(tokens, k) === 'zone');
+}
+
 /** Words that may stand between a marker and the words of time: "for the next", "for about", "pour quelques". */
 const SOFT = new Set(['the', 'a', 'an', 'le', 'la', 'les', 'un', 'une', 'next', 'about', 'around', 'environ', 'approximately', 'roughly', 'de', 'ces', 'these']);
 
@@ -289,7 +295,7 @@ export function extractDuration(text: string, options: { readonly leftovers?: bo
     } else if (isUntilMarker(t)) {
       const read = readUntil(tokens, afterUntilMarker(tokens, i));
       const soft = t === 'through' || t === 'thru';
-      if (!read || trailsOff(tokens, read.next)) {
+      if (!read || trailsOff(tokens, read.next) || zoneAfter(tokens, read.next)) {
         if (soft && !looksLikeTime(tokens, i)) continue;
         return unreadable(i);
       }

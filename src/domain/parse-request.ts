@@ -87,7 +87,11 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
       return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readTarget(`${manage[1]} ${manage[2]}`), ...extras } };
     }
     if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
-      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readTarget(`${admin[1]} ${admin[4]}`)], ...extras };
+      // "… Owner of prod resource group rg-web": the resource group narrows the grant, it is not part of the name.
+      const where = extractResourceGroup(`on ${admin[4]}`);
+      const subscription = where.body.replace(/^on\s+/i, '');
+      const scoped = where.resourceGroup ? { resourceGroup: where.resourceGroup } : {};
+      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription }, ...readTarget(`${admin[1]} ${subscription}`)], ...scoped, ...extras };
     }
   }
 
