@@ -9,6 +9,7 @@ import { FRAMES, missingOf, readSlots, REVOKE_FRAMES, type Slots } from './read-
 import { readTarget } from './read-target';
 import { canonicalRoleName } from './role-catalog';
 import { foldText } from './text';
+import { joinedRequest } from './unread-words';
 
 export { clean, detectLocale } from './message-text';
 export { completeWith } from './complete-answer';
@@ -121,6 +122,8 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
     ...(read.role && (read.roleText === undefined || folded.includes(foldText(read.roleText))) ? { role: read.role } : {}),
   };
   if (need && !slots.role && !slots.target) return { kind: 'not_understood', locale };
+  const joined = joinedRequest(scoped.body, read.principal);
+  if (joined) return { kind: 'several_requests', locale, text: joined };
   // A removal cannot end: the time written is named back, not dropped (a removal for good is not what was asked).
   if (action === 'revoke' && timed.duration) return { kind: 'timed_removal', locale, text: timed.duration.text };
   if (timed.duration?.kind === 'unreadable') return { kind: 'unclear_duration', locale, text: timed.duration.text };

@@ -66,6 +66,8 @@ export type ParsedMessage =
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
   /** "remove Bob's Reader for 2 hours": a removal is for good; the time written is not dropped but refused, named. */
   | { readonly kind: 'timed_removal'; readonly locale: Locale; readonly text: string }
+  /** "give Bob Reader and Alice Owner": one request per message; the second (`text`) is named, not dropped. */
+  | { readonly kind: 'several_requests'; readonly locale: Locale; readonly text: string }
   /** Words written and not read (`text`, in `within`): asked back rather than left out of the request. */
   | { readonly kind: 'unread_words'; readonly locale: Locale; readonly text: string; readonly within: string }
   /** More than MAX_MESSAGE_CHARS: not read at all (a request fits in a sentence; the cap bounds the work per message). */

@@ -1,5 +1,6 @@
 // Words left in a name that a name does not hold ("prod for the weekend", "prod but only rg-web"): what was not read.
 import { tokenize } from './duration-words';
+import { findRole } from './read-role';
 
 /**
  * Words that open a clause of their own (a limit, a restriction, a reason), never the inside of a subscription's
@@ -26,4 +27,22 @@ export function unreadClause(name: string): string | undefined {
   // The first word is the name itself ("To Do", "Time Tracking"): only words after it can open a clause.
   if (at <= 0 || !from) return undefined;
   return name.slice(from.start).trim();
+}
+
+/** Words that join a second person or a second request onto the first. */
+const JOIN = /(?:^|\s)(?:and|et|&|as well as|ainsi que|plus)\s+/giu;
+
+/**
+ * "Bob Reader and Alice Owner", "Bob Reader and Owner", "Alice and Bob": a second request joined onto the first, from the
+ * joining word on; undefined when there is one request. One request is read per message, and a second one is never
+ * left out unsaid. `principal` is who was read (a joined name is two people).
+ */
+export function joinedRequest(body: string, principal: string | undefined): string | undefined {
+  const twoPeople = principal !== undefined && /(?:^|\s)(?:and|et|&)\s/i.test(principal);
+  for (const join of body.matchAll(JOIN)) {
+    // A role on each side of the joining word (no role in the catalogue has "and" in its own name).
+    const twoRoles = findRole(body.slice(0, join.index)) !== undefined && findRole(body.slice(join.index)) !== undefined;
+    if (twoPeople || twoRoles) return body.slice(join.index).trim();
+  }
+  return undefined;
 }

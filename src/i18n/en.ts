@@ -89,6 +89,8 @@ export const en = {
       `I did not understand "${text}" in "${within}", and I will not leave it out of the request. Write the request again with that part said plainly: a time limit as "for 8 hours" or "until Friday 18:00", a resource group as "on resource group rg-web", a reason after "because".`,
     timedRemoval: (text: string) =>
       `I can only remove a role for good, not "${text}". To remove it for good, write the request again without the time limit; to have it back later, ask for it again then.`,
+    severalRequests: (text: string) =>
+      `I take one person and one role per message, and "${text}" asks for more. Send each as its own message, for example "give Bob Reader on Contoso prod", then "give Alice Owner on Contoso prod".`,
     statusOnlyApprovers: 'Only approvers can see what is waiting for approval.',
   },
   helpCard: {

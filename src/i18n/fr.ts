@@ -98,6 +98,8 @@ export const fr: Messages = {
       typeset`Je n'ai pas compris « ${text} » dans « ${within} », et je ne l'écarte pas de la demande. Réécrivez-la en disant cette partie simplement : une limite de temps comme « pour 8 heures » ou « jusqu'à vendredi 18 h », un groupe de ressources comme « sur le groupe de ressources rg-web », une raison après « parce que ».`,
     timedRemoval: (text) =>
       typeset`Je ne peux retirer un rôle que définitivement, pas « ${text} ». Pour le retirer définitivement, réécrivez la demande sans la limite de temps ; pour le retrouver plus tard, demandez-le à nouveau à ce moment-là.`,
+    severalRequests: (text) =>
+      typeset`Je traite une personne et un rôle par message, et « ${text} » en demande davantage. Envoyez chaque demande dans son propre message, par exemple « donne à Bob le rôle Lecteur sur Contoso prod », puis « donne à Alice le rôle Propriétaire sur Contoso prod ».`,
     statusOnlyApprovers: 'Seuls les approbateurs voient les demandes en attente d\'approbation.',
   },
   helpCard: {

@@ -45,6 +45,7 @@ export type IntakeResult =
   /** `problem`: a date that passed this year, or a numeric date read day/month or month/day (otherwise: not readable). */
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string; readonly problem?: Exclude<NoEnd, 'unreadable'> }
   | { readonly kind: 'timed_removal'; readonly locale: Locale; readonly text: string }
+  | { readonly kind: 'several_requests'; readonly locale: Locale; readonly text: string }
   | { readonly kind: 'message_too_long'; readonly locale: Locale; readonly maxChars: number }
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
   | { readonly kind: 'nothing_to_revoke'; readonly locale: Locale; readonly user: string; readonly role?: string; readonly where: string }

@@ -66,6 +66,8 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
       return result.problem === 'past' ? m.resolve.pastDate(result.text) : result.problem === 'day_or_month' ? m.resolve.dayOrMonth(result.text) : m.resolve.unclearDuration(result.text);
     case 'timed_removal':
       return m.resolve.timedRemoval(result.text);
+    case 'several_requests':
+      return m.resolve.severalRequests(result.text);
     case 'unread_words':
       return m.resolve.unreadWords(result.text, result.within);
     case 'message_too_long':
