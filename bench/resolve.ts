@@ -38,7 +38,7 @@ async function handle(resolver: RequestResolver, request: BenchRequest): Promise
   const parsed = parseMessage(request.text);
   if (parsed.kind !== 'grant') return parsed.kind;
   const target = await resolver.resolveTarget(parsed);
-  if (!target.ok) return `target ${target.failure.kind} (${target.failure.kind === 'not_ready' ? '' : target.failure.what})`;
+  if (!target.ok) return `target ${target.failure.kind} (${'what' in target.failure ? target.failure.what : ''})`;
   const user = await resolver.resolveUser(parsed, parsed.principal, target.value);
   if (!user.ok) return `user ${user.failure.kind}`;
   const role = await resolver.resolveRole(parsed, parsed.role, target.value);

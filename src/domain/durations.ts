@@ -13,7 +13,12 @@ export type Duration =
   /** An end point; `day` is a weekday (0 = Sunday), a relative day, or a calendar date; `time` is hours and minutes. */
   | {
       readonly kind: 'until';
-      readonly day?: { readonly weekday: number } | { readonly inDays: number } | { readonly date: { readonly year?: number; readonly month: number; readonly day: number } };
+      readonly day?:
+        | { readonly weekday: number }
+        | { readonly inDays: number }
+        | { readonly date: { readonly year?: number; readonly month: number; readonly day: number } }
+        /** "12/5": day/month or month/day, read by the writer's own way of writing dates (see end-time's UserClock). */
+        | { readonly numeric: { readonly first: number; readonly second: number; readonly year?: number } };
       readonly time?: { readonly hour: number; readonly minute: number };
       /** An offset written with the time ("2026-10-26T18:00Z", "…+02:00"); without one the time is the user's own. */
       readonly utcOffsetMinutes?: number;
@@ -163,9 +168,10 @@ function readUntil(tokens: readonly Token[], marker: number): { until: Until; ne
       if (iso[4] && iso[5]) time = clock(Number(iso[4]), Number(iso[5]));
       if (iso[6]) utcOffsetMinutes = iso[6] === 'z' ? 0 : offsetMinutes(iso[6]);
     } else if (/^\d{1,2}\/\d{1,2}(?:\/\d{4})?$/.test(t) && !day) {
-      // Day first, as in France and most of Europe; write month-first dates in ISO (2025-06-30) instead.
-      const [d, mo, y] = t.split('/').map(Number);
-      if (!setDate(y, mo ?? 0, d ?? 0)) return undefined;
+      // Which number is the day depends on who wrote it (en-US month first, fr and en-GB day first): kept as written.
+      const [first = 0, second = 0, year] = t.split('/').map(Number);
+      if (first < 1 || second < 1 || (first > 12 && second > 12) || first > 31 || second > 31) return undefined;
+      day = { numeric: { first, second, ...(year ? { year } : {}) } };
     } else if (dayNumber && Object.hasOwn(MONTHS, after) && !day) {
       const year = /^\d{4}$/.test(w(tokens, i + 2)) ? Number(w(tokens, i + 2)) : undefined;
       if (!setDate(year, MONTHS[after] ?? 0, Number(dayNumber[1]))) return undefined;
@@ -217,6 +223,12 @@ function trailsOff(tokens: readonly Token[], i: number): boolean {
   const t = w(tokens, i);
   if (t === '') return false;
   return TRAILING.has(t) || /^\d/.test(t) || (readNumber(tokens, i) !== undefined && !ARTICLE_ONE.has(t)) || unitOf(t) !== undefined || Object.hasOwn(WEEKDAYS, t) || Object.hasOwn(MONTHS, t) || VAGUE.has(t);
+}
+
+/** Zones written after an end ("18:00 Paris time", "6pm EST"): the bot reads ends in the user's own zone, so it asks. */
+const ZONES = new Set(['utc', 'gmt', 'cet', 'cest', 'wet', 'west', 'eet', 'eest', 'est', 'edt', 'cst', 'cdt', 'mst', 'mdt', 'pst', 'pdt', 'bst', 'ist', 'jst', 'aest', 'local', 'timezone']);
+function zoneAfter(tokens: readonly Token[], i: number): boolean {
+  return ZONES.has(w(tokens, i)) || [i, i + 1, i + 2].some((k) => w(tokens, k) === 'time' || w(tokens, k) === 'zone');
 }
 
 /** Words that may stand between a marker and the words of time: "for the next", "for about", "pour quelques". */
@@ -283,7 +295,7 @@ export function extractDuration(text: string, options: { readonly leftovers?: bo
     } else if (isUntilMarker(t)) {
       const read = readUntil(tokens, afterUntilMarker(tokens, i));
       const soft = t === 'through' || t === 'thru';
-      if (!read || trailsOff(tokens, read.next)) {
+      if (!read || trailsOff(tokens, read.next) || zoneAfter(tokens, read.next)) {
         if (soft && !looksLikeTime(tokens, i)) continue;
         return unreadable(i);
       }

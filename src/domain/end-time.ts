@@ -8,7 +8,15 @@ export interface UserClock {
   readonly timeZone?: string;
   /** The message's own offset from UTC (its localTimestamp), used when no zone was sent; UTC when neither was. */
   readonly utcOffsetMinutes?: number;
+  /**
+   * How the user writes a date in numbers (from their Teams language: en-US month first, fr and en-GB day first);
+   * absent when their language does not settle it. "12/5" is then read only when one reading alone is a date.
+   */
+  readonly dateOrder?: 'day-first' | 'month-first';
 }
+
+/** Why no end could be given: not a limit we can place, a day or month we cannot tell, a date already passed. */
+export type NoEnd = 'unreadable' | 'day_or_month' | 'past';
 
 const UNIT_MS: Record<DurationUnit, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
 const DAY_MS = UNIT_MS.day;
@@ -59,8 +67,33 @@ function instantOf(wall: number, offsetAt: OffsetAt): number {
  * bot then asks back). A day without a time means the end of that day, on the user's wall clock.
  */
 export function endOf(duration: Duration, now: Date, clock: UserClock = {}): Date | undefined {
-  if (duration.kind === 'unreadable') return undefined;
-  if (duration.kind === 'for') return plausible(new Date(now.getTime() + duration.amount * UNIT_MS[duration.unit]), now);
+  const read = endReading(duration, now, clock);
+  return read instanceof Date ? read : undefined;
+}
+
+/** The calendar date of "12/5" for this user, or why it cannot be told. */
+function numericDate(numeric: { readonly first: number; readonly second: number; readonly year?: number }, order: UserClock['dateOrder']): { year?: number; month: number; day: number } | 'day_or_month' {
+  const { first, second, year } = numeric;
+  const dayFirst = { ...(year ? { year } : {}), month: second, day: first };
+  const monthFirst = { ...(year ? { year } : {}), month: first, day: second };
+  const valid = (d: { month: number; day: number }): boolean => d.month <= 12 && d.day <= 31;
+  if (order) {
+    const reading = order === 'day-first' ? dayFirst : monthFirst;
+    // "5/13" from someone who writes the day first is not a date they wrote: asked, not turned around.
+    return valid(reading) ? reading : 'day_or_month';
+  }
+  if (first === second) return dayFirst;
+  if (valid(dayFirst) && valid(monthFirst)) return 'day_or_month';
+  return valid(dayFirst) ? dayFirst : monthFirst;
+}
+
+/** A date without a year whose day this year passed this long ago or less is asked back, not moved to next year. */
+const RECENTLY_PASSED_MS = 183 * DAY_MS;
+
+/** endOf, saying why when there is no end. */
+export function endReading(duration: Duration, now: Date, clock: UserClock = {}): Date | NoEnd {
+  if (duration.kind === 'unreadable') return 'unreadable';
+  if (duration.kind === 'for') return plausible(new Date(now.getTime() + duration.amount * UNIT_MS[duration.unit]), now) ?? 'unreadable';
   const formatter = duration.utcOffsetMinutes === undefined && clock.timeZone ? formatterFor(clock.timeZone) : undefined;
   const fixed = duration.utcOffsetMinutes ?? clock.utcOffsetMinutes ?? 0;
   const offsetAt: OffsetAt = formatter ? zoneOffsets(formatter) : () => fixed;
@@ -72,7 +105,10 @@ export function endOf(duration: Duration, now: Date, clock: UserClock = {}): Dat
   const y = local.getUTCFullYear();
   const mo = local.getUTCMonth();
   const d = local.getUTCDate();
-  const day = duration.day;
+  const written = duration.day;
+  const calendar = written && 'numeric' in written ? numericDate(written.numeric, clock.dateOrder) : undefined;
+  if (calendar === 'day_or_month') return 'day_or_month';
+  const day = calendar ? { date: calendar } : written;
   let end: Date;
   if (!day) {
     end = at(y, mo, d);
@@ -82,11 +118,15 @@ export function endOf(duration: Duration, now: Date, clock: UserClock = {}): Dat
     let ahead = (day.weekday - local.getUTCDay() + 7) % 7;
     if (ahead === 0 && at(y, mo, d) <= now) ahead = 7;
     end = at(y, mo, d + ahead);
-  } else {
+  } else if ('date' in day) {
     end = at(day.date.year ?? y, day.date.month - 1, day.date.day);
-    if (day.date.year === undefined && end <= now) end = at(y + 1, day.date.month - 1, day.date.day);
-  }
-  return plausible(end, now);
+    // "until November 24" written on the 25th is a slip or a question, not a year of access.
+    if (day.date.year === undefined && end <= now) {
+      if (now.getTime() - end.getTime() <= RECENTLY_PASSED_MS) return 'past';
+      end = at(y + 1, day.date.month - 1, day.date.day);
+    }
+  } else return 'day_or_month';
+  return plausible(end, now) ?? 'unreadable';
 }
 
 const plausible = (end: Date, now: Date): Date | undefined => (end.getTime() > now.getTime() && end.getTime() - now.getTime() <= 366 * DAY_MS ? end : undefined);

@@ -3,15 +3,16 @@ import type { Locale } from './access-request';
 import { extractDuration } from './durations';
 import { clean, detectLocale } from './message-text';
 import { parseList } from './parse-list';
-import { MAX_MESSAGE_CHARS, type MissingPiece, type ParsedMessage } from './parsed-message';
+import { MAX_MESSAGE_CHARS, type ParsedMessage } from './parsed-message';
 import { extractReasons, extractResourceGroup, withLimitFromReasons } from './read-reasons';
-import { findRole } from './read-role';
-import { cleanPrincipal, FRAMES, missingOf, readSlots, REVOKE_FRAMES, type Slots } from './read-slots';
+import { FRAMES, missingOf, readSlots, REVOKE_FRAMES, type Slots } from './read-slots';
 import { readTarget } from './read-target';
 import { canonicalRoleName } from './role-catalog';
 import { foldText } from './text';
+import { joinedRequest } from './unread-words';
 
 export { clean, detectLocale } from './message-text';
+export { completeWith } from './complete-answer';
 export { MAX_MESSAGE_CHARS, type GrantRequest, type ListRequest, type MissingPiece, type ParsedMessage, type RevokeRequest, type TargetPhrase } from './parsed-message';
 export { readTarget, type TargetReading } from './read-target';
 
@@ -87,7 +88,11 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
       return { kind: 'missing', locale: manageLocale, action: 'grant', missing: 'principal', partial: { role: 'Owner', targets: readTarget(`${manage[1]} ${manage[2]}`), ...extras } };
     }
     if (admin?.[1] && admin[2] && admin[3] && admin[4]) {
-      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription: admin[4] }, ...readTarget(`${admin[1]} ${admin[4]}`)], ...extras };
+      // "… Owner of prod resource group rg-web": the resource group narrows the grant, it is not part of the name.
+      const where = extractResourceGroup(`on ${admin[4]}`);
+      const subscription = where.body.replace(/^on\s+/i, '');
+      const scoped = where.resourceGroup ? { resourceGroup: where.resourceGroup } : {};
+      return { kind: 'grant', locale, principal: admin[2], role: canonicalRoleName(admin[3]), targets: [{ customer: admin[1], subscription }, ...readTarget(`${admin[1]} ${subscription}`)], ...scoped, ...extras };
     }
   }
 
@@ -117,6 +122,10 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
     ...(read.role && (read.roleText === undefined || folded.includes(foldText(read.roleText))) ? { role: read.role } : {}),
   };
   if (need && !slots.role && !slots.target) return { kind: 'not_understood', locale };
+  const joined = joinedRequest(scoped.body, read.principal);
+  if (joined) return { kind: 'several_requests', locale, text: joined };
+  // A removal cannot end: the time written is named back, not dropped (a removal for good is not what was asked).
+  if (action === 'revoke' && timed.duration) return { kind: 'timed_removal', locale, text: timed.duration.text };
   if (timed.duration?.kind === 'unreadable') return { kind: 'unclear_duration', locale, text: timed.duration.text };
 
   const readings = slots.target ? readTarget(slots.target) : [];
@@ -125,8 +134,8 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
   const extras = {
     ...(scoped.resourceGroup ? { resourceGroup: scoped.resourceGroup } : {}),
     ...(timed.duration && action === 'grant' ? { duration: timed.duration } : {}),
-    ...(reasons.justification && action === 'grant' ? { justification: reasons.justification } : {}),
-    ...(reasons.ticket && action === 'grant' ? { ticket: reasons.ticket } : {}),
+    ...(reasons.justification ? { justification: reasons.justification } : {}),
+    ...(reasons.ticket ? { ticket: reasons.ticket } : {}),
   };
   const customerMissing = readings.length > 0 && readings.every((r) => r.customer === '');
   if (missing || customerMissing) {
@@ -142,41 +151,4 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
   const principal = slots.principal ?? '';
   if (action === 'revoke') return { kind: 'revoke', locale, principal, ...(slots.role ? { role: slots.role } : {}), targets: readings, ...extras };
   return { kind: 'grant', locale, principal, role: slots.role ?? '', targets: readings, ...extras };
-}
-
-/**
- * The answer to "which role?" / "who?" / "on which customer and subscription?" completes the half request it
- * answers. undefined when the answer does not read as that piece.
- */
-export function completeWith(question: Extract<ParsedMessage, { kind: 'missing' }>, answer: string): ParsedMessage | undefined {
-  const text = clean(answer.normalize('NFC')).replace(/^(?:(?:it'?s|c'est|for|pour|to|à|a|on|in|at|sur|dans|chez)\s+)+/i, '').trim();
-  if (text === '') return undefined;
-  const partial = { ...question.partial };
-  if (question.missing === 'principal') {
-    const principal = cleanPrincipal(text);
-    if (!principal) return undefined;
-    partial.principal = principal;
-  } else if (question.missing === 'role') {
-    const role = findRole(text)?.role ?? canonicalRoleName(text.replace(/^(?:the|le|la|l')\s*/i, '').replace(/^(?:r[oô]le|role)\s+(?:de\s+|of\s+)?/i, ''));
-    if (!role) return undefined;
-    partial.role = role;
-  } else if (question.missing === 'customer') {
-    const guid = partial.targets?.[0]?.subscription;
-    partial.targets = guid ? [{ customer: text, subscription: guid }] : readTarget(text);
-  } else {
-    const scoped = extractResourceGroup(`on ${text}`);
-    const readings = readTarget(scoped.body.replace(/^on\s+/i, ''));
-    if (readings.length === 0) return undefined;
-    partial.targets = readings;
-    if (scoped.resourceGroup) partial.resourceGroup = scoped.resourceGroup;
-  }
-  const { principal, role, targets } = partial;
-  const next: MissingPiece | undefined =
-    question.action !== 'list' && !principal ? 'principal' : question.action === 'grant' && !role ? 'role' : !targets?.length ? 'target' : targets.every((r) => r.customer === '') ? 'customer' : undefined;
-  if (next) return { kind: 'missing', locale: question.locale, action: question.action, missing: next, partial };
-  const rest = { locale: question.locale, targets: targets ?? [], ...(partial.resourceGroup ? { resourceGroup: partial.resourceGroup } : {}) };
-  if (question.action === 'list') return { kind: 'list', ...rest, ...(principal ? { principal } : {}), ...(role ? { role } : {}) };
-  if (question.action === 'revoke') return { kind: 'revoke', ...rest, principal: principal ?? '', ...(role ? { role } : {}) };
-  const { duration, justification, ticket } = partial;
-  return { kind: 'grant', ...rest, principal: principal ?? '', role: role ?? '', ...(duration ? { duration } : {}), ...(justification ? { justification } : {}), ...(ticket ? { ticket } : {}) };
 }

@@ -26,6 +26,9 @@ export interface RevokeRequest extends TargetPhrase {
   readonly principal: string;
   /** Absent: every role the principal has there. */
   readonly role?: string;
+  /** Why, as written: the approvers read it on the card as for a grant. */
+  readonly justification?: string;
+  readonly ticket?: string;
 }
 
 export interface ListRequest extends TargetPhrase {
@@ -61,6 +64,12 @@ export type ParsedMessage =
       readonly partial: Partial<Omit<GrantRequest, 'kind' | 'locale'>>;
     }
   | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
+  /** "remove Bob's Reader for 2 hours": a removal is for good; the time written is not dropped but refused, named. */
+  | { readonly kind: 'timed_removal'; readonly locale: Locale; readonly text: string }
+  /** "give Bob Reader and Alice Owner": one request per message; the second (`text`) is named, not dropped. */
+  | { readonly kind: 'several_requests'; readonly locale: Locale; readonly text: string }
+  /** Words written and not read (`text`, in `within`): asked back rather than left out of the request. */
+  | { readonly kind: 'unread_words'; readonly locale: Locale; readonly text: string; readonly within: string }
   /** More than MAX_MESSAGE_CHARS: not read at all (a request fits in a sentence; the cap bounds the work per message). */
   | { readonly kind: 'message_too_long'; readonly locale: Locale; readonly maxChars: number }
   | { readonly kind: 'not_understood'; readonly locale: Locale };

@@ -39,8 +39,13 @@ export function renderRequest(request: GrantRequest | RevokeRequest | ListReques
     return parts.join(' ');
   }
   if (request.kind === 'revoke') {
-    if (locale === 'fr') return request.role ? `retire à ${request.principal} le rôle ${quotedFr(request.role)} ${where}` : `retire ${request.principal} ${where.replace(/^sur /, 'de ')}`;
-    return request.role ? `remove the role ${quoted(request.role)} from ${request.principal} ${where}` : `remove ${request.principal} from ${where.replace(/^on /, '')}`;
+    const fr = locale === 'fr';
+    const parts = fr
+      ? [request.role ? `retire à ${request.principal} le rôle ${quotedFr(request.role)} ${where}` : `retire ${request.principal} ${where.replace(/^sur /, 'de ')}`]
+      : [request.role ? `remove the role ${quoted(request.role)} from ${request.principal} ${where}` : `remove ${request.principal} from ${where.replace(/^on /, '')}`];
+    if (request.ticket && !request.justification?.includes(request.ticket)) parts.push(fr ? `pour le ticket ${request.ticket}` : `for ticket ${request.ticket}`);
+    if (request.justification) parts.push(fr ? `parce que ${request.justification}` : `because ${request.justification}`);
+    return parts.join(' ');
   }
   if (locale === 'fr') return request.principal ? `quels accès a ${request.principal} ${where}` : `qui a accès ${where.replace(/^sur /, 'à ')}`;
   return request.principal ? `what access does ${request.principal} have ${where}` : `who has access to ${where.replace(/^on /, '')}`;

@@ -80,6 +80,17 @@ export const en = {
     missingCustomer: 'Which customer is that subscription in? For example: "… of Contoso".',
     unclearDuration: (text: string) =>
       `I could not tell when "${text}" ends. Write it like "for 8 hours", "for 2 days" or "until Friday 18:00" (at most a year from now).`,
+    // Never widen: what was written and not read is asked back, never left out (review findings, 2026-12-02).
+    pastDate: (text: string) =>
+      `The end you asked for ("${text}") has already passed this year, and I will not move it to next year without asking. Write the end with its year (for example "until 24 November 2027") or as a length ("for 8 hours").`,
+    dayOrMonth: (text: string) =>
+      `I cannot tell whether "${text}" gives the day or the month first. Write the month in words, for example "until 5 December".`,
+    unreadWords: (text: string, within: string) =>
+      `I did not understand "${text}" in "${within}", and I will not leave it out of the request. Write the request again with that part said plainly: a time limit as "for 8 hours" or "until Friday 18:00", a resource group as "on resource group rg-web", a reason after "because".`,
+    timedRemoval: (text: string) =>
+      `I can only remove a role for good, not "${text}". To remove it for good, write the request again without the time limit; to have it back later, ask for it again then.`,
+    severalRequests: (text: string) =>
+      `I take one person and one role per message, and "${text}" asks for more. Send each as its own message, for example "give Bob Reader on Contoso prod", then "give Alice Owner on Contoso prod".`,
     statusOnlyApprovers: 'Only approvers can see what is waiting for approval.',
   },
   helpCard: {

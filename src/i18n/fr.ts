@@ -89,6 +89,17 @@ export const fr: Messages = {
     missingCustomer: typeset('Chez quel client se trouve cet abonnement ? Par exemple : « … de Contoso ».'),
     unclearDuration: (text) =>
       typeset`Je ne comprends pas quand « ${text} » doit se terminer. Écrivez par exemple « pour 8 heures », « pour 2 jours » ou « jusqu'à vendredi 18 h » (dans un an au plus).`,
+    // Ne jamais élargir : ce qui est écrit mais non compris est redemandé, jamais omis (revue du 2026-12-02).
+    pastDate: (text) =>
+      typeset`La fin demandée (« ${text} ») est déjà passée cette année, et je ne la reporte pas à l'an prochain sans vous le demander. Écrivez la fin avec l'année (par exemple « jusqu'au 24 novembre 2027 ») ou comme une durée (« pour 8 heures »).`,
+    dayOrMonth: (text) =>
+      typeset`Je ne sais pas si « ${text} » donne d'abord le jour ou le mois. Écrivez le mois en lettres, par exemple « jusqu'au 5 décembre ».`,
+    unreadWords: (text, within) =>
+      typeset`Je n'ai pas compris « ${text} » dans « ${within} », et je ne l'écarte pas de la demande. Réécrivez-la en disant cette partie simplement : une limite de temps comme « pour 8 heures » ou « jusqu'à vendredi 18 h », un groupe de ressources comme « sur le groupe de ressources rg-web », une raison après « parce que ».`,
+    timedRemoval: (text) =>
+      typeset`Je ne peux retirer un rôle que définitivement, pas « ${text} ». Pour le retirer définitivement, réécrivez la demande sans la limite de temps ; pour le retrouver plus tard, demandez-le à nouveau à ce moment-là.`,
+    severalRequests: (text) =>
+      typeset`Je traite une personne et un rôle par message, et « ${text} » en demande davantage. Envoyez chaque demande dans son propre message, par exemple « donne à Bob le rôle Lecteur sur Contoso prod », puis « donne à Alice le rôle Propriétaire sur Contoso prod ».`,
     statusOnlyApprovers: 'Seuls les approbateurs voient les demandes en attente d\'approbation.',
   },
   helpCard: {

@@ -1,11 +1,11 @@
 // Requests about access already granted: extend it, remove it, list who has it (and the scope a history is read for).
-import { endOf } from '../domain/end-time';
+import { endReading } from '../domain/end-time';
 import { roleDefinitionGuid } from '../domain/ids';
 import { matchScore } from '../domain/matching';
 import type { ListRequest, ParsedMessage, RevokeRequest } from '../domain/parse-request';
 import type { PartnerUser } from '../domain/access-request';
 import type { IntakeDependencies, IntakeResult, ResolvedScope, SubmitOptions } from './intake';
-import { notReady, readinessOf, saveDraft } from './intake-support';
+import { notReady, readinessOf, saveDraft, unclearDuration } from './intake-support';
 import type { DirectoryUser, RoleDefinition } from './ports';
 import { choiceOf, scopeOf, type RequestResolver } from './resolution';
 
@@ -40,8 +40,8 @@ export class ExistingAccessIntake {
     const [current] = candidates;
     if (!current || candidates.length > 1) return { kind: 'nothing_to_extend', locale, principal: parsed.principal, several: candidates.length > 1 };
     const base = new Date(Math.max(now.getTime(), Date.parse(current.expiresAt ?? '')));
-    const end = endOf(parsed.duration, parsed.duration.kind === 'for' ? base : now, options);
-    if (!end) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
+    const end = endReading(parsed.duration, parsed.duration.kind === 'for' ? base : now, options);
+    if (!(end instanceof Date)) return unclearDuration(locale, parsed.duration.text, end);
     const customer = { tenantId: current.customer.tenantId, name: current.customer.name };
     const policy = await this.deps.access.checkRequest(requester, current.role.name, customer, current.justification ?? `extension of ${current.id}`);
     if (!policy.ok) return { kind: 'policy_refused', locale, code: policy.code, role: current.role.name, customer: customer.name };
@@ -111,6 +111,7 @@ export class ExistingAccessIntake {
     // Taking access away is never forbidden, but it goes through the same approvals as granting that role.
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: roleName, customer: customer.companyName };
     const rule = this.deps.access.rule(roleName, { tenantId: customer.tenantId, name: customer.companyName });
+    const justification = [parsed.justification, parsed.ticket && !parsed.justification?.includes(parsed.ticket) ? parsed.ticket : undefined].filter(Boolean).join(' — ');
     return saveDraft(this.deps, 
       () => ({
         action: 'revoke',
@@ -121,6 +122,7 @@ export class ExistingAccessIntake {
         scope: assignment.scope,
         principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
         role: { definitionId: assignment.roleDefinitionId, name: roleName },
+        ...(justification ? { justification } : {}),
         requiredApprovals: rule.approvals,
         assignmentName: assignment.name,
       }),

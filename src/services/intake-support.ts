@@ -1,5 +1,6 @@
 // Intake's shared steps: what a customer lacks as an answer (the approvers told), readiness asked, a draft stored.
 import type { AccessRequest, Locale, PartnerUser } from '../domain/access-request';
+import type { NoEnd } from '../domain/end-time';
 import { requestId, type RequestId } from '../domain/ids';
 import type { ReadinessGap } from '../domain/readiness-gap';
 import type { IntakeDependencies, IntakeResult } from './intake';
@@ -30,3 +31,7 @@ export async function saveDraft(deps: Pick<IntakeDependencies, 'changes' | 'cloc
   }
   return { kind: 'draft', request };
 }
+
+/** The question back for an end that cannot be placed, saying why when it is a date. */
+export const unclearDuration = (locale: Locale, text: string, problem: NoEnd | undefined): IntakeResult =>
+  ({ kind: 'unclear_duration', locale, text, ...(problem && problem !== 'unreadable' ? { problem } : {}) });

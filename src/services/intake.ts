@@ -1,7 +1,7 @@
 // Intake: a sales agent's message → parsed → resolved against Partner Center, Graph and ARM → a stored draft or a question.
 import { v5 as uuidv5 } from 'uuid';
 import type { AccessRequest, Locale, PartnerUser, RequestState } from '../domain/access-request';
-import { endOf, type UserClock } from '../domain/end-time';
+import { endReading, type NoEnd, type UserClock } from '../domain/end-time';
 import { principalId } from '../domain/ids';
 import { WAITABLE_GAPS } from '../domain/readiness-gap';
 import { completeWith, parseMessage, type GrantRequest, type MissingPiece, type ParsedMessage } from '../domain/parse-request';
@@ -13,7 +13,7 @@ import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, t
 import type { ReadinessService } from './readiness';
 import type { ReadinessAlerts } from './readiness-alerts';
 import { ExistingAccessIntake } from './intake-existing';
-import { notReady, readinessOf, saveDraft } from './intake-support';
+import { notReady, readinessOf, saveDraft, unclearDuration } from './intake-support';
 import { refusalOf } from './refusals';
 import { RequestResolver, scopeOf, type Choice, type ResolutionFailure, type Step } from './resolution';
 import type { RelationshipService } from './relationships';
@@ -42,7 +42,10 @@ export type IntakeResult =
   | { readonly kind: 'help'; readonly locale: Locale }
   | { readonly kind: 'not_understood'; readonly locale: Locale }
   | { readonly kind: 'missing'; readonly locale: Locale; readonly action: 'grant' | 'revoke' | 'list'; readonly missing: MissingPiece }
-  | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string }
+  /** `problem`: a date that passed this year, or a numeric date read day/month or month/day (otherwise: not readable). */
+  | { readonly kind: 'unclear_duration'; readonly locale: Locale; readonly text: string; readonly problem?: Exclude<NoEnd, 'unreadable'> }
+  | { readonly kind: 'timed_removal'; readonly locale: Locale; readonly text: string }
+  | { readonly kind: 'several_requests'; readonly locale: Locale; readonly text: string }
   | { readonly kind: 'message_too_long'; readonly locale: Locale; readonly maxChars: number }
   | { readonly kind: 'status'; readonly locale: Locale; readonly which: 'mine' | 'pending'; readonly requests: readonly AccessRequest[] }
   | { readonly kind: 'nothing_to_revoke'; readonly locale: Locale; readonly user: string; readonly role?: string; readonly where: string }
@@ -215,8 +218,9 @@ export class IntakeService {
   private async grant(parsed: GrantRequest, text: string, requester: PartnerUser, options: SubmitOptions): Promise<IntakeResult> {
     const { locale } = parsed;
     const now = this.deps.clock.now();
-    const expires = parsed.duration ? endOf(parsed.duration, now, options) : undefined;
-    if (parsed.duration && !expires) return { kind: 'unclear_duration', locale, text: parsed.duration.text };
+    const end = parsed.duration ? endReading(parsed.duration, now, options) : undefined;
+    if (parsed.duration && !(end instanceof Date)) return unclearDuration(locale, parsed.duration.text, end);
+    const expires = end instanceof Date ? end : undefined;
 
     const target = await this.resolver.resolveTarget(parsed);
     if (!target.ok) return target.failure;

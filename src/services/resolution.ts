@@ -6,6 +6,7 @@ import type { GrantRequest, ListRequest, ParsedMessage, RevokeRequest } from '..
 import type { TargetReading } from '../domain/read-target';
 import { renderRequest } from '../domain/render-request';
 import { frenchRoleLabel, frenchRoleName } from '../domain/role-catalog';
+import { unreadClause } from '../domain/unread-words';
 import type { DirectoryCache } from './directory-cache';
 import type { AzureSubscription, Customer, DirectoryUser, RoleDefinition } from './ports';
 import type { ReadinessGap } from './readiness';
@@ -33,6 +34,8 @@ export interface Choice {
 export type ResolutionFailure =
   | { readonly kind: 'not_found'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly within?: string; readonly suggestions: readonly Choice[] }
   | { readonly kind: 'ambiguous'; readonly locale: Locale; readonly what: Resolvable; readonly text: string; readonly within?: string; readonly choices: readonly Choice[] }
+  /** Words next to a subscription's name that are not a name ("for the weekend"): asked back, never chosen away. */
+  | { readonly kind: 'unread_words'; readonly locale: Locale; readonly text: string; readonly within: string }
   /** The bot may not act for this customer (or on this subscription) yet: what is missing, for its own answer. */
   | { readonly kind: 'not_ready'; readonly locale: Locale; readonly customer: string; readonly subscription?: string; readonly gap: ReadinessGap };
 
@@ -68,6 +71,7 @@ export class RequestResolver {
     const index = await this.cache.customers();
     const reached = new Map<string, ResolvedTarget>();
     let subscriptionFailure: ResolutionFailure | undefined;
+    let unread: ResolutionFailure | undefined;
     // Built only if it is the answer: a one-word reading ("Blue") can be ambiguous among a twentieth of all customers.
     let customerAmbiguity: (() => ResolutionFailure) | undefined;
     let customerMiss: { reading: TargetReading; suggestions: Customer[] } | undefined;
@@ -101,6 +105,13 @@ export class RequestResolver {
         reached.set(pick.item.subscriptionId, { customer, subscription: pick.item, pinned: pinTarget(customer, pick.item) });
         continue;
       }
+      // A choice would put a name in place of every word written there, and "prod for the weekend" would lose its
+      // limit: words no name holds are named back instead.
+      const clause = reading.subscription ? unreadClause(reading.subscription) : undefined;
+      if (clause) {
+        unread ??= { kind: 'unread_words', locale, text: clause, within: `${reading.customer} ${reading.subscription ?? ''}`.trim() };
+        continue;
+      }
       const subscriptionChoice = (s: AzureSubscription): Choice => choiceOf(s.displayName, `${customer.companyName} · ${s.subscriptionId}`, { ...request, targets: [pinTarget(customer, s)] });
       if (pick.kind === 'many') {
         subscriptionFailure ??= { kind: 'ambiguous', locale, what: 'subscription', text: reading.subscription ?? '', within: customer.companyName, choices: pick.candidates.slice(0, MAX_CHOICES).map(subscriptionChoice) };
@@ -123,6 +134,7 @@ export class RequestResolver {
         },
       };
     }
+    if (unread) return { ok: false, failure: unread };
     if (subscriptionFailure) return { ok: false, failure: subscriptionFailure };
     if (customerAmbiguity) return { ok: false, failure: customerAmbiguity() };
     const miss = customerMiss ?? { reading: request.targets[0] ?? { customer: '' }, suggestions: [] };

@@ -73,7 +73,13 @@ function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): st
     case 'missing':
       return result.missing === 'principal' ? m.missingPrincipal : result.missing === 'role' ? m.missingRole : result.missing === 'customer' ? m.resolve.missingCustomer : m.missingTarget;
     case 'unclear_duration':
-      return m.resolve.unclearDuration(result.text);
+      return result.problem === 'past' ? m.resolve.pastDate(result.text) : result.problem === 'day_or_month' ? m.resolve.dayOrMonth(result.text) : m.resolve.unclearDuration(result.text);
+    case 'timed_removal':
+      return m.resolve.timedRemoval(result.text);
+    case 'several_requests':
+      return m.resolve.severalRequests(result.text);
+    case 'unread_words':
+      return m.resolve.unreadWords(result.text, result.within);
     case 'message_too_long':
       return m.messageTooLong(result.maxChars);
     case 'not_found':

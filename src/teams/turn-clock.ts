@@ -10,10 +10,32 @@ export function clockOf(activity: Partial<Activity>): UserClock {
   const { localTimestamp, localTimezone } = activity as { localTimestamp?: unknown; localTimezone?: unknown };
   const match = /([+-])(\d{2}):?(\d{2})$/.exec(String(localTimestamp ?? ''));
   const timeZone = typeof localTimezone === 'string' && localTimezone.length <= 64 && isTimeZone(localTimezone) ? localTimezone : undefined;
+  const { languageTag } = languageTagOf(activity);
+  const dateOrder = languageTag ? dateOrderOf(languageTag) : undefined;
   return {
     ...(match ? { utcOffsetMinutes: (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) } : {}),
     ...(timeZone ? { timeZone } : {}),
+    ...(dateOrder ? { dateOrder } : {}),
   };
+}
+
+const dateOrders = new Map<string, UserClock['dateOrder'] | null>();
+
+/**
+ * How people with this language tag write a date in numbers, as Intl writes one: en-US month first, fr-FR and en-GB
+ * day first; a year-first tag (en-CA, ja, sv) does not settle "12/5", so none. Asked once per tag (bounded as above).
+ */
+function dateOrderOf(tag: string): UserClock['dateOrder'] {
+  let order = dateOrders.get(tag);
+  if (order === undefined) {
+    const parts = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2026, 11, 5)));
+    const at = (type: string): number => parts.findIndex((p) => p.type === type);
+    const [year, month, day] = [at('year'), at('month'), at('day')];
+    order = year < month && year < day ? null : day < month ? 'day-first' : 'month-first';
+    if (dateOrders.size >= KNOWN_TAGS_CAP) dateOrders.clear();
+    dateOrders.set(tag, order);
+  }
+  return order ?? undefined;
 }
 
 /**

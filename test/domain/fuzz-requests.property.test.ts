@@ -72,6 +72,7 @@ async function play(parsed: ParsedMessage, asked: Asked | undefined, resolver: R
   const chosen = async <T>(step: Step<T>, meant: (choice: Choice) => boolean): Promise<T | Outcome> => {
     if (step.ok) return step.value;
     if (step.failure.kind === 'not_ready') return { kind: 'asked', why: 'not ready' };
+    if (step.failure.kind === 'unread_words') return { kind: 'asked', why: `unread ${step.failure.text}` };
     const choices = step.failure.kind === 'ambiguous' ? step.failure.choices : step.failure.suggestions;
     for (const choice of choices) expect(extrasOf(choice.request as GrantRequest)).toEqual(extrasOf(parsed));
     const click = choices.find(meant);

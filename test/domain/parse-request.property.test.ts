@@ -25,7 +25,7 @@ describe('parseMessage on any input', () => {
     fc.assert(
       fc.property(anyText, fc.constantFrom('en' as const, 'fr' as const), (text, locale) => {
         const parsed = parseMessage(text, locale);
-        expect(['grant', 'revoke', 'list', 'status', 'help', 'missing', 'unclear_duration', 'not_understood']).toContain(parsed.kind);
+        expect(['grant', 'revoke', 'list', 'status', 'help', 'missing', 'unclear_duration', 'timed_removal', 'several_requests', 'not_understood']).toContain(parsed.kind);
       }),
       { numRuns: 3000 },
     );

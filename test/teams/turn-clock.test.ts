@@ -28,4 +28,13 @@ describe('turn clock', () => {
     expect(clockOf(activity({ localTimezone: 'Europe/Paris', localTimestamp: '2026-12-02T10:00:00+01:00' }))).toEqual({ timeZone: 'Europe/Paris', utcOffsetMinutes: 60 });
     expect(clockOf(activity({ localTimezone: 'Mars/Olympus', localTimestamp: '2026-12-02T10:00:00-05:30' }))).toEqual({ utcOffsetMinutes: -330 });
   });
+
+  it('when Teams sends the language tag, then numeric dates are read as people there write them, and not at all where the tag does not settle it', () => {
+    expect(clockOf(activity({ locale: 'en-US' }))).toEqual({ dateOrder: 'month-first' });
+    expect(clockOf(activity({ locale: 'en-GB' }))).toEqual({ dateOrder: 'day-first' });
+    expect(clockOf(activity({ locale: 'fr-FR' }))).toEqual({ dateOrder: 'day-first' });
+    expect(clockOf(activity({ locale: 'en-CA' }))).toEqual({});
+    expect(clockOf(activity({ locale: 'ja-JP' }))).toEqual({});
+    expect(clockOf(activity({ locale: 'not a tag!' }))).toEqual({});
+  });
 });
