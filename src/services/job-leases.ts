@@ -184,10 +184,13 @@ export class JobLeases implements JobGate {
     this.release(name);
   }
 
-  /** Releases in the background; a run of `name` waits for it first (else the release would free that run's lease). */
-  private release(name: string): Promise<void> {
+  /**
+   * Releases in the background; a run of `name` waits for it first (else the release would free that run's lease).
+   * `remove`: a lease released as its run ends (keepInMs 0: a claim on one request) is not asked for again: its row goes.
+   */
+  private release(name: string, remove = false): Promise<void> {
     const { leases, holder } = this.options;
-    const released = leases.release(name, holder)
+    const released = leases.release(name, holder, { remove })
       .catch((error: unknown) => this.options.onError?.(error, name))
       .finally(() => {
         if (this.releasing.get(name) === released) this.releasing.delete(name);
@@ -233,7 +236,7 @@ export class JobLeases implements JobGate {
       await renewing;
       if (!refused) {
         if (keep > 0 && !lease.lost) this.keep(name, ttl, keep, confirmed);
-        else await this.release(name);
+        else await this.release(name, keep === 0);
       }
     }
   }

@@ -23,6 +23,7 @@ export function prepareLeases(db: Database.Database, guard: SqliteGuard): Leases
   );
   // Released as the Table store releases: the row stays, run out (the same semantics through the same port).
   const free = db.prepare('UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?');
+  const remove = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
   const holderOf = db.prepare<[string], { holder: string }>('SELECT holder FROM leases WHERE name = ?');
   const succeed = db.prepare('UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND holder = ?');
   // IMMEDIATE: the write lock is taken before the row is looked at, so two processes cannot both see it free.
@@ -37,8 +38,9 @@ export function prepareLeases(db: Database.Database, guard: SqliteGuard): Leases
       const { at, expiresAt } = leaseExpiry(now, ttlInMs);
       return guard.write(() => acquire.immediate(name, holder, expiresAt, at));
     },
-    release: (name, holder) => guard.write(() => {
-      free.run(RELEASED, name, holder);
+    release: (name, holder, options) => guard.write(() => {
+      if (options?.remove === true) remove.run(name, holder);
+      else free.run(RELEASED, name, holder);
     }),
   };
 }

@@ -19,7 +19,8 @@ async function refusedIfTaken(write: () => Promise<{ etag?: string }>): Promise<
 }
 
 /*
- * The entity is never deleted: a release writes its expiry into the past (RELEASED), keeping the row and its holder.
+ * The entity is kept: a release writes its expiry into the past (RELEASED), keeping the row and its holder (only a
+ * one-off claim's release removes it, so a row per request does not pile up).
  * So the instance that held it last takes it again with one write on the ETag it remembers (the usual case: one
  * instance sends the outbox after most turns), and any other with one read and one write. A create and a delete per
  * run cost the same two requests but left nothing to remember between runs.
@@ -66,7 +67,7 @@ export function tableLeases(context: TableContext): Leases {
       const taken = await refusedIfTaken(write(name, holder, expiresAt, current.etag, signal));
       return taken !== 'taken' && remember(name, holder, taken);
     }),
-    release: (name, holder) => withStore('release a lease', context.deadline(), async (signal) => {
+    release: (name, holder, options) => withStore('release a lease', context.deadline(), async (signal) => {
       const mine = written.get(name);
       let etag = mine?.holder === holder ? mine.etag : undefined;
       if (etag === undefined) {
@@ -75,6 +76,15 @@ export function tableLeases(context: TableContext): Leases {
         etag = current.etag;
       }
       // On its ETag: a lease another instance took after ours ran out (412), or one removed (404), stays as it is.
+      if (options?.remove === true) {
+        const removeOnEtag = etag;
+        written.delete(name);
+        await refusedIfTaken(async () => {
+          await context.client.deleteEntity(partitionOf(name), LEASE_ROW, { etag: removeOnEtag, abortSignal: signal });
+          return {};
+        });
+        return;
+      }
       const released = await refusedIfTaken(write(name, holder, RELEASED, etag, signal));
       if (released === 'taken') written.delete(name);
       else remember(name, holder, released);
