@@ -1,7 +1,7 @@
 // Benchmark: the requests our bot sends the Table store (Azurite) idle and per turn, this build next to another build
 // (the code before a change), interleaved: what kept leases save.
 // Run: npx tsc -p bench/tsconfig.json && node dist/bench-build/bench/lease-trips.js --before=<other checkout>/dist/bench-build
-//      [--rounds=3 --idle=30 --turns=5]
+//      [--rounds=3 --idle=30 --turns=5]   (--turns=0: the idle rate only)
 import { join } from 'node:path';
 import { startAzurite } from '../test/support/azurite';
 import { countTableRoundTrips, seedTableTemplate, startCountingProxy, type TripCount } from './lib/azurite-store';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       const rate = await idleRate(template.folder, contestant);
       idle[contestant].push(rate);
       console.log(`  round ${round + 1} ${contestant}: idle ${fixed(rate.perMinute, 1)} requests/min (${fixed(rate.leasesPerMinute, 1)} on leases): ${rate.what}; load ${loadNow()}`);
+      if (TURNS === 0) continue;
       const counted = await countTableRoundTrips(template, connector, optionsOf(contestant), TURNS);
       turns[contestant].push(counted);
       console.log(`  round ${round + 1} ${contestant}: ${counted.map((c) => `${c.turn} ${fixed(c.inTurn, 1)} + ${fixed(c.after, 1)}`).join('; ')}; load ${loadNow()}`);
