@@ -1,6 +1,7 @@
 // Benchmark: the re-index a Table store of an earlier layout gets at its first open (table-migrate.ts), on Azurite.
 // Run: npx tsc -p bench/tsconfig.json && node dist/bench-build/bench/reindex.js [--requests=10000 --rounds=3]
-//      [--open-within=ms]          how long the open waits for the pass (LayoutOptions.openWithinMs; default the store's)
+//      [--open-within=wait,10000]  contestants, interleaved: how long the open waits for the pass (openWithinMs; `wait`:
+//                                  until it is done, as before table-upgrade.ts); point reads are timed while it goes on
 //      [--seed=fast|history]   fast: requests only (drafts, waiting, active), through the store's change log;
 //                              history: bench/lib/seed-table.ts (audit entries, cards, conversations; ~15 min / 10,000)
 import { odata, TableClient, type TransactionAction } from '@azure/data-tables';
@@ -12,13 +13,13 @@ import { startCountingProxy } from './lib/azurite-store';
 import { describeMachine, loadNow } from './lib/machine';
 import { cpuOf } from './lib/processes';
 import { seedTableStore } from './lib/seed-table';
-import { fixed, median, numberOption, option, thousands } from './lib/stats';
+import { fixed, interleave, median, numberOption, option, thousands } from './lib/stats';
 
 const argv = process.argv.slice(2);
 const REQUESTS = numberOption(argv, 'requests', 10_000);
 const ROUNDS = numberOption(argv, 'rounds', 3);
 const SEED = option(argv, 'seed', 'fast');
-const OPEN_WITHIN = option(argv, 'open-within', '');
+const CONTESTANTS = option(argv, 'open-within', 'wait,10000').split(',');
 const TABLE = 'cspaccessbot';
 const IN_FLIGHT = 16;
 
@@ -67,8 +68,9 @@ async function main(): Promise<void> {
       : await seedFast(azurite.connectionString);
     console.log(`seeded in ${thousands(seedMs)} ms; load ${loadNow()}`);
     const connectionString = azurite.connectionString.replace(azurite.tableEndpoint, `${proxy.url}/devstoreaccount1`);
-    const rows: { openMs: number; ms: number; requests: number; ourCpu: number; azuriteCpu: number; load: string }[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    type Row = { contestant: string; openMs: number; ms: number; requests: number; ourCpu: number; azuriteCpu: number; reads: number[]; load: string };
+    const rows: Row[] = [];
+    for (const { round, contestant } of interleave(CONTESTANTS, ROUNDS)) {
       // The table as the earlier code left it, as far as the open can tell: no marker, no saved place, none of
       // today's hints (the earlier layout's are elsewhere, and the pass does not read them).
       for (const row of ['layout', 'layout-progress']) await client.deleteEntity('schema', row).catch(() => undefined);
@@ -77,22 +79,38 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage();
       const azuriteFrom = cpuOf(azurite.process.pid ?? 0);
       const started = performance.now();
-      const layout = OPEN_WITHIN === '' ? {} : { openWithinMs: Number(OPEN_WITHIN) };
-      const store = await openTableStore({ connectionString, tableName: TABLE, deadlineInMs: 120_000, layout });
+      const openWithinMs = contestant === 'wait' ? Infinity : Number(contestant);
+      const store = await openTableStore({ connectionString, tableName: TABLE, deadlineInMs: 120_000, layout: { openWithinMs } });
       const openMs = performance.now() - started;
-      const done = await store.upgraded;
+      // What a click would do meanwhile: read one request by id, every 500 ms, until the pass is done.
+      const reads: number[] = [];
+      let finished = store.layout.outcome !== 'upgrading';
+      const done = store.upgraded.finally(() => {
+        finished = true;
+      });
+      for (let n = 0; !finished; n++) {
+        const asked = performance.now();
+        await store.requests.get(nth((n * 7_919) % REQUESTS).id);
+        reads.push(performance.now() - asked);
+        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 500))]);
+      }
+      const report = await done;
       const ms = performance.now() - started;
       const used = process.cpuUsage(cpu);
       await store.close();
-      if (done.requests !== REQUESTS) throw new Error(`round ${round}: ${done.line}`);
-      rows.push({ openMs, ms, requests: proxy.trips.length - from, ourCpu: (used.user + used.system) / 1_000, azuriteCpu: cpuOf(azurite.process.pid ?? 0) - azuriteFrom, load: loadNow() });
-      console.log(`  round ${round + 1}: opened in ${thousands(openMs)} ms (${store.layout.outcome}); ${done.line}; ${rows[rows.length - 1]?.requests} storage requests`);
+      if (report.requests !== REQUESTS) throw new Error(`round ${round}: ${report.line}`);
+      rows.push({ contestant, openMs, ms, requests: proxy.trips.length - from, ourCpu: (used.user + used.system) / 1_000, azuriteCpu: cpuOf(azurite.process.pid ?? 0) - azuriteFrom, reads, load: loadNow() });
+      console.log(`  round ${round + 1}, open within ${contestant}: opened in ${thousands(openMs)} ms (${store.layout.outcome}); ${report.line}; ${proxy.trips.length - from} storage requests`);
     }
-    const m = (pick: (row: (typeof rows)[number]) => number) => median(rows.map(pick));
     console.log('');
-    console.log('| requests stored | store open ms | re-index done ms | requests/s | storage requests | per request stored | our CPU ms | Azurite CPU ms | load |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-    console.log(`| ${thousands(REQUESTS)} | ${thousands(m((r) => r.openMs))} | ${thousands(m((r) => r.ms))} | ${thousands(REQUESTS / (m((r) => r.ms) / 1_000))} | ${thousands(m((r) => r.requests))} | ${fixed(m((r) => r.requests) / REQUESTS, 3)} | ${thousands(m((r) => r.ourCpu))} | ${thousands(m((r) => r.azuriteCpu))} | ${rows.map((r) => r.load).join(' → ')} |`);
+    console.log('| requests stored | open within | store open ms | re-index done ms | requests/s | storage requests | per request stored | our CPU ms | Azurite CPU ms | point reads during it (after the open): n, median ms | load |');
+    console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
+    for (const contestant of CONTESTANTS) {
+      const mine = rows.filter((row) => row.contestant === contestant);
+      const m = (pick: (row: Row) => number) => median(mine.map(pick));
+      const reads = mine.flatMap((row) => row.reads);
+      console.log(`| ${thousands(REQUESTS)} | ${contestant === 'wait' ? 'wait (before)' : `${thousands(Number(contestant))} ms`} | ${thousands(m((r) => r.openMs))} | ${thousands(m((r) => r.ms))} | ${thousands(REQUESTS / (m((r) => r.ms) / 1_000))} | ${thousands(m((r) => r.requests))} | ${fixed(m((r) => r.requests) / REQUESTS, 3)} | ${thousands(m((r) => r.ourCpu))} | ${thousands(m((r) => r.azuriteCpu))} | ${reads.length}, ${fixed(median(reads), 1)} | ${mine.map((r) => r.load).join(' → ')} |`);
+    }
   } finally {
     await proxy.close();
     await azurite.stop();
