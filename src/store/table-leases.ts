@@ -20,10 +20,11 @@ async function refusedIfTaken(write: () => Promise<{ etag?: string }>): Promise<
 
 /*
  * The entity is kept: a release writes its expiry into the past (RELEASED), keeping the row and its holder (only a
- * one-off claim's release removes it, so a row per request does not pile up).
- * So the instance that held it last takes it again with one write on the ETag it remembers (the usual case: one
- * instance sends the outbox after most turns), and any other with one read and one write. A create and a delete per
- * run cost the same two requests but left nothing to remember between runs.
+ * one-off claim's release removes it, so a row per request does not pile up). So the instance that held it last
+ * takes it again with one write on the ETag it remembers (the usual case: one instance sends the outbox after most
+ * turns), and any other with one read and one write. A process that never wrote it tries a create first: a request's
+ * claim is new (one request), and a kept row costs that process one refused create, once. A create and a delete per
+ * run cost the same two requests as a take and a release, but left nothing to remember between runs.
  */
 export function tableLeases(context: TableContext): Leases {
   /*
@@ -51,6 +52,10 @@ export function tableLeases(context: TableContext): Leases {
         // Ours when last written (held, or released by us): nobody wrote since if the ETag still matches.
         const renewed = await refusedIfTaken(write(name, holder, expiresAt, mine.etag, signal));
         if (renewed !== 'taken') return remember(name, holder, renewed);
+      } else if (!mine) {
+        // Never written here: most often a claim on one request, which nobody took before (one request, not two).
+        const created = await refusedIfTaken(write(name, holder, expiresAt, undefined, signal));
+        if (created !== 'taken') return remember(name, holder, created);
       }
       written.delete(name);
       const current = await readEntity(context, partitionOf(name), LEASE_ROW, signal);

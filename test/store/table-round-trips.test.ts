@@ -239,11 +239,11 @@ describe('the Table store, request by request', () => {
     const released = subject.since();
     const afterKeep = await drain();
     await jobs.stop();
-    // Assert: the first drain takes the lease (a read: none yet; a create), then sends. The idle one, while the lease
+    // Assert: the first drain takes the lease (a create: this process never wrote it, and it does not exist), then sends. The idle one, while the lease
     // is kept, only asks for pending messages. The release is one write; taking it again one write on its ETag.
     const pendingQuery = expect.stringMatching(/^GET .*\$filter=PartitionKey eq 'index' and RowKey ge 'outbox\$'/);
     expect(sent).toEqual([draft.id]);
-    expect(first.slice(0, 3)).toEqual([expect.stringMatching(/^GET .*PartitionKey='lease:outbox'/), expect.stringMatching(/^POST \/devstoreaccount1\/trips\w+$/), pendingQuery]);
+    expect(first.slice(0, 2)).toEqual([expect.stringMatching(/^POST \/devstoreaccount1\/trips\w+$/), pendingQuery]);
     expect(idle).toEqual([pendingQuery]);
     expect(released).toEqual([expect.stringMatching(/^PUT .*PartitionKey='lease:outbox'/)]);
     expect(afterKeep).toEqual([expect.stringMatching(/^PUT .*PartitionKey='lease:outbox'/), pendingQuery]);
