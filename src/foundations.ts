@@ -15,12 +15,20 @@ export async function openStore(config: AppConfig, logger?: Logger): Promise<Sto
   if (config.store.kind === 'sqlite') return openSqliteStore(config.store.path);
   const { openTableStore } = loadTableStore();
   const managedIdentityClientId = managedIdentityOf(config);
+  // A re-index that goes on after the open (a large table: table-upgrade.ts) and fails is tried again; staff see why.
+  const layoutOptions = { onError: (error: unknown) => logger?.warn({ err: describeError(error) }, 'table store: the re-index failed; it is tried again') };
   const store = await openTableStore('connectionString' in config.store
-    ? { connectionString: config.store.connectionString }
-    : { endpoint: config.store.endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}) });
+    ? { connectionString: config.store.connectionString, layout: layoutOptions }
+    : { endpoint: config.store.endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}), layout: layoutOptions });
   // A table written by an earlier version was brought to today's index layout on opening: operations staff see it.
+  const said = (layout: typeof store.layout) => logger?.info({ requests: layout.requests, pendingMessages: layout.pendingMessages, ms: layout.ms }, layout.line);
   const { layout } = store;
-  if (layout.outcome === 'reindexed' || layout.outcome === 'waited') logger?.info({ requests: layout.requests, pendingMessages: layout.pendingMessages, ms: layout.ms }, layout.line);
+  if (layout.outcome === 'reindexed' || layout.outcome === 'waited') said(layout);
+  if (layout.outcome === 'upgrading') {
+    // Listings and sweeps are refused until it ends (turns answer "try again in a few minutes"): say when it does.
+    logger?.warn({ ms: layout.ms }, layout.line);
+    store.upgraded.then((done) => said(done), () => undefined);
+  }
   return store;
 }
 

@@ -26,7 +26,8 @@ export const claimOf = (id: RequestId): string => `provision:${id}`;
  * it. The work reads the request itself once the claim is taken, so what another instance finished meanwhile is seen.
  */
 export function underClaim<T>(jobs: JobGate | undefined, id: RequestId, work: () => Promise<T>, ttlInMs: number = DEFAULT_CLAIM_TTL_MS): Promise<JobRun<T>> {
-  return (jobs ?? ALONE).run(claimOf(id), work, { ttlInMs });
+  // Released as the work ends (not kept): a request's claim is not asked for again, and another instance may need it.
+  return (jobs ?? ALONE).run(claimOf(id), work, { ttlInMs, keepInMs: 0 });
 }
 
 export interface ClaimedRunnerOptions {

@@ -35,6 +35,13 @@ export interface JobGate {
 export interface RunOptions {
   /** This job's ttl instead of the default: how long a crashed holder keeps everyone else from it. */
   readonly ttlInMs?: number;
+  /**
+   * How long the lease is kept after a run instead of released at once, so that the next run here within that time
+   * asks the store nothing (a burst of outbox drains, a sweep every few seconds). Never beyond a third of the ttl
+   * after the lease was last written: past that a run asks the store again. Another instance waits this much longer
+   * for the lease after a run here. Default: a third of the ttl; 0 releases as the run ends (one-off claims).
+   */
+  readonly keepInMs?: number;
 }
 
 /** A bot that shares its store with nobody (unit tests of one service): every run runs. */
@@ -67,13 +74,26 @@ export interface JobLeasesOptions {
 
 export const DEFAULT_LEASE_TTL_MS = 2 * 60_000;
 
+/** A lease this instance keeps between runs: when it was last written, on both clocks, and its release timer. */
+interface Kept {
+  readonly ttl: number;
+  /** performance.now() when the write that confirmed it was asked (a pause of this process counts). */
+  readonly confirmedAt: number;
+  /** The clock's time (ms) of that write: the store's expiry is this + ttl. */
+  readonly confirmedOnClock: number;
+  readonly timer: NodeJS.Timeout;
+}
+
 /**
- * One lease write to start a run and one to end it (a release, so another instance can run the job right after);
- * renewed every third of the ttl while the run lasts.
+ * One lease write to start a run, renewed every third of the ttl while it lasts. At its end the lease is kept a
+ * moment (RunOptions.keepInMs) and then released, so another instance can run the job right after; a run here in
+ * between writes nothing. An idle drain of the outbox right after another thus costs no lease request at all.
  */
 export class JobLeases implements JobGate {
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly kept = new Map<string, Kept>();
+  private readonly releasing = new Map<string, Promise<void>>();
   private stopped = false;
 
   constructor(private readonly options: JobLeasesOptions) {}
@@ -81,7 +101,8 @@ export class JobLeases implements JobGate {
   async run<T>(name: string, job: (lease: LeaseRun) => Promise<T>, options: RunOptions = {}): Promise<JobRun<T>> {
     // The lease is this instance's while a run holds it: a second run here would be let in by the store.
     if (this.running.has(name)) return { ran: false };
-    const run = this.held(name, job, options.ttlInMs ?? this.options.ttlInMs ?? DEFAULT_LEASE_TTL_MS);
+    const ttl = options.ttlInMs ?? this.options.ttlInMs ?? DEFAULT_LEASE_TTL_MS;
+    const run = this.held(name, job, ttl, options.keepInMs ?? Math.floor(ttl / 3));
     this.running.set(name, run);
     try {
       return await run;
@@ -110,12 +131,14 @@ export class JobLeases implements JobGate {
     attempt();
   }
 
-  /** No more retries; resolves once no run holds a lease (before the store closes). */
+  /** No more retries; resolves once no run holds a lease and kept leases are released (before the store closes). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.retries) clearTimeout(timer);
     this.retries.clear();
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+    for (const name of [...this.kept.keys()]) this.releaseKept(name);
+    await Promise.allSettled([...this.releasing.values()]);
   }
 
   private later(attempt: () => void): void {
@@ -128,24 +151,76 @@ export class JobLeases implements JobGate {
     this.retries.add(timer);
   }
 
-  private async held<T>(name: string, job: (lease: LeaseRun) => Promise<T>, ttl: number): Promise<JobRun<T>> {
+  /**
+   * The kept lease `name`, no longer kept: its confirmation when it is still ours for sure — written less than a third
+   * of its ttl ago by both clocks (a paused process, a clock moved on), so two thirds of it are left — else undefined.
+   */
+  private reuse(name: string, ttl: number): { readonly at: number; readonly onClock: number } | undefined {
+    const kept = this.kept.get(name);
+    if (!kept) return undefined;
+    clearTimeout(kept.timer);
+    this.kept.delete(name);
+    const fresh = kept.ttl === ttl && performance.now() - kept.confirmedAt < ttl / 3 && this.options.clock.now().getTime() - kept.confirmedOnClock < ttl / 3;
+    return fresh ? { at: kept.confirmedAt, onClock: kept.confirmedOnClock } : undefined;
+  }
+
+  /** Keeps the lease until `keep` after now, but not past a third of its ttl after its last write; then releases it. */
+  private keep(name: string, ttl: number, keep: number, confirmed: { readonly at: number; readonly onClock: number }): void {
+    const delay = Math.min(keep, confirmed.at + ttl / 3 - performance.now());
+    if (delay <= 0 || this.stopped) {
+      this.release(name);
+      return;
+    }
+    const timer = setTimeout(() => this.releaseKept(name), delay);
+    timer.unref();
+    this.kept.set(name, { ttl, confirmedAt: confirmed.at, confirmedOnClock: confirmed.onClock, timer });
+  }
+
+  private releaseKept(name: string): void {
+    const kept = this.kept.get(name);
+    if (!kept) return;
+    clearTimeout(kept.timer);
+    this.kept.delete(name);
+    this.release(name);
+  }
+
+  /**
+   * Releases in the background; a run of `name` waits for it first (else the release would free that run's lease).
+   * `remove`: a lease released as its run ends (keepInMs 0: a claim on one request) is not asked for again: its row goes.
+   */
+  private release(name: string, remove = false): Promise<void> {
+    const { leases, holder } = this.options;
+    const released = leases.release(name, holder, { remove })
+      .catch((error: unknown) => this.options.onError?.(error, name))
+      .finally(() => {
+        if (this.releasing.get(name) === released) this.releasing.delete(name);
+      });
+    this.releasing.set(name, released);
+    return released;
+  }
+
+  private async held<T>(name: string, job: (lease: LeaseRun) => Promise<T>, ttl: number, keep: number): Promise<JobRun<T>> {
     const { leases, holder, clock } = this.options;
+    await this.releasing.get(name);
     // The store compares lease times on the clock; a pause of this process is measured in real time.
-    const askedAt = performance.now();
-    if (!(await leases.acquire(name, holder, ttl, clock.now().toISOString()))) return { ran: false };
-    let heldUntil = askedAt + ttl;
+    let confirmed = this.reuse(name, ttl);
+    if (!confirmed) {
+      const asked = { at: performance.now(), onClock: clock.now().getTime() };
+      if (!(await leases.acquire(name, holder, ttl, new Date(asked.onClock).toISOString()))) return { ran: false };
+      confirmed = asked;
+    }
     let refused = false;
     const lease: LeaseRun = {
       get lost() {
-        return refused || performance.now() >= heldUntil;
+        return refused || performance.now() >= (confirmed?.at ?? 0) + ttl;
       },
     };
     let renewing: Promise<void> = Promise.resolve();
     const renew = (): void => {
-      const at = performance.now();
-      renewing = leases.acquire(name, holder, ttl, clock.now().toISOString()).then(
+      const asked = { at: performance.now(), onClock: clock.now().getTime() };
+      renewing = leases.acquire(name, holder, ttl, new Date(asked.onClock).toISOString()).then(
         (ours) => {
-          if (ours) heldUntil = at + ttl;
+          if (ours) confirmed = asked;
           else refused = true;
         },
         (error: unknown) => this.options.onError?.(error, name),
@@ -159,7 +234,10 @@ export class JobLeases implements JobGate {
       clearInterval(timer);
       // A renewal still on its way would take the lease again after the release.
       await renewing;
-      if (!refused) await leases.release(name, holder).catch((error: unknown) => this.options.onError?.(error, name));
+      if (!refused) {
+        if (keep > 0 && !lease.lost) this.keep(name, ttl, keep, confirmed);
+        else await this.release(name, keep === 0);
+      }
     }
   }
 }

@@ -139,8 +139,11 @@ export interface Leases {
    * (`lease-holder.ts`: after a kill -9 and restart) takes its predecessor's lease at once; never the other way round.
    */
   acquire(name: string, holder: string, ttlInMs: number, now: string): Promise<boolean>;
-  /** Frees `name` if `holder` still has it (another's lease, taken after ours ran out, is left alone). */
-  release(name: string, holder: string): Promise<void>;
+  /**
+   * Frees `name` if `holder` still has it (another's lease, taken after ours ran out, is left alone). Its row stays
+   * (run out), so taking it again is one write; `remove`: the row goes too (a one-off claim nobody asks for again).
+   */
+  release(name: string, holder: string, options?: { readonly remove?: boolean }): Promise<void>;
 }
 
 /** Everything durable, one port per job. */

@@ -1,6 +1,6 @@
-// Leases in SQLite: one row per lease name, taken or renewed by one statement under the write lock.
+// Leases in SQLite: one kept row per lease name, taken or renewed by one statement under the write lock.
 import type Database from 'better-sqlite3';
-import { leaseExpiry } from './lease-expiry';
+import { leaseExpiry, RELEASED } from './lease-expiry';
 import { succeeds } from './lease-holder';
 import type { Leases } from './ports';
 import type { SqliteGuard } from './sqlite-guard';
@@ -21,7 +21,9 @@ export function prepareLeases(db: Database.Database, guard: SqliteGuard): Leases
      ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
        WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
   );
-  const free = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
+  // Released as the Table store releases: the row stays, run out (the same semantics through the same port).
+  const free = db.prepare('UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?');
+  const remove = db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?');
   const holderOf = db.prepare<[string], { holder: string }>('SELECT holder FROM leases WHERE name = ?');
   const succeed = db.prepare('UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND holder = ?');
   // IMMEDIATE: the write lock is taken before the row is looked at, so two processes cannot both see it free.
@@ -36,8 +38,9 @@ export function prepareLeases(db: Database.Database, guard: SqliteGuard): Leases
       const { at, expiresAt } = leaseExpiry(now, ttlInMs);
       return guard.write(() => acquire.immediate(name, holder, expiresAt, at));
     },
-    release: (name, holder) => guard.write(() => {
-      free.run(name, holder);
+    release: (name, holder, options) => guard.write(() => {
+      if (options?.remove === true) remove.run(name, holder);
+      else free.run(RELEASED, name, holder);
     }),
   };
 }

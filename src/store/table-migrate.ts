@@ -20,8 +20,9 @@ import {
  * Absent: a table with no request and no pending message of the old layout just gets the marker; otherwise one
  * instance, holding the `table-layout` lease (renewed as it goes), pages through every request entity (1,000 a query),
  * writes each one's hints (25 requests' hints in one transaction), moves old pending-message hints into the index
- * partition, and writes the marker last. Another instance opening meanwhile waits until the marker is there (or the
- * lease runs out: the holder died, and it takes over). Every step is idempotent (a hint written twice is the same row),
+ * partition, and writes the marker last.
+ * Another instance opening meanwhile waits until the marker is there (or the lease runs out: the holder died, and it
+ * takes over). Every step is idempotent (a hint written twice is the same row),
  * and the pass saves where it stands after each page, so a crash part-way means the next open resumes there. A request changed during the pass gets its hints from
  * its own change; the hint the pass wrote for its earlier write is then a superseded one, which readers skip and remove.
  *
@@ -52,11 +53,34 @@ export interface LayoutOptions {
   readonly leaseTtlInMs?: number;
   /** How often an instance waiting for another's pass looks again. Default 500. */
   readonly pollInMs?: number;
+  /**
+   * How long opening the store waits for the re-index (this instance's pass or another's) before it opens anyway,
+   * with the reads that need the index refused until the pass is done (table-upgrade.ts). Default 120,000: App
+   * Service gives a container 230 s to answer, and the bot has more to do at start. Infinity: the open waits.
+   */
+  readonly openWithinMs?: number;
+  /** A pass that goes on after the open and fails (the store did not answer) is tried again after this. Default 10,000. */
+  readonly retryInMs?: number;
+  /** Such a failure, for the log (the pass is tried again). */
+  readonly onError?: (error: unknown) => void;
 }
 
+/** What the pass tells its caller, and asks it. */
+export interface LayoutProgress {
+  /** true once the store is closing: the pass stops after its current page (where it stands is saved). */
+  stopping(): boolean;
+  /** The old pending messages are in the index now: the outbox reads are complete. */
+  messagesMoved(): void;
+}
+
+const NO_PROGRESS: LayoutProgress = { stopping: () => false, messagesMoved: () => undefined };
+
 export interface LayoutReport {
-  /** current: the marker was there; empty: a table with nothing to index; reindexed: this open did it; waited: another instance did. */
-  readonly outcome: 'current' | 'empty' | 'reindexed' | 'waited';
+  /**
+   * current: the marker was there; empty: a table with nothing to index; reindexed: this open did it; waited: another
+   * instance did; upgrading: the store opened before the pass was done (it goes on); stopped: the store closed first.
+   */
+  readonly outcome: 'current' | 'empty' | 'reindexed' | 'waited' | 'upgrading' | 'stopped';
   readonly requests: number;
   readonly pendingMessages: number;
   readonly ms: number;
@@ -64,18 +88,24 @@ export interface LayoutReport {
   readonly line: string;
 }
 
-export async function bringLayoutUpToDate(context: TableContext, leases: Leases, options: LayoutOptions = {}): Promise<LayoutReport> {
+export function layoutReport(started: number, outcome: LayoutReport['outcome'], requests = 0, pendingMessages = 0): LayoutReport {
+  const ms = Date.now() - started;
+  const what = {
+    reindexed: `re-indexed ${requests} requests and moved ${pendingMessages} pending messages`, waited: 'another instance re-indexed it',
+    empty: 'new table, marked', current: 'up to date', upgrading: 'being re-indexed; listings and sweeps wait for it',
+    stopped: 're-index stopped (the store closed); the next open resumes it',
+  }[outcome];
+  return { outcome, requests, pendingMessages, ms, line: `table store: index layout ${LAYOUT_VERSION}: ${what} (${ms} ms)` };
+}
+
+export async function bringLayoutUpToDate(context: TableContext, leases: Leases, options: LayoutOptions = {}, progress: LayoutProgress = NO_PROGRESS): Promise<LayoutReport> {
   const started = Date.now();
   const ttl = options.leaseTtlInMs ?? 30_000;
   const holder = `layout:${randomBytes(8).toString('hex')}`;
-  const report = (outcome: LayoutReport['outcome'], requests = 0, pendingMessages = 0): LayoutReport => {
-    const ms = Date.now() - started;
-    const what = outcome === 'reindexed' ? `re-indexed ${requests} requests and moved ${pendingMessages} pending messages`
-      : outcome === 'waited' ? 'another instance re-indexed it' : outcome === 'empty' ? 'new table, marked' : 'up to date';
-    return { outcome, requests, pendingMessages, ms, line: `table store: index layout ${LAYOUT_VERSION}: ${what} (${ms} ms)` };
-  };
+  const report = (outcome: LayoutReport['outcome'], requests = 0, pendingMessages = 0) => layoutReport(started, outcome, requests, pendingMessages);
   let waited = false;
   for (;;) {
+    if (progress.stopping()) return report('stopped');
     if (await isCurrent(context)) return report(waited ? 'waited' : 'current');
     if (!waited && !(await hasAnythingToIndex(context))) {
       await writeMarker(context, 0);
@@ -85,7 +115,8 @@ export async function bringLayoutUpToDate(context: TableContext, leases: Leases,
       try {
         // Another instance may have finished between our look at the marker and our lease.
         if (await isCurrent(context)) return report('waited');
-        const done = await reindex(context, () => leases.acquire(LAYOUT_LEASE, holder, ttl, context.now().toISOString()), ttl);
+        const done = await reindex(context, () => leases.acquire(LAYOUT_LEASE, holder, ttl, context.now().toISOString()), ttl, progress);
+        if (progress.stopping()) return report('stopped');
         if (done) {
           await writeMarker(context, done.requests);
           await deleteQuietly(context, SCHEMA_PARTITION, PROGRESS_ROW);
@@ -130,7 +161,7 @@ async function writeMarker(context: TableContext, requests: number): Promise<voi
  * part-way resumes there. undefined: the lease was lost to another instance (which goes on).
  */
 async function reindex(
-  context: TableContext, renew: () => Promise<boolean>, ttl: number,
+  context: TableContext, renew: () => Promise<boolean>, ttl: number, progress: LayoutProgress,
 ): Promise<{ readonly requests: number; readonly pendingMessages: number } | undefined> {
   let renewedAt = Date.now();
   const keepLease = async (): Promise<boolean> => {
@@ -138,6 +169,19 @@ async function reindex(
     renewedAt = Date.now();
     return renew();
   };
+  // The old pending messages first: few, and once moved the outbox reads see every message (table-upgrade).
+  let pendingMessages = 0;
+  for await (const { entities } of pages(context, odata`PartitionKey eq ${OLD_OUTBOX_PARTITION}`, undefined)) {
+    const moved = entities.map((old): Hint => ({
+      partitionKey: INDEX_PARTITION, rowKey: indexRow(OUTBOX_INDEX, old.rowKey), partition: old.partition, row: old.row, createdAt: old.createdAt,
+    }));
+    const groups = Array.from({ length: Math.ceil(moved.length / 100) }, (_, n) => moved.slice(n * 100, (n + 1) * 100));
+    await inFlight(groups, (hints) => persistently('move pending messages', context, (signal) => writeHints(context, hints, signal)));
+    context.discard(entities);
+    pendingMessages += moved.length;
+    if (!(await keepLease())) return undefined;
+  }
+  progress.messagesMoved();
   const writtenAt = context.now().toISOString();
   const saved = await withStore('read the re-indexing progress', context.deadline(), (signal) => readEntity(context, SCHEMA_PARTITION, PROGRESS_ROW, signal));
   // A pass toward another layout version (a row left behind) is no place to resume from.
@@ -155,18 +199,7 @@ async function reindex(
       const progress = { partitionKey: SCHEMA_PARTITION, rowKey: PROGRESS_ROW, version: LAYOUT_VERSION, next, requests };
       await withStore('save the re-indexing progress', context.deadline(), (signal) => context.client.upsertEntity(progress, 'Replace', { abortSignal: signal }));
     }
-    if (!(await keepLease())) return undefined;
-  }
-  let pendingMessages = 0;
-  for await (const { entities } of pages(context, odata`PartitionKey eq ${OLD_OUTBOX_PARTITION}`, undefined)) {
-    const moved = entities.map((old): Hint => ({
-      partitionKey: INDEX_PARTITION, rowKey: indexRow(OUTBOX_INDEX, old.rowKey), partition: old.partition, row: old.row, createdAt: old.createdAt,
-    }));
-    const groups = Array.from({ length: Math.ceil(moved.length / 100) }, (_, n) => moved.slice(n * 100, (n + 1) * 100));
-    await inFlight(groups, (hints) => persistently('move pending messages', context, (signal) => writeHints(context, hints, signal)));
-    context.discard(entities);
-    pendingMessages += moved.length;
-    if (!(await keepLease())) return undefined;
+    if (progress.stopping() || !(await keepLease())) return undefined;
   }
   return { requests, pendingMessages };
 }

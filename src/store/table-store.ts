@@ -10,10 +10,11 @@ import { tableConversations } from './table-conversations';
 import { tableCards, tableOutbox } from './table-messages';
 import { tableLeases } from './table-leases';
 import { LeftoverRows } from './table-leftovers';
-import { bringLayoutUpToDate, type LayoutOptions, type LayoutReport } from './table-migrate';
+import type { LayoutOptions, LayoutReport } from './table-migrate';
 import { tablePending } from './table-pending';
 import { tableRequests } from './table-requests';
 import { HeadCache, timeAfter, withStore, type TableContext } from './table-support';
+import { upgradeLayout } from './table-upgrade';
 
 /*
  * Partitions. A request's partition holds the request, its whole audit chain and the outbox messages its changes
@@ -87,6 +88,8 @@ export type TableStoreOptions = TableStoreTarget & {
 /** The store, and what its open did to bring the table to today's index layout (a line for the caller's log). */
 export interface TableStore extends Store {
   readonly layout: LayoutReport;
+  /** When the layout is today's: at once, or (layout `upgrading`) once the re-index going on in the background ends. */
+  readonly upgraded: Promise<LayoutReport>;
 }
 
 const DEFAULT_TABLE = 'cspaccessbot';
@@ -122,20 +125,53 @@ export async function openTableStore(options: TableStoreOptions): Promise<TableS
   };
   await withStore('open', context.deadline(), (signal) => client.createTable({ abortSignal: signal }));
   const leases = tableLeases(context);
-  const layout = await bringLayoutUpToDate(context, leases, options.layout);
+  const upgrade = await upgradeLayout(context, leases, options.layout);
+  // While a re-index goes on (table-upgrade.ts), the reads that need the index are refused rather than answered short.
+  const requests = tableRequests(context);
+  const audit = tableAudit(context);
+  const outbox = tableOutbox(context);
   return {
-    layout,
-    requests: tableRequests(context),
+    layout: upgrade.atOpen,
+    upgraded: upgrade.done,
+    requests: {
+      ...requests,
+      async listByState(states) {
+        upgrade.needIndex('listing requests by state');
+        return requests.listByState(states);
+      },
+      async listDue(states, dueBefore, limit) {
+        upgrade.needIndex('listing due requests');
+        return requests.listDue(states, dueBefore, limit);
+      },
+      async listRequests(filter) {
+        upgrade.needIndex('listing requests');
+        return requests.listRequests(filter);
+      },
+    },
     changes: tableChangeLog(context),
-    audit: tableAudit(context),
+    audit: {
+      ...audit,
+      async list(filter) {
+        // A customer's entries are found through the customer's index (table-audit); one request's or all are not.
+        if (typeof filter === 'object' && filter.requestId === undefined && filter.customerTenantId !== undefined) upgrade.needIndex('listing a customer\'s audit entries');
+        return audit.list(filter);
+      },
+    },
     conversations: tableConversations(context, {
       ttlInMs: options.conversationTtlInMs ?? 5_000, missTtlInMs: options.conversationMissTtlInMs ?? 2_000, capacity: 10_000,
     }),
     cards: tableCards(context),
-    outbox: tableOutbox(context),
+    outbox: {
+      ...outbox,
+      async pending(limit) {
+        upgrade.needMessages('listing pending messages');
+        return outbox.pending(limit);
+      },
+    },
     pending: tablePending(context),
     leases,
     async close(): Promise<void> {
+      await upgrade.stop();
       while (running.size > 0) await Promise.all([...running]);
       await leftovers.flush();
     },

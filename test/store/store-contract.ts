@@ -431,6 +431,19 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.leases.acquire('outbox', 'bot-a', TTL, minute(1))).toBe(false);
       });
 
+      it('when a one-off claim is released with its row, then another takes it at once; a removal by someone else removes nothing', async () => {
+        const other = await subject.another();
+        expect(await store.leases.acquire('provision:r-1', 'bot-a', TTL, minute(0))).toBe(true);
+        await other.leases.release('provision:r-1', 'bot-b', { remove: true });
+        expect(await other.leases.acquire('provision:r-1', 'bot-b', TTL, minute(0))).toBe(false);
+        await store.leases.release('provision:r-1', 'bot-a', { remove: true });
+        expect(await other.leases.acquire('provision:r-1', 'bot-b', TTL, minute(0))).toBe(true);
+        // bot-a's late removal (its claim is gone) leaves bot-b's in place, and so does its late renewal.
+        await store.leases.release('provision:r-1', 'bot-a', { remove: true });
+        expect(await store.leases.acquire('provision:r-1', 'bot-a', TTL, minute(1))).toBe(false);
+        expect(await other.leases.acquire('provision:r-1', 'bot-b', TTL, minute(1))).toBe(true);
+      });
+
       it('when an instance that held a lease stops without releasing it (a crash), then another instance takes it once it ran out', async () => {
         const crashed = await subject.another();
         expect(await crashed.leases.acquire('expiry', 'bot-crashed', TTL, minute(0))).toBe(true);

@@ -4,6 +4,7 @@ import { odata, TableClient } from '@azure/data-tables';
 import type { AccessRequest } from '../../src/domain/access-request';
 import { requestId } from '../../src/domain/ids';
 import type { Store } from '../../src/store/ports';
+import type { LayoutOptions } from '../../src/store/table-migrate';
 import { openTableStore, type TableStore, type TableStoreOptions } from '../../src/store/table-store';
 import { azuriteForThisFile } from '../support/azurite-per-file';
 import { insert, makeRequest } from './store-fixtures';
@@ -23,7 +24,7 @@ interface OldTable {
   readonly settings: TableStoreOptions;
   readonly client: TableClient;
   readonly opened: Store[];
-  open(): Promise<TableStore>;
+  open(layout?: LayoutOptions): Promise<TableStore>;
 }
 
 /**
@@ -54,8 +55,8 @@ async function oldTable(options: { readonly indexed?: readonly string[] } = {}):
   const opened: Store[] = [];
   return {
     settings, client, opened,
-    async open() {
-      const store = await openTableStore(settings);
+    async open(layout = {}) {
+      const store = await openTableStore({ ...settings, layout: { ...settings.layout, ...layout } });
       opened.push(store);
       return store;
     },
@@ -127,5 +128,44 @@ describe('a table of the previous index layout, opened by today\'s store', () =>
     // Assert
     expect(store.layout.outcome).toBe('reindexed');
     expect(idsOf(await store.requests.listRequests({ requesterId: SAM.id, limit: 10 }))).toEqual(['r-a1', 'r-d1', 'r-w1', 'r-w2']);
+  });
+
+  it('when the re-index outlasts the time the open may wait, then the store opens: listings wait (refused) while reads by id and changes work, and see every request once it is done', async () => {
+    // Arrange: an open that waits for nothing (App Service's start limit, scaled down), a second instance likewise.
+    table = await oldTable();
+    // Act
+    const [store, other] = await Promise.all([table.open({ openWithinMs: 0 }), table.open({ openWithinMs: 0 })]);
+    const refusal = (error: unknown) => error;
+    const listed = await store.requests.listRequests({ requesterId: SAM.id, limit: 10 }).catch(refusal);
+    const due = await other.requests.listDue(['pending_approval'], '2025-03-02T09:00:00.000Z', 10).catch(refusal);
+    const byId = await other.requests.get(requestId('r-w1'));
+    const drafted = makeRequest('r-new');
+    const recorded = await store.changes.record({ request: drafted, audit: { requestId: drafted.id, event: 'drafted', actor: 'u-sam', at: drafted.updatedAt } });
+    const done = await Promise.all([store.upgraded, other.upgraded]);
+    // Assert
+    expect([store.layout.outcome, other.layout.outcome]).toEqual(['upgrading', 'upgrading']);
+    expect(listed).toHaveProperty('name', 'StoreUnavailableError');
+    expect(due).toHaveProperty('message', expect.stringMatching(/re-indexed after an upgrade/));
+    expect(byId?.state).toBe('pending_approval');
+    expect(recorded).toBe(true);
+    expect(done.map((report) => report.outcome).sort()).toEqual(['reindexed', 'waited']);
+    for (const opened of [store, other]) {
+      expect(idsOf(await opened.requests.listRequests({ requesterId: SAM.id, limit: 10 }))).toEqual(['r-a1', 'r-d1', 'r-new', 'r-w1', 'r-w2']);
+      expect((await opened.outbox.pending(10)).map((message) => message.kind)).toEqual(['relationship_invitation']);
+    }
+  });
+
+  it('when the store closes while its re-index goes on, then close waits for the pass to stop, and the next open finishes it', async () => {
+    // Arrange
+    table = await oldTable();
+    const first = await table.open({ openWithinMs: 0 });
+    // Act
+    await first.close();
+    const ended = await first.upgraded;
+    const next = await table.open();
+    // Assert: stopped, or done if the one page was through first; either way the next open lists every request.
+    expect(['stopped', 'reindexed']).toContain(ended.outcome);
+    expect(['reindexed', 'current']).toContain(next.layout.outcome);
+    expect(idsOf(await next.requests.listRequests({ requesterId: SAM.id, limit: 10 }))).toEqual(['r-a1', 'r-d1', 'r-w1', 'r-w2']);
   });
 });

@@ -1,11 +1,15 @@
 // The Table store as the service sees it, request by request: what a change, a send and a turn's reads cost, and that the shortcuts stay correct.
 import { odata, TableClient } from '@azure/data-tables';
 import type { AccessRequest } from '../../src/domain/access-request';
+import { JobLeases } from '../../src/services/job-leases';
+import type { Notifier } from '../../src/services/notifier';
+import { OUTBOX_LEASE_KEEP_MS, OutboxSender } from '../../src/services/outbox-sender';
 import type { Store } from '../../src/store/ports';
 import type { StoredConversation } from '../../src/store/request-store';
 import { openTableStore, type TableStoreOptions } from '../../src/store/table-store';
 import { azuriteForThisFile } from '../support/azurite-per-file';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { quietRelationshipNotifier } from '../support/sending-changes';
 import { makeRequest } from './store-fixtures';
 
 const { azurite, freshTable } = azuriteForThisFile();
@@ -207,6 +211,42 @@ describe('the Table store, request by request', () => {
     // Assert
     expect(pending.map((m) => [m.payload, m.delivered])).toEqual([[{ n: 1 }, ['u-sam']], [{ n: 2 }, []]]);
     expect(subject.since().filter((line) => line.includes("PartitionKey eq 'r:r-two'"))).toHaveLength(1);
+  });
+
+  it('when the outbox is drained again while this instance keeps its lease, then the drain costs one query and no lease request; the lease is released once, later, and taken again with one write', async () => {
+    // Arrange: a sender as the bot runs it (lease `outbox` through JobLeases), its drains kicked by the test.
+    subject = await open();
+    const { store } = subject;
+    const sent: string[] = [];
+    const tell = async (request: AccessRequest, delivery: Parameters<Notifier['requestChanged']>[1]) => {
+      sent.push(request.id);
+      await delivery.sent('u-sam');
+    };
+    const jobs = new JobLeases({ leases: store.leases, holder: 'bot-a', clock: { now: () => new Date() } });
+    const sender = new OutboxSender({ outbox: store.outbox, notifier: { approvalRequested: tell, requestChanged: tell, expiryReminder: tell }, relationships: quietRelationshipNotifier, jobs });
+    const drain = async (): Promise<string[]> => {
+      subject.since();
+      sender.kick();
+      await sender.idle();
+      return subject.since();
+    };
+    const draft = makeRequest('r-drain');
+    await store.changes.record({ ...drafted(draft), outbox: [{ kind: 'request_changed', requestId: draft.id, payload: { request: draft } }] });
+    // Act: a drain that sends; one right after with nothing to send; one after the keep ran out, with nothing either.
+    const first = await drain();
+    const idle = await drain();
+    await pause(OUTBOX_LEASE_KEEP_MS + 500);
+    const released = subject.since();
+    const afterKeep = await drain();
+    await jobs.stop();
+    // Assert: the first drain takes the lease (a create: this process never wrote it, and it does not exist), then sends. The idle one, while the lease
+    // is kept, only asks for pending messages. The release is one write; taking it again one write on its ETag.
+    const pendingQuery = expect.stringMatching(/^GET .*\$filter=PartitionKey eq 'index' and RowKey ge 'outbox\$'/);
+    expect(sent).toEqual([draft.id]);
+    expect(first.slice(0, 2)).toEqual([expect.stringMatching(/^POST \/devstoreaccount1\/trips\w+$/), pendingQuery]);
+    expect(idle).toEqual([pendingQuery]);
+    expect(released).toEqual([expect.stringMatching(/^PUT .*PartitionKey='lease:outbox'/)]);
+    expect(afterKeep).toEqual([expect.stringMatching(/^PUT .*PartitionKey='lease:outbox'/), pendingQuery]);
   });
 });
 
