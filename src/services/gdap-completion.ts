@@ -15,7 +15,9 @@ export type CompletionResult =
   /** Assignments exist (or were just created) but are not all active yet. */
   | { readonly kind: 'pending' }
   /** Every configured group holds its roles through an active assignment. */
-  | { readonly kind: 'done' };
+  | { readonly kind: 'done' }
+  /** Restoring, and the relationship holds none of GDAP_ROLES: nothing is created (an admin is asked instead). */
+  | { readonly kind: 'no_configured_role' };
 
 export interface GdapCompletionDependencies {
   readonly gdap: GdapGateway;
@@ -33,15 +35,19 @@ export class GdapCompletion {
 
   constructor(private readonly deps: GdapCompletionDependencies) {}
 
-  complete(relationshipId: string): Promise<CompletionResult> {
+  /**
+   * `restoring`: the relationship had its assignment and lost it (a partner admin deleted it): only GDAP_ROLES are
+   * given back, never every role the relationship holds (it may hold Global Administrator), and none if it holds none.
+   */
+  complete(relationshipId: string, options: { readonly restoring?: boolean } = {}): Promise<CompletionResult> {
     const running = this.running.get(relationshipId);
     if (running) return running;
-    const job = this.run(relationshipId).finally(() => this.running.delete(relationshipId));
+    const job = this.run(relationshipId, options.restoring ?? false).finally(() => this.running.delete(relationshipId));
     this.running.set(relationshipId, job);
     return job;
   }
 
-  private async run(relationshipId: string): Promise<CompletionResult> {
+  private async run(relationshipId: string, restoring: boolean): Promise<CompletionResult> {
     const { gdap } = this.deps;
     const relationship = await gdap.getRelationship(relationshipId);
     if (!relationship || relationship.status.toLowerCase() !== 'active') return { kind: 'not_active', status: relationship?.status ?? 'not_found' };
@@ -49,6 +55,7 @@ export class GdapCompletion {
     // Graph refuses roles the relationship does not hold: only those are asked for (all of them if none configured fits).
     const held = new Set(relationship.roleDefinitionIds.map((r) => r.toLowerCase()));
     const wanted = this.deps.roleDefinitionIds.map((r) => r.toLowerCase()).filter((r) => held.has(r));
+    if (restoring && wanted.length === 0) return { kind: 'no_configured_role' };
     const roles = wanted.length > 0 ? wanted : [...held];
     const existing = (await gdap.listAccessAssignments(relationshipId)).filter((a) => !SPENT_ASSIGNMENT.has(a.status.toLowerCase()));
     let allActive = true;

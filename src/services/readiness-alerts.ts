@@ -14,9 +14,9 @@ export interface ReadinessAlertsOptions {
 
 /**
  * Gaps the approvers cannot close (the customer must accept; Microsoft refused for its own reasons) are not theirs to
- * hear, nor one the bot closes by itself (the access assignment it just created again).
+ * hear. An access assignment the bot created again is theirs to hear (once): someone removed it, maybe on purpose.
  */
-const NOT_FOR_APPROVERS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'subscription_unavailable', 'access_assignment_restored']);
+const NOT_FOR_APPROVERS: ReadonlySet<ReadinessGap['kind']> = new Set(['no_relationship', 'subscription_unavailable']);
 
 export class ReadinessAlerts {
   private readonly told = new Map<string, number>();

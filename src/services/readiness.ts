@@ -55,7 +55,7 @@ export interface ReadinessDependencies {
    * delegated: gives an active relationship's roles to GDAP_SECURITY_GROUPS again when no access assignment reaches the
    * bot's account (a partner admin removed it in Partner Center), as when the relationship was first accepted.
    */
-  readonly completion?: { complete(relationshipId: string): Promise<CompletionResult> };
+  readonly completion?: { complete(relationshipId: string, options?: { readonly restoring?: boolean }): Promise<CompletionResult> };
 }
 
 /** Microsoft Graph and Azure Service Management: the resource apps the bot's delegated consent names. */
@@ -194,7 +194,7 @@ export class ReadinessService {
     let restoring = false;
     for (const id of completion ? relationshipIds : []) {
       try {
-        if ((await completion?.complete(id))?.kind === 'pending') restoring = true;
+        if ((await completion?.complete(id, { restoring: true }))?.kind === 'pending') restoring = true;
       } catch {
         // A relationship Graph will not assign (read-only MLT, roles it refuses): the partner's admins are asked instead.
       }
