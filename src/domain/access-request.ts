@@ -89,7 +89,11 @@ export interface AccessRequest {
     readonly userPrincipalName: string;
     readonly principalType: 'User' | 'Group' | 'ServicePrincipal';
   };
-  readonly role: { readonly definitionId: string; readonly name: string };
+  /**
+   * managesAccess: the role's definition lets its holder hand out access (domain/access-management.ts), so it is held
+   * to the privileged roles' policy and the card warns, whatever its name. Absent on requests stored before it existed.
+   */
+  readonly role: { readonly definitionId: string; readonly name: string; readonly managesAccess?: true };
   readonly justification?: string;
   readonly requiredApprovals: number;
   readonly approvals: readonly Vote[];

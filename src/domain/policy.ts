@@ -1,4 +1,5 @@
 // Access policy: who may request and approve, and per role and per customer what a request needs. Pure.
+import { isPrivilegedRole, PRIVILEGED_ROLES } from './role-catalog';
 
 export interface RoleRule {
   /** No request for this role (on this customer) is accepted. */
@@ -48,8 +49,8 @@ const lookup = <T>(table: Readonly<Record<string, T>> | undefined, ...keys: stri
   return entry?.[1];
 };
 
-/** The rule for one role on one customer: customer-and-role beats customer beats role beats defaults. */
-export function ruleFor(policy: AccessPolicy, roleName: string, customer: { tenantId: string; name: string }): EffectiveRule {
+/** The rule the policy file writes for one role on one customer: customer-and-role beats customer beats role beats defaults. */
+function writtenRule(policy: AccessPolicy, roleName: string, customer: { tenantId: string; name: string }): EffectiveRule {
   const customerRule = lookup(policy.customers, customer.tenantId, customer.name);
   const layers: RoleRule[] = [policy.defaults, lookup(policy.roles, roleName) ?? {}, customerRule ?? {}, lookup(customerRule?.roles, roleName) ?? {}];
   const pick = <K extends keyof RoleRule>(key: K): RoleRule[K] => layers.reduce<RoleRule[K]>((value, layer) => (layer[key] !== undefined ? layer[key] : value), undefined);
@@ -60,6 +61,37 @@ export function ruleFor(policy: AccessPolicy, roleName: string, customer: { tena
     ...(maxDurationHours !== undefined ? { maxDurationHours } : {}),
     justificationRequired: pick('justificationRequired') ?? false,
   };
+}
+
+/** The strictest of several rules: forbidden or justified if any is, the most approvals, the shortest maximum. */
+function strictest(rules: readonly EffectiveRule[]): EffectiveRule {
+  const durations = rules.flatMap((rule) => (rule.maxDurationHours !== undefined ? [rule.maxDurationHours] : []));
+  return {
+    forbidden: rules.some((rule) => rule.forbidden),
+    approvals: Math.max(1, ...rules.map((rule) => rule.approvals)),
+    ...(durations.length ? { maxDurationHours: Math.min(...durations) } : {}),
+    justificationRequired: rules.some((rule) => rule.justificationRequired),
+  };
+}
+
+/** A role as a request names it: its Azure name, and whether its permissions hand out access (see access-management.ts). */
+export type PolicyRole = string | { readonly name: string; readonly managesAccess?: boolean };
+
+/**
+ * The rule for one role on one customer: customer-and-role beats customer beats role beats defaults. A role that hands
+ * out access (a privileged built-in, or any role whose permissions manage access) is held to the privileged built-ins'
+ * rules on that customer, so that a custom role cannot be Owner in all but name: if the file names it (for everyone or
+ * for this customer), its own rule applies but with at least the approvals those roles need; if not, the strictest of
+ * their rules applies.
+ */
+export function ruleFor(policy: AccessPolicy, role: PolicyRole, customer: { tenantId: string; name: string }): EffectiveRule {
+  const named = typeof role === 'string' ? { name: role } : role;
+  const written = writtenRule(policy, named.name, customer);
+  if (!isPrivilegedRole(named)) return written;
+  const privileged = strictest([...PRIVILEGED_ROLES].map((name) => writtenRule(policy, name, customer)));
+  const customerRule = lookup(policy.customers, customer.tenantId, customer.name);
+  const namedInFile = lookup(policy.roles, named.name) !== undefined || lookup(customerRule?.roles, named.name) !== undefined;
+  return namedInFile ? { ...written, approvals: Math.max(written.approvals, privileged.approvals) } : privileged;
 }
 
 /** The policy when no file is given: anyone in the partner tenant requests; Owner and access admins need two. */

@@ -123,6 +123,14 @@ export function canonicalRoleName(phrase: string): string {
 export const PRIVILEGED_ROLES: ReadonlySet<string> = new Set(['Owner', 'User Access Administrator', 'Role Based Access Control Administrator']);
 
 /**
+ * A request's role that hands out access: one of the built-ins above by name, or any role whose permissions were found
+ * to manage access (`managesAccess`, set from its definition: a customer's custom role can be Owner in all but name).
+ */
+export function isPrivilegedRole(role: { readonly name: string; readonly managesAccess?: boolean }): boolean {
+  return role.managesAccess === true || [...PRIVILEGED_ROLES].some((name) => name.toLowerCase() === role.name.toLowerCase());
+}
+
+/**
  * The French portal's name of a built-in role, from its exact ARM name; undefined for any other role (custom roles keep
  * the name their owner gave them). With `definitionId`, the role must also be that built-in role by GUID, so that a
  * custom role that happened to carry a built-in's name is never dressed up as the built-in.

@@ -161,7 +161,7 @@ export class ArmRbacGateway implements AzureRbacGateway {
     try {
       for await (const d of this.client(customerTenant).roleDefinitions.list(`/subscriptions/${subscription}`)) {
         if (!d.id || !d.name || !d.roleName) continue;
-        result.push({ id: d.id, name: d.name, roleName: d.roleName, description: d.description ?? '', roleType: d.roleType ?? 'BuiltInRole' });
+        result.push({ id: d.id, name: d.name, roleName: d.roleName, description: d.description ?? '', roleType: d.roleType ?? 'BuiltInRole', ...(d.permissions ? { permissions: d.permissions } : {}) });
       }
     } catch (error: unknown) {
       this.rethrow(error, 'Listing role definitions', customerTenant);

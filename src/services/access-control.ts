@@ -1,7 +1,7 @@
 // Who may request and who may approve (APPROVERS, policy users, Entra groups read through Graph), and the policy rule.
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import { tenantId, type TenantId } from '../domain/ids';
-import { ruleFor, type AccessPolicy, type EffectiveRule, type Principals } from '../domain/policy';
+import { ruleFor, type AccessPolicy, type EffectiveRule, type PolicyRole, type Principals } from '../domain/policy';
 import type { Clock } from './clock';
 import { withinDeadline } from './deadline';
 import type { DirectoryGateway } from './ports';
@@ -130,15 +130,15 @@ export class AccessControl {
     return (await this.members(this.deps.policy.requesters)).ids.has(userId.toLowerCase());
   }
 
-  /** The policy's rule for a role on a customer. */
-  rule(roleName: string, customer: { tenantId: string; name: string }): EffectiveRule {
-    return ruleFor(this.deps.policy, roleName, customer);
+  /** The policy's rule for a role (its name, and whether it hands out access) on a customer. */
+  rule(role: PolicyRole, customer: { tenantId: string; name: string }): EffectiveRule {
+    return ruleFor(this.deps.policy, role, customer);
   }
 
-  /** May `requester` ask for `roleName` on `customer`, and what does it then need? */
-  async checkRequest(requester: PartnerUser, roleName: string, customer: { tenantId: string; name: string }, justification?: string): Promise<RequestCheck> {
+  /** May `requester` ask for `role` on `customer`, and what does it then need? */
+  async checkRequest(requester: PartnerUser, role: PolicyRole, customer: { tenantId: string; name: string }, justification?: string): Promise<RequestCheck> {
     if (!(await this.mayRequest(requester.id))) return { ok: false, code: 'not_a_requester' };
-    const rule = ruleFor(this.deps.policy, roleName, customer);
+    const rule = ruleFor(this.deps.policy, role, customer);
     if (rule.forbidden) return { ok: false, code: 'forbidden' };
     if (rule.justificationRequired && !justification?.trim()) return { ok: false, code: 'justification_required' };
     return { ok: true, rule };

@@ -58,8 +58,8 @@ export class ApprovalService {
       // Taking access away is never forbidden and needs no reason (intake-existing.ts); it needs the approvals that
       // granting the role needs. Only granting is checked against the rest of the policy.
       const check = draft.action === 'revoke'
-        ? ((await this.deps.access.mayRequest(user.id)) ? { ok: true as const, rule: this.deps.access.rule(draft.role.name, draft.customer) } : { ok: false as const, code: 'not_a_requester' as const })
-        : await this.deps.access.checkRequest(user, draft.role.name, draft.customer, draft.justification);
+        ? ((await this.deps.access.mayRequest(user.id)) ? { ok: true as const, rule: this.deps.access.rule(draft.role, draft.customer) } : { ok: false as const, code: 'not_a_requester' as const })
+        : await this.deps.access.checkRequest(user, draft.role, draft.customer, draft.justification);
       if (!check.ok) {
         const reason = check.code === 'justification_required' ? 'justification_required' : check.code === 'forbidden' ? 'forbidden_by_policy' : 'not_requester';
         await this.refused({ requestId: id, event: 'refused_confirm', actor: user.id, at: this.deps.clock.now().toISOString(), detail: { reason: check.code } });

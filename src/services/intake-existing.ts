@@ -7,7 +7,7 @@ import type { PartnerUser } from '../domain/access-request';
 import type { IntakeDependencies, IntakeResult, ResolvedScope, SubmitOptions } from './intake';
 import { notReady, readinessOf, saveDraft, unclearDuration } from './intake-support';
 import type { DirectoryUser, RoleDefinition } from './ports';
-import { choiceOf, scopeOf, type RequestResolver } from './resolution';
+import { choiceOf, requestRole, scopeOf, type RequestResolver } from './resolution';
 
 export class ExistingAccessIntake {
   constructor(
@@ -43,7 +43,7 @@ export class ExistingAccessIntake {
     const end = endReading(parsed.duration, parsed.duration.kind === 'for' ? base : now, options);
     if (!(end instanceof Date)) return unclearDuration(locale, parsed.duration.text, end);
     const customer = { tenantId: current.customer.tenantId, name: current.customer.name };
-    const policy = await this.deps.access.checkRequest(requester, current.role.name, customer, current.justification ?? `extension of ${current.id}`);
+    const policy = await this.deps.access.checkRequest(requester, current.role, customer, current.justification ?? `extension of ${current.id}`);
     if (!policy.ok) return { kind: 'policy_refused', locale, code: policy.code, role: current.role.name, customer: customer.name };
     const maxHours = policy.rule.maxDurationHours;
     if (maxHours !== undefined && end.getTime() - now.getTime() > maxHours * 3_600_000) return { kind: 'policy_refused', locale, code: 'too_long', role: current.role.name, customer: customer.name, maxDurationHours: maxHours };
@@ -110,7 +110,8 @@ export class ExistingAccessIntake {
     const roleName = heldRole?.roleName ?? roleDefinitionGuid(assignment.roleDefinitionId);
     // Taking access away is never forbidden, but it goes through the same approvals as granting that role.
     if (!(await this.deps.access.mayRequest(requester.id))) return { kind: 'policy_refused', locale, code: 'not_a_requester', role: roleName, customer: customer.companyName };
-    const rule = this.deps.access.rule(roleName, { tenantId: customer.tenantId, name: customer.companyName });
+    const removed = heldRole ? { ...requestRole(heldRole), definitionId: assignment.roleDefinitionId } : { definitionId: assignment.roleDefinitionId, name: roleName };
+    const rule = this.deps.access.rule(removed, { tenantId: customer.tenantId, name: customer.companyName });
     const justification = [parsed.justification, parsed.ticket && !parsed.justification?.includes(parsed.ticket) ? parsed.ticket : undefined].filter(Boolean).join(' — ');
     return saveDraft(this.deps, 
       () => ({
@@ -121,7 +122,7 @@ export class ExistingAccessIntake {
         subscription: { id: subscription.subscriptionId, name: subscription.displayName },
         scope: assignment.scope,
         principal: { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' },
-        role: { definitionId: assignment.roleDefinitionId, name: roleName },
+        role: removed,
         ...(justification ? { justification } : {}),
         requiredApprovals: rule.approvals,
         assignmentName: assignment.name,

@@ -15,7 +15,7 @@ import type { ReadinessAlerts } from './readiness-alerts';
 import { ExistingAccessIntake } from './intake-existing';
 import { notReady, readinessOf, saveDraft, unclearDuration } from './intake-support';
 import { refusalOf } from './refusals';
-import { RequestResolver, scopeOf, type Choice, type ResolutionFailure, type Step } from './resolution';
+import { RequestResolver, requestRole, scopeOf, type Choice, type ResolutionFailure, type Step } from './resolution';
 import type { RelationshipService } from './relationships';
 import type { RelationshipInvitation } from './relationships-ports';
 import { BUILT_IN_ROLE_NAMES, builtInRole } from './relationships-roles';
@@ -255,7 +255,7 @@ export class IntakeService {
     const { customer, subscription } = target.value;
     const justification = [parsed.justification, parsed.ticket && !parsed.justification?.includes(parsed.ticket) ? parsed.ticket : undefined].filter(Boolean).join(' — ');
     const refused = { kind: 'policy_refused', locale, role: role.value.roleName, customer: customer.companyName } as const;
-    const policy = await this.deps.access.checkRequest(requester, role.value.roleName, { tenantId: customer.tenantId, name: customer.companyName }, justification);
+    const policy = await this.deps.access.checkRequest(requester, requestRole(role.value), { tenantId: customer.tenantId, name: customer.companyName }, justification);
     if (!policy.ok) return { ...refused, code: policy.code };
     const maxHours = policy.rule.maxDurationHours;
     if (maxHours !== undefined && expires && expires.getTime() - now.getTime() > maxHours * 3_600_000) return { ...refused, code: 'too_long', maxDurationHours: maxHours };
@@ -274,7 +274,7 @@ export class IntakeService {
           ? { id: user.value.id, displayName: user.value.displayName, userPrincipalName: user.value.userPrincipalName, principalType: 'User' }
           : { id: principalId(''), displayName: parsed.principal, userPrincipalName: '', principalType: 'User' },
         ...(user ? {} : { principalQuery: parsed.principal }),
-        role: { definitionId: role.value.id, name: role.value.roleName },
+        role: requestRole(role.value),
         ...(justification ? { justification } : {}),
         requiredApprovals: policy.rule.approvals,
         assignmentName: uuidv5(id, ASSIGNMENT_NAMESPACE),

@@ -1,5 +1,6 @@
 // What the use cases need from Microsoft's clouds. src/gateways/ implements these against the real REST APIs
 // (Partner Center, Microsoft Graph, Azure Resource Manager); the sandbox speaks the same APIs locally.
+import type { RolePermission } from '../domain/access-management';
 import type { PrincipalId, SubscriptionId, TenantId } from '../domain/ids';
 
 /** A customer of the partner, as Partner Center knows it. */
@@ -95,6 +96,8 @@ export interface RoleDefinition {
   readonly description: string;
   /** "BuiltInRole" or "CustomRole". */
   readonly roleType: string;
+  /** What the role allows (ARM `properties.permissions`); absent when the role is known only by its built-in GUID. */
+  readonly permissions?: readonly RolePermission[];
 }
 
 export interface RoleAssignment {

@@ -1,5 +1,6 @@
 // Resolution: the names in a parsed request → one customer, subscription, user and role, or a question back.
-import type { Locale } from '../domain/access-request';
+import type { AccessRequest, Locale } from '../domain/access-request';
+import { grantsAccessManagement } from '../domain/access-management';
 import { isGuid } from '../domain/ids';
 import { pickOne, rank, type Pick } from '../domain/matching';
 import type { GrantRequest, ListRequest, ParsedMessage, RevokeRequest } from '../domain/parse-request';
@@ -207,6 +208,13 @@ export class RequestResolver {
     return { ok: false, failure: { kind: 'not_found', locale: request.locale, what: 'role', text: role, within: target.subscription.displayName, suggestions: suggestions.slice(0, MAX_CHOICES).map(roleChoice) } };
   }
 }
+
+/** A resolved role as a request carries it: its id and name, and whether its permissions hand out access. */
+export const requestRole = (role: RoleDefinition): AccessRequest['role'] => ({
+  definitionId: role.id,
+  name: role.roleName,
+  ...(grantsAccessManagement(role.permissions ?? []) ? { managesAccess: true as const } : {}),
+});
 
 export const scopeOf = (target: ResolvedTarget, resourceGroup?: string): string =>
   `/subscriptions/${target.subscription.subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ''}`;

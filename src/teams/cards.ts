@@ -6,7 +6,7 @@ import type { Attachment } from 'botbuilder';
 import { CardFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import type { GroupRef, ReadinessGap } from '../domain/readiness-gap';
-import { PRIVILEGED_ROLES } from '../domain/role-catalog';
+import { isPrivilegedRole } from '../domain/role-catalog';
 import { formatEnd, messagesFor } from '../i18n';
 import { entraRoleName } from '../services/relationships-roles';
 import { inertName, inertText } from './user-text';
@@ -114,9 +114,9 @@ export function accessRequestCard(request: AccessRequest, viewer: Viewer, refres
   return template('access-request').expand({ $root: data }) as AdaptiveCardJson;
 }
 
-/** Owner-like roles hand the customer's user the subscription and its access: the card says so plainly. */
+/** Owner-like roles (by name, or by permissions: a custom role) hand out the subscription's access: the card says so plainly. */
 function privilegedNote(request: AccessRequest, locale: Locale): string | undefined {
-  if (request.action !== 'grant' || !PRIVILEGED_ROLES.has(request.role.name) || FINAL_STATES.has(request.state) || request.state === 'active') return undefined;
+  if (request.action !== 'grant' || !isPrivilegedRole(request.role) || FINAL_STATES.has(request.state) || request.state === 'active') return undefined;
   return messagesFor(locale).card.privilegedNote(inertName(request.principal.displayName), inertName(request.customer.name), inertName(request.subscription.name));
 }
 
