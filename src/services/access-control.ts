@@ -19,7 +19,8 @@ export type OwnAccount = 'yes' | 'no' | 'unknown';
 export type ApproverStatus = 'yes' | 'no' | 'unknown';
 
 const DEFAULT_GROUP_TTL_MS = 300_000;
-const DEFAULT_STALE_BOUND_MS = 900_000;
+/** No older than the cache itself: a Graph outage never lets someone removed from an approver group decide longer. */
+const DEFAULT_STALE_BOUND_MS = DEFAULT_GROUP_TTL_MS;
 const DEFAULT_GROUP_READ_DEADLINE_MS = 5_000;
 
 /** One group's members as last read, and the re-read under way (callers wait for it until `waitUntil`, real time). */
@@ -56,7 +57,7 @@ export interface AccessControlDependencies {
   readonly cacheTtlInMs?: number;
   /**
    * How old a membership may be and still be used when Graph does not answer a re-read in time (or fails); default
-   * 15 minutes. Older, and whoever is only in that group is not known to be an approver (or requester): refused.
+   * the cache's own 5 minutes (a later re-read that Graph answers late then means "try again", never a stale yes). Older, and whoever is only in that group is not known to be an approver (or requester): refused.
    */
   readonly staleBoundInMs?: number;
   /** How long a caller (a click) waits for a membership re-read before using the older one; default 5 s. */
