@@ -22,6 +22,8 @@ export interface SqliteGuard {
 
 interface QueuedWrite {
   readonly operation: () => unknown;
+  /** Date.now() when it was asked for: its lock wait counts from then, not from when its commit runs. */
+  readonly askedAt: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -39,8 +41,8 @@ const codeOf = (error: unknown): string | undefined =>
  */
 export function guardedBy(lockWaitInMs: number, db?: Database.Database): SqliteGuard {
   const sliceInMs = Math.min(20, lockWaitInMs);
-  async function run<T>(operation: () => T, what: string): Promise<T> {
-    const deadline = Date.now() + lockWaitInMs;
+  async function run<T>(operation: () => T, what: string, since = Date.now()): Promise<T> {
+    const deadline = since + lockWaitInMs;
     for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
       try {
         return operation();
@@ -63,13 +65,15 @@ export function guardedBy(lockWaitInMs: number, db?: Database.Database): SqliteG
     }
   }
 
-  let queue: QueuedWrite[] = [];
+  const queue: QueuedWrite[] = [];
   let flushing: Promise<void> = Promise.resolve();
   // Each write in its own savepoint: one that throws (a constraint) is undone alone and refused alone.
   const inSavepoint = db?.transaction((operation: () => unknown) => operation());
+  /** At most this many writes per commit: one commit is one synchronous call, and the event loop waits for it. */
+  const MOST_PER_COMMIT = 64;
   const together = db?.transaction((batch: readonly QueuedWrite[]): Outcome[] => batch.map((write): Outcome => {
     try {
-      return { ok: true, value: inSavepoint?.(write.operation) };
+      return { ok: true, value: inSavepoint ? inSavepoint(write.operation) : write.operation() };
     } catch (error) {
       // The store's own failures (locked, disk, closed) end the whole commit; run() decides what they mean.
       if (isStoreFailure(error)) throw error;
@@ -78,15 +82,17 @@ export function guardedBy(lockWaitInMs: number, db?: Database.Database): SqliteG
   }));
 
   async function flush(): Promise<void> {
-    const batch = queue;
-    queue = [];
+    const batch = queue.splice(0, MOST_PER_COMMIT);
+    if (batch.length === 0) return;
+    // Writes beyond the cap commit next, in order, after this one.
+    if (queue.length > 0) schedule();
     if (batch.length === 1 || !together) {
-      for (const write of batch) await run(write.operation, 'write').then(write.resolve, write.reject);
+      for (const write of batch) await run(write.operation, 'write', write.askedAt).then(write.resolve, write.reject);
       return;
     }
     let outcomes: Outcome[];
     try {
-      outcomes = await run(() => together.immediate(batch), 'write');
+      outcomes = await run(() => together.immediate(batch), 'write', Math.min(...batch.map((write) => write.askedAt)));
     } catch (error) {
       for (const write of batch) write.reject(error);
       return;
@@ -94,13 +100,16 @@ export function guardedBy(lockWaitInMs: number, db?: Database.Database): SqliteG
     outcomes.forEach((outcome, index) => (outcome.ok ? batch[index]?.resolve(outcome.value) : batch[index]?.reject(outcome.error)));
   }
 
+  /** One more commit after those already due; it takes what is queued when it runs. */
+  function schedule(): void {
+    flushing = flushing.then(() => new Promise<void>((next) => setImmediate(() => void flush().finally(next))));
+  }
+
   function write<T>(operation: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (queue.length === 0) {
-        // The first write of this turn of the event loop: the commit waits until the turn's other writes are asked.
-        flushing = flushing.then(() => new Promise<void>((next) => setImmediate(() => void flush().then(next))));
-      }
-      queue.push({ operation, resolve: resolve as (value: unknown) => void, reject });
+      // The first write of this turn of the event loop: the commit waits until the turn's other writes are asked.
+      if (queue.length === 0) schedule();
+      queue.push({ operation, askedAt: Date.now(), resolve: resolve as (value: unknown) => void, reject });
     });
   }
 

@@ -85,4 +85,40 @@ describe('SQLite group commit', () => {
       db.close();
     }
   });
+
+  it('when more writes are asked for at once than one commit takes, then every one is committed, in the order asked', async () => {
+    const db = new Database(file.path);
+    try {
+      db.exec('CREATE TABLE entries (n INTEGER)');
+      const guard = guardedBy(1_000, db);
+      // Act: 200 writes in one turn of the event loop (more than a commit's 64).
+      await Promise.all(Array.from({ length: 200 }, (_, n) => guard.write(() => db.prepare('INSERT INTO entries (n) VALUES (?)').run(n))));
+      // Assert
+      expect(db.prepare<[], { n: number }>('SELECT n FROM entries ORDER BY rowid').all().map((row) => row.n)).toEqual(Array.from({ length: 200 }, (_, n) => n));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('when the file stays locked by another connection past the wait, then every write of the group is refused as the store being unavailable, and none is stored', async () => {
+    const db = new Database(file.path);
+    const other = new Database(file.path);
+    try {
+      db.exec('CREATE TABLE names (name TEXT PRIMARY KEY)');
+      db.pragma('busy_timeout = 0');
+      other.exec('BEGIN IMMEDIATE');
+      const guard = guardedBy(100, db);
+      const add = (name: string) => guard.write(() => db.prepare('INSERT INTO names (name) VALUES (?)').run(name).changes);
+      // Act
+      const outcomes = await Promise.allSettled([add('ada'), add('bob')]);
+      other.exec('ROLLBACK');
+      // Assert
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+      expect(outcomes[0]).toHaveProperty('reason.name', 'StoreUnavailableError');
+      expect(db.prepare('SELECT COUNT(*) AS n FROM names').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+      other.close();
+    }
+  });
 });
