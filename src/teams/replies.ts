@@ -54,15 +54,15 @@ export function replyFor(result: NotDraft, isApprover: boolean, viewer: ListView
   return sentenceFor(inertFields(result));
 }
 
-/** Fields that say what a sentence is (not names): kept as they are. */
-const NOT_NAMES = new Set(['kind', 'locale', 'what', 'missing', 'code', 'service', 'which']);
+/** Fields that carry names or words someone wrote (the others say what the sentence is: kept as they are). */
+const NAMES = new Set(['text', 'within', 'customer', 'subscription', 'principal', 'user', 'role', 'where', 'name', 'second']);
 
 /**
  * The result with every name it carries (customer, subscription, user, role, what was typed) made inert: the sentence
  * repeats names written by others (a customer's admin, Partner Center), and Teams reads message text as Markdown.
  */
 function inertFields<T extends object>(result: T): T {
-  return Object.fromEntries(Object.entries(result).map(([key, value]) => [key, typeof value === 'string' && !NOT_NAMES.has(key) ? inertName(value) : value])) as T;
+  return Object.fromEntries(Object.entries(result).map(([key, value]) => [key, typeof value === 'string' && NAMES.has(key) ? inertName(value) : value])) as T;
 }
 
 function sentenceFor(result: Exclude<NotDraft, { kind: 'help' | 'status' }>): string {
