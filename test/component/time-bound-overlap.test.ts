@@ -65,4 +65,21 @@ describe('a time-bound end vs. a longer grant of the same role', () => {
     expect((await h.bot.store.requests.get(longer as never))?.state).toBe('expired');
     expect(alicesReader()).toEqual([]);
   });
+
+  it('when ARM\'s "already exists" does not name the assignment, then no role outlives both grants: after 25 hours Alice has no Reader', async () => {
+    await grant("give Alice Reader on Contoso's prod subscription for 8 hours");
+    // ARM answers the second PUT 409 without naming the existing assignment (its message is free text).
+    h.sandbox.faults.add({ operation: 'roleAssignments.create', status: 409, code: 'RoleAssignmentExists', message: 'The role assignment already exists.' });
+    const longer = await grant("give Alice Reader on Contoso's prod subscription for 24 hours");
+    expect((await h.bot.store.requests.get(longer as never))?.outcome).toMatchObject({ kind: 'already_existed' });
+
+    for (const hours of [9, 16]) {
+      h.clock.advance(hours * 3600_000);
+      await h.bot.expiry.sweep();
+      await h.bot.idle();
+    }
+
+    // The two grants cannot be tied: the first one's end removed the role (narrower, never wider), and nothing is left.
+    expect(alicesReader()).toHaveLength(0);
+  });
 });
