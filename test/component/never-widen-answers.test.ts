@@ -1,17 +1,15 @@
 // The answer to "which role?" keeps whatever else it says (a limit, a resource group), and names back what it cannot read.
+import { conversation } from '../support/conversation';
 import { startHarness, type Harness } from '../support/bot-harness';
-import { messageFrom, SAM } from '../support/teams-users';
 
 const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 
 // From review finding answer-to-question-drops-limit (h-review 095c655).
 describe('never widening through an answer', () => {
   let h: Harness;
-  const samSays = async (text: string, locale: string) => {
-    await h.post(messageFrom(SAM, text, { serviceUrl: h.connector.serviceUrl, locale }));
-    return h.connector.to(SAM.conversationId).at(-1)?.body.text ?? '';
-  };
-  const drafts = () => h.bot.store.requests.listByState(['draft']);
+  const said = conversation(() => h);
+  const samSays = async (text: string, locale: string) => (await said.samSays(text, locale))?.body.text ?? '';
+  const { drafts } = said;
 
   beforeEach(async () => {
     // The harness clock reads Wednesday 2026-11-25 09:00 UTC.

@@ -1,6 +1,7 @@
 // Words the bot cannot read next to a subscription's name (a limit, a restriction, a reason) are asked back by name:
 // never offered as a "did you mean" choice, whose click would replace them with the name and drop what they said.
 import { buttonsOf, cardOf, type CardJson } from '../support/fake-connector';
+import { conversation } from '../support/conversation';
 import { startHarness, type Harness } from '../support/bot-harness';
 import { actionFrom, messageFrom, SAM } from '../support/teams-users';
 
@@ -8,16 +9,12 @@ const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 
 describe('never widening through a choice', () => {
   let h: Harness;
-  const samSays = async (text: string, locale: string) => {
-    await h.post(messageFrom(SAM, text, { serviceUrl: h.connector.serviceUrl, locale }));
-    return h.connector.to(SAM.conversationId).at(-1);
-  };
+  const { samSays, drafts } = conversation(() => h);
   const samPicks = async (card: CardJson | undefined, title: string, locale: string) => {
     const button = card?.actions?.find((a) => a.title === title);
     if (!button) return;
     await h.post(actionFrom(SAM, button.verb ?? '', button.data ?? {}, { serviceUrl: h.connector.serviceUrl, locale }));
   };
-  const drafts = () => h.bot.store.requests.listByState(['draft']);
   const plain = (text: string | undefined) => (text ?? '').replace(/[\u202f\u00a0]/g, ' ');
 
   beforeEach(async () => {

@@ -1,14 +1,12 @@
 // A written end date is read the writer's way, or asked back: never months or a year more than was meant.
+import { conversation } from '../support/conversation';
 import { startHarness, type Harness } from '../support/bot-harness';
-import { messageFrom, SAM } from '../support/teams-users';
 
 describe('never widening an end date', () => {
   let h: Harness;
-  const samSays = async (text: string, locale: string) => {
-    await h.post(messageFrom(SAM, text, { serviceUrl: h.connector.serviceUrl, locale }));
-    return h.connector.to(SAM.conversationId).at(-1)?.body.text ?? '';
-  };
-  const drafts = () => h.bot.store.requests.listByState(['draft']);
+  const said = conversation(() => h);
+  const samSays = async (text: string, locale: string) => (await said.samSays(text, locale))?.body.text ?? '';
+  const { drafts } = said;
 
   beforeEach(async () => {
     // The harness clock reads Wednesday 2026-11-25 09:00 UTC.

@@ -1,16 +1,12 @@
 // A removal keeps what the requester wrote: the reason reaches the approvers' card, a time limit is refused by name.
 import { buttonsOf, cardOf, cardText } from '../support/fake-connector';
+import { conversation } from '../support/conversation';
 import { startHarness, type Harness } from '../support/bot-harness';
-import { messageFrom, SAM } from '../support/teams-users';
 
 // From review finding revoke-drops-reason-and-limit (h-review 29c50f1).
 describe('never widening a removal', () => {
   let h: Harness;
-  const samSays = async (text: string, locale = 'en-US') => {
-    await h.post(messageFrom(SAM, text, { serviceUrl: h.connector.serviceUrl, locale }));
-    return h.connector.to(SAM.conversationId).at(-1);
-  };
-  const drafts = () => h.bot.store.requests.listByState(['draft']);
+  const { samSays, drafts } = conversation(() => h);
 
   beforeEach(async () => {
     h = await startHarness();

@@ -25,5 +25,12 @@ export function conversation(harness: () => Harness) {
     await harness().bot.idle();
     return cardText((response.body as { value: CardJson }).value);
   };
-  return { opts, posts, textsTo, lastCard, samAsks, click };
+  /** Sam writes `text` with Teams set to `locale`; returns the last activity he was sent (the answer). */
+  const samSays = async (text: string, locale = 'en-US') => {
+    await harness().post(messageFrom(SAM, text, { ...opts(), locale }));
+    return harness().connector.to(SAM.conversationId).at(-1);
+  };
+  /** The drafts stored now (what a confirmation would send for approval). */
+  const drafts = () => harness().bot.store.requests.listByState(['draft']);
+  return { opts, posts, textsTo, lastCard, samAsks, samSays, drafts, click };
 }
