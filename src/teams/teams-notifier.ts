@@ -98,11 +98,11 @@ export class TeamsNotifier implements Notifier {
     if ((this.noChatUntil.get(userId) ?? 0) > Date.now()) return undefined;
     const teamsId = (await this.conversation(userId))?.channelUserId;
     if (!teamsId) {
-      keepBounded(this.noChatUntil, userId, Date.now() + NO_CHAT_KEPT_MS);
+      keepBounded(this.noChatUntil, userId, Date.now() + NO_CHAT_KEPT_MS, TEAMS_IDS);
       return undefined;
     }
     this.noChatUntil.delete(userId);
-    keepBounded(this.teamsIds, userId, teamsId);
+    keepBounded(this.teamsIds, userId, teamsId, TEAMS_IDS);
     return teamsId;
   }
 
@@ -131,11 +131,7 @@ export class TeamsNotifier implements Notifier {
     const kept = this.rendered.get(key);
     if (kept) return kept;
     const card = accessRequestCard(request, viewer, refresh);
-    if (this.rendered.size >= RENDERED_CARDS) {
-      const oldest = this.rendered.keys().next();
-      if (!oldest.done) this.rendered.delete(oldest.value);
-    }
-    this.rendered.set(key, card);
+    keepBounded(this.rendered, key, card, RENDERED_CARDS);
     return card;
   }
 
@@ -293,9 +289,9 @@ function closedForGood(error: unknown): boolean {
   return (status === 403 && code === 'BotNotInConversationRoster') || (status === 404 && code === 'ConversationNotFound');
 }
 
-/** Sets `key` in `map`, letting the oldest entry go first once the map holds TEAMS_IDS. */
-function keepBounded<V>(map: Map<string, V>, key: string, value: V): void {
-  if (!map.has(key) && map.size >= TEAMS_IDS) {
+/** Sets `key` in `map`, letting the oldest entry go first once the map holds `most`. */
+function keepBounded<V>(map: Map<string, V>, key: string, value: V, most: number): void {
+  if (!map.has(key) && map.size >= most) {
     const oldest = map.keys().next();
     if (!oldest.done) map.delete(oldest.value);
   }
