@@ -45,8 +45,11 @@ interface CustomerRow { tenant_id: unknown; name: unknown }
 
 export interface SqliteAudit {
   append(entry: AuditEntry): StoredAuditEntry;
-  /** The same append, for a caller that already holds the write lock (a state change written with its entry). */
-  appendInTransaction(entry: AuditEntry): StoredAuditEntry;
+  /**
+   * The same append, for a caller that already holds the write lock (a state change written with its entry).
+   * `request`: the request this change writes, whose customer the entry takes without reading it back.
+   */
+  appendInTransaction(entry: AuditEntry, request?: { readonly id: string; readonly customer: { readonly tenantId: string; readonly name?: string } }): StoredAuditEntry;
   list(filter?: string | AuditFilter): StoredAuditEntry[];
   verify(): AuditVerification;
 }
@@ -148,11 +151,12 @@ export function prepareAudit(db: Database.Database): SqliteAudit {
 
   // Reading the head and inserting after it must be one step for every writer on the file: BEGIN IMMEDIATE takes
   // the write lock before the read, so a second process waits (busy_timeout) and then chains from our entry.
-  const appendRow = (entry: AuditEntry): StoredAuditEntry => {
+  const appendRow = (entry: AuditEntry, request?: Parameters<SqliteAudit['appendInTransaction']>[1]): StoredAuditEntry => {
     const last = selectLast.get();
     const seq = Math.max(last?.seq ?? 0, highWater()) + 1;
     const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
-    const customer = (entry.requestId ? readCustomer(customerOf, entry.requestId) : undefined)
+    const written = request !== undefined && request.id === entry.requestId ? { tenantId: request.customer.tenantId, name: request.customer.name ?? null } : undefined;
+    const customer = written ?? (entry.requestId ? readCustomer(customerOf, entry.requestId) : undefined)
       ?? (entry.customer ? { tenantId: entry.customer.tenantId, name: entry.customer.name ?? null } : undefined);
     const detailText = entry.detail === undefined ? null : canonicalJson(entry.detail);
     const detail = detailText === null ? null : (JSON.parse(detailText) as Record<string, unknown>);
@@ -167,7 +171,7 @@ export function prepareAudit(db: Database.Database): SqliteAudit {
       customer_tenant_id: fields.customerTenantId, customer_name: fields.customerName, prev_hash: prevHash, hash,
     });
   };
-  const appendLocked = db.transaction(appendRow);
+  const appendLocked = db.transaction((entry: AuditEntry) => appendRow(entry));
 
   return {
     append: (entry) => appendLocked.immediate(entry),

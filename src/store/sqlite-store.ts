@@ -156,7 +156,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         : casRequest().run(next.version, ...row, next.id, next.version - 1);
       if (result.changes !== 1) return false;
     }
-    audit.appendInTransaction(change.audit);
+    audit.appendInTransaction(change.audit, next);
     for (const message of change.outbox ?? []) outbox().add(message, change.audit.at);
     return true;
   });
@@ -213,14 +213,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       }),
     },
     cards: {
-      add: (m: CardMessage) => guard.write(() => addCard(m)),
-      list: (requestId: RequestId) => guard.read(() => selectCards.all(requestId).map((row): CardMessage => ({
+      // Where a draft card was shown is needed only when the request changes later: it joins the next commit (another
+      // turn's draft, under load) rather than paying one of its own, and a read of the cards first commits it.
+      add: (m: CardMessage) => guard.write(() => addCard(m), 'soon'),
+      list: async (requestId: RequestId) => (await guard.settled(), guard.read(() => selectCards.all(requestId).map((row): CardMessage => ({
         requestId: row.request_id as RequestId,
         userId: row.user_id,
         conversationId: row.conversation_id,
         activityId: row.activity_id,
         role: row.role === 'approver' ? 'approver' : 'requester',
-      }))),
+      })))),
     },
     outbox: {
       pending: (limit: number) => guard.read((): PendingMessage[] => outbox().pending(limit)),

@@ -121,4 +121,76 @@ describe('SQLite group commit', () => {
       other.close();
     }
   });
+  describe('a card row (where a draft was shown) joins the next commit', () => {
+    const card = (requestId: AccessRequest['id']) => ({ requestId, userId: 'sam', conversationId: 'c-sam', activityId: `a-${requestId}`, role: 'requester' as const });
+    const cardsOnDisk = (path: string): number => {
+      const reader = new Database(path, { readonly: true });
+      try {
+        return (reader.prepare('SELECT COUNT(*) AS n FROM card_messages').get() as { n: number }).n;
+      } finally {
+        reader.close();
+      }
+    };
+    const turns = (n: number) => Array.from({ length: n }).reduce<Promise<void>>((done) => done.then(() => new Promise<void>((next) => setImmediate(next))), Promise.resolve());
+
+    it('when another turn writes a draft soon after, then the card row is committed with that draft, not alone before it', async () => {
+      const store = openSqliteStore(file.path);
+      try {
+        const shown = makeRequest('r-shown');
+        await insert(store, shown);
+        // Act: the card row is asked for; a few turns of the event loop pass (a commit of its own would be done by now).
+        const added = store.cards.add(card(shown.id));
+        await turns(3);
+        const beforeTheDraft = cardsOnDisk(file.path);
+        await insert(store, makeRequest('r-next'));
+        await added;
+        // Assert
+        expect(beforeTheDraft).toBe(0);
+        expect(cardsOnDisk(file.path)).toBe(1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('when nothing else is written, then the card row is committed by itself a moment later', async () => {
+      const store = openSqliteStore(file.path);
+      try {
+        const shown = makeRequest('r-alone');
+        await insert(store, shown);
+        // Act
+        await store.cards.add(card(shown.id));
+        // Assert
+        expect(cardsOnDisk(file.path)).toBe(1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('when the cards of a request are read while its card row waits, then the read sees it', async () => {
+      const store = openSqliteStore(file.path);
+      try {
+        const shown = makeRequest('r-read');
+        await insert(store, shown);
+        // Act: not awaited, read at once
+        void store.cards.add(card(shown.id));
+        const cards = await store.cards.list(shown.id);
+        // Assert
+        expect(cards.map((c) => c.activityId)).toEqual(['a-r-read']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('when the store closes while a card row waits, then the row is committed first', async () => {
+      const store = openSqliteStore(file.path);
+      const shown = makeRequest('r-close');
+      await insert(store, shown);
+      // Act
+      const added = store.cards.add(card(shown.id));
+      await store.close();
+      // Assert
+      await expect(added).resolves.toBeUndefined();
+      expect(cardsOnDisk(file.path)).toBe(1);
+    });
+  });
 });
