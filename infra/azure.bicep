@@ -77,6 +77,34 @@ param consentOperatorObjectId string = ''
 
 param logLevel string = 'info'
 
+// The bot's optional knobs (src/config.ts; README "Configuration"). A deployment replaces every App Service setting
+// with the template's, so a knob set by hand in the portal is gone at the next `atk provision`: set them here (from
+// env/.env.<env>) instead. Empty: the bot's own default.
+@description('Optional: a Teams channel id (19:…@thread.tacv2) where approval cards go instead of the approvers\' 1:1 chats.')
+param approvalChannel string = ''
+@description('Optional: how long a confirmed request waits for a decision (bot default 24h).')
+param approvalTtl string = ''
+@description('Optional: the access policy file, relative to the deployed app (bot default policy.default.yaml).')
+param policyFile string = ''
+@description('Optional: messages per user per window, like 20/10m (bot default).')
+param rateLimit string = ''
+@description('Optional: how long before time-bound access ends the requester is reminded (bot default 1h; 0s: never).')
+param expiryReminderBefore string = ''
+@description('Optional: how long ARM\'s PrincipalNotFound is retried after approval (bot default 10m).')
+param principalReplicationWindow string = ''
+@description('Optional, gdap mode: Entra role template ids a new GDAP relationship asks for, comma-separated (bot default Directory Readers, Cloud Application Administrator).')
+param gdapRoles string = ''
+@description('Optional, gdap mode: a new relationship\'s duration, P1D to P730D (bot default P730D).')
+param gdapDuration string = ''
+@description('Optional, gdap mode: P180D or PT0S (auto-extension of new relationships).')
+param gdapAutoExtend string = ''
+@description('Optional: how often a waiting customer\'s acceptance is checked (bot default 5m).')
+param relationshipPollInterval string = ''
+@description('Optional: when the sales agent is reminded of a customer who has not accepted (bot default 3d).')
+param relationshipReminderAfter string = ''
+@description('Optional: when a request waiting for a customer ends (bot default 14d).')
+param relationshipExpiresAfter string = ''
+
 var suffix = empty(resourceSuffix) ? take(uniqueString(resourceGroup().id), 8) : toLower(resourceSuffix)
 var baseName = 'csp-access-${suffix}'
 // Built-in role: Key Vault Secrets Officer (read and write secrets; the bot writes each rotated refresh token).
@@ -236,7 +264,18 @@ var commonSettings = [
   // The Table endpoint alone (no key): the bot signs in with AZURE_MANAGED_IDENTITY_CLIENT_ID's identity.
   { name: 'STORE', value: 'azure-table:${storage.properties.primaryEndpoints.table}' }
   { name: 'LOG_LEVEL', value: logLevel }
-  { name: 'AZURE_STORAGE_ACCOUNT_NAME', value: storage.name }
+  { name: 'APPROVAL_CHANNEL', value: approvalChannel }
+  { name: 'APPROVAL_TTL', value: approvalTtl }
+  { name: 'POLICY_FILE', value: policyFile }
+  { name: 'RATE_LIMIT', value: rateLimit }
+  { name: 'EXPIRY_REMINDER_BEFORE', value: expiryReminderBefore }
+  { name: 'PRINCIPAL_REPLICATION_WINDOW', value: principalReplicationWindow }
+  { name: 'GDAP_ROLES', value: gdapRoles }
+  { name: 'GDAP_DURATION', value: gdapDuration }
+  { name: 'GDAP_AUTO_EXTEND', value: gdapAutoExtend }
+  { name: 'RELATIONSHIP_POLL_INTERVAL', value: relationshipPollInterval }
+  { name: 'RELATIONSHIP_REMINDER_AFTER', value: relationshipReminderAfter }
+  { name: 'RELATIONSHIP_EXPIRES_AFTER', value: relationshipExpiresAfter }
 ]
 var secretSettings = [
   { name: 'AZURE_CLIENT_SECRET', value: appSecretReference }
@@ -259,6 +298,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // No ARR affinity cookie: any instance may take any activity (the store is shared), and Bot Service keeps none.
+    clientAffinityEnabled: false
     // Key Vault references resolve with the user-assigned identity (there is no system-assigned one).
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
@@ -280,6 +321,18 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     identityOnTables
     storeTable
   ]
+}
+
+// The bot's log lines (pino, on stdout) kept in /home/LogFiles and shown by the log stream (`az webapp log tail`): a
+// Linux app keeps none until file-system logging is on. A week, at most 35 MB.
+resource webAppLogs 'Microsoft.Web/sites/config@2023-12-01' = {
+  parent: webApp
+  name: 'logs'
+  properties: {
+    httpLogs: {
+      fileSystem: { enabled: true, retentionInDays: 7, retentionInMb: 35 }
+    }
+  }
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {

@@ -44,6 +44,63 @@ describe('infra/azure.bicep', () => {
   });
 });
 
+describe('infra/azure.bicep: the App Service the bot runs on', () => {
+  const bicep = read('infra/azure.bicep');
+  const appSettings = [...bicep.matchAll(/\{ name: '([A-Z0-9_]+)', value: /g)].map((m) => m[1] ?? '');
+  // The keys src/config.ts reads: each `  KEY:` line of its zod schema.
+  const configKeys = [...read('src/config.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1] ?? '');
+  // Read by the bot but not given by the template, each for its reason.
+  const notFromTemplate: Record<string, string> = {
+    PORT: 'set by App Service',
+    WEBSITE_INSTANCE_ID: 'set by App Service',
+    HOST: 'the default (every interface) is what App Service needs',
+    ARM_ENDPOINT: 'public cloud by default; sovereign clouds only',
+    GRAPH_ENDPOINT: 'public cloud by default; sovereign clouds only',
+    PARTNER_CENTER_ENDPOINT: 'public cloud by default; sovereign clouds only',
+    AZURE_AUTHORITY_HOST: 'public cloud by default; sovereign clouds only',
+    BOT_OPENID_METADATA_URL: 'tests and private clouds only',
+    BOT_TOKEN_ISSUER: 'tests and private clouds only',
+    BOT_LOGIN_URL: 'tests and private clouds only',
+    PARTNER_REFRESH_TOKEN: 'the refresh token lives in Key Vault (npm run consent), never in a setting',
+    AZURE_CLIENT_CERTIFICATE_PATH: 'no certificate file on App Service: managed identity or a Key Vault secret instead',
+    AZURE_CLIENT_CERTIFICATE_PASSWORD: 'no certificate file on App Service',
+  };
+
+  test('when the template gives App Service settings, then the bot reads each of them (or App Service does)', () => {
+    const readBySomeone = new Set([...configKeys, 'SCM_DO_BUILD_DURING_DEPLOYMENT']);
+    expect(appSettings.filter((name) => !readBySomeone.has(name))).toEqual([]);
+  });
+
+  test('when the bot reads a setting, then the template gives it (a deployment replaces every setting: one set by hand in the portal is lost at the next provision) or says why not', () => {
+    expect(configKeys.length).toBeGreaterThan(30);
+    const missing = configKeys.filter((key) => !appSettings.includes(key) && !(key in notFromTemplate));
+    expect(missing).toEqual([]);
+    // Each optional knob comes from env/.env.dev through azure.parameters.json, declared there (empty: the bot's default).
+    const devEnv = read('env/.env.dev');
+    for (const key of ['APPROVAL_CHANNEL', 'APPROVAL_TTL', 'POLICY_FILE', 'RATE_LIMIT', 'GDAP_ROLES', 'RELATIONSHIP_POLL_INTERVAL']) {
+      expect({ key, declared: new RegExp(`^${key}=`, 'm').test(devEnv), passed: read('infra/azure.parameters.json').includes(`\${{${key}}}`) }).toEqual({ key, declared: true, passed: true });
+    }
+  });
+
+  test('when App Service starts and probes the bot, then it runs the built entry point on Node, over HTTPS only, probing a route the bot serves', () => {
+    const pkg = JSON.parse(read('package.json')) as { main: string; scripts: Record<string, string> };
+    // Not `npm start`: its prestart compiles with TypeScript at every start (slow, and a devDependency).
+    expect(bicep).toContain(`appCommandLine: 'node ${pkg.main}'`);
+    expect(pkg.scripts.start).toBe(`node ${pkg.main}`);
+    expect(bicep).toMatch(/linuxFxVersion: 'NODE\|/);
+    expect(bicep).toContain('httpsOnly: true');
+    expect(bicep).toContain("minTlsVersion: '1.2'");
+    const healthPath = /healthCheckPath: '([^']+)'/.exec(bicep)?.[1];
+    expect(read('src/teams/server.ts')).toContain(`server.get('${healthPath ?? '(none)'}'`);
+    // The bot's log lines are kept (a Linux app keeps stdout only with file-system logging on).
+    expect(bicep).toMatch(/resource webAppLogs 'Microsoft\.Web\/sites\/config@[\d-]+' = \{\s*parent: webApp\s*name: 'logs'[\s\S]*?fileSystem: \{ enabled: true/);
+    // What the bot reads at run time besides dist/ is uploaded (App Service builds from the sources).
+    const ignored = read('.webappignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}${pattern.endsWith('/') ? '' : '(/|$)'}`);
+    expect(ignored.filter((pattern) => ['policy.default.yaml', 'cards/access-request.json'].some((needed) => glob(pattern).test(needed)))).toEqual([]);
+  });
+});
+
 describe('infra/customer-subscription-rbac.bicep', () => {
   const bicep = read('infra/customer-subscription-rbac.bicep');
   const defaults = /param allowedRoleDefinitionIds string = '([^']+)'/.exec(bicep)?.[1] ?? '';
