@@ -1,4 +1,4 @@
-// CSP Access Bot in Azure: App Service on Linux (Node 20) running the bot, an Azure Bot (single-tenant, Microsoft
+// CSP Access Bot in Azure: App Service on Linux (Node 22 LTS) running the bot, an Azure Bot (single-tenant, Microsoft
 // Teams channel) pointing at it, a Key Vault holding every secret and the partner's refresh token, a storage account
 // whose Table service is the bot's store (STORE=azure-table: requests, audit trail, outbox, shared by every instance),
 // and one user-assigned managed identity that reads those secrets (Key Vault references), writes the rotated refresh
@@ -15,6 +15,17 @@ param location string = resourceGroup().location
 
 @description('App Service plan SKU: B1 is the smallest with Always On (needed so approvals are not delayed by cold starts).')
 param webAppSku string = 'B1'
+
+// Node 20 reached its end of life on 30 April 2026: App Service no longer offers it to new apps and patches it no more.
+// 22 is the oldest line still maintained (until April 2027); package.json's engines accept both, better-sqlite3 is
+// built for the chosen line by App Service itself (SCM_DO_BUILD_DURING_DEPLOYMENT).
+@description('Node.js line of the App Service (linuxFxVersion NODE|<this>). Move to the next LTS once tested there.')
+@allowed([
+  '22-lts'
+  '24-lts'
+  '20-lts'
+])
+param nodeVersion string = '22-lts'
 
 @description('How many instances run the bot. All share the Table store; each periodic job and the sending of messages is done by one instance at a time (leases in the store). B1 allows up to 3.')
 @minValue(1)
@@ -303,7 +314,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     // Key Vault references resolve with the user-assigned identity (there is no system-assigned one).
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|${nodeVersion}'
       appCommandLine: 'node dist/src/main.js'
       alwaysOn: true
       http20Enabled: true
