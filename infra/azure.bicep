@@ -90,7 +90,7 @@ param logLevel string = 'info'
 
 // The bot's optional knobs (src/config.ts; README "Configuration"). A deployment replaces every App Service setting
 // with the template's, so a knob set by hand in the portal is gone at the next `atk provision`: set them here (from
-// env/.env.<env>) instead. Empty: the bot's own default.
+// env/.env.<env>) instead. Empty or `none`: the bot's own default.
 @description('Optional: a Teams channel id (19:…@thread.tacv2) where approval cards go instead of the approvers\' 1:1 chats.')
 param approvalChannel string = ''
 @description('Optional: how long a confirmed request waits for a decision (bot default 24h).')
@@ -127,6 +127,27 @@ var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // The table the bot's store uses when STORE names none (src/store/table-store.ts); created here so it exists at the first start.
 var storeTableName = 'cspaccessbot'
 var usesAppSecret = partnerAppCredential == 'secret'
+// `atk provision` stops on a parameter whose ${{VAR}} is empty in env/.env.<env> (the toolkit leaves it unresolved:
+// MissingEnvironmentVariablesError), so the env file writes `none` for "not set"; here it becomes the empty value the
+// bot reads as its default.
+var unset = 'none'
+var consentOperator = toLower(consentOperatorObjectId) == unset ? '' : consentOperatorObjectId
+var optional = {
+  GDAP_SECURITY_GROUPS: toLower(gdapSecurityGroups) == unset ? '' : gdapSecurityGroups
+  RELATIONSHIP_REQUEST_URL: toLower(relationshipRequestUrl) == unset ? '' : relationshipRequestUrl
+  APPROVAL_CHANNEL: toLower(approvalChannel) == unset ? '' : approvalChannel
+  APPROVAL_TTL: toLower(approvalTtl) == unset ? '' : approvalTtl
+  POLICY_FILE: toLower(policyFile) == unset ? '' : policyFile
+  RATE_LIMIT: toLower(rateLimit) == unset ? '' : rateLimit
+  EXPIRY_REMINDER_BEFORE: toLower(expiryReminderBefore) == unset ? '' : expiryReminderBefore
+  PRINCIPAL_REPLICATION_WINDOW: toLower(principalReplicationWindow) == unset ? '' : principalReplicationWindow
+  GDAP_ROLES: toLower(gdapRoles) == unset ? '' : gdapRoles
+  GDAP_DURATION: toLower(gdapDuration) == unset ? '' : gdapDuration
+  GDAP_AUTO_EXTEND: toLower(gdapAutoExtend) == unset ? '' : gdapAutoExtend
+  RELATIONSHIP_POLL_INTERVAL: toLower(relationshipPollInterval) == unset ? '' : relationshipPollInterval
+  RELATIONSHIP_REMINDER_AFTER: toLower(relationshipReminderAfter) == unset ? '' : relationshipReminderAfter
+  RELATIONSHIP_EXPIRES_AFTER: toLower(relationshipExpiresAfter) == unset ? '' : relationshipExpiresAfter
+}
 
 // One identity for everything the App Service does in Azure: Key Vault references, the refresh token, and (as a
 // federated credential of the partner app) the app's tokens in every customer tenant.
@@ -179,12 +200,12 @@ resource identityOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-resource operatorOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(consentOperatorObjectId)) {
-  name: guid(vault.id, consentOperatorObjectId, keyVaultSecretsOfficerRoleId)
+resource operatorOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(consentOperator)) {
+  name: guid(vault.id, consentOperator, keyVaultSecretsOfficerRoleId)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficerRoleId)
-    principalId: consentOperatorObjectId
+    principalId: consentOperator
     principalType: 'User'
   }
 }
@@ -270,23 +291,23 @@ var commonSettings = [
   { name: 'KEY_VAULT_URL', value: vault.properties.vaultUri }
   { name: 'REFRESH_TOKEN_SECRET_NAME', value: refreshTokenSecretName }
   { name: 'RELATIONSHIP_MODE', value: relationshipMode }
-  { name: 'GDAP_SECURITY_GROUPS', value: gdapSecurityGroups }
-  { name: 'RELATIONSHIP_REQUEST_URL', value: relationshipRequestUrl }
+  { name: 'GDAP_SECURITY_GROUPS', value: optional.GDAP_SECURITY_GROUPS }
+  { name: 'RELATIONSHIP_REQUEST_URL', value: optional.RELATIONSHIP_REQUEST_URL }
   // The Table endpoint alone (no key): the bot signs in with AZURE_MANAGED_IDENTITY_CLIENT_ID's identity.
   { name: 'STORE', value: 'azure-table:${storage.properties.primaryEndpoints.table}' }
   { name: 'LOG_LEVEL', value: logLevel }
-  { name: 'APPROVAL_CHANNEL', value: approvalChannel }
-  { name: 'APPROVAL_TTL', value: approvalTtl }
-  { name: 'POLICY_FILE', value: policyFile }
-  { name: 'RATE_LIMIT', value: rateLimit }
-  { name: 'EXPIRY_REMINDER_BEFORE', value: expiryReminderBefore }
-  { name: 'PRINCIPAL_REPLICATION_WINDOW', value: principalReplicationWindow }
-  { name: 'GDAP_ROLES', value: gdapRoles }
-  { name: 'GDAP_DURATION', value: gdapDuration }
-  { name: 'GDAP_AUTO_EXTEND', value: gdapAutoExtend }
-  { name: 'RELATIONSHIP_POLL_INTERVAL', value: relationshipPollInterval }
-  { name: 'RELATIONSHIP_REMINDER_AFTER', value: relationshipReminderAfter }
-  { name: 'RELATIONSHIP_EXPIRES_AFTER', value: relationshipExpiresAfter }
+  { name: 'APPROVAL_CHANNEL', value: optional.APPROVAL_CHANNEL }
+  { name: 'APPROVAL_TTL', value: optional.APPROVAL_TTL }
+  { name: 'POLICY_FILE', value: optional.POLICY_FILE }
+  { name: 'RATE_LIMIT', value: optional.RATE_LIMIT }
+  { name: 'EXPIRY_REMINDER_BEFORE', value: optional.EXPIRY_REMINDER_BEFORE }
+  { name: 'PRINCIPAL_REPLICATION_WINDOW', value: optional.PRINCIPAL_REPLICATION_WINDOW }
+  { name: 'GDAP_ROLES', value: optional.GDAP_ROLES }
+  { name: 'GDAP_DURATION', value: optional.GDAP_DURATION }
+  { name: 'GDAP_AUTO_EXTEND', value: optional.GDAP_AUTO_EXTEND }
+  { name: 'RELATIONSHIP_POLL_INTERVAL', value: optional.RELATIONSHIP_POLL_INTERVAL }
+  { name: 'RELATIONSHIP_REMINDER_AFTER', value: optional.RELATIONSHIP_REMINDER_AFTER }
+  { name: 'RELATIONSHIP_EXPIRES_AFTER', value: optional.RELATIONSHIP_EXPIRES_AFTER }
 ]
 var secretSettings = [
   { name: 'AZURE_CLIENT_SECRET', value: appSecretReference }

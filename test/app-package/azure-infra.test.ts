@@ -82,6 +82,24 @@ describe('infra/azure.bicep: the App Service the bot runs on', () => {
     }
   });
 
+  test('when `atk provision` fills azure.parameters.json from env/.env.dev, then no variable it uses is left empty (the toolkit leaves an empty ${{VAR}} unresolved and stops), and `none` reaches the bot as not set', () => {
+    const devEnv = new Map([...read('env/.env.dev').matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1] ?? '', (m[2] ?? '').trim()]));
+    const used = [...read('infra/azure.parameters.json').matchAll(/\$\{\{\s*([A-Z_][A-Z0-9_]*)\s*\}\}/g)].map((m) => m[1] ?? '');
+    const filledBeforeArmDeploy = new Set(['BOT_ID', 'BOT_TENANT_ID', 'SECRET_BOT_PASSWORD', 'RESOURCE_SUFFIX']); // aadApp/create; the toolkit itself
+    const filledByThePartner = new Set(['PARTNER_TENANT_ID', 'APPROVERS', 'AZURE_CLIENT_ID']); // README "Deploy", step 2
+    const secretInUserFile = new Set(['SECRET_AZURE_CLIENT_SECRET']); // the real one, or `none` (header of env/.env.dev)
+    const empty = used.filter((name) => !devEnv.get(name) && !filledBeforeArmDeploy.has(name) && !filledByThePartner.has(name) && !secretInUserFile.has(name) && name !== 'APP_NAME_SUFFIX');
+    expect(empty).toEqual([]);
+    expect(read('env/.env.dev')).toMatch(/SECRET_AZURE_CLIENT_SECRET=none/);
+    // Every parameter that env/.env.dev sets to `none` is turned back into an empty value before it reaches the bot.
+    const parameters = JSON.parse(read('infra/azure.parameters.json')) as { parameters: Record<string, { value: unknown }> };
+    const noneParams = Object.entries(parameters.parameters).filter(([, p]) => typeof p.value === 'string' && devEnv.get(/\$\{\{(\w+)\}\}/.exec(p.value)?.[1] ?? '') === 'none').map(([name]) => name);
+    expect(noneParams.length).toBeGreaterThan(10);
+    for (const param of noneParams) expect({ param, mapped: bicep.includes(`toLower(${param}) == unset ? '' : ${param}`) }).toEqual({ param, mapped: true });
+    expect(bicep).toContain("var unset = 'none'");
+    for (const m of bicep.matchAll(/^ {2}([A-Z_]+): toLower\(/gm)) expect(bicep).toContain(`{ name: '${m[1] ?? ''}', value: optional.${m[1] ?? ''} }`);
+  });
+
   test('when App Service starts and probes the bot, then it runs the built entry point on Node, over HTTPS only, probing a route the bot serves', () => {
     const pkg = JSON.parse(read('package.json')) as { main: string; scripts: Record<string, string> };
     // Not `npm start`: its prestart compiles with TypeScript at every start (slow, and a devDependency).
