@@ -132,7 +132,7 @@ var usesAppSecret = partnerAppCredential == 'secret'
 // bot reads as its default.
 var unset = 'none'
 var consentOperator = toLower(consentOperatorObjectId) == unset ? '' : consentOperatorObjectId
-var optional = {
+var knobs = {
   GDAP_SECURITY_GROUPS: toLower(gdapSecurityGroups) == unset ? '' : gdapSecurityGroups
   RELATIONSHIP_REQUEST_URL: toLower(relationshipRequestUrl) == unset ? '' : relationshipRequestUrl
   APPROVAL_CHANNEL: toLower(approvalChannel) == unset ? '' : approvalChannel
@@ -291,23 +291,23 @@ var commonSettings = [
   { name: 'KEY_VAULT_URL', value: vault.properties.vaultUri }
   { name: 'REFRESH_TOKEN_SECRET_NAME', value: refreshTokenSecretName }
   { name: 'RELATIONSHIP_MODE', value: relationshipMode }
-  { name: 'GDAP_SECURITY_GROUPS', value: optional.GDAP_SECURITY_GROUPS }
-  { name: 'RELATIONSHIP_REQUEST_URL', value: optional.RELATIONSHIP_REQUEST_URL }
+  { name: 'GDAP_SECURITY_GROUPS', value: knobs.GDAP_SECURITY_GROUPS }
+  { name: 'RELATIONSHIP_REQUEST_URL', value: knobs.RELATIONSHIP_REQUEST_URL }
   // The Table endpoint alone (no key): the bot signs in with AZURE_MANAGED_IDENTITY_CLIENT_ID's identity.
   { name: 'STORE', value: 'azure-table:${storage.properties.primaryEndpoints.table}' }
   { name: 'LOG_LEVEL', value: logLevel }
-  { name: 'APPROVAL_CHANNEL', value: optional.APPROVAL_CHANNEL }
-  { name: 'APPROVAL_TTL', value: optional.APPROVAL_TTL }
-  { name: 'POLICY_FILE', value: optional.POLICY_FILE }
-  { name: 'RATE_LIMIT', value: optional.RATE_LIMIT }
-  { name: 'EXPIRY_REMINDER_BEFORE', value: optional.EXPIRY_REMINDER_BEFORE }
-  { name: 'PRINCIPAL_REPLICATION_WINDOW', value: optional.PRINCIPAL_REPLICATION_WINDOW }
-  { name: 'GDAP_ROLES', value: optional.GDAP_ROLES }
-  { name: 'GDAP_DURATION', value: optional.GDAP_DURATION }
-  { name: 'GDAP_AUTO_EXTEND', value: optional.GDAP_AUTO_EXTEND }
-  { name: 'RELATIONSHIP_POLL_INTERVAL', value: optional.RELATIONSHIP_POLL_INTERVAL }
-  { name: 'RELATIONSHIP_REMINDER_AFTER', value: optional.RELATIONSHIP_REMINDER_AFTER }
-  { name: 'RELATIONSHIP_EXPIRES_AFTER', value: optional.RELATIONSHIP_EXPIRES_AFTER }
+  { name: 'APPROVAL_CHANNEL', value: knobs.APPROVAL_CHANNEL }
+  { name: 'APPROVAL_TTL', value: knobs.APPROVAL_TTL }
+  { name: 'POLICY_FILE', value: knobs.POLICY_FILE }
+  { name: 'RATE_LIMIT', value: knobs.RATE_LIMIT }
+  { name: 'EXPIRY_REMINDER_BEFORE', value: knobs.EXPIRY_REMINDER_BEFORE }
+  { name: 'PRINCIPAL_REPLICATION_WINDOW', value: knobs.PRINCIPAL_REPLICATION_WINDOW }
+  { name: 'GDAP_ROLES', value: knobs.GDAP_ROLES }
+  { name: 'GDAP_DURATION', value: knobs.GDAP_DURATION }
+  { name: 'GDAP_AUTO_EXTEND', value: knobs.GDAP_AUTO_EXTEND }
+  { name: 'RELATIONSHIP_POLL_INTERVAL', value: knobs.RELATIONSHIP_POLL_INTERVAL }
+  { name: 'RELATIONSHIP_REMINDER_AFTER', value: knobs.RELATIONSHIP_REMINDER_AFTER }
+  { name: 'RELATIONSHIP_EXPIRES_AFTER', value: knobs.RELATIONSHIP_EXPIRES_AFTER }
 ]
 var secretSettings = [
   { name: 'AZURE_CLIENT_SECRET', value: appSecretReference }

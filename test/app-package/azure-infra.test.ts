@@ -97,7 +97,7 @@ describe('infra/azure.bicep: the App Service the bot runs on', () => {
     expect(noneParams.length).toBeGreaterThan(10);
     for (const param of noneParams) expect({ param, mapped: bicep.includes(`toLower(${param}) == unset ? '' : ${param}`) }).toEqual({ param, mapped: true });
     expect(bicep).toContain("var unset = 'none'");
-    for (const m of bicep.matchAll(/^ {2}([A-Z_]+): toLower\(/gm)) expect(bicep).toContain(`{ name: '${m[1] ?? ''}', value: optional.${m[1] ?? ''} }`);
+    for (const m of bicep.matchAll(/^ {2}([A-Z_]+): toLower\(/gm)) expect(bicep).toContain(`{ name: '${m[1] ?? ''}', value: knobs.${m[1] ?? ''} }`);
   });
 
   test('when App Service starts and probes the bot, then it runs the built entry point on Node, over HTTPS only, probing a route the bot serves', () => {
