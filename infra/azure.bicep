@@ -16,7 +16,7 @@ param location string = resourceGroup().location
 @description('App Service plan SKU: B1 is the smallest with Always On (needed so approvals are not delayed by cold starts).')
 param webAppSku string = 'B1'
 
-// Node 20 reached its end of life on 30 April 2026: App Service no longer offers it to new apps and patches it no more.
+// Node 20 reached its end of life on 30 April 2026: App Service drops such a line from the stacks it offers, unpatched.
 // 22 is the oldest line still maintained (until April 2027); package.json's engines accept both, better-sqlite3 is
 // built for the chosen line by App Service itself (SCM_DO_BUILD_DURING_DEPLOYMENT).
 @description('Node.js line of the App Service (linuxFxVersion NODE|<this>). Move to the next LTS once tested there.')

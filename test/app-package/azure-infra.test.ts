@@ -2,6 +2,7 @@
 // identity may write the refresh token, and the per-customer role can hand out only the listed roles, to users.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
 
 const read = (file: string) => readFileSync(join(__dirname, '..', '..', file), 'utf8');
 
@@ -97,6 +98,17 @@ describe('infra/azure.bicep: the App Service the bot runs on', () => {
     expect(noneParams.length).toBeGreaterThan(10);
     for (const param of noneParams) expect({ param, mapped: bicep.includes(`toLower(${param}) == unset ? '' : ${param}`) }).toEqual({ param, mapped: true });
     expect(bicep).toContain("var unset = 'none'");
+    // What the App Service then hands the bot, every knob left `none` (so empty), is a configuration it starts with.
+    const given: Record<string, string> = {
+      CLOUD: 'azure', BOT_ID: 'b0700000-0000-4000-8000-000000000001', BOT_PASSWORD: 'resolved-secret', BOT_TENANT_ID: '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34', BOT_TYPE: 'SingleTenant',
+      PARTNER_TENANT_ID: '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34', APPROVERS: '5a0e0001-0000-4000-8000-000000000002', ACCESS_MODEL: 'delegated',
+      AZURE_CLIENT_ID: 'a0000000-0000-4000-8000-000000000001', AZURE_TENANT_ID: '4f1c2a8e-6b3d-4e59-9a7c-2d8e5f0b1a34',
+      AZURE_MANAGED_IDENTITY_CLIENT_ID: 'c0000000-0000-4000-8000-000000000001', AZURE_USE_MANAGED_IDENTITY: 'true', KEY_VAULT_URL: 'https://cspaccess-abc.vault.azure.net/',
+      REFRESH_TOKEN_SECRET_NAME: 'partner-refresh-token', RELATIONSHIP_MODE: 'gdap', STORE: 'azure-table:https://cspaccessabc.table.core.windows.net/', LOG_LEVEL: 'info',
+    };
+    for (const m of bicep.matchAll(/^ {2}([A-Z_]+): toLower\(/gm)) given[m[1] ?? ''] = '';
+    expect(appSettings.filter((name) => name !== 'SCM_DO_BUILD_DURING_DEPLOYMENT' && name !== 'AZURE_CLIENT_SECRET' && !(name in given))).toEqual([]);
+    expect(() => loadConfig(given)).not.toThrow();
     for (const m of bicep.matchAll(/^ {2}([A-Z_]+): toLower\(/gm)) expect(bicep).toContain(`{ name: '${m[1] ?? ''}', value: knobs.${m[1] ?? ''} }`);
   });
 
