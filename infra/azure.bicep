@@ -1,4 +1,4 @@
-// CSP Access Bot in Azure: App Service on Linux (Node 20) running the bot, an Azure Bot (single-tenant, Microsoft
+// CSP Access Bot in Azure: App Service on Linux (Node 22 LTS) running the bot, an Azure Bot (single-tenant, Microsoft
 // Teams channel) pointing at it, a Key Vault holding every secret and the partner's refresh token, a storage account
 // whose Table service is the bot's store (STORE=azure-table: requests, audit trail, outbox, shared by every instance),
 // and one user-assigned managed identity that reads those secrets (Key Vault references), writes the rotated refresh
@@ -15,6 +15,17 @@ param location string = resourceGroup().location
 
 @description('App Service plan SKU: B1 is the smallest with Always On (needed so approvals are not delayed by cold starts).')
 param webAppSku string = 'B1'
+
+// Node 20 reached its end of life on 30 April 2026: App Service drops such a line from the stacks it offers, unpatched.
+// 22 is the oldest line still maintained (until April 2027); package.json's engines accept both, better-sqlite3 is
+// built for the chosen line by App Service itself (SCM_DO_BUILD_DURING_DEPLOYMENT).
+@description('Node.js line of the App Service (linuxFxVersion NODE|<this>). Move to the next LTS once tested there.')
+@allowed([
+  '22-lts'
+  '24-lts'
+  '20-lts'
+])
+param nodeVersion string = '22-lts'
 
 @description('How many instances run the bot. All share the Table store; each periodic job and the sending of messages is done by one instance at a time (leases in the store). B1 allows up to 3.')
 @minValue(1)
@@ -77,6 +88,34 @@ param consentOperatorObjectId string = ''
 
 param logLevel string = 'info'
 
+// The bot's optional knobs (src/config.ts; README "Configuration"). A deployment replaces every App Service setting
+// with the template's, so a knob set by hand in the portal is gone at the next `atk provision`: set them here (from
+// env/.env.<env>) instead. Empty or `none`: the bot's own default.
+@description('Optional: a Teams channel id (19:…@thread.tacv2) where approval cards go instead of the approvers\' 1:1 chats.')
+param approvalChannel string = ''
+@description('Optional: how long a confirmed request waits for a decision (bot default 24h).')
+param approvalTtl string = ''
+@description('Optional: the access policy file, relative to the deployed app (bot default policy.default.yaml).')
+param policyFile string = ''
+@description('Optional: messages per user per window, like 20/10m (bot default).')
+param rateLimit string = ''
+@description('Optional: how long before time-bound access ends the requester is reminded (bot default 1h; 0s: never).')
+param expiryReminderBefore string = ''
+@description('Optional: how long ARM\'s PrincipalNotFound is retried after approval (bot default 10m).')
+param principalReplicationWindow string = ''
+@description('Optional, gdap mode: Entra role template ids a new GDAP relationship asks for, comma-separated (bot default Directory Readers, Cloud Application Administrator).')
+param gdapRoles string = ''
+@description('Optional, gdap mode: a new relationship\'s duration, P1D to P730D (bot default P730D).')
+param gdapDuration string = ''
+@description('Optional, gdap mode: P180D or PT0S (auto-extension of new relationships).')
+param gdapAutoExtend string = ''
+@description('Optional: how often a waiting customer\'s acceptance is checked (bot default 5m).')
+param relationshipPollInterval string = ''
+@description('Optional: when the sales agent is reminded of a customer who has not accepted (bot default 3d).')
+param relationshipReminderAfter string = ''
+@description('Optional: when a request waiting for a customer ends (bot default 14d).')
+param relationshipExpiresAfter string = ''
+
 var suffix = empty(resourceSuffix) ? take(uniqueString(resourceGroup().id), 8) : toLower(resourceSuffix)
 var baseName = 'csp-access-${suffix}'
 // Built-in role: Key Vault Secrets Officer (read and write secrets; the bot writes each rotated refresh token).
@@ -88,6 +127,27 @@ var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // The table the bot's store uses when STORE names none (src/store/table-store.ts); created here so it exists at the first start.
 var storeTableName = 'cspaccessbot'
 var usesAppSecret = partnerAppCredential == 'secret'
+// `atk provision` stops on a parameter whose ${{VAR}} is empty in env/.env.<env> (the toolkit leaves it unresolved:
+// MissingEnvironmentVariablesError), so the env file writes `none` for "not set"; here it becomes the empty value the
+// bot reads as its default.
+var unset = 'none'
+var consentOperator = toLower(consentOperatorObjectId) == unset ? '' : consentOperatorObjectId
+var knobs = {
+  GDAP_SECURITY_GROUPS: toLower(gdapSecurityGroups) == unset ? '' : gdapSecurityGroups
+  RELATIONSHIP_REQUEST_URL: toLower(relationshipRequestUrl) == unset ? '' : relationshipRequestUrl
+  APPROVAL_CHANNEL: toLower(approvalChannel) == unset ? '' : approvalChannel
+  APPROVAL_TTL: toLower(approvalTtl) == unset ? '' : approvalTtl
+  POLICY_FILE: toLower(policyFile) == unset ? '' : policyFile
+  RATE_LIMIT: toLower(rateLimit) == unset ? '' : rateLimit
+  EXPIRY_REMINDER_BEFORE: toLower(expiryReminderBefore) == unset ? '' : expiryReminderBefore
+  PRINCIPAL_REPLICATION_WINDOW: toLower(principalReplicationWindow) == unset ? '' : principalReplicationWindow
+  GDAP_ROLES: toLower(gdapRoles) == unset ? '' : gdapRoles
+  GDAP_DURATION: toLower(gdapDuration) == unset ? '' : gdapDuration
+  GDAP_AUTO_EXTEND: toLower(gdapAutoExtend) == unset ? '' : gdapAutoExtend
+  RELATIONSHIP_POLL_INTERVAL: toLower(relationshipPollInterval) == unset ? '' : relationshipPollInterval
+  RELATIONSHIP_REMINDER_AFTER: toLower(relationshipReminderAfter) == unset ? '' : relationshipReminderAfter
+  RELATIONSHIP_EXPIRES_AFTER: toLower(relationshipExpiresAfter) == unset ? '' : relationshipExpiresAfter
+}
 
 // One identity for everything the App Service does in Azure: Key Vault references, the refresh token, and (as a
 // federated credential of the partner app) the app's tokens in every customer tenant.
@@ -140,12 +200,12 @@ resource identityOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-resource operatorOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(consentOperatorObjectId)) {
-  name: guid(vault.id, consentOperatorObjectId, keyVaultSecretsOfficerRoleId)
+resource operatorOnVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(consentOperator)) {
+  name: guid(vault.id, consentOperator, keyVaultSecretsOfficerRoleId)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficerRoleId)
-    principalId: consentOperatorObjectId
+    principalId: consentOperator
     principalType: 'User'
   }
 }
@@ -231,12 +291,23 @@ var commonSettings = [
   { name: 'KEY_VAULT_URL', value: vault.properties.vaultUri }
   { name: 'REFRESH_TOKEN_SECRET_NAME', value: refreshTokenSecretName }
   { name: 'RELATIONSHIP_MODE', value: relationshipMode }
-  { name: 'GDAP_SECURITY_GROUPS', value: gdapSecurityGroups }
-  { name: 'RELATIONSHIP_REQUEST_URL', value: relationshipRequestUrl }
+  { name: 'GDAP_SECURITY_GROUPS', value: knobs.GDAP_SECURITY_GROUPS }
+  { name: 'RELATIONSHIP_REQUEST_URL', value: knobs.RELATIONSHIP_REQUEST_URL }
   // The Table endpoint alone (no key): the bot signs in with AZURE_MANAGED_IDENTITY_CLIENT_ID's identity.
   { name: 'STORE', value: 'azure-table:${storage.properties.primaryEndpoints.table}' }
   { name: 'LOG_LEVEL', value: logLevel }
-  { name: 'AZURE_STORAGE_ACCOUNT_NAME', value: storage.name }
+  { name: 'APPROVAL_CHANNEL', value: knobs.APPROVAL_CHANNEL }
+  { name: 'APPROVAL_TTL', value: knobs.APPROVAL_TTL }
+  { name: 'POLICY_FILE', value: knobs.POLICY_FILE }
+  { name: 'RATE_LIMIT', value: knobs.RATE_LIMIT }
+  { name: 'EXPIRY_REMINDER_BEFORE', value: knobs.EXPIRY_REMINDER_BEFORE }
+  { name: 'PRINCIPAL_REPLICATION_WINDOW', value: knobs.PRINCIPAL_REPLICATION_WINDOW }
+  { name: 'GDAP_ROLES', value: knobs.GDAP_ROLES }
+  { name: 'GDAP_DURATION', value: knobs.GDAP_DURATION }
+  { name: 'GDAP_AUTO_EXTEND', value: knobs.GDAP_AUTO_EXTEND }
+  { name: 'RELATIONSHIP_POLL_INTERVAL', value: knobs.RELATIONSHIP_POLL_INTERVAL }
+  { name: 'RELATIONSHIP_REMINDER_AFTER', value: knobs.RELATIONSHIP_REMINDER_AFTER }
+  { name: 'RELATIONSHIP_EXPIRES_AFTER', value: knobs.RELATIONSHIP_EXPIRES_AFTER }
 ]
 var secretSettings = [
   { name: 'AZURE_CLIENT_SECRET', value: appSecretReference }
@@ -259,10 +330,12 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // No ARR affinity cookie: any instance may take any activity (the store is shared), and Bot Service keeps none.
+    clientAffinityEnabled: false
     // Key Vault references resolve with the user-assigned identity (there is no system-assigned one).
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|${nodeVersion}'
       appCommandLine: 'node dist/src/main.js'
       alwaysOn: true
       http20Enabled: true
@@ -280,6 +353,18 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     identityOnTables
     storeTable
   ]
+}
+
+// The bot's log lines (pino, on stdout) kept in /home/LogFiles and shown by the log stream (`az webapp log tail`): a
+// Linux app keeps none until file-system logging is on. A week, at most 35 MB.
+resource webAppLogs 'Microsoft.Web/sites/config@2023-12-01' = {
+  parent: webApp
+  name: 'logs'
+  properties: {
+    httpLogs: {
+      fileSystem: { enabled: true, retentionInDays: 7, retentionInMb: 35 }
+    }
+  }
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
