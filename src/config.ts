@@ -1,5 +1,6 @@
 // The one place that reads the environment: a zod schema for every variable, read once, failing fast by key.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseStoreSetting, type StoreSetting } from './store/store-setting';
 
@@ -229,6 +230,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const raw = parsed.data;
   const problems: { key: string; message: string }[] = [];
+  // App Service hands a setting whose Key Vault reference it could not resolve (the identity's role not effective yet,
+  // a wrong vault or secret) to the app as the reference text itself: the bot would start and fail later with 401s.
+  for (const key of Object.keys(rawSchema.shape)) {
+    if (env[key]?.trimStart().startsWith('@Microsoft.KeyVault(')) {
+      problems.push({ key, message: "is an App Service Key Vault reference that did not resolve: check that the app's identity may read the vault's secrets (infra/azure.bicep gives it Key Vault Secrets Officer) and that the secret exists, then refresh the references" });
+    }
+  }
   const appSecret = raw.AZURE_USE_MANAGED_IDENTITY
     ? ({ kind: 'managedIdentity', ...(raw.AZURE_MANAGED_IDENTITY_CLIENT_ID ? { clientId: raw.AZURE_MANAGED_IDENTITY_CLIENT_ID } : {}) } as const)
     : raw.AZURE_CLIENT_CERTIFICATE_PATH
@@ -268,6 +276,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const store = parseStoreSetting(raw.STORE);
   if (store.kind === 'invalid') problems.push({ key: 'STORE', message: store.reason });
+  // App Service's /home is a network share mounted into every instance, where SQLite's WAL does not work
+  // (sqlite.org/wal.html): a file there would risk the audit trail. The default relative path lands there too.
+  if (store.kind === 'sqlite' && raw.WEBSITE_INSTANCE_ID && store.path !== ':memory:' && /^\/home(?:\/|$)/.test(resolve(store.path))) {
+    problems.push({ key: 'STORE', message: `puts the SQLite file on App Service's /home network share (${resolve(store.path)}), where SQLite's WAL does not work; use STORE=azure-table:<table endpoint> there` });
+  }
   // Several instances share the table, not a file: the service account's refresh token then lives in Key Vault.
   if (store.kind === 'azure-table' && raw.ACCESS_MODEL === 'delegated' && !raw.KEY_VAULT_URL) {
     problems.push({ key: 'KEY_VAULT_URL', message: 'is required with STORE=azure-table and ACCESS_MODEL=delegated (the refresh token is kept in Key Vault)' });

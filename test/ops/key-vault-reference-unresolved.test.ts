@@ -1,4 +1,4 @@
-// Review finding (ops): when App Service cannot resolve a Key Vault reference (the identity's role not yet effective,
+// when App Service cannot resolve a Key Vault reference (the identity's role not yet effective,
 // a wrong vault URI, a deleted secret), it hands the app the reference text itself, "@Microsoft.KeyVault(…)", as the
 // setting's value (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references, "Troubleshoot Key
 // Vault references"). The bot then starts "configured" and fails later with opaque 401s from Entra and the Bot
@@ -32,7 +32,7 @@ const problemsOf = (env: Record<string, string>): { key: string; message: string
   return [];
 };
 
-describe('review: an unresolved App Service Key Vault reference', () => {
+describe('an unresolved App Service Key Vault reference', () => {
   it('when BOT_PASSWORD arrives as the reference text, then the bot refuses to start, naming BOT_PASSWORD and the unresolved reference', () => {
     const problems = problemsOf({ ...azureSettings, BOT_PASSWORD: unresolved('bot-password'), AZURE_CLIENT_SECRET: 'a-real-secret' });
     expect(problems).toEqual(expect.arrayContaining([{ key: 'BOT_PASSWORD', message: expect.stringMatching(/Key Vault reference/i) }]));

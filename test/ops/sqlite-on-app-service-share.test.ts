@@ -1,4 +1,4 @@
-// Review finding (ops): on App Service, /home is a network share (Azure Storage) mounted into every instance, and
+// on App Service, /home is a network share (Azure Storage) mounted into every instance, and
 // SQLite's WAL mode "does not work over a network filesystem" (https://www.sqlite.org/wal.html); Oryx's own App
 // Service notes warn against keeping state there (https://github.com/microsoft/Oryx/blob/main/doc/hosts/appservice.md).
 // infra/azure.bicep sets STORE=azure-table, but a partner who deploys by hand, or loses the setting, gets the default
@@ -16,7 +16,7 @@ const problemKeys = (env: Record<string, string>): string[] => {
   return [];
 };
 
-describe('review: SQLite on App Service\'s /home share', () => {
+describe('SQLite on App Service\'s /home share', () => {
   it('when the bot runs on App Service with STORE=sqlite under /home, then it refuses to start, naming STORE', () => {
     expect(problemKeys({ WEBSITE_INSTANCE_ID: '8f2e1c0a9b7d', STORE: 'sqlite:/home/site/wwwroot/data/csp-access-bot.db' })).toContain('STORE');
   });
