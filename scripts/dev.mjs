@@ -28,7 +28,18 @@ if (!fs.existsSync(envFile)) {
   console.error(`[dev] ${path.relative(root, envFile)} not found`);
   process.exit(1);
 }
-const botEnv = { ...parseEnvFile(envFile), ...parseEnvFile(`${envFile}.user`), ...process.env };
+const fileEnv = { ...parseEnvFile(envFile), ...parseEnvFile(`${envFile}.user`) };
+const botEnv = { ...fileEnv, ...process.env };
+// On the sandbox cloud, Azure credentials exported in the developer's shell (for az or the Azure SDKs) would make the
+// bot sign in to real Entra against the sandbox's services: only the env files may give them there.
+if (botEnv.CLOUD === 'sandbox') {
+  for (const key of ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_USE_MANAGED_IDENTITY']) {
+    if (!(key in fileEnv) && key in botEnv) {
+      console.log(`[dev] ${key} from your shell is left out: env/.env.${envName} runs the bot on the sandbox cloud`);
+      delete botEnv[key];
+    }
+  }
+}
 // The toolkit's secret names (SECRET_*, kept in env/.env.<name>.user) → the names the bot reads.
 if (!botEnv.BOT_PASSWORD && botEnv.SECRET_BOT_PASSWORD) botEnv.BOT_PASSWORD = botEnv.SECRET_BOT_PASSWORD;
 if (!botEnv.AZURE_CLIENT_SECRET && botEnv.SECRET_AZURE_CLIENT_SECRET) botEnv.AZURE_CLIENT_SECRET = botEnv.SECRET_AZURE_CLIENT_SECRET;
