@@ -42,6 +42,9 @@ const RELATIONSHIP_EN = /^(?:re-?send|send|email|e-mail|mail)\s+(.+?)\s+(?:a\s+|
 const RELATIONSHIP_EN_TO = /^(?:re-?send|send|create|invite)\s+(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+)?(?:partner\s+|reseller\s+|gdap\s+|delegated admin\s+)?(?:relationship(?:\s+(?:request|invitation|link))?|invitation)\s+(?:to|for|with)\s+(.+)$|^invite\s+(?!.*\b(?:as|to be)\b)(.+?)\s+to\s+(?:a\s+|our\s+)?(?:partner\s+|reseller\s+|gdap\s+)?relationship$/i;
 const RELATIONSHIP_FR = /^(?:r?envoie|r?envoyer|envoyez|cr[ée]e|cr[ée]er)\s+(?:une\s+|la\s+)?(?:nouvelle\s+)?(?:demande|invitation)\s+de\s+relation(?:\s+(?:partenaire|revendeur|gdap))?\s+(?:[àa]\s+|au\s+|aux\s+|pour\s+)(?:l'|la\s+|le\s+)?(?:client\s+)?(.+)$|^invite\s+(.+?)\s+[àa]\s+une\s+relation(?:\s+(?:partenaire|revendeur|gdap))?$/i;
 
+const REVOKE_VERB = new RegExp(`^(?:${REVOKE_VERBS_EN}|${REVOKE_VERBS_FR})\\b\\s*`, 'i');
+const GRANT_VERB = new RegExp(`^(?:${GRANT_VERBS_EN}|${GRANT_VERBS_FR})\\b\\s*`, 'i');
+
 export function parseMessage(written: string, fallbackLocale: Locale = 'en'): ParsedMessage {
   // Far over the cap, not even the markup is cleaned; the language is told from the start of the message.
   const tooLong = (): ParsedMessage => ({ kind: 'message_too_long', locale: detectLocale(written.slice(0, MAX_MESSAGE_CHARS), fallbackLocale), maxChars: MAX_MESSAGE_CHARS });
@@ -102,12 +105,10 @@ export function parseMessage(written: string, fallbackLocale: Locale = 'en'): Pa
   const list = parseList(text, locale);
   if (list) return list;
 
-  const verb =
-    new RegExp(`^(?:${REVOKE_VERBS_EN}|${REVOKE_VERBS_FR})\\b\\s*`, 'i').exec(text) ??
-    new RegExp(`^(?:${GRANT_VERBS_EN}|${GRANT_VERBS_FR})\\b\\s*`, 'i').exec(text);
+  const verb = REVOKE_VERB.exec(text) ?? GRANT_VERB.exec(text);
   const need = verb ? undefined : (NEED_EN.exec(text) ?? NEED_FR.exec(text));
   if (!verb && !need) return { kind: 'not_understood', locale };
-  const action: 'grant' | 'revoke' = verb && new RegExp(`^(?:${REVOKE_VERBS_EN}|${REVOKE_VERBS_FR})\\b`, 'i').test(verb[0]) ? 'revoke' : 'grant';
+  const action: 'grant' | 'revoke' = verb && REVOKE_VERB.test(verb[0]) ? 'revoke' : 'grant';
   const afterVerb = verb ? text.slice(verb[0].length) : `${need?.[1] ?? ''} ${need?.[2] ?? ''}`.trim();
 
   const reasons = extractReasons(afterVerb);

@@ -25,8 +25,10 @@ export function extractReasons(text: string): { body: string; justification?: st
   }
   const ticketPattern =
     /[\s,;-]*(?:\b(?:for|pour|re|ref|r[ée]f|regarding|concernant|per|via)\s*:?\s+)?(?:(?:the|an?|l'|le|la)\s*)?\b(?:(?:incident|ticket|case|change|cas|changement|demande|request)(?=[\s#:-]|n[o°º])|(?:cr|sr)(?![\p{L}]))\s*(?:n[o°º]\.?\s*|number\s*|#\s*|:\s*)?([A-Za-z]{0,10}-?\d[\w-]*)\b|[\s,;-]*(?:\b(?:for|pour)\s+)?\b((?:INC|CHG|RITM|REQ|SR|PRB|TASK|SCTASK|CS)-?\d{3,})\b|[\s,;-]*(?:\b(?:for|pour)\s+)?(#\d{3,})\b/iu;
-  const inBody = ticketPattern.exec(body);
-  const ticket = inBody ? (inBody[1] ?? inBody[2] ?? inBody[3]) : justification ? ticketPattern.exec(` ${justification}`)?.slice(1).find(Boolean) : undefined;
+  // Every form of ticket has a digit: text without one is not searched (the pattern is tried at every position).
+  const find = (where: string) => (/\d/.test(where) ? ticketPattern.exec(where) : null);
+  const inBody = find(body);
+  const ticket = inBody ? (inBody[1] ?? inBody[2] ?? inBody[3]) : justification ? find(` ${justification}`)?.slice(1).find(Boolean) : undefined;
   if (inBody) body = `${body.slice(0, inBody.index)} ${body.slice(inBody.index + inBody[0].length)}`.replace(/\s+/g, ' ').trim();
   return { body, ...(justification ? { justification } : {}), ...(ticket ? { ticket } : {}) };
 }
