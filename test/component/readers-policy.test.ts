@@ -7,7 +7,7 @@ import { startHarness, type Harness } from '../support/bot-harness';
 import { actionFrom, ADA, ALEX, installFrom, messageFrom, PAT, SAM, type TeamsUser } from '../support/teams-users';
 
 const REFUSED_EN = "The partner's policy does not let you request access or see who holds it. Ask an admin agent to add you to the sales agents.";
-const REFUSED_FR = "La politique du partenaire ne vous permet ni de demander un accès ni de voir qui en détient. Demandez à un agent d'administration de vous ajouter aux agents commerciaux.";
+const REFUSED_FR = "La politique du partenaire ne vous permet ni de demander un accès ni de voir qui en dispose. Demandez à un agent d'administration de vous ajouter aux agents commerciaux.";
 
 describe('who the bot answers about access', () => {
   let h: Harness;
