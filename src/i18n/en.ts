@@ -35,7 +35,7 @@ export const en = {
   rateLimited: 'You have sent me a lot of messages in a short time. Please wait a few minutes, then try again.',
   welcome: 'Hello! I grant Azure roles on your customers\' subscriptions, with an approval. Type "help" to see how.',
   policy: {
-    not_a_requester: (_role: string, _customer: string, _hours: number) => 'The partner\'s policy does not let you request access. Ask an admin agent to add you to the sales agents.',
+    not_a_requester: (_role: string, _customer: string, _hours: number) => 'The partner\'s policy does not let you request access or see who holds it. Ask an admin agent to add you to the sales agents.',
     forbidden: (role: string, customer: string, _hours: number) => `The partner's policy does not allow ${role} on ${customer}. Nothing was requested.`,
     justification_required: (role: string, customer: string, _hours: number) => `${role} on ${customer} needs a justification: ask again with "because …" at the end.`,
     too_long: (role: string, customer: string, hours: number) => `The partner's policy allows ${role} on ${customer} for at most ${count(hours, { one: 'hour', other: 'hours' })}. Ask again with a shorter time.`,

@@ -44,7 +44,7 @@ export const fr: Messages = {
   rateLimited: 'Vous m\'avez envoyé beaucoup de messages en peu de temps. Patientez quelques minutes, puis réessayez.',
   welcome: typeset('Bonjour ! J\'attribue des rôles Azure sur les abonnements de vos clients, après approbation. Tapez « aide » pour savoir comment faire.'),
   policy: {
-    not_a_requester: () => 'La politique du partenaire ne vous permet pas de demander un accès. Demandez à un agent d\'administration de vous ajouter aux agents commerciaux.',
+    not_a_requester: () => 'La politique du partenaire ne vous permet ni de demander un accès ni de voir qui en dispose. Demandez à un agent d\'administration de vous ajouter aux agents commerciaux.',
     forbidden: (role, customer) => `La politique du partenaire n'autorise pas le rôle ${roleFr(role)} chez ${customer}. Rien n'a été demandé.`,
     justification_required: (role, customer) => typeset`Le rôle ${roleFr(role)} chez ${customer} exige une justification : refaites la demande en ajoutant « parce que … » à la fin.`,
     too_long: (role, customer, n) => `La politique du partenaire autorise le rôle ${roleFr(role)} chez ${customer} pour ${hours(n)} au plus. Refaites la demande avec une durée plus courte.`,

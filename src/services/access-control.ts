@@ -131,6 +131,21 @@ export class AccessControl {
     return (await this.members(this.deps.policy.requesters)).ids.has(userId.toLowerCase());
   }
 
+  /**
+   * May a user hear about access at all (their requests, a customer's history, who holds which role): the requesters
+   * (anyone, when the policy names none) and the approvers, who must see what they decide on. 'unknown' when a group
+   * could not be read within its bounds and the user is in no list read.
+   */
+  async readerStatus(userId: string): Promise<ApproverStatus> {
+    const { users, groups } = this.deps.policy.requesters;
+    if (users.length === 0 && groups.length === 0) return 'yes';
+    const requesters = await this.members(this.deps.policy.requesters);
+    if (requesters.ids.has(userId.toLowerCase())) return 'yes';
+    const approver = await this.approverStatus(userId);
+    if (approver === 'yes') return 'yes';
+    return requesters.complete && approver === 'no' ? 'no' : 'unknown';
+  }
+
   /** The policy's rule for a role (its name, and whether it hands out access) on a customer. */
   rule(role: PolicyRole, customer: { tenantId: string; name: string }): EffectiveRule {
     return ruleFor(this.deps.policy, role, customer);

@@ -40,10 +40,19 @@ export class RevocationService extends ClaimedRequestService {
     super({ ...deps, handles: (request) => request.action === 'revoke' });
   }
 
-  /** The relationship watcher found the access to the customer back: the waiting removal is made now. */
-  resumeWaiting(id: RequestId): Promise<boolean> {
+  /**
+   * The relationship watcher found the access to the customer back: the waiting removal is made now. The mark lasts as
+   * long as the run this call waits on: when none ran here (another instance held the claim, or this one is stopping),
+   * a mark left behind would let a later resume call ARM for a removal that waits again (the watcher asks again while
+   * the removal waits, so nothing is lost).
+   */
+  async resumeWaiting(id: RequestId): Promise<boolean> {
     this.released.add(id);
-    return this.start(id);
+    try {
+      return await this.start(id);
+    } finally {
+      this.released.delete(id);
+    }
   }
 
   protected async work(id: RequestId): Promise<void> {

@@ -3,13 +3,19 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type ResourceResponse, type TurnContext } from 'botbuilder';
 import { withinDeadline } from '../services/deadline';
 import { connectorHttpClient, OutboundLimits } from './outbound-limits';
+import { installSigningKeys } from './signing-keys';
 
 /**
- * How long an inbound activity's authentication may take. It is quick but for botbuilder's fetch of the OpenID metadata
- * and signing keys (daily, and on an unknown key id), which has no deadline of its own: a stalled endpoint would leave
- * every activity unanswered. Past this, the activity is answered 503 (the channel retries) well inside Teams' limits.
+ * How long an inbound activity's authentication may take. It is quick but for the read of the OpenID metadata and
+ * signing keys (daily, and on an unknown key id): a stalled endpoint would leave every activity unanswered. Past this, the activity is answered 503 (the channel retries) well inside Teams' limits.
  */
 export const AUTHENTICATION_DEADLINE_MS = 10_000;
+
+/**
+ * How long one read of the metadata and keys may take (signing-keys.ts: shared by the activities waiting for it, then
+ * aborted): less than the deadline above, so that an activity gets the read's own answer and the read ends with it.
+ */
+const KEY_READ_DEADLINE_MS = AUTHENTICATION_DEADLINE_MS - 1_000;
 
 /** The signing keys could not be loaded in time: the caller is not refused (401) but told to try again (503). */
 export class AuthenticationLateError extends Error {
@@ -42,6 +48,7 @@ export class SecureTeamsAdapter extends TeamsAdapter {
     // Every Bot Connector call goes through one attempt with a deadline; `limits` paces and retries it.
     super(auth, credentialsFactory, undefined, { httpClient: connectorHttpClient(limits.requestTimeoutInMs) });
     this.keepUserTokenClients();
+    installSigningKeys(KEY_READ_DEADLINE_MS);
   }
 
   /**

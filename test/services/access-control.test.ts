@@ -55,3 +55,29 @@ describe('is the grant\'s user the approver herself', () => {
     expect(reads()).toBe(2);
   });
 });
+
+describe('who hears about access (requesters and approvers)', () => {
+  const SALES_GROUP = '6b000001-0000-4000-8000-0000000000aa';
+  const SAM = '5a0e0001-0000-4000-8000-000000000001';
+  const PAT = '5a0e0001-0000-4000-8000-000000000004';
+  const withGroup = (listGroupUserIds: () => Promise<string[]>) => {
+    const directory = { listGroupUserIds } as unknown as DirectoryGateway;
+    const policy = { ...loadPolicy(undefined), requesters: { users: [], groups: [SALES_GROUP] } };
+    return new AccessControl({ policy, approvers: [ADA.id], directory, partnerTenantId: PARTNER, clock: { now: () => new Date('2026-12-02T09:00:00Z') }, groupReadDeadlineInMs: 50 });
+  };
+
+  it('when the policy names requesters, then its members and the approvers may read and anyone else may not', async () => {
+    const access = withGroup(async () => [SAM]);
+    expect(await access.readerStatus(SAM)).toBe('yes');
+    expect(await access.readerStatus(ADA.id)).toBe('yes');
+    expect(await access.readerStatus(PAT)).toBe('no');
+  });
+
+  it('when the requesters group cannot be read, then whoever is in no list read is not known (an approver still is)', async () => {
+    const access = withGroup(async () => {
+      throw new Error('Graph unavailable');
+    });
+    expect(await access.readerStatus(PAT)).toBe('unknown');
+    expect(await access.readerStatus(ADA.id)).toBe('yes');
+  });
+});
