@@ -66,11 +66,26 @@ export async function openGdapRelationship(deps: GdapOpeningDependencies, custom
     const roles = relationship.roleDefinitionIds.length > 0 ? relationship.roleDefinitionIds : settings.roleDefinitionIds;
     return { customer, mode: 'gdap', url: settings.approvalUrl(relationship.id), gdap: { relationshipId: relationship.id, roleDefinitionIds: roles, duration: settings.duration } };
   };
+  /**
+   * Locks a `created` relationship for approval: true when this call did. False when another did meanwhile (a second
+   * instance, or the click's job and the watcher on one request): Graph then refuses this lock, and the relationship
+   * already waits for the customer; the one whose lock went through puts it on record.
+   */
+  const lock = async (id: string): Promise<boolean> => {
+    try {
+      await gdap.lockForApproval(id);
+      return true;
+    } catch (error) {
+      const now = await gdap.getRelationship(id).catch(() => undefined);
+      if (now?.status.toLowerCase() === 'approvalpending') return false;
+      throw error;
+    }
+  };
   /** The request's own relationship, locked and put on record if whoever created it got no further (still `created`). */
   const own = async (relationship: GdapRelationship): Promise<RelationshipInvitation> => {
-    if (relationship.status.toLowerCase() !== 'created') return invitation(relationship);
-    await gdap.lockForApproval(relationship.id);
-    await recordCreated(deps, customer, requestedBy, request, relationship.id, relationship.roleDefinitionIds.length > 0 ? relationship.roleDefinitionIds : settings.roleDefinitionIds);
+    if (relationship.status.toLowerCase() === 'created' && (await lock(relationship.id))) {
+      await recordCreated(deps, customer, requestedBy, request, relationship.id, relationship.roleDefinitionIds.length > 0 ? relationship.roleDefinitionIds : settings.roleDefinitionIds);
+    }
     return invitation(relationship);
   };
 
@@ -88,7 +103,7 @@ export async function openGdapRelationship(deps: GdapOpeningDependencies, custom
   for (const id of [...(pendingId ? [pendingId] : []), ...new Set(await deps.known())]) {
     const existing = await gdap.getRelationship(id);
     if (existing && WAITING_FOR_CUSTOMER.has(existing.status.toLowerCase())) {
-      if (existing.status.toLowerCase() === 'created') await gdap.lockForApproval(existing.id);
+      if (existing.status.toLowerCase() === 'created') await lock(existing.id);
       return invitation(existing);
     }
   }
@@ -108,8 +123,7 @@ export async function openGdapRelationship(deps: GdapOpeningDependencies, custom
     if (!found) throw error;
     return own(found);
   }
-  await gdap.lockForApproval(created.id);
-  await recordCreated(deps, customer, requestedBy, request, created.id, settings.roleDefinitionIds);
+  if (await lock(created.id)) await recordCreated(deps, customer, requestedBy, request, created.id, settings.roleDefinitionIds);
   return invitation({ ...created, roleDefinitionIds: settings.roleDefinitionIds });
 }
 
