@@ -1,7 +1,8 @@
-// Opening a customer's GDAP relationship exactly once per request, across crashes and lost answers: its display name is
-// derived from the request id (Graph keeps display names unique across the partner's relationships), so the request's
-// own relationship is found again by name before another is created, and a create Graph refused as a duplicate is
-// answered by the one it already holds.
+// Opening a customer's GDAP relationship exactly once per request, across crashes, lost answers and two instances.
+//
+// Its display name is derived from the request id and Graph keeps display names unique across the partner's
+// relationships: the request's own relationship is found again by name (in the customer's list, the documented
+// customer/tenantId filter) before another is created, and a create Graph refused as a duplicate takes the one it holds.
 import { createHash } from 'node:crypto';
 import type { AccessRequest, PartnerUser } from '../domain/access-request';
 import type { ChangeLog } from '../store/ports';
