@@ -12,6 +12,7 @@ import { outboxMessage } from './outbox-sender';
 import type { DirectoryGateway, PartnerCenterGateway } from './ports';
 import type { ReadinessAlerts } from './readiness-alerts';
 import type { AccessModel, ReadinessService } from './readiness';
+import { openGdapRelationship } from './relationships-gdap';
 import type { GdapGateway, RelationshipInvitation } from './relationships-ports';
 
 export type RelationshipMode = 'reseller' | 'gdap';
@@ -67,9 +68,6 @@ export const ADMIN_CENTER_GDAP_URL = (relationshipId: string): string =>
  * tenant issues the bot no token at all (AADSTS65001).
  */
 export const DEFAULT_GDAP_ROLES = ['88d8e3e3-8f55-4a1e-953a-9b9898b8876b', '158c047a-c907-4556-b7ef-446551a6b5f7'] as const;
-
-/** GDAP relationship statuses that still wait for the customer: such a relationship is sent again, not opened twice. */
-const WAITING_FOR_CUSTOMER = new Set(['created', 'approvalpending']);
 
 export class RelationshipService {
   private urlCache: Promise<string> | undefined;
@@ -133,42 +131,15 @@ export class RelationshipService {
     return { ok: true, invitation: { customer, mode: 'gdap', url: invitation.url, gdap, ...withRequest } };
   }
 
-  /** The customer's pending relationship if there is one (Graph, or another waiting request's), else a new one. */
-  private async openGdap(customer: { readonly tenantId: string; readonly name: string }, requestedBy: PartnerUser, request: AccessRequest | undefined, pendingId: string | undefined): Promise<RelationshipInvitation> {
+  /** The request's own relationship if Graph holds it already, else the customer's pending one, else a new one. */
+  private openGdap(customer: { readonly tenantId: string; readonly name: string }, requestedBy: PartnerUser, request: AccessRequest | undefined, pendingId: string | undefined): Promise<RelationshipInvitation> {
     const gdap = this.deps.gdap;
     const settings = this.deps.gdapSettings;
     if (!gdap || !settings) throw new Error('GDAP mode without a GDAP gateway');
-    const known = (await this.deps.stored.listByState(['awaiting_relationship']))
+    const known = async () => (await this.deps.stored.listByState(['awaiting_relationship']))
       .filter((r) => r.customer.tenantId.toLowerCase() === customer.tenantId.toLowerCase() && r.relationship?.relationshipId)
       .map((r) => r.relationship?.relationshipId ?? '');
-    for (const id of [...(pendingId ? [pendingId] : []), ...new Set(known)]) {
-      const existing = await gdap.getRelationship(id);
-      if (existing && WAITING_FOR_CUSTOMER.has(existing.status.toLowerCase())) {
-        if (existing.status.toLowerCase() === 'created') await gdap.lockForApproval(existing.id);
-        const roles = existing.roleDefinitionIds.length > 0 ? existing.roleDefinitionIds : settings.roleDefinitionIds;
-        return { customer, mode: 'gdap', url: settings.approvalUrl(existing.id), gdap: { relationshipId: existing.id, roleDefinitionIds: roles, duration: settings.duration } };
-      }
-    }
-    const day = this.deps.clock.now().toISOString().slice(0, 10);
-    // displayName must be unique among the partner's relationships and at most 50 characters.
-    const displayName = `${customer.name.slice(0, 24)} ${day} ${(request?.id ?? requestedBy.id).slice(0, 8)}`.slice(0, 50);
-    const created = await gdap.createRelationship({
-      displayName,
-      duration: settings.duration,
-      customer: { tenantId: customer.tenantId, displayName: customer.name },
-      roleDefinitionIds: settings.roleDefinitionIds,
-      ...(settings.autoExtendDuration ? { autoExtendDuration: settings.autoExtendDuration } : {}),
-    });
-    await gdap.lockForApproval(created.id);
-    await this.deps.changes.record({ audit: {
-      ...(request ? { requestId: request.id } : {}),
-      event: 'gdap_relationship_created',
-      actor: requestedBy.id,
-      at: this.deps.clock.now().toISOString(),
-      detail: { customer: customer.tenantId, relationshipId: created.id, roles: [...settings.roleDefinitionIds], duration: settings.duration },
-      customer: { tenantId: customer.tenantId, name: customer.name },
-    } });
-    return { customer, mode: 'gdap', url: settings.approvalUrl(created.id), gdap: { relationshipId: created.id, roleDefinitionIds: settings.roleDefinitionIds, duration: settings.duration } };
+    return openGdapRelationship({ gdap, settings, changes: this.deps.changes, clock: this.deps.clock, known }, customer, requestedBy, request, pendingId);
   }
 
   /** The invitation a waiting request already has (for reminders): its stored link, GDAP details from configuration. */
