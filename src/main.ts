@@ -12,12 +12,12 @@ import type { RunningSandbox } from './sandbox';
 import { sandboxApprovalUrl, startSandbox } from './load-sandbox';
 import { loadPolicy } from './policy/load-policy';
 import { AccessControl } from './services/access-control';
-import { ReadersOnlyIntake } from './services/readers';
 import { AccessListingService } from './services/access-listing';
 import { ApprovalService } from './services/approval';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './services/clock';
 import { ExpiryService } from './services/expiry';
 import { instanceHolderId, JobLeases } from './services/job-leases';
+import { IntakeService } from './services/intake';
 import { ADMIN_CENTER_GDAP_URL, RelationshipService, type RequestAdvancer } from './services/relationships';
 import { GdapCompletion } from './services/gdap-completion';
 import { ReadinessService } from './services/readiness';
@@ -286,8 +286,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
     onStoreError: (error, requestId) => logger.error({ requestId, err: describeError(error) }, 'store or audit log not writable: decision refused'),
   });
-  // Only the policy's requesters and the approvers hear about access (src/services/readers.ts).
-  const intake = new ReadersOnlyIntake({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
+  const intake = new IntakeService({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
   const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: describeError(error) }, what) });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });

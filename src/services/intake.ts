@@ -13,6 +13,7 @@ import { CloudUnavailableError, type AzureRbacGateway, type AzureSubscription, t
 import type { ReadinessService } from './readiness';
 import type { ReadinessAlerts } from './readiness-alerts';
 import { ExistingAccessIntake } from './intake-existing';
+import { readerRefusal } from './readers';
 import { notReady, readinessOf, saveDraft, unclearDuration } from './intake-support';
 import { refusalOf } from './refusals';
 import { RequestResolver, requestRole, scopeOf, type Choice, type ResolutionFailure, type Step } from './resolution';
@@ -107,6 +108,8 @@ export class IntakeService {
    * limit, a resource group, a justification) can be lost on the way.
    */
   async choose(id: string, requester: PartnerUser, _fallbackLocale: Locale, options: SubmitOptions = {}): Promise<{ choice: Choice; result: IntakeResult } | undefined> {
+    // A choice offered before the policy changed is no longer this user's to take: the click is refused as invalid.
+    if ((await this.deps.access.readerStatus(requester.id)) !== 'yes') return undefined;
     const key = `choice:${id}`;
     const entry = (await this.deps.pending.take(key, this.deps.clock.now().toISOString())) as { choice: Choice; userId: string; expiresAt: string } | undefined;
     if (!entry) return undefined;
@@ -130,6 +133,8 @@ export class IntakeService {
 
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
     const read = parseMessage(text, fallbackLocale);
+    const refused = await readerRefusal(this.deps.access, requester, read, fallbackLocale);
+    if (refused) return refused;
     try {
       const parsed = await this.withOpenQuestion(read, text, requester);
       return await this.offer(await this.handle(parsed, text, requester, options), requester);
