@@ -15,7 +15,8 @@ export type ReadinessGap =
    */
   | { readonly kind: 'no_relationship'; readonly reseller?: boolean; readonly pendingRelationshipId?: string }
   /** Active GDAP, but no active access assignment gives roles to a group the bot's account is in. */
-  | { readonly kind: 'no_group_assignment'; readonly groups: readonly GroupRef[] }
+  /** `role`: the least role of those the relationship holds that reads the directory (absent: Directory Readers). */
+  | { readonly kind: 'no_group_assignment'; readonly groups: readonly GroupRef[]; readonly role?: string }
   /**
    * Active GDAP whose access assignment for the partner's groups was gone (removed in Partner Center): the bot created
    * it again, as when the relationship was first accepted; it gives the roles once Microsoft activates it (minutes).

@@ -248,8 +248,8 @@ export const en = {
   readiness: {
     noRelationship: (customer: string) =>
       `We have no relationship with ${customer} that lets me act in their tenant (no active GDAP relationship, no delegated admin rights). Their global administrator must accept our relationship request: send "send ${customer} a relationship request" to get it.`,
-    noGroupAssignment: (customer: string, groups: string) =>
-      `Our GDAP relationship with ${customer} is active, but none of its access assignments gives a role to a security group the bot's service account is in. A partner admin must add an access assignment for ${groups} with the Directory Readers role (Partner Center > Customers > ${customer} > Admin relationships).`,
+    noGroupAssignment: (customer: string, groups: string, role: string) =>
+      `Our GDAP relationship with ${customer} is active, but none of its access assignments gives a role to a security group the bot's service account is in. A partner admin must add an access assignment for ${groups} with the ${role} role (Partner Center > Customers > ${customer} > Admin relationships).`,
     assignmentRestored: (customer: string, groups: string) =>
       `Our GDAP relationship with ${customer} is active, but the access assignment that gives ${groups} its roles there had been removed (in Partner Center). I created it again; Microsoft activates it within a few minutes.`,
     noDirectoryRoleAssign: (customer: string, role: string, groups: string) =>

@@ -251,8 +251,8 @@ export const fr: Messages = {
   readiness: {
     noRelationship: (customer) =>
       typeset`Nous n'avons aucune relation avec ${customer} qui me permette d'agir dans son locataire (ni relation GDAP active, ni droits d'administrateur délégué). Son administrateur général doit accepter notre demande de relation : écrivez « envoie une demande de relation à ${customer} » pour l'obtenir.`,
-    noGroupAssignment: (customer, groups) =>
-      `Notre relation GDAP avec ${customer} est active, mais aucune de ses attributions d'accès ne donne de rôle à un groupe de sécurité dont le compte de service du bot est membre. Un administrateur du partenaire doit ajouter, dans l'Espace partenaires (Clients > ${customer} > Relations d'administration), une attribution d'accès pour ${groups} avec le rôle Lecteurs d'annuaire (Directory Readers).`,
+    noGroupAssignment: (customer, groups, role) =>
+      `Notre relation GDAP avec ${customer} est active, mais aucune de ses attributions d'accès ne donne de rôle à un groupe de sécurité dont le compte de service du bot est membre. Un administrateur du partenaire doit ajouter, dans l'Espace partenaires (Clients > ${customer} > Relations d'administration), une attribution d'accès pour ${groups} avec le rôle ${role === 'Directory Readers' ? "Lecteurs d'annuaire (Directory Readers)" : role}.`,
     assignmentRestored: (customer, groups) =>
       typeset`Notre relation GDAP avec ${customer} est active, mais l'attribution d'accès pour ${groups}, qui lui donne ses rôles chez ${customer}, avait été supprimée (dans l'Espace partenaires). Je l'ai recréée ; Microsoft l'active en quelques minutes.`,
     noDirectoryRoleAssign: (customer, role, groups) =>

@@ -35,8 +35,8 @@ export interface GdapFacts {
 export type GdapVerdict =
   /** No active relationship: the customer has a relationship to accept (maybe one already waits). */
   | { readonly kind: 'none'; readonly pendingRelationshipId?: string }
-  /** Active relationship(s), but no active access assignment reaches the bot's account. */
-  | { readonly kind: 'no_group' }
+  /** Active relationship(s), but no active access assignment reaches the bot's account; what the relationships hold. */
+  | { readonly kind: 'no_group'; readonly relationshipRoles: ReadonlySet<string> }
   /** Roles reaching the account: the roles, through which groups, and what the relationships hold at all. */
   | { readonly kind: 'roles'; readonly roles: ReadonlySet<string>; readonly groups: readonly string[]; readonly relationshipRoles: ReadonlySet<string> };
 
@@ -74,8 +74,13 @@ export function readGdap(facts: GdapFacts): GdapVerdict {
       for (const role of assignment.roleDefinitionIds) roles.add(lower(role));
     }
   }
-  if (roles.size === 0) return { kind: 'no_group' };
+  if (roles.size === 0) return { kind: 'no_group', relationshipRoles };
   return { kind: 'roles', roles, groups: [...groups], relationshipRoles };
+}
+
+/** The directory-reading role an access assignment could give, least privileged first; undefined: none is held. */
+export function leastDirectoryRole(relationshipRoles: ReadonlySet<string>): string | undefined {
+  return [ENTRA_ROLES.directoryReaders, ENTRA_ROLES.globalReader, ENTRA_ROLES.userAdministrator, ENTRA_ROLES.globalAdministrator].find((role) => relationshipRoles.has(role));
 }
 
 export const readsDirectory = (roles: ReadonlySet<string>): boolean => [...roles].some((r) => DIRECTORY_READING_ROLES.has(r));

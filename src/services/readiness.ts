@@ -12,7 +12,8 @@ import type { Clock } from './clock';
 import type { AccessDeniedError } from './access-errors';
 import type { CompletionResult } from './gdap-completion';
 import type { AzureRbacGateway, DirectoryGateway, PartnerCenterGateway } from './ports';
-import { assignmentGroups, mayConsentApps, readGdap, readsDirectory, type GdapVerdict } from './readiness-gdap';
+import { assignmentGroups, leastDirectoryRole, mayConsentApps, readGdap, readsDirectory, type GdapVerdict } from './readiness-gdap';
+import { entraRoleName } from './relationships-roles';
 import { refusalOf } from './refusals';
 import type { GdapAccessAssignment, GdapGateway } from './relationships-ports';
 import { TtlCache } from './ttl-cache';
@@ -133,8 +134,12 @@ export class ReadinessService {
         return gap({ kind: 'no_relationship', reseller, ...(verdict.pendingRelationshipId ? { pendingRelationshipId: verdict.pendingRelationshipId } : {}) });
       }
       if (verdict.kind === 'no_group') {
-        const kind = (await this.restoreAssignments(active)) ? 'access_assignment_restored' : 'no_group_assignment';
-        return gap({ kind, groups: await this.named(this.deps.securityGroupIds) });
+        if (await this.restoreAssignments(active)) return gap({ kind: 'access_assignment_restored', groups: await this.named(this.deps.securityGroupIds) });
+        // An access assignment can only give roles its relationship holds: the admins are asked for one it holds (the
+        // least that reads the directory), or, when it holds none, the customer must approve a relationship that does.
+        const role = leastDirectoryRole(verdict.relationshipRoles);
+        if (role === undefined) return this.noDirectoryRole(verdict);
+        return gap({ kind: 'no_group_assignment', groups: await this.named(this.deps.securityGroupIds), role: entraRoleName(role) });
       }
       if (!readsDirectory(roles)) return this.noDirectoryRole(verdict);
     }

@@ -186,7 +186,7 @@ export function gapSentence(gap: ReadinessGap, where: { readonly customer: strin
     case 'no_relationship':
       return m.noRelationship(customer);
     case 'no_group_assignment':
-      return m.noGroupAssignment(customer, groupsPhrase(gap.groups, locale));
+      return m.noGroupAssignment(customer, groupsPhrase(gap.groups, locale), gap.role ?? 'Directory Readers');
     case 'access_assignment_restored':
       return m.assignmentRestored(customer, groupsPhrase(gap.groups, locale));
     case 'no_directory_role':

@@ -55,8 +55,24 @@ describe('a deleted access assignment is given back with GDAP_ROLES only', () =>
     expect(posted()).toHaveLength(0);
     expect(relationship.accessAssignments.filter((a) => !['deleting', 'deleted'].includes(a.status))).toEqual([]);
     expect(w.told.approvers).toEqual([
-      expect.stringMatching(/^Action needed for Contoso .* A partner admin must add an access assignment for the security group "Litware Azure Managers"/),
-      expect.stringMatching(/^Action requise pour Contoso .* une attribution d'accès pour le groupe de sécurité .*Litware Azure Managers/),
+      expect.stringMatching(/^Action needed for Contoso .* A partner admin must add an access assignment for the security group "Litware Azure Managers" .* with the Global Reader role/),
+      expect.stringMatching(/^Action requise pour Contoso .* une attribution d'accès pour le groupe de sécurité .*Litware Azure Managers.* avec le rôle Global Reader/),
     ]);
+  });
+
+  it('when the relationship holds no role that reads the directory, then the approvers are told the customer must approve a relationship that does (an assignment could not give one)', async () => {
+    // Arrange: Exchange Administrator only
+    await contosoHolds(['29232cdf-9323-42fd-ade2-1d097af3e4de']);
+
+    // Act
+    await watcherRuns(2);
+
+    // Assert: not "add an access assignment … Directory Readers", which Graph would refuse for this relationship
+    expect(posted()).toHaveLength(0);
+    expect(w.told.approvers).toEqual([
+      expect.stringMatching(/^Action needed for Contoso .*Contoso must approve a GDAP relationship that includes Directory Readers/),
+      expect.stringMatching(/^Action requise pour Contoso .*/),
+    ]);
+    expect(w.told.approvers.join(' ')).not.toMatch(/add an access assignment/);
   });
 });
