@@ -9,6 +9,9 @@ import { notReady, readinessOf, saveDraft, unclearDuration } from './intake-supp
 import type { DirectoryUser, RoleDefinition } from './ports';
 import { choiceOf, requestRole, scopeOf, type RequestResolver } from './resolution';
 
+/** Time-bound grants in force read for an "extend" (all of a large partner's, many times over). */
+const EXTEND_READ_LIMIT = 10_000;
+
 export class ExistingAccessIntake {
   constructor(
     private readonly deps: IntakeDependencies,
@@ -33,7 +36,11 @@ export class ExistingAccessIntake {
     const { locale } = parsed;
     const now = this.deps.clock.now();
     const wanted = parsed.targets[0];
-    const candidates = (await this.deps.requests.listByState(['active']))
+    // Only time-bound grants can be extended: read through the index of ends (grants for good, which pile up with
+    // history, are not read). Past the bound the bot cannot tell which one is meant and says so rather than guess.
+    const timeBound = await this.deps.requests.listDue(['active'], '9999-12-31T23:59:59.999Z', EXTEND_READ_LIMIT);
+    if (timeBound.length >= EXTEND_READ_LIMIT) return { kind: 'nothing_to_extend', locale, principal: parsed.principal, several: true };
+    const candidates = timeBound
       .filter((r) => r.action === 'grant' && r.expiresAt !== undefined && Date.parse(r.expiresAt) > now.getTime())
       .filter((r) => Math.max(matchScore(parsed.principal, r.principal.displayName), matchScore(parsed.principal, r.principal.userPrincipalName)) >= 0.75)
       .filter((r) => !wanted || (matchScore(wanted.customer, r.customer.name) >= 0.75 && (!wanted.subscription || matchScore(wanted.subscription, r.subscription.name) >= 0.75 || wanted.subscription.toLowerCase() === r.subscription.id.toLowerCase())));
