@@ -131,6 +131,11 @@ export class IntakeService {
     return { choice: entry.choice, result: await this.offer(handled, requester) };
   }
 
+  /** May this person be answered about access (a requester of the policy, or an approver)? Unknown counts as no. */
+  async mayRead(userId: string): Promise<boolean> {
+    return (await this.deps.access.readerStatus(userId)) === 'yes';
+  }
+
   async submit(text: string, requester: PartnerUser, fallbackLocale: Locale, options: SubmitOptions = {}): Promise<IntakeResult> {
     const read = parseMessage(text, fallbackLocale);
     const refused = await readerRefusal(this.deps.access, requester, read, fallbackLocale);

@@ -197,7 +197,11 @@ export function createBot(options: BotOptions): Application<TurnState> {
       const locale = localeOf(context.activity.locale);
       if (!parsed.success || !user) return refuseAction(context, VERBS.refresh, locale);
       const request = await approval.find(requestId(parsed.data.requestId));
-      return request ? viewFor(context, request, user) : messagesFor(locale).refusal.not_found;
+      if (!request) return messagesFor(locale).refusal.not_found;
+      // A card forwarded or seen in a channel carries its id: its current state goes only to its requester and to
+      // the people the policy answers about access (requesters, approvers), like every other answer about access.
+      if (request.requester.id !== user.id && !(await options.intake.mayRead(user.id))) return refuseAction(context, VERBS.refresh, locale);
+      return viewFor(context, request, user);
     }),
   );
 

@@ -12,6 +12,7 @@ const REFUSED_FR = "La politique du partenaire ne vous permet ni de demander un 
 describe('who the bot answers about access', () => {
   let h: Harness;
   let dir: string;
+  let requestId: unknown;
   const opts = (locale?: string) => ({ serviceUrl: h.connector.serviceUrl, ...(locale ? { locale } : {}) });
   const say = async (who: TeamsUser, text: string, locale?: string) => {
     await h.post(messageFrom(who, text, opts(locale)));
@@ -26,7 +27,7 @@ describe('who the bot answers about access', () => {
     h = await startHarness({ POLICY_FILE: file });
     for (const user of [ADA, ALEX, PAT]) await h.post(installFrom(user, opts()));
     const card = cardOf(await say(SAM, "give Alice Contributor on Contoso's prod subscription"));
-    const requestId = card?.actions?.find((a) => a.verb === 'confirm')?.data?.requestId;
+    requestId = card?.actions?.find((a) => a.verb === 'confirm')?.data?.requestId;
     await h.post(actionFrom(SAM, 'confirm', { requestId }, opts()));
     await h.post(actionFrom(ADA, 'approve', { requestId }, opts()));
     await h.bot.idle();
@@ -52,6 +53,19 @@ describe('who the bot answers about access', () => {
   it('when they write in French, then the refusal is in French', async () => {
     const reply = await say(PAT, "qui a accès à l'abonnement prod de Contoso ?", 'fr-FR');
     expect(reply?.body.text).toBe(REFUSED_FR);
+  });
+
+  it('when they ask for the current state of a request\'s card (its id seen in a channel or a forward), then they are refused and see no one\'s access', async () => {
+    const answer = await h.post(actionFrom(PAT, 'refresh', { requestId }, opts()));
+    expect(JSON.stringify(answer.body)).not.toMatch(/Alice|Contoso/);
+    expect(JSON.stringify(answer.body)).toMatch(/not valid any more/);
+  });
+
+  it('when the requester or an approver asks for the current state of the card, then they see it', async () => {
+    for (const who of [SAM, ALEX]) {
+      const answer = await h.post(actionFrom(who, 'refresh', { requestId }, opts()));
+      expect(JSON.stringify(answer.body)).toMatch(/Alice Martin/);
+    }
   });
 
   it('when they ask for help, then the help card still comes (it names no one)', async () => {
