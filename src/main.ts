@@ -31,6 +31,7 @@ import type { ChangeLog, Store } from './store/ports';
 import type { AccessRequest } from './domain/access-request';
 import type { ReadinessGap } from './domain/readiness-gap';
 import { OutboxSender } from './services/outbox-sender';
+import { ApproverMet } from './services/approver-met';
 import { TurnRecords } from './services/turn-records';
 import { createBot } from './teams/bot';
 import { warmCards } from './teams/cards';
@@ -288,7 +289,15 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   const intake = new IntakeService({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
-  const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: describeError(error) }, what) });
+  // An approver's first chat with the bot: what already waits for approval is shown to them once it is stored.
+  const approverMet = new ApproverMet({ requests: store.requests, changes: store.changes, approverStatus: (userId) => access.approverStatus(userId), clock });
+  const records = new TurnRecords({
+    conversations: store.conversations,
+    cards: store.cards,
+    changes,
+    onError: (error, what) => logger.warn({ err: describeError(error) }, what),
+    newcomer: { before: (userId) => approverMet.met(userId), after: () => sender.kick() },
+  });
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
   // The card templating library loads right after listening instead of before (bench/README.md, start-up); a card

@@ -4,10 +4,10 @@ import { MessageFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import { formatEnd, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
-import type { CardMessage, Delivery, Notifier, NotifierReads } from '../services/notifier';
+import type { CardMessage, Delivery, Notifier, NotifierReads, StoredConversation } from '../services/notifier';
 import { accessRequestCard, asAttachment, outcomeNote, type AdaptiveCardJson, type Viewer } from './cards';
 import { ProactiveConversations } from './connector-clients';
-import { ConversationBlockedError, factsOf } from './outbound-limits';
+import { closedForGood } from './outbound-limits';
 import { inertName } from './user-text';
 
 /** Where the approvals channel's conversation reference is kept among the people's. */
@@ -186,32 +186,58 @@ export class TeamsNotifier implements Notifier {
     if (channel) {
       if (delivery.has(channel.userId)) return;
       // One card in the channel; approvers get their own view through refresh, and the server decides on every click.
-      const card = this.cardFor(request, { userId: channel.userId, isApprover: true, locale: channel.locale }, refresh);
-      await this.inConversation(channel.reference, async (context) => {
-        const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
-        const conversationId = context.activity.conversation?.id;
-        await delivery.sent(channel.userId, sent?.id && conversationId ? { requestId: request.id, userId: channel.userId, conversationId, activityId: sent.id, role: 'approver' } : undefined);
-      });
+      await this.sendCard(request, channel.userId, channel, refresh, delivery);
       return;
     }
     if (this.options.approvalChannel) this.options.logger.warn({ requestId: request.id }, 'the approvals channel is not known yet (add the bot to its team); approvers are notified in 1:1 chats');
-    const approvers = await this.options.approverIds();
-    const sends = [...approvers]
-      .filter((approverId) => approverId !== request.requester.id.toLowerCase() && !delivery.has(approverId))
+    const others = [...(await this.options.approverIds())].filter((approverId) => approverId !== request.requester.id.toLowerCase());
+    // Reached on an earlier try (before a restart) counts: the requester is told only when nobody ever got the card.
+    let reached = others.some((approverId) => delivery.has(approverId));
+    const sends = others
+      .filter((approverId) => !delivery.has(approverId))
       .map(async (approverId) => {
         const conversation = await this.conversation(approverId);
         if (!conversation) {
           this.options.logger.warn({ requestId: request.id, approverId }, 'approver has no known 1:1 chat with the bot; not notified');
           return;
         }
-        const card = this.cardFor(request, { userId: approverId, isApprover: true, locale: conversation.locale }, refresh);
-        await this.inConversation(conversation.reference, async (context) => {
-          const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
-          const conversationId = context.activity.conversation?.id;
-          await delivery.sent(approverId, sent?.id && conversationId ? { requestId: request.id, userId: approverId, conversationId, activityId: sent.id, role: 'approver' } : undefined);
-        });
+        await this.sendCard(request, approverId, conversation, refresh, delivery);
+        reached = true;
       });
+    // A failure worth trying again throws here: the requester hears nothing until the outcome is known.
     await this.settle(sends, request, 'approval card');
+    if (reached) return;
+    this.options.logger.warn({ requestId: request.id, approvers: others.length }, 'no approver could be shown the request; the requester is told');
+    const m = (locale: Locale) => messagesFor(locale).noApproverReached(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name));
+    await this.toRequester(request, m, delivery, 'no_approver');
+  }
+
+  /**
+   * An approver's chat became known after the request went out: the card, if the request still waits for a decision,
+   * they are an approver, and no card of it shows in their chat (or in the approvals channel) already.
+   */
+  async approvalForApprover(stale: AccessRequest, approverId: string, delivery: Delivery): Promise<void> {
+    if (delivery.has(approverId)) return;
+    const request = (await this.options.store.requests.get(stale.id)) ?? stale;
+    if (request.state !== 'pending_approval' || approverId === request.requester.id.toLowerCase()) return;
+    if (!(await this.options.approverIds()).has(approverId)) return;
+    if (this.options.approvalChannel && (await this.conversation(channelKey(this.options.approvalChannel)))) return;
+    if ((await this.options.store.cards.list(request.id)).some((card) => card.userId === approverId)) return;
+    const conversation = await this.conversation(approverId);
+    // This message is recorded just before their chat is stored: thrown, it is tried again once the chat is there.
+    if (!conversation) throw new Error(`approver ${approverId} has no stored chat yet`);
+    this.noChatUntil.delete(approverId);
+    await this.sendCard(request, approverId, conversation, await this.refreshUserIds(request), delivery);
+  }
+
+  /** The approval card in one approver's chat (or the approvals channel), recorded with where it shows. */
+  private async sendCard(request: AccessRequest, recipient: string, conversation: StoredConversation, refresh: readonly string[], delivery: Delivery): Promise<void> {
+    const card = this.cardFor(request, { userId: recipient, isApprover: true, locale: conversation.locale }, refresh);
+    await this.inConversation(conversation.reference, async (context) => {
+      const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
+      const conversationId = context.activity.conversation?.id;
+      await delivery.sent(recipient, sent?.id && conversationId ? { requestId: request.id, userId: recipient, conversationId, activityId: sent.id, role: 'approver' } : undefined);
+    });
   }
 
   /** Cards show the request as stored now (the newest state); the outcome is told for the change that happened. */
@@ -276,17 +302,6 @@ export class TeamsNotifier implements Notifier {
     }
     if (failed > 0) throw new Error(`${failed} ${what}(s) not delivered for request ${request.id}`);
   }
-}
-
-/**
- * A send Teams refused for a reason no retry changes: the chat is blocked, the bot is no longer in it (the person removed
- * the app: 403 BotNotInConversationRoster) or it is gone (404 ConversationNotFound). Trying the whole message again
- * would hold back the request's later messages for everyone else; the person gets the next ones if they come back.
- */
-function closedForGood(error: unknown): boolean {
-  if (error instanceof ConversationBlockedError) return true;
-  const { status, code } = factsOf(error);
-  return (status === 403 && code === 'BotNotInConversationRoster') || (status === 404 && code === 'ConversationNotFound');
 }
 
 /** Sets `key` in `map`, letting the oldest entry go first once the map holds `most`. */

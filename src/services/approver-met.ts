@@ -1,0 +1,40 @@
+// An approver's chat with the bot became known: each request already waiting for approval is shown to them (outbox).
+import type { ChangeLog, RequestRepository } from '../store/ports';
+import type { ApproverStatus } from './access-control';
+import type { Clock } from './clock';
+import { outboxMessage } from './outbox-sender';
+
+export interface ApproverMetDependencies {
+  readonly requests: Pick<RequestRepository, 'listRequests'>;
+  /** The store's own: nothing is sent before the chat is stored (whoever stores it then kicks the sender). */
+  readonly changes: ChangeLog;
+  readonly approverStatus: (userId: string) => Promise<ApproverStatus>;
+  readonly clock: Clock;
+  /**
+   * Waiting requests looked at, newest first. Default 200: requests wait at most the approval window (then time out),
+   * and an approver who misses an older one still finds it under "pending approvals".
+   */
+  readonly limit?: number;
+}
+
+export class ApproverMet {
+  constructor(private readonly deps: ApproverMetDependencies) {}
+
+  /**
+   * Records one message per waiting request (not their own), in one change with its audit entry; true when there was
+   * any. Someone who is surely not an approver costs one approver check; 'unknown' (a group not readable just now)
+   * records them anyway, and the send checks again.
+   */
+  async met(userId: string): Promise<boolean> {
+    const id = userId.toLowerCase();
+    if ((await this.deps.approverStatus(id)) === 'no') return false;
+    const waiting = (await this.deps.requests.listRequests({ states: ['pending_approval'], limit: this.deps.limit ?? 200 }))
+      .filter((request) => request.requester.id.toLowerCase() !== id);
+    if (waiting.length === 0) return false;
+    await this.deps.changes.record({
+      audit: { event: 'approver_chat_known', actor: id, at: this.deps.clock.now().toISOString(), detail: { waiting: waiting.length } },
+      outbox: waiting.map((request) => outboxMessage('approval_for_approver', request, { approverId: id })),
+    });
+    return true;
+  }
+}
