@@ -177,7 +177,17 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     clock,
     onDirectoryError: (error) => logger.warn({ err: describeError(error) }, 'group membership could not be read; treated as empty'),
   });
-  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
+  // Where people are reached is recorded by the turn records, built further down (a closed chat is forgotten there).
+  const chats = { gone: (_userId: string, _reference: string): Promise<void> => Promise.resolve() };
+  const notifier = new TeamsNotifier({
+    adapter,
+    botAppId: botAuth.MicrosoftAppId,
+    store,
+    approverIds: () => access.approverIds(),
+    logger,
+    onChatGone: (userId, reference) => chats.gone(userId, reference),
+    ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}),
+  });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
   const sender = new OutboxSender({
@@ -298,6 +308,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onError: (error, what) => logger.warn({ err: describeError(error) }, what),
     newcomer: { before: (userId) => approverMet.met(userId), after: () => sender.kick() },
   });
+  chats.gone = (userId, reference) => records.forget(userId, reference, clock.now());
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
   // The card templating library loads right after listening instead of before (bench/README.md, start-up); a card

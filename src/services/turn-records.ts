@@ -43,7 +43,8 @@ export class TurnRecords {
   async remember(conversation: Omit<StoredConversation, 'updatedAt'>, at: Date): Promise<void> {
     const known = this.known.get(conversation.userId) ?? (this.deps.newcomer ? await this.stored(conversation.userId) : undefined);
     if (known !== undefined && known !== NOT_READ && same(known, conversation)) return;
-    const newcomer = known === undefined ? this.deps.newcomer : undefined;
+    // A chat forgotten as closed to the bot (the app removed, then added again) counts as new.
+    const newcomer = known === undefined || (known !== NOT_READ && known.reference === '') ? this.deps.newcomer : undefined;
     let waits = false;
     try {
       waits = (await newcomer?.before(conversation.userId)) ?? false;
@@ -60,6 +61,22 @@ export class TurnRecords {
       return;
     }
     if (waits) newcomer?.after();
+  }
+
+  /**
+   * The person's chat refused a message for good (found by a send): kept without its reference, their language
+   * kept, so that their next turn counts as a new chat. Left alone when it changed since (they came back already).
+   */
+  async forget(userId: string, reference: string, at: Date): Promise<void> {
+    try {
+      const stored = await this.deps.conversations.get(userId);
+      if (stored?.reference !== reference) return;
+      const gone = { ...stored, channelUserId: '', reference: '', updatedAt: at.toISOString() };
+      await this.deps.conversations.save(gone);
+      this.keep(gone);
+    } catch (error) {
+      this.deps.onError(error, 'closed chat not forgotten');
+    }
   }
 
   /** The person's conversation in the store (kept in memory when there is one). */

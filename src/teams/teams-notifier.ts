@@ -23,6 +23,11 @@ export interface TeamsNotifierOptions {
   readonly logger: Logger;
   /** A Teams channel id where approval cards go instead of approvers' 1:1 chats. */
   readonly approvalChannel?: string;
+  /**
+   * An approver's chat refused a card for good (the app removed, the chat gone or blocked): it is forgotten (unless
+   * it changed since), so that their next chat with the bot counts as new and shows them what waits for approval.
+   */
+  readonly onChatGone?: (userId: string, reference: string) => Promise<void>;
 }
 
 /** Cards kept for reuse (a few seconds' worth of changes under load): the oldest is let go first. */
@@ -135,8 +140,10 @@ export class TeamsNotifier implements Notifier {
     return card;
   }
 
-  private conversation(userId: string) {
-    return this.options.store.conversations.get(userId);
+  /** Where the person can be reached; a chat forgotten as closed (no reference) is none. */
+  private async conversation(userId: string): Promise<StoredConversation | undefined> {
+    const conversation = await this.options.store.conversations.get(userId);
+    return conversation?.reference ? conversation : undefined;
   }
 
   /**
@@ -233,11 +240,17 @@ export class TeamsNotifier implements Notifier {
   /** The approval card in one approver's chat (or the approvals channel), recorded with where it shows. */
   private async sendCard(request: AccessRequest, recipient: string, conversation: StoredConversation, refresh: readonly string[], delivery: Delivery): Promise<void> {
     const card = this.cardFor(request, { userId: recipient, isApprover: true, locale: conversation.locale }, refresh);
-    await this.inConversation(conversation.reference, async (context) => {
-      const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
-      const conversationId = context.activity.conversation?.id;
-      await delivery.sent(recipient, sent?.id && conversationId ? { requestId: request.id, userId: recipient, conversationId, activityId: sent.id, role: 'approver' } : undefined);
-    });
+    try {
+      await this.inConversation(conversation.reference, async (context) => {
+        const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
+        const conversationId = context.activity.conversation?.id;
+        await delivery.sent(recipient, sent?.id && conversationId ? { requestId: request.id, userId: recipient, conversationId, activityId: sent.id, role: 'approver' } : undefined);
+      });
+    } catch (error) {
+      // Forgotten before the message is done: a crash in between sends the card again, and forgets then.
+      if (closedForGood(error) && !recipient.startsWith('channel:')) await this.options.onChatGone?.(recipient, conversation.reference);
+      throw error;
+    }
   }
 
   /** Cards show the request as stored now (the newest state); the outcome is told for the change that happened. */

@@ -61,7 +61,10 @@ describe('a request no approver could be shown', () => {
     expect(toldNobody(NOBODY_EN)).toHaveLength(0);
   });
 
-  it('when every approver removed the app (Teams answers 403 BotNotInConversationRoster), then Sam is told once and the request waits', async () => {
+  it.each([
+    [403, 'BotNotInConversationRoster'],
+    [404, 'ConversationNotFound'],
+  ])('when every approver removed the app (Teams answers %i %s), then Sam is told once, the request waits, and the approver who adds the app again gets its card', async (status, code) => {
     h = await startHarness();
     await h.post(installFrom(ADA, opts()));
     await h.post(installFrom(ALEX, opts()));
@@ -69,7 +72,7 @@ describe('a request no approver could be shown', () => {
     const requestId = cardOf(posts(SAM).at(-1))?.actions?.find((a) => a.verb === 'confirm')?.data?.requestId;
     if (typeof requestId !== 'string') throw new Error('no confirmation card');
     // The two approval cards are the next sends.
-    h.connector.failNext(2, 403, {}, JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
+    h.connector.failNext(2, status, {}, JSON.stringify({ error: { code, message: `Teams refused: ${code}` } }));
     await click(SAM, 'confirm', requestId);
     await h.bot.idle();
     expect(approvalCards(ADA, requestId)).toHaveLength(0);
@@ -78,6 +81,15 @@ describe('a request no approver could be shown', () => {
     expect([...textsTo(ADA), ...textsTo(ALEX)].filter((t) => t.includes('Something went wrong'))).toEqual([]);
     expect(toldNobody(NOBODY_EN)).toHaveLength(1);
     expect(await stateOf(requestId)).toBe('pending_approval');
+
+    // Ada adds the app again (Teams keeps the same 1:1 chat): the card waiting for her comes, once.
+    await h.post(installFrom(ADA, opts()));
+    await h.bot.idle();
+    await h.post(messageFrom(ADA, 'help', opts()));
+    await h.bot.idle();
+    expect(approvalCards(ADA, requestId)).toHaveLength(1);
+    expect(approvalCards(ALEX, requestId)).toHaveLength(0);
+    expect(toldNobody(NOBODY_EN)).toHaveLength(1);
   });
 
   it('when the only approver is Sam himself, then he is told nobody else could be asked', async () => {
