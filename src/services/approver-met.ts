@@ -11,8 +11,8 @@ export interface ApproverMetDependencies {
   readonly approverStatus: (userId: string) => Promise<ApproverStatus>;
   readonly clock: Clock;
   /**
-   * Waiting requests looked at, newest first. Default 200: requests wait at most the approval window (then time out),
-   * and an approver who misses an older one still finds it under "pending approvals".
+   * Waiting requests shown, newest first. Default 50 (as many cards as a new chat should take at once): requests wait
+   * at most the approval window (then time out), and older ones are still listed under "pending approvals".
    */
   readonly limit?: number;
 }
@@ -28,7 +28,7 @@ export class ApproverMet {
   async met(userId: string): Promise<boolean> {
     const id = userId.toLowerCase();
     if ((await this.deps.approverStatus(id)) === 'no') return false;
-    const waiting = (await this.deps.requests.listRequests({ states: ['pending_approval'], limit: this.deps.limit ?? 200 }))
+    const waiting = (await this.deps.requests.listRequests({ states: ['pending_approval'], limit: this.deps.limit ?? 50 }))
       .filter((request) => request.requester.id.toLowerCase() !== id);
     if (waiting.length === 0) return false;
     await this.deps.changes.record({
