@@ -8,6 +8,7 @@ import type { CardMessage, Delivery, Notifier, NotifierReads, StoredConversation
 import { accessRequestCard, asAttachment, outcomeNote, type AdaptiveCardJson, type Viewer } from './cards';
 import { ProactiveConversations } from './connector-clients';
 import { closedForGood } from './outbound-limits';
+import { keepBounded, RefreshList } from './refresh-list';
 import { inertName } from './user-text';
 
 /** Where the approvals channel's conversation reference is kept among the people's. */
@@ -32,14 +33,6 @@ export interface TeamsNotifierOptions {
 
 /** Cards kept for reuse (a few seconds' worth of changes under load): the oldest is let go first. */
 const RENDERED_CARDS = 500;
-/** Teams user ids kept (one per person the bot has met): the oldest is let go first. */
-const TEAMS_IDS = 10_000;
-/**
- * How long "this approver has no chat with the bot yet" is believed. Without it, every card's refresh list read the
- * store once per such approver; with it, an approver who opens a chat (on any instance) is on refresh lists a
- * minute later at most, and sees the card's state on opening it anyway (the refresh is also asked for on view).
- */
-const NO_CHAT_KEPT_MS = 60_000;
 /** Outcomes whose sentence does not name the user, role and subscription. */
 const NAMELESS_OUTCOMES: ReadonlySet<string> = new Set(['rejected', 'cancelled', 'timed_out']);
 
@@ -57,16 +50,12 @@ export class TeamsNotifier implements Notifier {
    */
   private readonly rendered = new Map<string, AdaptiveCardJson>();
 
-  /**
-   * Each person's Teams user id ("29:…") once read: it is fixed per person and bot, so the refresh list of every new
-   * card (requester and approvers) costs no store read after the first. People not met yet are read again each time.
-   */
-  private readonly teamsIds = new Map<string, string>();
-  /** People found with no chat, and until when (Date.now()) that is believed; as bounded as teamsIds. */
-  private readonly noChatUntil = new Map<string, number>();
+  /** Who sees each card's live updates. */
+  private readonly refreshList: RefreshList;
 
   constructor(private readonly options: TeamsNotifierOptions) {
     this.proactive = new ProactiveConversations(options.adapter, options.botAppId);
+    this.refreshList = new RefreshList((userId) => this.conversation(userId), () => options.approverIds());
   }
 
   /**
@@ -91,24 +80,8 @@ export class TeamsNotifier implements Notifier {
   }
 
   /** Teams user ids ("29:…") of everyone who should see live updates of the request: requester and approvers. */
-  async refreshUserIds(request: AccessRequest): Promise<string[]> {
-    const ids = [request.requester.id, ...(await this.options.approverIds())];
-    const teamsIds = await Promise.all([...new Set(ids)].map((id) => this.teamsIdOf(id)));
-    return teamsIds.filter((id): id is string => Boolean(id));
-  }
-
-  private async teamsIdOf(userId: string): Promise<string | undefined> {
-    const kept = this.teamsIds.get(userId);
-    if (kept !== undefined) return kept;
-    if ((this.noChatUntil.get(userId) ?? 0) > Date.now()) return undefined;
-    const teamsId = (await this.conversation(userId))?.channelUserId;
-    if (!teamsId) {
-      keepBounded(this.noChatUntil, userId, Date.now() + NO_CHAT_KEPT_MS, TEAMS_IDS);
-      return undefined;
-    }
-    this.noChatUntil.delete(userId);
-    keepBounded(this.teamsIds, userId, teamsId, TEAMS_IDS);
-    return teamsId;
+  refreshUserIds(request: AccessRequest): Promise<string[]> {
+    return this.refreshList.of(request);
   }
 
   /** The outbox sender calls these and waits: a message is done once they resolve. */
@@ -233,7 +206,7 @@ export class TeamsNotifier implements Notifier {
     const conversation = await this.conversation(approverId);
     // This message is recorded just before their chat is stored: thrown, it is tried again once the chat is there.
     if (!conversation) throw new Error(`approver ${approverId} has no stored chat yet`);
-    this.noChatUntil.delete(approverId);
+    this.refreshList.met(approverId);
     await this.sendCard(request, approverId, conversation, await this.refreshUserIds(request), delivery);
   }
 
@@ -315,13 +288,4 @@ export class TeamsNotifier implements Notifier {
     }
     if (failed > 0) throw new Error(`${failed} ${what}(s) not delivered for request ${request.id}`);
   }
-}
-
-/** Sets `key` in `map`, letting the oldest entry go first once the map holds `most`. */
-function keepBounded<V>(map: Map<string, V>, key: string, value: V, most: number): void {
-  if (!map.has(key) && map.size >= most) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
-  }
-  map.set(key, value);
 }
