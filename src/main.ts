@@ -40,7 +40,7 @@ import { SlidingWindowRateLimiter } from './teams/rate-limit';
 import { botLoginUrl, createBotCredentialsFactory } from './teams/bot-credentials';
 import { SecureTeamsAdapter, type BotCredentialsFactory } from './teams/secure-adapter';
 import { startHttpServer } from './teams/server';
-import { TeamsNotifier } from './teams/teams-notifier';
+import { channelKey, TeamsNotifier } from './teams/teams-notifier';
 import { TeamsRelationshipNotifier } from './teams/relationship-notifier';
 
 export interface StartOptions {
@@ -299,8 +299,14 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   const intake = new IntakeService({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
-  // An approver's first chat with the bot: what already waits for approval is shown to them once it is stored.
-  const approverMet = new ApproverMet({ requests: store.requests, changes: store.changes, approverStatus: (userId) => access.approverStatus(userId), clock });
+  // An approver's first chat with the bot (or the approvals channel's): what already waits for approval is shown there once it is stored.
+  const approvals = config.approvalChannel ? channelKey(config.approvalChannel) : undefined;
+  const approverMet = new ApproverMet({
+    requests: store.requests,
+    changes: store.changes,
+    approverStatus: (userId) => (userId === approvals ? Promise.resolve('yes' as const) : access.approverStatus(userId)),
+    clock,
+  });
   const records = new TurnRecords({
     conversations: store.conversations,
     cards: store.cards,

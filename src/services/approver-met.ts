@@ -8,6 +8,7 @@ export interface ApproverMetDependencies {
   readonly requests: Pick<RequestRepository, 'listRequests'>;
   /** The store's own: nothing is sent before the chat is stored (whoever stores it then kicks the sender). */
   readonly changes: ChangeLog;
+  /** 'yes' for the approvals channel too: it shows what waits once the bot is added to its team. */
   readonly approverStatus: (userId: string) => Promise<ApproverStatus>;
   readonly clock: Clock;
   /**
@@ -26,14 +27,13 @@ export class ApproverMet {
    * records them anyway, and the send checks again.
    */
   async met(userId: string): Promise<boolean> {
-    const id = userId.toLowerCase();
-    if ((await this.deps.approverStatus(id)) === 'no') return false;
+    if ((await this.deps.approverStatus(userId)) === 'no') return false;
     const waiting = (await this.deps.requests.listRequests({ states: ['pending_approval'], limit: this.deps.limit ?? 50 }))
-      .filter((request) => request.requester.id.toLowerCase() !== id);
+      .filter((request) => request.requester.id.toLowerCase() !== userId.toLowerCase());
     if (waiting.length === 0) return false;
     await this.deps.changes.record({
-      audit: { event: 'approver_chat_known', actor: id, at: this.deps.clock.now().toISOString(), detail: { waiting: waiting.length } },
-      outbox: waiting.map((request) => outboxMessage('approval_for_approver', request, { approverId: id })),
+      audit: { event: 'approver_chat_known', actor: userId, at: this.deps.clock.now().toISOString(), detail: { waiting: waiting.length } },
+      outbox: waiting.map((request) => outboxMessage('approval_for_approver', request, { approverId: userId })),
     });
     return true;
   }

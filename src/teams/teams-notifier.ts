@@ -193,21 +193,21 @@ export class TeamsNotifier implements Notifier {
   }
 
   /**
-   * An approver's chat became known after the request went out: the card, if the request still waits for a decision,
-   * they are an approver, and no card of it shows in their chat (or in the approvals channel) already.
+   * An approver's chat (or the approvals channel) became known after the request went out: the card, if the request
+   * still waits for a decision and no card of it shows there or in the approvals channel (every approver's) already.
    */
-  async approvalForApprover(stale: AccessRequest, approverId: string, delivery: Delivery): Promise<void> {
-    if (delivery.has(approverId)) return;
+  async approvalForApprover(stale: AccessRequest, recipient: string, delivery: Delivery): Promise<void> {
+    if (delivery.has(recipient)) return;
     const request = (await this.options.store.requests.get(stale.id)) ?? stale;
-    if (request.state !== 'pending_approval' || approverId === request.requester.id.toLowerCase()) return;
-    if (!(await this.options.approverIds()).has(approverId)) return;
-    if (this.options.approvalChannel && (await this.conversation(channelKey(this.options.approvalChannel)))) return;
-    if ((await this.options.store.cards.list(request.id)).some((card) => card.userId === approverId)) return;
-    const conversation = await this.conversation(approverId);
-    // This message is recorded just before their chat is stored: thrown, it is tried again once the chat is there.
-    if (!conversation) throw new Error(`approver ${approverId} has no stored chat yet`);
-    this.refreshList.met(approverId);
-    await this.sendCard(request, approverId, conversation, await this.refreshUserIds(request), delivery);
+    if (request.state !== 'pending_approval' || recipient.toLowerCase() === request.requester.id.toLowerCase()) return;
+    const channel = this.options.approvalChannel ? channelKey(this.options.approvalChannel) : undefined;
+    if ((await this.options.store.cards.list(request.id)).some((card) => card.userId === recipient || card.userId === channel)) return;
+    if (recipient !== channel && !(await this.options.approverIds()).has(recipient)) return;
+    const conversation = await this.conversation(recipient);
+    // This message is recorded just before the chat is stored: thrown, it is tried again once the chat is there.
+    if (!conversation) throw new Error(`${recipient} has no stored chat yet`);
+    this.refreshList.met(recipient);
+    await this.sendCard(request, recipient, conversation, await this.refreshUserIds(request), delivery);
   }
 
   /** The approval card in one approver's chat (or the approvals channel), recorded with where it shows. */

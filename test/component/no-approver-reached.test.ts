@@ -2,12 +2,20 @@
 // waits, and the first approver to open the bot afterwards gets its approval card.
 import { cardOf, cardText, type CardJson } from '../support/fake-connector';
 import { startHarness, type Harness } from '../support/bot-harness';
-import { actionFrom, ADA, ALEX, installFrom, messageFrom, SAM, type TeamsUser } from '../support/teams-users';
+import { actionFrom, ADA, ALEX, BOT, installFrom, messageFrom, PARTNER_TENANT, SAM, type TeamsUser } from '../support/teams-users';
 
 const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 const ALICE_MARTIN = 'c0000001-0000-4000-8000-0000000000a1';
 const NOBODY_EN = 'No approver could be shown your request';
 const NOBODY_FR = "Aucun approbateur n'a encore pu recevoir votre demande";
+const CHANNEL = '19:access-approvals@thread.tacv2';
+
+/** An activity as Teams sends it from the approvals channel. */
+const inChannel = <T extends { conversation: object; channelData: object }>(activity: T): T => ({
+  ...activity,
+  conversation: { id: CHANNEL, conversationType: 'channel', isGroup: true, tenantId: PARTNER_TENANT },
+  channelData: { tenant: { id: PARTNER_TENANT }, team: { id: '19:litware-team@thread.tacv2' }, channel: { id: CHANNEL } },
+});
 
 describe('a request no approver could be shown', () => {
   let h: Harness;
@@ -133,5 +141,21 @@ describe('a request no approver could be shown', () => {
     await h.post(installFrom(ALEX, opts()));
     await h.bot.idle();
     expect(approvalCards(ALEX, requestId)).toHaveLength(0);
+  });
+
+  it('when the approvals channel is set but the bot is not in its team yet, then Sam is told, and once the bot is added the channel shows the card (approvers then get none in their own chats)', async () => {
+    h = await startHarness({ APPROVAL_CHANNEL: CHANNEL });
+    const requestId = await askAndConfirm();
+    expect(toldNobody(NOBODY_EN)).toHaveLength(1);
+
+    await h.post(inChannel({ ...installFrom(ADA, opts()), membersAdded: [{ id: BOT.id }] }));
+    await h.bot.idle();
+    const posted = () => h.connector.to(CHANNEL).filter((a) => a.method === 'POST' && cardOf(a)?.actions?.some((action) => action.data?.requestId === requestId));
+    expect(posted()).toHaveLength(1);
+
+    await h.post(installFrom(ALEX, opts()));
+    await h.bot.idle();
+    expect(approvalCards(ALEX, requestId)).toHaveLength(0);
+    expect(posted()).toHaveLength(1);
   });
 });
