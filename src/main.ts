@@ -31,6 +31,7 @@ import type { ChangeLog, Store } from './store/ports';
 import type { AccessRequest } from './domain/access-request';
 import type { ReadinessGap } from './domain/readiness-gap';
 import { OutboxSender } from './services/outbox-sender';
+import { ApproverMet } from './services/approver-met';
 import { TurnRecords } from './services/turn-records';
 import { createBot } from './teams/bot';
 import { warmCards } from './teams/cards';
@@ -39,7 +40,7 @@ import { SlidingWindowRateLimiter } from './teams/rate-limit';
 import { botLoginUrl, createBotCredentialsFactory } from './teams/bot-credentials';
 import { SecureTeamsAdapter, type BotCredentialsFactory } from './teams/secure-adapter';
 import { startHttpServer } from './teams/server';
-import { TeamsNotifier } from './teams/teams-notifier';
+import { channelKey, TeamsNotifier } from './teams/teams-notifier';
 import { TeamsRelationshipNotifier } from './teams/relationship-notifier';
 
 export interface StartOptions {
@@ -176,7 +177,17 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     clock,
     onDirectoryError: (error) => logger.warn({ err: describeError(error) }, 'group membership could not be read; treated as empty'),
   });
-  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
+  // Where people are reached is recorded by the turn records, built further down (a closed chat is forgotten there).
+  const chats = { gone: (_userId: string, _reference: string): Promise<void> => Promise.resolve() };
+  const notifier = new TeamsNotifier({
+    adapter,
+    botAppId: botAuth.MicrosoftAppId,
+    store,
+    approverIds: () => access.approverIds(),
+    logger,
+    onChatGone: (userId, reference) => chats.gone(userId, reference),
+    ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}),
+  });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
   const sender = new OutboxSender({
@@ -288,7 +299,22 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   const intake = new IntakeService({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
-  const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: describeError(error) }, what) });
+  // An approver's first chat with the bot (or the approvals channel's): what already waits for approval is shown there once it is stored.
+  const approvals = config.approvalChannel ? channelKey(config.approvalChannel) : undefined;
+  const approverMet = new ApproverMet({
+    requests: store.requests,
+    changes: store.changes,
+    approverStatus: (userId) => (userId === approvals ? Promise.resolve('yes' as const) : access.approverStatus(userId)),
+    clock,
+  });
+  const records = new TurnRecords({
+    conversations: store.conversations,
+    cards: store.cards,
+    changes,
+    onError: (error, what) => logger.warn({ err: describeError(error) }, what),
+    newcomer: { before: (userId) => approverMet.met(userId), after: () => sender.kick() },
+  });
+  chats.gone = (userId, reference) => records.forget(userId, reference, clock.now());
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
   // The card templating library loads right after listening instead of before (bench/README.md, start-up); a card

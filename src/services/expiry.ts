@@ -38,6 +38,8 @@ export interface ExpiryDependencies {
   readonly readiness?: ReadinessCheck;
   /** The removal waits for access to its customer: the approvers must hear it. */
   readonly onAccessLost?: (request: AccessRequest, gap: ReadinessGap) => void;
+  /** Grants handled per sweep, oldest end first; default 500. */
+  readonly limit?: number;
 }
 
 export interface SweepResult {
@@ -96,8 +98,7 @@ export class ExpiryService {
   private async sweepDue(lease: LeaseRun): Promise<SweepResult> {
     const now = this.deps.clock.now().getTime();
     const lead = this.deps.reminderBeforeInMs ?? DEFAULT_EXPIRY_REMINDER_BEFORE_MS;
-    // Only what ends before the reminder lead, through the store's index (cost grows with what is due, not history).
-    const due = await this.deps.requests.listDue(['active'], new Date(now + Math.max(0, lead)).toISOString(), 500);
+    const due = await this.dueNow(now, lead);
     let reminded = 0;
     let expired = 0;
     let failed = 0;
@@ -125,6 +126,21 @@ export class ExpiryService {
       }
     }
     return { reminded, expired, failed };
+  }
+
+  /**
+   * What ends before the reminder lead, through the store's index (cost grows with what is due, not history), `limit`
+   * of them, less the ended ones that wait for their access (the watcher's). Those come first (they ended earliest)
+   * and would fill every read: a full read with fewer to do than `limit` is followed by one twice as large.
+   */
+  private async dueNow(now: number, lead: number): Promise<AccessRequest[]> {
+    const before = new Date(now + Math.max(0, lead)).toISOString();
+    const limit = Math.max(1, this.deps.limit ?? 500);
+    for (let read = limit; ; read *= 2) {
+      const due = await this.deps.requests.listDue(['active'], before, read);
+      const toDo = due.filter((request) => !(request.removalWait !== undefined && Date.parse(request.expiresAt ?? '') <= now));
+      if (due.length < read || toDo.length >= limit) return toDo.slice(0, limit);
+    }
   }
 
   /** The relationship watcher found the access to the customer back: the waiting removal is made now (under its claim). */

@@ -22,8 +22,13 @@ export interface Delivery {
 }
 
 export interface Notifier {
-  /** The request awaits approval: show it to every approver who can be reached. */
+  /**
+   * The request awaits approval: show it to every approver who can be reached. When none can be (no chat with the
+   * bot, the app removed, nobody but the requester), the requester is told so, once.
+   */
   approvalRequested(request: AccessRequest, delivery: Delivery): Promise<void>;
+  /** An approver's chat became known: show them the request if it still awaits approval and they have no card of it. */
+  approvalForApprover(request: AccessRequest, approverId: string, delivery: Delivery): Promise<void>;
   /** The request changed: every message that shows it is brought up to date; final outcomes are told. */
   requestChanged(request: AccessRequest, delivery: Delivery): Promise<void>;
   /** Time-bound access ends soon (`request.expiresAt`): the requester is reminded, once. */

@@ -180,7 +180,7 @@ export class OutboxSender {
   }
 
   private send(message: PendingMessage): Promise<void> {
-    const payload = message.payload as { request?: AccessRequest; invitation?: Omit<RelationshipInvitation, 'request'>; gap?: ReadinessGap };
+    const payload = message.payload as { request?: AccessRequest; invitation?: Omit<RelationshipInvitation, 'request'>; gap?: ReadinessGap; approverId?: unknown };
     const request = payload.request;
     if (!request || request.id !== message.requestId) throw new Error(`outbox message ${message.id} holds no request`);
     const done = new Set(message.delivered);
@@ -195,6 +195,9 @@ export class OutboxSender {
     switch (message.kind) {
       case 'approval_requested':
         return notifier.approvalRequested(request, delivery);
+      case 'approval_for_approver':
+        if (typeof payload.approverId !== 'string') throw new Error(`outbox message ${message.id} names no approver`);
+        return notifier.approvalForApprover(request, payload.approverId, delivery);
       case 'request_changed':
         return notifier.requestChanged(request, delivery);
       case 'expiry_reminder':

@@ -71,7 +71,7 @@ export interface WaitingRemovalsDependencies {
   /** Functions, so that main.ts may build the watcher before the services. */
   readonly revocation: () => ResumesWaiting;
   readonly expiry: () => ResumesWaiting;
-  /** Ended time-bound grants read per round, oldest end first: 500 by default. */
+  /** Ended time-bound grants read at first, oldest end first (more when there are more): 500 by default. */
   readonly limit?: number;
 }
 
@@ -82,8 +82,20 @@ export class WaitingRemovals implements WaitingRemovalsPort {
   async waiting(): Promise<readonly AccessRequest[]> {
     const { requests } = this.deps;
     const revokes = (await requests.listByState(['provisioning'])).filter((r) => r.action === 'revoke' && r.removalWait !== undefined);
-    const ended = (await requests.listDue(['active'], this.deps.clock.now().toISOString(), this.deps.limit ?? 500)).filter((r) => r.removalWait !== undefined);
-    return [...revokes, ...ended];
+    return [...revokes, ...(await this.endedWaiting())];
+  }
+
+  /**
+   * Every ended grant that waits. The due index holds no "waiting" mark and takes no cursor, so when a read comes back
+   * full the next one asks for twice as many: a waiting removal behind more ended grants than `limit` (an expiry
+   * backlog) is still found. The reads stop at the first that is not full: what they cost grows with what is overdue.
+   */
+  private async endedWaiting(): Promise<AccessRequest[]> {
+    const now = this.deps.clock.now().toISOString();
+    for (let limit = Math.max(1, this.deps.limit ?? 500); ; limit *= 2) {
+      const ended = await this.deps.requests.listDue(['active'], now, limit);
+      if (ended.length < limit) return ended.filter((r) => r.removalWait !== undefined);
+    }
   }
 
   resume(request: AccessRequest): Promise<unknown> {

@@ -19,6 +19,8 @@ export class StoreUnavailableError extends Error {
 /** What the outbox sender knows how to deliver. Each names a Notifier / RelationshipNotifier call. */
 export const OUTBOX_KINDS = [
   'approval_requested',
+  /** One approver whose chat became known after the request went out for approval (payload.approverId). */
+  'approval_for_approver',
   'request_changed',
   'expiry_reminder',
   'relationship_invitation',

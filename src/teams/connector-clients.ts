@@ -27,12 +27,20 @@ export class ProactiveConversations {
     const serviceUrl = reference.serviceUrl;
     const kept = serviceUrl === undefined ? undefined : this.clients.get(serviceUrl);
     if (serviceUrl === undefined || kept === undefined) {
+      // The adapter hands a failure of `logic` to the bot's turn-error handler, which answers "something went wrong"
+      // in that chat and resolves: the send would count as done. It is caught here and thrown to the caller instead.
+      let failure: { readonly error: unknown } | undefined;
       await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
         const client: unknown = context.turnState.get(this.adapter.ConnectorClientKey);
         const identity: unknown = context.turnState.get(this.adapter.BotIdentityKey);
         if (serviceUrl !== undefined && client !== undefined) this.keep(serviceUrl, { client, identity });
-        await logic(context);
+        try {
+          await logic(context);
+        } catch (error) {
+          failure = { error };
+        }
       });
+      if (failure) throw failure.error;
       return;
     }
     const context = new TurnContext(this.adapter, ActivityEx.getContinuationActivity(reference));

@@ -235,3 +235,14 @@ export class OutboundLimits {
     }
   }
 }
+
+/**
+ * A send Teams refused for a reason no retry changes: the chat is blocked, the bot is no longer in it (the person removed
+ * the app: 403 BotNotInConversationRoster) or it is gone (404 ConversationNotFound). Trying the whole message again
+ * would hold back the request's later messages for everyone else; the person gets the next ones if they come back.
+ */
+export function closedForGood(error: unknown): boolean {
+  if (error instanceof ConversationBlockedError) return true;
+  const { status, code } = factsOf(error);
+  return (status === 403 && code === 'BotNotInConversationRoster') || (status === 404 && code === 'ConversationNotFound');
+}

@@ -4,10 +4,11 @@ import { MessageFactory } from 'botbuilder';
 import { FINAL_STATES, type AccessRequest, type Locale } from '../domain/access-request';
 import { formatEnd, messagesFor } from '../i18n';
 import type { Logger } from '../logger';
-import type { CardMessage, Delivery, Notifier, NotifierReads } from '../services/notifier';
+import type { CardMessage, Delivery, Notifier, NotifierReads, StoredConversation } from '../services/notifier';
 import { accessRequestCard, asAttachment, outcomeNote, type AdaptiveCardJson, type Viewer } from './cards';
 import { ProactiveConversations } from './connector-clients';
-import { ConversationBlockedError, factsOf } from './outbound-limits';
+import { closedForGood } from './outbound-limits';
+import { keepBounded, RefreshList } from './refresh-list';
 import { inertName } from './user-text';
 
 /** Where the approvals channel's conversation reference is kept among the people's. */
@@ -23,18 +24,15 @@ export interface TeamsNotifierOptions {
   readonly logger: Logger;
   /** A Teams channel id where approval cards go instead of approvers' 1:1 chats. */
   readonly approvalChannel?: string;
+  /**
+   * An approver's chat refused a card for good (the app removed, the chat gone or blocked): it is forgotten (unless
+   * it changed since), so that their next chat with the bot counts as new and shows them what waits for approval.
+   */
+  readonly onChatGone?: (userId: string, reference: string) => Promise<void>;
 }
 
 /** Cards kept for reuse (a few seconds' worth of changes under load): the oldest is let go first. */
 const RENDERED_CARDS = 500;
-/** Teams user ids kept (one per person the bot has met): the oldest is let go first. */
-const TEAMS_IDS = 10_000;
-/**
- * How long "this approver has no chat with the bot yet" is believed. Without it, every card's refresh list read the
- * store once per such approver; with it, an approver who opens a chat (on any instance) is on refresh lists a
- * minute later at most, and sees the card's state on opening it anyway (the refresh is also asked for on view).
- */
-const NO_CHAT_KEPT_MS = 60_000;
 /** Outcomes whose sentence does not name the user, role and subscription. */
 const NAMELESS_OUTCOMES: ReadonlySet<string> = new Set(['rejected', 'cancelled', 'timed_out']);
 
@@ -52,16 +50,12 @@ export class TeamsNotifier implements Notifier {
    */
   private readonly rendered = new Map<string, AdaptiveCardJson>();
 
-  /**
-   * Each person's Teams user id ("29:…") once read: it is fixed per person and bot, so the refresh list of every new
-   * card (requester and approvers) costs no store read after the first. People not met yet are read again each time.
-   */
-  private readonly teamsIds = new Map<string, string>();
-  /** People found with no chat, and until when (Date.now()) that is believed; as bounded as teamsIds. */
-  private readonly noChatUntil = new Map<string, number>();
+  /** Who sees each card's live updates. */
+  private readonly refreshList: RefreshList;
 
   constructor(private readonly options: TeamsNotifierOptions) {
     this.proactive = new ProactiveConversations(options.adapter, options.botAppId);
+    this.refreshList = new RefreshList((userId) => this.conversation(userId), () => options.approverIds());
   }
 
   /**
@@ -86,24 +80,8 @@ export class TeamsNotifier implements Notifier {
   }
 
   /** Teams user ids ("29:…") of everyone who should see live updates of the request: requester and approvers. */
-  async refreshUserIds(request: AccessRequest): Promise<string[]> {
-    const ids = [request.requester.id, ...(await this.options.approverIds())];
-    const teamsIds = await Promise.all([...new Set(ids)].map((id) => this.teamsIdOf(id)));
-    return teamsIds.filter((id): id is string => Boolean(id));
-  }
-
-  private async teamsIdOf(userId: string): Promise<string | undefined> {
-    const kept = this.teamsIds.get(userId);
-    if (kept !== undefined) return kept;
-    if ((this.noChatUntil.get(userId) ?? 0) > Date.now()) return undefined;
-    const teamsId = (await this.conversation(userId))?.channelUserId;
-    if (!teamsId) {
-      keepBounded(this.noChatUntil, userId, Date.now() + NO_CHAT_KEPT_MS, TEAMS_IDS);
-      return undefined;
-    }
-    this.noChatUntil.delete(userId);
-    keepBounded(this.teamsIds, userId, teamsId, TEAMS_IDS);
-    return teamsId;
+  refreshUserIds(request: AccessRequest): Promise<string[]> {
+    return this.refreshList.of(request);
   }
 
   /** The outbox sender calls these and waits: a message is done once they resolve. */
@@ -135,8 +113,10 @@ export class TeamsNotifier implements Notifier {
     return card;
   }
 
-  private conversation(userId: string) {
-    return this.options.store.conversations.get(userId);
+  /** Where the person can be reached; a chat forgotten as closed (no reference) is none. */
+  private async conversation(userId: string): Promise<StoredConversation | undefined> {
+    const conversation = await this.options.store.conversations.get(userId);
+    return conversation?.reference ? conversation : undefined;
   }
 
   /**
@@ -186,32 +166,64 @@ export class TeamsNotifier implements Notifier {
     if (channel) {
       if (delivery.has(channel.userId)) return;
       // One card in the channel; approvers get their own view through refresh, and the server decides on every click.
-      const card = this.cardFor(request, { userId: channel.userId, isApprover: true, locale: channel.locale }, refresh);
-      await this.inConversation(channel.reference, async (context) => {
-        const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
-        const conversationId = context.activity.conversation?.id;
-        await delivery.sent(channel.userId, sent?.id && conversationId ? { requestId: request.id, userId: channel.userId, conversationId, activityId: sent.id, role: 'approver' } : undefined);
-      });
+      await this.sendCard(request, channel.userId, channel, refresh, delivery);
       return;
     }
     if (this.options.approvalChannel) this.options.logger.warn({ requestId: request.id }, 'the approvals channel is not known yet (add the bot to its team); approvers are notified in 1:1 chats');
-    const approvers = await this.options.approverIds();
-    const sends = [...approvers]
-      .filter((approverId) => approverId !== request.requester.id.toLowerCase() && !delivery.has(approverId))
+    const others = [...(await this.options.approverIds())].filter((approverId) => approverId !== request.requester.id.toLowerCase());
+    // Reached on an earlier try (before a restart) counts: the requester is told only when nobody ever got the card.
+    let reached = others.some((approverId) => delivery.has(approverId));
+    const sends = others
+      .filter((approverId) => !delivery.has(approverId))
       .map(async (approverId) => {
         const conversation = await this.conversation(approverId);
         if (!conversation) {
           this.options.logger.warn({ requestId: request.id, approverId }, 'approver has no known 1:1 chat with the bot; not notified');
           return;
         }
-        const card = this.cardFor(request, { userId: approverId, isApprover: true, locale: conversation.locale }, refresh);
-        await this.inConversation(conversation.reference, async (context) => {
-          const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
-          const conversationId = context.activity.conversation?.id;
-          await delivery.sent(approverId, sent?.id && conversationId ? { requestId: request.id, userId: approverId, conversationId, activityId: sent.id, role: 'approver' } : undefined);
-        });
+        await this.sendCard(request, approverId, conversation, refresh, delivery);
+        reached = true;
       });
+    // A failure worth trying again throws here: the requester hears nothing until the outcome is known.
     await this.settle(sends, request, 'approval card');
+    if (reached) return;
+    this.options.logger.warn({ requestId: request.id, approvers: others.length }, 'no approver could be shown the request; the requester is told');
+    const m = (locale: Locale) => messagesFor(locale).noApproverReached(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name));
+    await this.toRequester(request, m, delivery, 'no_approver');
+  }
+
+  /**
+   * An approver's chat (or the approvals channel) became known after the request went out: the card, if the request
+   * still waits for a decision and no card of it shows there or in the approvals channel (every approver's) already.
+   */
+  async approvalForApprover(stale: AccessRequest, recipient: string, delivery: Delivery): Promise<void> {
+    if (delivery.has(recipient)) return;
+    const request = (await this.options.store.requests.get(stale.id)) ?? stale;
+    if (request.state !== 'pending_approval' || recipient.toLowerCase() === request.requester.id.toLowerCase()) return;
+    const channel = this.options.approvalChannel ? channelKey(this.options.approvalChannel) : undefined;
+    if ((await this.options.store.cards.list(request.id)).some((card) => card.userId === recipient || card.userId === channel)) return;
+    if (recipient !== channel && !(await this.options.approverIds()).has(recipient)) return;
+    const conversation = await this.conversation(recipient);
+    // This message is recorded just before the chat is stored: thrown, it is tried again once the chat is there.
+    if (!conversation) throw new Error(`${recipient} has no stored chat yet`);
+    this.refreshList.met(recipient);
+    await this.sendCard(request, recipient, conversation, await this.refreshUserIds(request), delivery);
+  }
+
+  /** The approval card in one approver's chat (or the approvals channel), recorded with where it shows. */
+  private async sendCard(request: AccessRequest, recipient: string, conversation: StoredConversation, refresh: readonly string[], delivery: Delivery): Promise<void> {
+    const card = this.cardFor(request, { userId: recipient, isApprover: true, locale: conversation.locale }, refresh);
+    try {
+      await this.inConversation(conversation.reference, async (context) => {
+        const sent = await context.sendActivity(MessageFactory.attachment(asAttachment(card)));
+        const conversationId = context.activity.conversation?.id;
+        await delivery.sent(recipient, sent?.id && conversationId ? { requestId: request.id, userId: recipient, conversationId, activityId: sent.id, role: 'approver' } : undefined);
+      });
+    } catch (error) {
+      // Forgotten before the message is done: a crash in between sends the card again, and forgets then.
+      if (closedForGood(error) && !recipient.startsWith('channel:')) await this.options.onChatGone?.(recipient, conversation.reference);
+      throw error;
+    }
   }
 
   /** Cards show the request as stored now (the newest state); the outcome is told for the change that happened. */
@@ -276,24 +288,4 @@ export class TeamsNotifier implements Notifier {
     }
     if (failed > 0) throw new Error(`${failed} ${what}(s) not delivered for request ${request.id}`);
   }
-}
-
-/**
- * A send Teams refused for a reason no retry changes: the chat is blocked, the bot is no longer in it (the person removed
- * the app: 403 BotNotInConversationRoster) or it is gone (404 ConversationNotFound). Trying the whole message again
- * would hold back the request's later messages for everyone else; the person gets the next ones if they come back.
- */
-function closedForGood(error: unknown): boolean {
-  if (error instanceof ConversationBlockedError) return true;
-  const { status, code } = factsOf(error);
-  return (status === 403 && code === 'BotNotInConversationRoster') || (status === 404 && code === 'ConversationNotFound');
-}
-
-/** Sets `key` in `map`, letting the oldest entry go first once the map holds `most`. */
-function keepBounded<V>(map: Map<string, V>, key: string, value: V, most: number): void {
-  if (!map.has(key) && map.size >= most) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
-  }
-  map.set(key, value);
 }

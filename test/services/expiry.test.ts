@@ -99,4 +99,22 @@ describe('ExpiryService', () => {
     expect(await expiryFor(w).sweep()).toEqual({ reminded: 0, expired: 0, failed: 0 });
     expect((await w.store.requests.get(request.id))?.state).toBe('active');
   });
+
+  it('when more ended grants wait for their access than one sweep reads, then a grant that ended after them is still removed', async () => {
+    // Arrange: Alice's grant ends in two hours; three others ended an hour earlier and wait for their customer's access
+    const request = await grantFor(w, 2 * HOUR);
+    const end = new Date(w.clock.at + HOUR).toISOString();
+    for (let n = 0; n < 3; n++) await w.insert(approvedRequest(w.clock, { state: 'active', expiresAt: end, removalWait: { since: end, missing: { kind: 'no_relationship', reseller: true } } }));
+    const expiry = new ExpiryService({ requests: w.store.requests, changes: w.changes, clock: w.clock, rbac: w.rbac, onError: (error) => w.errors.push(error), reminderBeforeInMs: 0, limit: 2 });
+
+    // Act
+    w.clock.advance(3 * HOUR);
+    const swept = await expiry.sweep();
+
+    // Assert: removed in Azure and expired; the waiting ones were not touched
+    expect(swept).toEqual({ reminded: 0, expired: 1, failed: 0 });
+    expect(w.sandbox.state.findAssignment(PROD, request.assignmentName)).toBeUndefined();
+    expect((await w.store.requests.get(request.id))?.state).toBe('expired');
+    expect(w.sandbox.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
+  });
 });

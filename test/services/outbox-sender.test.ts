@@ -22,7 +22,7 @@ function teams(): { notifier: Notifier; sent: string[] } {
     await tick();
     await delivery.sent('sam');
   };
-  return { notifier: { approvalRequested: tell, requestChanged: tell, expiryReminder: tell }, sent };
+  return { notifier: { approvalRequested: tell, approvalForApprover: (request, _approverId, delivery) => tell(request, delivery), requestChanged: tell, expiryReminder: tell }, sent };
 }
 
 describe('the outbox sender on two instances', () => {
@@ -114,7 +114,7 @@ describe('the outbox sender on two instances', () => {
       return new Promise<void>(() => undefined);
     };
     const predecessor = new OutboxSender({
-      outbox: killed.outbox, relationships: quietRelationshipNotifier, notifier: { approvalRequested: hung, requestChanged: hung, expiryReminder: hung },
+      outbox: killed.outbox, relationships: quietRelationshipNotifier, notifier: { approvalRequested: hung, approvalForApprover: hung, requestChanged: hung, expiryReminder: hung },
       jobs: new JobLeases({ leases: killed.leases, holder: instanceHolderId({ id: 'instance-1', startedAt: startedAt(60) }), clock }),
     });
     const id = await record(b, 1);
@@ -152,7 +152,7 @@ describe('the outbox sender and the rest of the bot', () => {
         if (log.length === 1) setImmediate(() => log.push('click answered'));
         await delivery.sent('sam');
       };
-      const sender = new OutboxSender({ outbox: store.outbox, notifier: { approvalRequested: tell, requestChanged: tell, expiryReminder: tell }, relationships: quietRelationshipNotifier });
+      const sender = new OutboxSender({ outbox: store.outbox, notifier: { approvalRequested: tell, approvalForApprover: async () => undefined, requestChanged: tell, expiryReminder: tell }, relationships: quietRelationshipNotifier });
       for (let n = 0; n < 5; n++) {
         const request = makeRequest(`r-${n}`, { state: 'pending_approval' });
         await store.changes.record({ request, audit: { requestId: request.id, event: 'confirmed', actor: 'sam', at: request.updatedAt }, outbox: [{ kind: 'request_changed', requestId: request.id, payload: { request } }] });

@@ -85,6 +85,7 @@ export function recordingNotifier(): RecordingNotifier {
     changes,
     reminders,
     approvalRequested: async () => undefined,
+    approvalForApprover: async () => undefined,
     requestChanged: async (r) => {
       changes.push({ id: r.id, state: r.state });
     },

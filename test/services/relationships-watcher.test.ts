@@ -77,6 +77,7 @@ async function startWorld(): Promise<World> {
   // The Teams side, recorded (the cloud side is real).
   const notifier = {
     approvalRequested: async (r: AccessRequest) => void approvalsRequested.push(r),
+    approvalForApprover: async () => undefined,
     requestChanged: async () => undefined,
     expiryReminder: async () => undefined,
   };

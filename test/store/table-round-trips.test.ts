@@ -223,7 +223,7 @@ describe('the Table store, request by request', () => {
       await delivery.sent('u-sam');
     };
     const jobs = new JobLeases({ leases: store.leases, holder: 'bot-a', clock: { now: () => new Date() } });
-    const sender = new OutboxSender({ outbox: store.outbox, notifier: { approvalRequested: tell, requestChanged: tell, expiryReminder: tell }, relationships: quietRelationshipNotifier, jobs });
+    const sender = new OutboxSender({ outbox: store.outbox, notifier: { approvalRequested: tell, approvalForApprover: async () => undefined, requestChanged: tell, expiryReminder: tell }, relationships: quietRelationshipNotifier, jobs });
     const drain = async (): Promise<string[]> => {
       subject.since();
       sender.kick();

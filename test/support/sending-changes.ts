@@ -5,7 +5,7 @@ import type { RelationshipNotifier } from '../../src/services/relationships-port
 import type { ChangeLog, Store } from '../../src/store/ports';
 
 const silent = async (): Promise<void> => undefined;
-export const quietNotifier: Notifier = { approvalRequested: silent, requestChanged: silent, expiryReminder: silent };
+export const quietNotifier: Notifier = { approvalRequested: silent, approvalForApprover: silent, requestChanged: silent, expiryReminder: silent };
 export const quietRelationshipNotifier: RelationshipNotifier = { invitationReady: silent, invitationFailed: silent, reminder: silent, accepted: silent, waiting: silent };
 
 export function sendingChanges(store: Store, notifier: Notifier = quietNotifier, relationships: RelationshipNotifier = quietRelationshipNotifier): { changes: ChangeLog; sender: OutboxSender } {
