@@ -179,15 +179,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   });
   // Where people are reached is recorded by the turn records, built further down (a closed chat is forgotten there).
   const chats = { gone: (_userId: string, _reference: string): Promise<void> => Promise.resolve() };
-  const notifier = new TeamsNotifier({
-    adapter,
-    botAppId: botAuth.MicrosoftAppId,
-    store,
-    approverIds: () => access.approverIds(),
-    logger,
-    onChatGone: (userId, reference) => chats.gone(userId, reference),
-    ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}),
-  });
+  const notifier = new TeamsNotifier({ adapter, botAppId: botAuth.MicrosoftAppId, store, approverIds: () => access.approverIds(), logger, onChatGone: (userId, reference) => chats.gone(userId, reference), ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   // Customers without delegated access: the relationship request goes out after Confirm; acceptance resumes the request.
   const relationshipNotifier = new TeamsRelationshipNotifier(notifier, () => clock.now());
   const sender = new OutboxSender({
@@ -287,33 +279,16 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     onAccessLost: removalAccessLost,
     onResumeError: (error) => logger.error({ err: describeError(error) }, 'resume-revocation: not done yet; tried again later'),
   });
-  const approval = new ApprovalService({
-    onAwaitingRelationship: (request) => void relationships.invite(request),
-    requests: store.requests,
-    changes,
-    clock,
-    access,
-    approvalTtlInMs: config.approvalTtlInMs,
+  const approval = new ApprovalService({ onAwaitingRelationship: (request) => void relationships.invite(request), requests: store.requests, changes, clock, access, approvalTtlInMs: config.approvalTtlInMs,
     onApproved: (request) => void (request.action === 'revoke' ? revocation.start(request.id) : provisioning.start(request.id)),
-    onStoreError: (error, requestId) => logger.error({ requestId, err: describeError(error) }, 'store or audit log not writable: decision refused'),
-  });
+    onStoreError: (error, requestId) => logger.error({ requestId, err: describeError(error) }, 'store or audit log not writable: decision refused') });
   const intake = new IntakeService({ ...gateways, requests: store.requests, changes, pending: store.pending, clock, newId: options.newId ?? randomIds, access, relationships, readiness, alerts });
   const listing = new AccessListingService({ rbac: gateways.rbac, directory: gateways.directory, requests: store.requests });
   // An approver's first chat with the bot (or the approvals channel's): what already waits for approval is shown there once it is stored.
   const approvals = config.approvalChannel ? channelKey(config.approvalChannel) : undefined;
-  const approverMet = new ApproverMet({
-    requests: store.requests,
-    changes: store.changes,
-    approverStatus: (userId) => (userId === approvals ? Promise.resolve('yes' as const) : access.approverStatus(userId)),
-    clock,
-  });
-  const records = new TurnRecords({
-    conversations: store.conversations,
-    cards: store.cards,
-    changes,
-    onError: (error, what) => logger.warn({ err: describeError(error) }, what),
-    newcomer: { before: (userId) => approverMet.met(userId), after: () => sender.kick() },
-  });
+  const approverMet = new ApproverMet({ requests: store.requests, changes: store.changes, approverStatus: (userId) => (userId === approvals ? Promise.resolve('yes' as const) : access.approverStatus(userId)), clock });
+  const newcomer = { before: (userId: string) => approverMet.met(userId), after: () => sender.kick() };
+  const records = new TurnRecords({ conversations: store.conversations, cards: store.cards, changes, onError: (error, what) => logger.warn({ err: describeError(error) }, what), newcomer });
   chats.gone = (userId, reference) => records.forget(userId, reference, clock.now());
   const app = createBot({ adapter, botAppId: botAuth.MicrosoftAppId, partnerTenantId: config.partnerTenantId, intake, listing, approval, notifier, records, logger, now: () => clock.now(), rateLimiter, ...(config.approvalChannel ? { approvalChannel: config.approvalChannel } : {}) });
   const server = await startHttpServer({ adapter, app, port: config.port, ...(config.host ? { host: config.host } : {}), logger, authRequired: Boolean(config.bot.appId), ...(config.bot.tokenIssuer ? { channelTokenIssuer: config.bot.tokenIssuer } : {}) });
