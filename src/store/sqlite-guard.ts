@@ -25,9 +25,11 @@ export interface SqliteGuard {
 
 /**
  * How long a write asked for `soon` may wait for a commit to join. Under load another turn's write comes within a few
- * milliseconds; on a quiet bot the write commits alone after this pause.
+ * milliseconds; on a quiet bot the write commits alone after this pause. Its caller waits too: at 20 ms, ten turns in
+ * flight all waiting for their card rows stalled the bot (give 0.35x the echo's throughput against 0.63x at 2 ms,
+ * bench/README.md "Card rows join the next commit").
  */
-export const SOON_MS = 20;
+export const SOON_MS = 2;
 
 interface QueuedWrite {
   readonly operation: () => unknown;
