@@ -26,10 +26,10 @@ export interface SqliteGuard {
 /**
  * How long a write asked for `soon` may wait for a commit to join. Under load another turn's write comes within a few
  * milliseconds; on a quiet bot the write commits alone after this pause. Its caller waits too: at 20 ms, ten turns in
- * flight all waiting for their card rows stalled the bot (give 0.35x the echo's throughput against 0.63x at 2 ms,
- * bench/README.md "Card rows join the next commit").
+ * flight all waiting for their card rows stalled the bot (give 0.35x the echo's throughput against 0.63x at 2 ms and
+ * 0.66x at 1 ms, the shortest timer; bench/README.md "Card rows join the next commit").
  */
-export const SOON_MS = 2;
+export const SOON_MS = 1;
 
 interface QueuedWrite {
   readonly operation: () => unknown;
@@ -50,7 +50,8 @@ const codeOf = (error: unknown): string | undefined =>
  * commit"). A write still resolves only once it is on disk as far as `synchronous = NORMAL` puts it, so a turn
  * answers only what is stored. Without `db`, each write commits alone.
  */
-export function guardedBy(lockWaitInMs: number, db?: Database.Database): SqliteGuard {
+export function guardedBy(lockWaitInMs: number, db?: Database.Database, options: { readonly soonMs?: number } = {}): SqliteGuard {
+  const soonMs = options.soonMs ?? SOON_MS;
   const sliceInMs = Math.min(20, lockWaitInMs);
   async function run<T>(operation: () => T, what: string, since = Date.now()): Promise<T> {
     const deadline = since + lockWaitInMs;
@@ -130,7 +131,7 @@ export function guardedBy(lockWaitInMs: number, db?: Database.Database): SqliteG
       queue.push({ operation, askedAt: Date.now(), resolve: resolve as (value: unknown) => void, reject });
       // The first write of this turn of the event loop: the commit waits until the turn's other writes are asked.
       if (soon === undefined) commitSoon();
-      else if (!due) soonTimer ??= setTimeout(() => { soonTimer = undefined; commitSoon(); }, SOON_MS);
+      else if (!due) soonTimer ??= setTimeout(() => { soonTimer = undefined; commitSoon(); }, soonMs);
     });
   }
 
