@@ -4,19 +4,17 @@
 // against the budget the throughput target leaves beyond the echo bot's turn (issue 13: give ≥ 0.75× the echo's
 // throughput, so at most 1/0.75 − 1 = 0.33 of the echo's CPU per turn more).
 // Run: npm run bench:give-floor [-- --turns=3000 --rounds=3 --echo-ms=1.39]
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CardFactory } from 'botbuilder';
-import type { AccessRequest } from '../src/domain/access-request';
-import { principalId, requestId, subscriptionId, tenantId } from '../src/domain/ids';
 import { parseMessage } from '../src/domain/parse-request';
 import { DirectoryCache } from '../src/services/directory-cache';
 import { RequestResolver } from '../src/services/resolution';
 import { openSqliteStore } from '../src/store/sqlite-store';
 import { accessRequestCard, warmCards } from '../src/teams/cards';
 import { gateways, generate } from './directory';
+import { draft } from './lib/drafts';
 import { describeMachine, loadNow } from './lib/machine';
 import { fixed, median, numberOption, range } from './lib/stats';
 
@@ -27,21 +25,6 @@ const ROUNDS = numberOption(argv, 'rounds', 3);
 const ECHO_MS = numberOption(argv, 'echo-ms', 1.39);
 /** Turns in the store at once (the throughput bench's connections). */
 const IN_FLIGHT = numberOption(argv, 'in-flight', 10);
-
-/** A draft as intake writes it (bench/group-commit.ts's), with a new id. */
-function draft(sender: number): AccessRequest {
-  const at = new Date().toISOString();
-  return {
-    id: requestId(randomUUID()), version: 1, state: 'draft', action: 'grant', locale: 'en',
-    requester: { id: principalId(`5a0e0001-0000-4000-8000-${String(sender).padStart(12, '0')}`), name: 'Sam Seller' },
-    customer: { tenantId: tenantId('c0000000-0000-4000-8000-00000000c001'), name: 'Contoso' },
-    subscription: { id: subscriptionId('c0000001-5b50-4000-8000-000000000001'), name: 'Contoso Production' },
-    scope: '/subscriptions/c0000001-5b50-4000-8000-000000000001',
-    principal: { id: principalId('c0000001-0000-4000-8000-0000000000a1'), displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
-    role: { definitionId: 'b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
-    requiredApprovals: 1, approvals: [], assignmentName: randomUUID(), createdAt: at, updatedAt: at,
-  };
-}
 
 /**
  * CPU ms per call of `step` over `turns` calls, after a tenth as many to warm up; `inFlight` calls at a time, as the

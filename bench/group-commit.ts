@@ -2,13 +2,11 @@
 // bytes) when drafts arrive one at a time, and 2 or 4 at once, as turns do under load: writes asked for in one turn of
 // the event loop share a commit (src/store/sqlite-guard.ts).
 // Run: npm run bench:group-commit [-- --drafts=4000 --rounds=3]
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AccessRequest } from '../src/domain/access-request';
-import { principalId, requestId, subscriptionId, tenantId } from '../src/domain/ids';
 import { openSqliteStore } from '../src/store/sqlite-store';
+import { draft } from './lib/drafts';
 import { describeMachine, loadNow } from './lib/machine';
 import { fixed, interleave, median, numberOption, range } from './lib/stats';
 
@@ -16,23 +14,6 @@ const argv = process.argv.slice(2);
 const DRAFTS = numberOption(argv, 'drafts', 4000);
 const ROUNDS = numberOption(argv, 'rounds', 3);
 const TOGETHER = [1, 2, 4] as const;
-
-/** A draft as intake writes it: the README's example request, with a new id. */
-function draft(sender: number): AccessRequest {
-  const id = randomUUID();
-  const at = new Date().toISOString();
-  return {
-    id: requestId(id), version: 1, state: 'draft', action: 'grant', locale: 'en',
-    requester: { id: principalId(`5a0e0001-0000-4000-8000-${String(sender).padStart(12, '0')}`), name: 'Sam Seller' },
-    customer: { tenantId: tenantId('c0000000-0000-4000-8000-00000000c001'), name: 'Contoso' },
-    subscription: { id: subscriptionId('c0000001-5b50-4000-8000-000000000001'), name: 'Contoso Production' },
-    scope: '/subscriptions/c0000001-5b50-4000-8000-000000000001',
-    principal: { id: principalId('c0000001-0000-4000-8000-0000000000a1'), displayName: 'Alice Martin', userPrincipalName: 'alice@contoso.onmicrosoft.com', principalType: 'User' },
-    role: { definitionId: 'b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
-    requiredApprovals: 1, approvals: [], assignmentName: randomUUID(), justification: 'release 4.2',
-    createdAt: at, updatedAt: at,
-  };
-}
 
 async function run(together: number): Promise<{ cpuMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'csp-bench-commit-'));
