@@ -35,8 +35,8 @@ export const en = {
   rateLimited: 'You have sent me a lot of messages in a short time. Please wait a few minutes, then try again.',
   welcome: 'Hello! I grant Azure roles on your customers\' subscriptions, with an approval. Type "help" to see how.',
   /** The request went out for approval and no approver could be shown it (none reachable in Teams): told once. */
-  noApproverReached: (user: string, role: string, subscription: string) =>
-    `No approver could be shown your request (${user}, ${role} on ${subscription}) yet: I cannot reach any of them in Teams. It stays waiting for approval. Ask an approver to open a chat with me in Teams (or to add the app again if they removed it): as soon as they do, I will show them your request.`,
+  noApproverReached: (user: string, role: string, subscription: string, channel: boolean) =>
+    `No approver could be shown your request (${user}, ${role} on ${subscription}) yet: I cannot reach any of them in Teams. It stays waiting for approval. ${channel ? 'Ask an admin to add me to the team of the approvals channel, or an approver to open a chat with me in Teams' : 'Ask an approver to open a chat with me in Teams (or to add the app again if they removed it)'}: as soon as they do, I will show them your request.`,
   policy: {
     not_a_requester: (_role: string, _customer: string, _hours: number) => 'The partner\'s policy does not let you request access or see who holds it. Ask an admin agent to add you to the sales agents.',
     forbidden: (role: string, customer: string, _hours: number) => `The partner's policy does not allow ${role} on ${customer}. Nothing was requested.`,

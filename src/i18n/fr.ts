@@ -43,8 +43,8 @@ export const fr: Messages = {
   invokeNotSupported: typeset('Ce bot n\'a ni boîte de dialogue ni recherche : écrivez-lui votre demande dans la conversation.'),
   rateLimited: 'Vous m\'avez envoyé beaucoup de messages en peu de temps. Patientez quelques minutes, puis réessayez.',
   welcome: typeset('Bonjour ! J\'attribue des rôles Azure sur les abonnements de vos clients, après approbation. Tapez « aide » pour savoir comment faire.'),
-  noApproverReached: (user, role, subscription) =>
-    typeset`Aucun approbateur n'a encore pu recevoir votre demande (${user}, ${roleFr(role)} sur ${subscription}) : je ne peux joindre aucun d'entre eux dans Teams. Elle reste en attente d'approbation. Demandez à un approbateur d'ouvrir une conversation avec moi dans Teams (ou de rajouter l'application s'il l'a supprimée) : dès qu'il le fera, je lui présenterai votre demande.`,
+  noApproverReached: (user, role, subscription, channel) =>
+    typeset`Aucun approbateur n'a encore pu recevoir votre demande (${user}, ${roleFr(role)} sur ${subscription}) : je ne peux joindre aucun d'entre eux dans Teams. Elle reste en attente d'approbation. ${typeset(channel ? "Demandez à un administrateur de m'ajouter à l'équipe du canal des approbations, ou à un approbateur d'ouvrir une conversation avec moi dans Teams : dès que ce sera fait" : "Demandez à un approbateur d'ouvrir une conversation avec moi dans Teams (ou de rajouter l'application s'il l'a supprimée) : dès qu'il le fera")}, je lui présenterai votre demande.`,
   policy: {
     not_a_requester: () => 'La politique du partenaire ne vous permet ni de demander un accès ni de voir qui en dispose. Demandez à un agent d\'administration de vous ajouter aux agents commerciaux.',
     forbidden: (role, customer) => `La politique du partenaire n'autorise pas le rôle ${roleFr(role)} chez ${customer}. Rien n'a été demandé.`,

@@ -188,7 +188,7 @@ export class TeamsNotifier implements Notifier {
     await this.settle(sends, request, 'approval card');
     if (reached) return;
     this.options.logger.warn({ requestId: request.id, approvers: others.length }, 'no approver could be shown the request; the requester is told');
-    const m = (locale: Locale) => messagesFor(locale).noApproverReached(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name));
+    const m = (locale: Locale) => messagesFor(locale).noApproverReached(inertName(request.principal.displayName), inertName(request.role.name), inertName(request.subscription.name), this.options.approvalChannel !== undefined);
     await this.toRequester(request, m, delivery, 'no_approver');
   }
 

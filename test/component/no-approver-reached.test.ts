@@ -147,6 +147,8 @@ describe('a request no approver could be shown', () => {
     h = await startHarness({ APPROVAL_CHANNEL: CHANNEL });
     const requestId = await askAndConfirm();
     expect(toldNobody(NOBODY_EN)).toHaveLength(1);
+    // What unblocks it here is the bot in the approvals channel's team: Sam is told who can do that.
+    expect(toldNobody(NOBODY_EN)[0]).toContain('add me to the team of the approvals channel');
 
     await h.post(inChannel({ ...installFrom(ADA, opts()), membersAdded: [{ id: BOT.id }] }));
     await h.bot.idle();
