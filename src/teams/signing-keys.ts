@@ -87,14 +87,23 @@ export class SigningKeys {
 
 /** Metadata and key sets are a few kilobytes; more is not an answer to read. */
 const MAX_BODY_BYTES = 1_000_000;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
 
 /**
  * GET through node's http(s) agent, as botbuilder's node-fetch does (same proxies and CAs of the process). node's
  * request closes its connection when `signal` aborts; fetch (undici) left it open for seconds more.
  */
-function getWithin(url: string, signal: AbortSignal): Promise<{ status: number; body: string }> {
+function getWithin(url: string, signal: AbortSignal, hops = 0): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = (url.startsWith('https:') ? httpsGet : httpGet)(url, { signal }, (response) => {
+      // node-fetch (botbuilder's reader) follows redirects: a moved metadata document must not stop every sign-in.
+      const location = response.headers.location;
+      if (REDIRECTS.has(response.statusCode ?? 0) && location && hops < MAX_REDIRECTS) {
+        response.resume();
+        getWithin(new URL(location, url).toString(), signal, hops + 1).then(resolve, reject);
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {

@@ -14,13 +14,22 @@ describe('signing keys', () => {
   let requests: string[] = [];
   let stall = false;
   const sockets = new Set<Socket>();
+  /** The connections of requests left unanswered (the stalled endpoint). */
+  const stalled = new Set<Socket>();
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       requests.push(req.url ?? '');
-      if (stall) return;
+      if (stall) {
+        stalled.add(req.socket);
+        return;
+      }
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/openid') res.end(JSON.stringify({ jwks_uri: `${base}/keys` }));
+      if (req.url === '/moved') {
+        res.statusCode = 301;
+        res.setHeader('location', '/openid');
+        res.end();
+      } else if (req.url === '/openid') res.end(JSON.stringify({ jwks_uri: `${base}/keys` }));
       else res.end(JSON.stringify({ keys: [{ kty: 'RSA', kid: 'k1', n: jwk.n, e: jwk.e, endorsements: ['msteams'] }, { kty: 'EC', kid: 'k2', crv: 'P-256', x: 'x', y: 'y' }] }));
     });
     server.on('connection', (socket) => {
@@ -33,6 +42,7 @@ describe('signing keys', () => {
   beforeEach(() => {
     requests = [];
     stall = false;
+    stalled.clear();
   });
   afterAll(async () => {
     for (const socket of sockets) socket.destroy();
@@ -49,6 +59,12 @@ describe('signing keys', () => {
     expect(createVerify('RSA-SHA256').update(signed).verify(found[0]?.key ?? '', signature)).toBe(true);
   });
 
+  it('when the metadata document has moved (a redirect), then it is followed, as botbuilder\'s own reader does', async () => {
+    const keys = new SigningKeys(`${base}/moved`, 24, 5_000);
+    expect(await keys.getKey('k1')).not.toBeNull();
+    expect(requests).toEqual(['/moved', '/openid', '/keys']);
+  });
+
   it('when a token names a key not published, or not RSA, then it has none, and the keys are not read again within the hour', async () => {
     const keys = new SigningKeys(`${base}/openid`, 24, 5_000);
     expect(await keys.getKey('k1')).not.toBeNull();
@@ -63,8 +79,11 @@ describe('signing keys', () => {
     const waiting = [keys.getKey('k1'), keys.getKey('k1')];
     for (const attempt of waiting) await expect(attempt).rejects.toMatchObject({ statusCode: 500, name: 'SigningKeysUnavailableError' });
     expect(requests).toEqual(['/openid']);
-    for (let i = 0; i < 100 && sockets.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(sockets.size).toBe(0);
+    // The stalled request's connection is closed (connections kept alive by earlier tests may stay open).
+    const open = () => [...stalled].filter((socket) => sockets.has(socket)).length;
+    for (let i = 0; i < 100 && open() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stalled.size).toBe(1);
+    expect(open()).toBe(0);
     stall = false;
     expect(await keys.getKey('k1')).not.toBeNull();
   });
