@@ -100,10 +100,14 @@ export async function openGdapRelationship(deps: GdapOpeningDependencies, custom
     if (generation > MAX_GENERATIONS) throw new Error(`${MAX_GENERATIONS} GDAP relationships named after this request have ended`);
     name = relationshipName(customer, key, generation);
   }
-  // Else the customer's pending one (shared by their waiting requests) rather than a second invitation to accept.
+  // Else the customer's pending one (shared by their waiting requests) rather than a second invitation to accept, but
+  // only one asking for no role beyond the configured ones: a relationship an admin opened by hand with, say, Global
+  // Administrator is not what this request may send the customer to approve.
+  const configured = new Set(settings.roleDefinitionIds.map((role) => role.toLowerCase()));
+  const withinConfigured = (relationship: GdapRelationship) => relationship.roleDefinitionIds.every((role) => configured.has(role.toLowerCase()));
   for (const id of [...(pendingId ? [pendingId] : []), ...new Set(await deps.known())]) {
     const existing = await gdap.getRelationship(id);
-    if (existing && WAITING_FOR_CUSTOMER.has(existing.status.toLowerCase())) {
+    if (existing && WAITING_FOR_CUSTOMER.has(existing.status.toLowerCase()) && withinConfigured(existing)) {
       if (existing.status.toLowerCase() === 'created') await lock(existing.id);
       return invitation(existing);
     }

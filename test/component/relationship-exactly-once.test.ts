@@ -88,6 +88,28 @@ describe('a GDAP relationship is created once per request, across a crash', () =
     expect((await stored(requestId))?.relationship?.relationshipId).toBe(own.id);
   });
 
+  it('when a partner admin\'s relationship asking for Global Administrator already waits for Northwind, then the request opens and sends its own, with the configured roles only', async () => {
+    // Arrange: opened by hand in Partner Center, waiting for Northwind's approval, before any request
+    await start();
+    const now = new Date().toISOString();
+    h.sandbox.state.gdapRelationships.push({
+      id: 'admin-full-0000-0000-000000000001', displayName: 'Northwind full admin (by hand)', customerTenantId: NORTHWIND, customerDisplayName: 'Northwind Traders',
+      status: 'approvalPending', duration: 'P730D', createdDateTime: now, lastModifiedDateTime: now, activatedDateTime: null, endDateTime: null, autoExtendDuration: 'PT0S',
+      roles: [GLOBAL_ADMINISTRATOR], accessAssignments: [],
+    });
+
+    // Act
+    const requestId = await askAndConfirm();
+
+    // Assert: Sam's invitation names the request's own relationship, which asks for the configured roles and nothing more
+    const own = northwindRelationships().find((r) => r.displayName === `Northwind Traders ${requestId.replace(/-/g, '')}`);
+    expect(own?.roles).toEqual(ROLES);
+    expect((await stored(requestId))?.relationship?.relationshipId).toBe(own?.id);
+    const invitations = cardsToSam().map((c) => cardText(c)).filter((t) => t.includes('granularAdminRelationships/'));
+    expect(invitations).toEqual([expect.stringContaining(`granularAdminRelationships/${own?.id ?? '?'}`)]);
+    expect(invitations.join(' ')).not.toContain('admin-full');
+  });
+
   it('when the request\'s own relationship was terminated before the request resumed, then a new one is created under the next name and sent, and the ended one is not', async () => {
     // Arrange: created, the bot gone before locking it; then a partner admin terminates that relationship
     await start();
