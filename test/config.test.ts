@@ -1,14 +1,7 @@
-import { ConfigError, loadConfig, parseDuration } from '../src/config';
+import { loadConfig, parseDuration } from '../src/config';
+import { configProblems } from './support/config-problems';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => p.key);
-    throw error;
-  }
-  return [];
-};
+const problemsOf = (env: Record<string, string>): string[] => configProblems(env).map((p) => p.key);
 
 describe('loadConfig', () => {
   it('when nothing is set, then the bot runs on the built-in sandbox on port 3978', () => {

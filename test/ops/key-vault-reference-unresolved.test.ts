@@ -1,9 +1,9 @@
-// when App Service cannot resolve a Key Vault reference (the identity's role not yet effective,
+// An unresolved Key Vault reference: when App Service cannot resolve a Key Vault reference (the identity's role not yet effective,
 // a wrong vault URI, a deleted secret), it hands the app the reference text itself, "@Microsoft.KeyVault(…)", as the
 // setting's value (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references, "Troubleshoot Key
 // Vault references"). The bot then starts "configured" and fails later with opaque 401s from Entra and the Bot
 // Connector ("This bot is not responding"). It should refuse to start, naming the key and saying why.
-import { ConfigError, loadConfig } from '../../src/config';
+import { configProblems } from '../support/config-problems';
 
 // The App Service settings infra/azure.bicep gives (partnerAppCredential=secret), as the process receives them.
 const azureSettings = {
@@ -22,15 +22,7 @@ const azureSettings = {
 };
 const unresolved = (secret: string) => `@Microsoft.KeyVault(SecretUri=https://cspaccess-abc.vault.azure.net/secrets/${secret}/)`;
 
-const problemsOf = (env: Record<string, string>): { key: string; message: string }[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-};
+const problemsOf = configProblems;
 
 describe('an unresolved App Service Key Vault reference', () => {
   it('when BOT_PASSWORD arrives as the reference text, then the bot refuses to start, naming BOT_PASSWORD and the unresolved reference', () => {
