@@ -8,8 +8,7 @@ const CONTOSO_PROD = '/subscriptions/c0000001-5b50-4000-8000-000000000001';
 describe('never widening through an answer', () => {
   let h: Harness;
   const said = conversation(() => h);
-  const samSays = async (text: string, locale: string) => (await said.samSays(text, locale))?.body.text ?? '';
-  const { drafts } = said;
+  const { samReads: samSays, drafts } = said;
 
   beforeEach(async () => {
     // The harness clock reads Wednesday 2026-11-25 09:00 UTC.

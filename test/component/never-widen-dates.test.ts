@@ -5,8 +5,7 @@ import { startHarness, type Harness } from '../support/bot-harness';
 describe('never widening an end date', () => {
   let h: Harness;
   const said = conversation(() => h);
-  const samSays = async (text: string, locale: string) => (await said.samSays(text, locale))?.body.text ?? '';
-  const { drafts } = said;
+  const { samReads: samSays, drafts } = said;
 
   beforeEach(async () => {
     // The harness clock reads Wednesday 2026-11-25 09:00 UTC.

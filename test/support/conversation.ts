@@ -30,7 +30,9 @@ export function conversation(harness: () => Harness) {
     await harness().post(messageFrom(SAM, text, { ...opts(), locale }));
     return harness().connector.to(SAM.conversationId).at(-1);
   };
+  /** The same, as the text of that answer ('' for a card). */
+  const samReads = async (text: string, locale = 'en-US') => (await samSays(text, locale))?.body.text ?? '';
   /** The drafts stored now (what a confirmation would send for approval). */
   const drafts = () => harness().bot.store.requests.listByState(['draft']);
-  return { opts, posts, textsTo, lastCard, samAsks, samSays, drafts, click };
+  return { opts, posts, textsTo, lastCard, samAsks, samSays, samReads, drafts, click };
 }
